@@ -1,0 +1,90 @@
+"""Weight initialisation schemes, one named function each. W has shape (fan_in, fan_out).
+
+The symmetric schemes `zeros` and `constant` are first-class on purpose: they are the lesson.
+For the named schemes `gain` multiplies the textbook standard deviation (gain 1 = the paper).
+"""
+import numpy as np
+
+
+def zeros(fan_in, fan_out, rng, gain=1.0, value=0.0):
+    """Every weight 0: the extreme symmetric start."""
+    return np.zeros((fan_in, fan_out))
+
+
+def constant(fan_in, fan_out, rng, gain=1.0, value=0.5):
+    """Every weight equal to `value`: every unit of a layer starts as the same unit."""
+    return np.full((fan_in, fan_out), float(value))
+
+
+def uniform(fan_in, fan_out, rng, gain=1.0, value=0.0):
+    """U(-gain, gain)."""
+    return rng.uniform(-gain, gain, size=(fan_in, fan_out))
+
+
+def normal(fan_in, fan_out, rng, gain=1.0, value=0.0):
+    """N(0, gain^2)."""
+    return gain * rng.standard_normal((fan_in, fan_out))
+
+
+def xavier_uniform(fan_in, fan_out, rng, gain=1.0, value=0.0):
+    """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)): Glorot & Bengio 2010, eq. 16."""
+    a = gain * np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-a, a, size=(fan_in, fan_out))
+
+
+def xavier_normal(fan_in, fan_out, rng, gain=1.0, value=0.0):
+    """N(0, gain^2 * 2 / (fan_in + fan_out)): Glorot & Bengio 2010, Var[W] = 2 / (n_in + n_out)."""
+    return gain * np.sqrt(2.0 / (fan_in + fan_out)) * rng.standard_normal((fan_in, fan_out))
+
+
+def he_uniform(fan_in, fan_out, rng, gain=1.0, value=0.0):
+    """U(-a, a) with a = gain * sqrt(6 / fan_in): He et al. 2015, Var[W] = 2 / fan_in."""
+    a = gain * np.sqrt(6.0 / fan_in)
+    return rng.uniform(-a, a, size=(fan_in, fan_out))
+
+
+def he_normal(fan_in, fan_out, rng, gain=1.0, value=0.0):
+    """N(0, gain^2 * 2 / fan_in): He et al. 2015, eq. 10, for ReLU layers."""
+    return gain * np.sqrt(2.0 / fan_in) * rng.standard_normal((fan_in, fan_out))
+
+
+def lecun_normal(fan_in, fan_out, rng, gain=1.0, value=0.0):
+    """N(0, gain^2 / fan_in): LeCun et al. 1998, Efficient BackProp."""
+    return gain * np.sqrt(1.0 / fan_in) * rng.standard_normal((fan_in, fan_out))
+
+
+def orthogonal(fan_in, fan_out, rng, gain=1.0, value=0.0):
+    """gain * a random (semi-)orthogonal matrix: Saxe et al. 2014, via QR with the sign fix."""
+    big, small = max(fan_in, fan_out), min(fan_in, fan_out)
+    q, r = np.linalg.qr(rng.standard_normal((big, small)))
+    q = q * np.sign(np.diag(r))  # makes Q Haar-distributed
+    return gain * (q if fan_in >= fan_out else q.T)
+
+
+SCHEMES = {f.__name__: f for f in (
+    zeros, constant, uniform, normal, xavier_uniform, xavier_normal,
+    he_uniform, he_normal, lecun_normal, orthogonal,
+)}
+SYMMETRIC = ("zeros", "constant")
+
+
+def init_weights(sizes, scheme, rng, spread=1.0, value=0.5, perturbation=0.0, noise_rng=None):
+    """Weights for layer sizes (n0, n1, ..., nL): a list of (n_{l-1}, n_l) arrays.
+
+    `perturbation` adds N(0, perturbation^2) to every weight, drawn from `noise_rng`
+    (default: `rng`), so tiny noise on a symmetric start can be switched on and off
+    without changing the base draw.
+    """
+    make = SCHEMES[scheme]
+    weights = [make(a, b, rng, gain=spread, value=value) for a, b in zip(sizes[:-1], sizes[1:])]
+    if perturbation > 0:
+        noise_rng = rng if noise_rng is None else noise_rng
+        weights = [W + perturbation * noise_rng.standard_normal(W.shape) for W in weights]
+    return weights
+
+
+def init_biases(sizes, bias=True, value=0.0):
+    """Biases (n_l,) for each layer after the input, all `value`; None for a network without bias."""
+    if not bias:
+        return None
+    return [np.full(n, float(value)) for n in sizes[1:]]

@@ -1,0 +1,102 @@
+"""Symmetry and health metrics of a network. A unit is a column of W plus its bias entry."""
+import numpy as np
+
+from . import activations, model
+
+DISTINCT_RTOL = 1e-6  # units closer than this, relative to their size, count as one unit
+
+
+def unit_vectors(W, b=None):
+    """Rows = units: the incoming weights of each unit, with its bias appended when there is one. (fan_out, fan_in[+1])"""
+    U = W.T
+    return U if b is None else np.column_stack([U, b])
+
+
+def _pairwise_distances(U):
+    sq = np.einsum("ij,ij->i", U, U)
+    d2 = sq[:, None] + sq[None, :] - 2.0 * (U @ U.T)
+    d2 = np.maximum(d2, 0.0)
+    # the Gram trick loses digits when units are nearly equal: recompute small entries exactly
+    close = d2 <= 1e-6 * np.maximum(sq[:, None], sq[None, :]) + 1e-300
+    i, j = np.nonzero(close)
+    d2[i, j] = np.sum((U[i] - U[j]) ** 2, axis=1)
+    return np.sqrt(d2)
+
+
+def distinct_units(W, b=None, rtol=DISTINCT_RTOL):
+    """How many different units a layer has: units within rtol of each other (relative) are grouped as one."""
+    U = unit_vectors(W, b)
+    D = _pairwise_distances(U)
+    norms = np.linalg.norm(U, axis=1)
+    same = D <= rtol * np.maximum(norms[:, None], norms[None, :])
+    unassigned = np.ones(len(U), dtype=bool)
+    groups = 0
+    for i in range(len(U)):  # greedy: each unassigned unit founds a group of its look-alikes
+        if unassigned[i]:
+            groups += 1
+            unassigned &= ~same[i]
+    return groups
+
+
+def unit_gap(W, b=None):
+    """The largest distance between two units of a layer: exactly 0 while the layer is symmetric."""
+    U = unit_vectors(W, b)
+    if len(U) < 2:
+        return 0.0
+    return float(_pairwise_distances(U).max())
+
+
+def numerical_rank(W):
+    """Numerical rank of W (numpy's default SVD tolerance): 1 for a constant matrix."""
+    return int(np.linalg.matrix_rank(W))
+
+
+def unit_similarity(W, b=None):
+    """Cosine similarity between every pair of units, (fan_out, fan_out); a zero unit is similar to nothing but itself."""
+    U = unit_vectors(W, b)
+    n = np.linalg.norm(U, axis=1)
+    safe = np.where(n > 0, n, 1.0)
+    S = (U @ U.T) / safe[:, None] / safe[None, :]
+    S[n == 0, :] = 0.0
+    S[:, n == 0] = 0.0
+    np.fill_diagonal(S, 1.0)
+    return np.clip(S, -1.0, 1.0)
+
+
+def saturated_fraction(activation, a):
+    """Share of hidden outputs in the flat tails: |tanh| > 0.97, sigmoid < 0.03 or > 0.97."""
+    return float(activations.saturated(activation, a).mean()) if a.size else 0.0
+
+
+def dead_fraction(activation, z):
+    """Share of ReLU units that output 0 for every sample (z <= 0 everywhere); 0 for other activations."""
+    if activation != "relu" or z.size == 0:
+        return 0.0
+    return float(np.all(z <= 0, axis=0).mean())
+
+
+def layer_stats(weights, biases, X, y, activation, loss):
+    """Loss and accuracy on (X, y); per hidden layer: activation std, saturated and dead fractions;
+    per layer: std of the backprop gradient dL/dz."""
+    t = {}
+    value = model.loss_and_grads(weights, biases, X, y, activation, loss, trace=t)[0]
+    zs, acts, deltas = t["zs"], t["acts"], t["deltas"]
+    return {
+        "loss": value,
+        "accuracy": float(model.accuracy_of(zs[-1], y, loss)),
+        "act_std": [float(a.std()) for a in acts[1:]],
+        "saturated": [saturated_fraction(activation, a) for a in acts[1:]],
+        "dead": [dead_fraction(activation, z) for z in zs[:-1]],
+        "grad_std": [float(d.std()) for d in deltas],
+    }
+
+
+def symmetry(weights, biases):
+    """Per hidden layer: distinct units and the unit gap; per weight matrix: its numerical rank."""
+    hidden = range(len(weights) - 1)
+    bias = (lambda l: None) if biases is None else (lambda l: biases[l])
+    return {
+        "distinct": [distinct_units(weights[l], bias(l)) for l in hidden],
+        "gap": [unit_gap(weights[l], bias(l)) for l in hidden],
+        "rank": [numerical_rank(W) for W in weights],
+    }

@@ -1,0 +1,93 @@
+"""depth_probe: one forward and one backward pass through a deep, bias-free stack of equal-width layers.
+
+This is the experiment of Glorot & Bengio 2010 (figs. 3-7) and He et al. 2015 (sec. 2.2):
+unit-Gaussian inputs go up, a unit-Gaussian gradient comes down, and we watch the spread per layer.
+"""
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import activations
+from .config import ACTIVATIONS, INIT_SCHEMES, param_error
+from .init import init_weights
+
+PROBE_LIMITS = {"width": (1, 512), "depth": (1, 20), "n_samples": (10, 5000)}
+HIST_BINS = 41
+
+
+@dataclass(frozen=True, eq=False)
+class ProbeResult:
+    """Per layer 1..depth: statistics of the activations a_l and of the backprop gradient dL/dz_l."""
+
+    width: int
+    depth: int
+    activation: str
+    init: str
+    spread: float
+    act_std: np.ndarray  # (depth,)
+    act_rms: np.ndarray
+    saturated: np.ndarray  # fraction of saturated outputs
+    grad_std: np.ndarray  # std of dL/dz_l
+    hist_edges: np.ndarray  # (depth, HIST_BINS + 1)
+    hist_counts: np.ndarray  # (depth, HIST_BINS), fractions of all outputs of the layer
+
+
+def depth_probe(width=500, depth=10, activation="tanh", init="xavier_normal", spread=1.0, n_samples=1000, seed=0):
+    """Push N(0, 1) inputs (n_samples, width) through `depth` layers of (width, width) weights and back."""
+    for name, value in (("width", width), ("depth", depth), ("n_samples", n_samples)):
+        lo, hi = PROBE_LIMITS[name]
+        if not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+            raise param_error(name, f"an int in [{lo}, {hi}]", value, owner="depth_probe")
+    if activation not in ACTIVATIONS:
+        raise param_error("activation", f"one of {ACTIVATIONS}", activation, owner="depth_probe")
+    if init not in INIT_SCHEMES:
+        raise param_error("init", f"one of {INIT_SCHEMES}", init, owner="depth_probe")
+    if not (np.isfinite(spread) and 0 <= spread <= 100):
+        raise param_error("spread", "a float in [0, 100]", spread, owner="depth_probe")
+    data_rng, init_rng, grad_rng = np.random.default_rng(seed).spawn(3)
+    f, df = activations.get(activation)
+    weights = init_weights((width,) * (depth + 1), init, init_rng, spread=spread)
+    a = data_rng.standard_normal((n_samples, width))
+    zs, acts = [], []
+    with np.errstate(all="ignore"):
+        for W in weights:
+            z = a @ W
+            a = f(z)
+            zs.append(z)
+            acts.append(a)
+        delta = grad_rng.standard_normal((n_samples, width)) * df(zs[-1], acts[-1])
+        grad_std = [0.0] * depth
+        for l in range(depth - 1, -1, -1):
+            grad_std[l] = float(delta.std())
+            if l > 0:
+                delta = (delta @ weights[l].T) * df(zs[l - 1], acts[l - 1])
+        edges, counts = [], []
+        for a in acts:
+            lim = float(np.max(np.abs(a))) or 1.0
+            lo = 0.0 if activation in ("relu", "sigmoid") and a.min() >= 0 else -lim
+            c, e = np.histogram(a, bins=HIST_BINS, range=(lo, lim))
+            edges.append(e)
+            counts.append(c / a.size)
+    return ProbeResult(
+        width=width, depth=depth, activation=activation, init=init, spread=float(spread),
+        act_std=np.array([a.std() for a in acts]), act_rms=np.array([np.sqrt(np.mean(a * a)) for a in acts]),
+        saturated=np.array([activations.saturated(activation, a).mean() for a in acts]),
+        grad_std=np.array(grad_std), hist_edges=np.array(edges), hist_counts=np.array(counts),
+    )
+
+
+def theory_rms(result: ProbeResult) -> np.ndarray | None:
+    """The RMS per layer that variance-propagation theory predicts from layer 1, for ReLU or identity; else None.
+
+    ReLU: E[a^2] = Var[z] / 2 and Var[z_{l+1}] = fan_in Var[W] E[a_l^2], so RMS ratio = sqrt(fan_in Var[W] / 2)
+    per layer: 1 under He, 1/sqrt(2) under Xavier with equal fans. Identity: ratio sqrt(fan_in Var[W]).
+    """
+    n, g = result.width, result.spread
+    var_w = {
+        "xavier_normal": 2.0 / (2 * n), "xavier_uniform": 2.0 / (2 * n), "he_normal": 2.0 / n,
+        "he_uniform": 2.0 / n, "lecun_normal": 1.0 / n, "orthogonal": 1.0 / n, "normal": 1.0, "uniform": 1.0 / 3.0,
+    }.get(result.init)
+    if var_w is None or result.activation not in ("relu", "identity"):
+        return None
+    ratio = np.sqrt(n * g * g * var_w * (0.5 if result.activation == "relu" else 1.0))
+    return result.act_rms[0] * ratio ** np.arange(result.depth)

@@ -1,0 +1,342 @@
+"""Training: a resumable Trainer, train() to the end, and restarts() of many seeds as one batched computation.
+
+Randomness: each seed is split with Generator.spawn into independent streams for data, init,
+perturbation noise, batches and dropout, so changing one never changes the others.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from . import metrics, model, optim
+from .config import TrainConfig
+from .data import Dataset, make_dataset
+from .init import init_biases, init_weights
+
+MAX_SNAPSHOTS = 500  # snapshots kept before thinning to every other one
+SNAPSHOT_FLOATS = 1_000_000  # at most this many stored weights across all snapshots (8 MB)
+PARAM_BOUND = 1e6  # |weight| past this, or an update that large, counts as divergence
+LOSS_BOUND = 1e12
+CHECK_PARAMS_EVERY = 10
+
+
+def streams(seed: int) -> list[np.random.Generator]:
+    """The five independent streams of a seed: data, init, noise, batch, dropout."""
+    return np.random.default_rng(seed).spawn(5)
+
+
+def dataset_of(config: TrainConfig) -> Dataset:
+    seed = config.seed if config.data_seed is None else config.data_seed
+    return make_dataset(config.dataset, config.n_samples, config.noise, streams(seed)[0])
+
+
+def initial_network(config: TrainConfig, init_rng, noise_rng):
+    """(weights, biases) at step 0."""
+    weights = init_weights(
+        config.sizes, config.init, init_rng, spread=config.spread, value=config.init_value,
+        perturbation=config.perturbation, noise_rng=noise_rng,
+    )
+    return weights, init_biases(config.sizes, config.bias, config.bias_value)
+
+
+class Batcher:
+    """Row indices of each mini-batch: a fresh permutation per epoch, the short tail dropped; None = full batch."""
+
+    def __init__(self, n: int, batch_size: int, rng: np.random.Generator):
+        self.n, self.size, self.rng = n, batch_size, rng
+        self.full = batch_size == 0 or batch_size >= n
+        self.order, self.pos = None, n
+
+    def next(self):
+        if self.full:
+            return None
+        if self.pos + self.size > self.n:
+            self.order, self.pos = self.rng.permutation(self.n), 0
+        self.pos += self.size
+        return self.order[self.pos - self.size:self.pos]
+
+
+def dropout_masks(rng, rows: int, hidden: tuple[int, ...], p: float):
+    """Inverted-dropout masks, one (rows, width) per hidden layer: 0 with probability p, else 1/(1-p)."""
+    if p <= 0:
+        return None
+    return [(rng.random((rows, w)) >= p) / (1.0 - p) for w in hidden]
+
+
+def _divergence(loss, gnorm, lr):
+    """Why a step's numbers mean divergence, or '' when they are fine."""
+    if not np.isfinite(loss):
+        return "the loss became NaN or infinite"
+    if abs(loss) > LOSS_BOUND:
+        return f"the loss passed {LOSS_BOUND:.0e}"
+    if not np.all(np.isfinite(gnorm)):
+        return "a gradient became NaN or infinite"
+    if lr * np.max(gnorm) > PARAM_BOUND:
+        return f"an update would move a weight by more than {PARAM_BOUND:.0e}"
+    return ""
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The network and its metrics at one step. Per-layer tuples run from the input side."""
+
+    step: int
+    weights: tuple  # (fan_in, fan_out) arrays
+    biases: tuple | None
+    train_loss: float  # full training set, no dropout
+    test_loss: float
+    train_acc: float
+    test_acc: float
+    distinct: tuple  # per hidden layer: distinct units
+    gap: tuple  # per hidden layer: largest unit gap
+    rank: tuple  # per weight matrix
+    act_std: tuple  # per hidden layer
+    saturated: tuple  # per hidden layer, fraction
+    dead: tuple  # per hidden layer, fraction of dead ReLUs
+    grad_std: tuple  # per layer, std of dL/dz
+
+
+@dataclass(frozen=True, eq=False)
+class TrainResult:
+    """Everything a run produced. losses[t] and grad_norms[t] belong to step t (before its update)."""
+
+    config: TrainConfig
+    status: str  # "running", "done" or "diverged"
+    diverged_at: int | None
+    reason: str
+    losses: np.ndarray  # (steps_done,)
+    grad_norms: np.ndarray  # (steps_done, n_layers)
+    snapshots: tuple
+    data: Dataset
+
+    @property
+    def steps_done(self) -> int:
+        return len(self.losses)
+
+    @property
+    def final(self) -> Snapshot:
+        return self.snapshots[-1]
+
+    @property
+    def snapshot_steps(self) -> np.ndarray:
+        return np.array([s.step for s in self.snapshots])
+
+
+class Trainer:
+    """Resumable training of one config: run(n) advances n steps, result() reads out the history."""
+
+    def __init__(self, config: TrainConfig):
+        self.config = config
+        _, init_rng, noise_rng, batch_rng, self._dropout_rng = streams(config.seed)
+        self.data = dataset_of(config)
+        self.weights, self.biases = initial_network(config, init_rng, noise_rng)
+        self._params = self.weights + (self.biases or [])
+        self._opt = optim.make(config.optimizer, self._params, config.lr)
+        self._batcher = Batcher(len(self.data.X), config.batch_size, batch_rng)
+        self.step = 0
+        self.status, self.diverged_at, self.reason = "running", None, ""
+        n_layers = len(self.weights)
+        self._losses = np.empty(config.steps)
+        self._gnorms = np.empty((config.steps, n_layers))
+        n_params = sum(p.size for p in self._params)
+        self._max_snapshots = int(np.clip(SNAPSHOT_FLOATS // n_params, 20, MAX_SNAPSHOTS))
+        self._every = config.record_every
+        self.snapshots: list[Snapshot] = []
+        with np.errstate(all="ignore"):
+            self._record()
+
+    @property
+    def done(self) -> bool:
+        return self.status != "running"
+
+    def run(self, n: int) -> int:
+        """Advance up to n steps (never past config.steps); return how many were taken."""
+        start = self.step
+        n = min(n, self.config.steps - self.step) if not self.done else 0
+        with np.errstate(all="ignore"):
+            for _ in range(n):
+                if not self._advance():
+                    break
+            if self.status == "running" and self.step >= self.config.steps:
+                self.status = "done"
+                if self.snapshots[-1].step != self.step:
+                    self._record()
+        return self.step - start
+
+    def _advance(self) -> bool:
+        c, d = self.config, self.data
+        idx = self._batcher.next()
+        X, y = (d.X, d.y) if idx is None else (d.X[idx], d.y[idx])
+        masks = dropout_masks(self._dropout_rng, len(X), c.hidden, c.dropout)
+        loss, dW, db = model.loss_and_grads(self.weights, self.biases, X, y, c.activation, c.loss, masks)
+        grads = dW if db is None else dW + db
+        g2 = [np.dot(g.ravel(), g.ravel()) for g in grads]
+        gnorm = np.sqrt(g2 if db is None else np.add(g2[: len(dW)], g2[len(dW):]))
+        why = _divergence(loss, gnorm, c.lr)
+        if why:
+            return self._diverge(why)
+        self._losses[self.step] = loss
+        self._gnorms[self.step] = gnorm
+        self._opt.step(self._params, grads)
+        self.step += 1
+        if self.step % CHECK_PARAMS_EVERY == 0 or self.step == c.steps:
+            if not all(np.all(np.abs(p) <= PARAM_BOUND) for p in self._params):
+                return self._diverge(f"a weight grew past {PARAM_BOUND:.0e}")
+        if self.step % self._every == 0:
+            self._record()
+        return True
+
+    def _diverge(self, reason: str) -> bool:
+        self.status, self.diverged_at, self.reason = "diverged", self.step, reason
+        if all(np.all(np.isfinite(p)) for p in self._params) and self.snapshots[-1].step != self.step:
+            self._record()
+        return False
+
+    def _record(self):
+        c, d = self.config, self.data
+        stats = metrics.layer_stats(self.weights, self.biases, d.X, d.y, c.activation, c.loss)
+        test_loss, test_acc = model.evaluate(self.weights, self.biases, d.X_test, d.y_test, c.activation, c.loss)
+        sym = metrics.symmetry(self.weights, self.biases)
+        self.snapshots.append(Snapshot(
+            step=self.step,
+            weights=tuple(W.copy() for W in self.weights),
+            biases=None if self.biases is None else tuple(b.copy() for b in self.biases),
+            train_loss=stats["loss"], test_loss=float(test_loss),
+            train_acc=stats["accuracy"], test_acc=float(test_acc),
+            distinct=tuple(sym["distinct"]), gap=tuple(sym["gap"]), rank=tuple(sym["rank"]),
+            act_std=tuple(stats["act_std"]), saturated=tuple(stats["saturated"]),
+            dead=tuple(stats["dead"]), grad_std=tuple(stats["grad_std"]),
+        ))
+        if len(self.snapshots) > self._max_snapshots:  # keep memory bounded: every other one, twice the interval
+            last = self.snapshots[-1]
+            self.snapshots = self.snapshots[::2]
+            if self.snapshots[-1] is not last and last.step % (2 * self._every) == 0:
+                self.snapshots.append(last)
+            self._every *= 2
+
+    def result(self) -> TrainResult:
+        return TrainResult(
+            config=self.config, status=self.status, diverged_at=self.diverged_at, reason=self.reason,
+            losses=self._losses[: self.step].copy(), grad_norms=self._gnorms[: self.step].copy(),
+            snapshots=tuple(self.snapshots), data=self.data,
+        )
+
+
+def train(config: TrainConfig) -> TrainResult:
+    """Train config.steps steps (or until divergence) and return the history."""
+    trainer = Trainer(config)
+    trainer.run(config.steps)
+    return trainer.result()
+
+
+@dataclass(frozen=True, eq=False)
+class RestartsResult:
+    """Final numbers of many seeds of one config, all on the same data. Arrays are indexed like `seeds`."""
+
+    config: TrainConfig
+    seeds: tuple
+    train_loss: np.ndarray  # (S,), NaN where diverged
+    test_loss: np.ndarray
+    train_acc: np.ndarray
+    test_acc: np.ndarray
+    diverged_at: np.ndarray  # (S,), -1 where the run finished
+    curve_steps: np.ndarray  # (T,) steps at which `curves` were taken
+    curves: np.ndarray  # (T, S) training loss; NaN after a seed diverged
+    weights: tuple  # per layer (S, fan_in, fan_out)
+    biases: tuple | None  # per layer (S, 1, fan_out)
+    data: Dataset
+
+    def network(self, i: int):
+        """(weights, biases) of seed number i."""
+        return [W[i] for W in self.weights], None if self.biases is None else [b[i, 0] for b in self.biases]
+
+    @property
+    def finished(self) -> np.ndarray:
+        return self.diverged_at < 0
+
+    def _ranked(self):
+        ok = np.flatnonzero(self.finished)
+        return ok[np.argsort(self.train_loss[ok], kind="stable")]
+
+    @property
+    def best(self) -> int | None:
+        r = self._ranked()
+        return int(r[0]) if len(r) else None
+
+    @property
+    def worst(self) -> int | None:
+        r = self._ranked()
+        return int(r[-1]) if len(r) else None
+
+
+def restart_config(config: TrainConfig, seed: int) -> TrainConfig:
+    """The single run that restarts(config, seeds) performs for one seed: same data, its own init."""
+    data_seed = config.seed if config.data_seed is None else config.data_seed
+    return replace(config, seed=int(seed), data_seed=data_seed)
+
+
+def restarts(config: TrainConfig, seeds, on_progress=None, max_curve_points=200) -> RestartsResult:
+    """Train one network per seed, all at once: every array gets a leading seed axis.
+
+    Seed s draws its init, noise, batches and dropout exactly as train(restart_config(config, s)) does.
+    """
+    seeds = tuple(int(s) for s in seeds)
+    S, c = len(seeds), config
+    data = dataset_of(config)
+    nets, batchers, drop_rngs = [], [], []
+    for s in seeds:
+        _, init_rng, noise_rng, batch_rng, dropout_rng = streams(s)
+        nets.append(initial_network(c, init_rng, noise_rng))
+        batchers.append(Batcher(len(data.X), c.batch_size, batch_rng))
+        drop_rngs.append(dropout_rng)
+    L = len(c.sizes) - 1
+    weights = [np.stack([n[0][l] for n in nets]) for l in range(L)]
+    biases = None if not c.bias else [np.stack([n[1][l] for n in nets])[:, None, :] for l in range(L)]
+    params = weights + (biases or [])
+    opt = optim.make(c.optimizer, params, c.lr)
+    alive = np.ones(S, dtype=bool)
+    diverged_at = np.full(S, -1)
+    stride = max(1, -(-c.steps // max_curve_points))
+    curve_steps = np.arange(0, c.steps, stride)
+    curves = np.full((len(curve_steps), S), np.nan)
+    with np.errstate(all="ignore"):
+        for t in range(c.steps):
+            idx = [b.next() for b in batchers]
+            X, y = (data.X, data.y) if idx[0] is None else (data.X[np.stack(idx)], data.y[np.stack(idx)])
+            rows = X.shape[-2]
+            masks = None
+            if c.dropout > 0:
+                per_seed = [dropout_masks(r, rows, c.hidden, c.dropout) for r in drop_rngs]
+                masks = [np.stack([m[l] for m in per_seed]) for l in range(L - 1)]
+            loss, dW, db = model.loss_and_grads(weights, biases, X, y, c.activation, c.loss, masks)
+            grads = dW if db is None else dW + db
+            g2 = np.stack([np.einsum("si,si->s", g.reshape(S, -1), g.reshape(S, -1)) for g in grads])
+            gnorm = np.sqrt(g2[:L] + (g2[L:] if db is not None else 0.0))  # (L, S)
+            bad = ~np.isfinite(loss) | (np.abs(loss) > LOSS_BOUND) | ~np.all(np.isfinite(gnorm), axis=0)
+            bad |= c.lr * np.where(np.isfinite(gnorm), gnorm, 0.0).max(axis=0) > PARAM_BOUND
+            if t % CHECK_PARAMS_EVERY == 0 and t > 0:
+                bad |= ~np.all([np.all(np.abs(p) <= PARAM_BOUND, axis=(1, 2)) for p in params], axis=0)
+            newly = bad & alive
+            if newly.any():
+                diverged_at[newly] = t
+                alive &= ~bad
+                opt.forget(newly)
+            if t % stride == 0:
+                curves[t // stride] = np.where(alive, loss, np.nan)
+            keep = alive[:, None, None]
+            opt.step(params, [np.where(keep, g, 0.0) for g in grads])
+            if on_progress is not None and (t + 1) % max(1, c.steps // 20) == 0:
+                on_progress((t + 1) / c.steps)
+        last_check = ~np.all([np.all(np.abs(p) <= PARAM_BOUND, axis=(1, 2)) for p in params], axis=0) & alive
+        diverged_at[last_check] = c.steps
+        alive &= ~last_check
+        train_loss, train_acc = model.evaluate(weights, biases, data.X, data.y, c.activation, c.loss)
+        test_loss, test_acc = model.evaluate(weights, biases, data.X_test, data.y_test, c.activation, c.loss)
+    nan = lambda a: np.where(alive, a, np.nan)  # noqa: E731
+    return RestartsResult(
+        config=c, seeds=seeds, train_loss=nan(train_loss), test_loss=nan(test_loss),
+        train_acc=nan(train_acc), test_acc=nan(test_acc), diverged_at=diverged_at,
+        curve_steps=curve_steps, curves=curves, weights=tuple(weights),
+        biases=None if biases is None else tuple(biases), data=data,
+    )
