@@ -52,7 +52,7 @@ class ToyRun:
         return dict(zip(("y1", "y2", "y3", "y4", "y"), self.units[n].tolist()))
 
 
-def run(a=0.5, x1=1.0, x2=2.0, lr=0.1, steps=50, activation="identity", start=None) -> ToyRun:
+def run(a=0.5, x1=1.0, x2=2.0, lr=0.01, steps=50, activation="identity", start=None) -> ToyRun:
     """Gradient descent on the output itself, from all ten weights = a (or from `start`, ten values)."""
     weights = to_weights([a] * 10 if start is None else start)
     X = np.array([[x1, x2]], dtype=float)
