@@ -1,0 +1,205 @@
+"""Shared fixtures: one real `streamlit run app.py` server per test session and headless Debian Chromium.
+
+Browser tests (marked `e2e`) drive /usr/bin/chromium through Playwright's Python driver. If Chromium is
+missing they are skipped on a developer machine, but fail in CI (CI=true), where it must have been installed.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(os.environ.get("SYMBREAK_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+SERVER_START_TIMEOUT = 60.0
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class StreamlitServer:
+    """A `streamlit run` subprocess on a free loopback port, its output captured to a log file."""
+
+    def __init__(self, script: str = "app.py", cwd: Path = ROOT, extra_args: tuple[str, ...] = ()):
+        self.script = script
+        self.cwd = cwd
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = Path(tempfile.mkstemp(prefix="streamlit-", suffix=".log")[1])
+        self.extra_args = extra_args
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> StreamlitServer:
+        cmd = [
+            sys.executable, "-m", "streamlit", "run", self.script,
+            "--server.headless", "true",
+            "--server.address", "127.0.0.1",
+            "--server.port", str(self.port),
+            "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none",
+            *self.extra_args,
+        ]
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(cmd, cwd=self.cwd, stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with code {self.proc.returncode}:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200 and r.read().strip() == b"ok":
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"streamlit did not become healthy within {SERVER_START_TIMEOUT:.0f} s:\n{self.log()}")
+
+    def log(self, tail: int = 8000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-tail:]
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        if getattr(self, "_log", None) is not None:
+            self._log.close()
+            self._log = None
+
+
+_SERVERS: list[StreamlitServer] = []
+
+
+@pytest.fixture(scope="session")
+def streamlit_server():
+    """One `streamlit run app.py` for the whole session; its log is shown when a browser test fails."""
+    if not (ROOT / "app.py").exists():
+        pytest.fail("app.py does not exist")
+    server = StreamlitServer().start()
+    _SERVERS.append(server)
+    yield server
+    server.stop()
+    _SERVERS.remove(server)
+    server.log_path.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not CHROMIUM.exists():
+        msg = f"{CHROMIUM} not found; install Debian's chromium (bash scripts/test.sh does it)"
+        if IN_CI:
+            pytest.fail(msg + " -- in CI the browser tests must run")
+        pytest.skip(msg)
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if IN_CI:
+            pytest.fail("the playwright package is missing (pip install -r requirements-dev.txt)")
+        pytest.skip("the playwright package is not installed")
+    pw = sync_playwright().start()
+    b = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+    yield b
+    b.close()
+    pw.stop()
+
+
+@pytest.fixture()
+def context(browser):
+    ctx = browser.new_context(viewport=VIEWPORT)
+    ctx.set_default_timeout(20_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture()
+def page(context):
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    p.js_errors = errors  # type: ignore[attr-defined]
+    yield p
+
+
+# ---------------------------------------------------------------- helpers for the browser tests
+
+EXCEPTION = '[data-testid="stException"]'
+CHART = '[data-testid="stPlotlyChart"] .main-svg, [data-testid="stPlotlyChart"] canvas'
+
+
+def wait_for_app(page, timeout: float = 30_000) -> None:
+    """Wait until the app has rendered and its script run has finished (the 'running' widget is gone)."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_selector('[data-testid="stMain"] [data-testid="stMarkdown"], ' + EXCEPTION, timeout=timeout)
+    wait_idle(page, timeout)
+
+
+def wait_idle(page, timeout: float = 10_000) -> None:
+    deadline = time.monotonic() + timeout / 1000
+    # the status widget shows "Running..." while a full script run is in progress
+    while time.monotonic() < deadline:
+        running = page.locator('[data-testid="stStatusWidget"]').count()
+        if not running:
+            time.sleep(0.3)
+            if not page.locator('[data-testid="stStatusWidget"]').count():
+                return
+        time.sleep(0.1)
+
+
+def exception_text(page) -> str:
+    loc = page.locator(EXCEPTION)
+    return "\n---\n".join(loc.nth(i).inner_text() for i in range(loc.count()))
+
+
+def body_text(page) -> str:
+    return page.locator('[data-testid="stApp"]').inner_text()
+
+
+def find_number(pattern: str, text: str) -> int | None:
+    m = re.search(pattern, text)
+    return int(m.group(1)) if m else None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Attach the streamlit server log to every failed test that used the server."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and "streamlit_server" in getattr(item, "fixturenames", ()):
+        for server in _SERVERS:
+            report.sections.append((f"streamlit server log ({server.url})", server.log()))
