@@ -11,6 +11,11 @@ def _sigmoid(z):
     return np.where(z >= 0, r, e * r)
 
 
+def _one_minus(t):
+    """1 - t, written into t (a fresh temporary) to spare an allocation on the hot path."""
+    return np.subtract(1.0, t, out=t)
+
+
 ACTIVATIONS = {
     "identity": (lambda z: z, lambda z, a: np.ones_like(z)),
     "relu": (lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype)),
@@ -18,8 +23,8 @@ ACTIVATIONS = {
         lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
         lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE),
     ),
-    "tanh": (np.tanh, lambda z, a: 1.0 - a * a),
-    "sigmoid": (_sigmoid, lambda z, a: a * (1.0 - a)),
+    "tanh": (np.tanh, lambda z, a: _one_minus(a * a)),
+    "sigmoid": (_sigmoid, lambda z, a: a * _one_minus(a.copy())),
 }
 
 sigmoid = _sigmoid

@@ -13,21 +13,26 @@ def unit_vectors(W, b=None):
 
 
 def _pairwise_distances(U):
+    """Euclidean distances between the rows of U, exact to the last digit even for nearly equal rows."""
+    if U.shape[0] <= 64:  # small layers: direct differences
+        diff = U[:, None, :] - U[None, :, :]
+        return np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
     sq = np.einsum("ij,ij->i", U, U)
-    d2 = sq[:, None] + sq[None, :] - 2.0 * (U @ U.T)
-    d2 = np.maximum(d2, 0.0)
-    # the Gram trick loses digits when units are nearly equal: recompute small entries exactly
-    close = d2 <= 1e-6 * np.maximum(sq[:, None], sq[None, :]) + 1e-300
-    i, j = np.nonzero(close)
-    d2[i, j] = np.sum((U[i] - U[j]) ** 2, axis=1)
+    d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (U @ U.T), 0.0)
+    # the Gram trick loses digits when rows are nearly equal: recompute those entries directly
+    i, j = np.nonzero(d2 <= 1e-6 * np.maximum(sq[:, None], sq[None, :]))
+    d2[i, j] = np.einsum("ij,ij->i", U[i] - U[j], U[i] - U[j])
     return np.sqrt(d2)
 
 
 def distinct_units(W, b=None, rtol=DISTINCT_RTOL):
     """How many different units a layer has: units within rtol of each other (relative) are grouped as one."""
     U = unit_vectors(W, b)
-    D = _pairwise_distances(U)
-    norms = np.linalg.norm(U, axis=1)
+    return _groups(U, _pairwise_distances(U), rtol)
+
+
+def _groups(U, D, rtol):
+    norms = np.sqrt(np.einsum("ij,ij->i", U, U))
     same = D <= rtol * np.maximum(norms[:, None], norms[None, :])
     unassigned = np.ones(len(U), dtype=bool)
     groups = 0
@@ -47,8 +52,9 @@ def unit_gap(W, b=None):
 
 
 def numerical_rank(W):
-    """Numerical rank of W (numpy's default SVD tolerance): 1 for a constant matrix."""
-    return int(np.linalg.matrix_rank(W))
+    """Numerical rank of W: singular values above max(sv) * max(shape) * eps (numpy's matrix_rank rule)."""
+    sv = np.linalg.svd(W, compute_uv=False)
+    return int(np.count_nonzero(sv > sv[0] * max(W.shape) * np.finfo(W.dtype).eps)) if sv[0] > 0 else 0
 
 
 def unit_similarity(W, b=None):
@@ -75,12 +81,13 @@ def dead_fraction(activation, z):
     return float(np.all(z <= 0, axis=0).mean())
 
 
-def layer_stats(weights, biases, X, y, activation, loss):
+def layer_stats(weights, biases, X, y, activation, loss, trace=None):
     """Loss and accuracy on (X, y); per hidden layer: activation std, saturated and dead fractions;
-    per layer: std of the backprop gradient dL/dz."""
-    t = {}
-    value = model.loss_and_grads(weights, biases, X, y, activation, loss, trace=t)[0]
-    zs, acts, deltas = t["zs"], t["acts"], t["deltas"]
+    per layer: std of the backprop gradient dL/dz. `trace` reuses a pass already made on exactly (X, y)."""
+    if trace is None:
+        trace = {}
+        trace["loss"] = model.loss_and_grads(weights, biases, X, y, activation, loss, trace=trace)[0]
+    value, zs, acts, deltas = trace["loss"], trace["zs"], trace["acts"], trace["deltas"]
     return {
         "loss": value,
         "accuracy": float(model.accuracy_of(zs[-1], y, loss)),
@@ -93,10 +100,10 @@ def layer_stats(weights, biases, X, y, activation, loss):
 
 def symmetry(weights, biases):
     """Per hidden layer: distinct units and the unit gap; per weight matrix: its numerical rank."""
-    hidden = range(len(weights) - 1)
-    bias = (lambda l: None) if biases is None else (lambda l: biases[l])
-    return {
-        "distinct": [distinct_units(weights[l], bias(l)) for l in hidden],
-        "gap": [unit_gap(weights[l], bias(l)) for l in hidden],
-        "rank": [numerical_rank(W) for W in weights],
-    }
+    distinct, gap = [], []
+    for l in range(len(weights) - 1):
+        U = unit_vectors(weights[l], None if biases is None else biases[l])
+        D = _pairwise_distances(U)  # shared by both measures
+        distinct.append(_groups(U, D, DISTINCT_RTOL))
+        gap.append(float(D.max()))
+    return {"distinct": distinct, "gap": gap, "rank": [numerical_rank(W) for W in weights]}

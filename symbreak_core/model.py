@@ -15,8 +15,10 @@ def _head(loss, z, y):
     """Loss value(s) and dL/dz for the output layer; z, y: (..., n, 1)."""
     n = z.shape[-2]
     if loss == "bce":  # sigmoid + binary cross-entropy from logits: max(z,0) - z*y + log(1 + e^-|z|)
-        value = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
-        dz = activations.sigmoid(z) - y
+        e = np.exp(-np.abs(z))  # shared by the loss and sigmoid(z), never overflows
+        value = np.maximum(z, 0.0) - z * y + np.log1p(e)
+        r = 1.0 / (1.0 + e)
+        dz = np.where(z >= 0, r, e * r) - y
     elif loss == "mse":  # 0.5 * mean squared error
         r = z - y
         value, dz = 0.5 * r * r, r
@@ -24,7 +26,7 @@ def _head(loss, z, y):
         value, dz = z, np.ones_like(z)
     else:
         raise ValueError(f"Unknown loss {loss!r}.")
-    return value.mean(axis=(-2, -1)), dz / n
+    return value.sum(axis=(-2, -1)) / n, dz / n
 
 
 def forward(weights, biases, X, activation, masks=None):
@@ -38,7 +40,7 @@ def forward(weights, biases, X, activation, masks=None):
     for l, W in enumerate(weights):
         z = a @ W
         if biases is not None:
-            z = z + biases[l]
+            z += biases[l]
         zs.append(z)
         if l < last:
             a = f(z)
@@ -81,18 +83,19 @@ def loss_and_grads(weights, biases, X, y, activation, loss, masks=None, trace=No
     value, delta = _head(loss, zs[-1], y)
     L = len(weights)
     dW, db, deltas = [None] * L, [None] * L, []
+    ones = np.ones(delta.shape[-2]) if biases is not None else None  # row sums via BLAS beat .sum(axis=-2)
     for l in range(L - 1, -1, -1):
         a_in = acts[l] if (masks is None or l == 0) else acts[l] * masks[l - 1]
         if trace is not None:
             deltas.append(delta)
         dW[l] = np.swapaxes(a_in, -1, -2) @ delta
         if biases is not None:
-            db[l] = (np.ones(delta.shape[-2]) @ delta).reshape(biases[l].shape)  # row sum, via BLAS
+            db[l] = (ones @ delta).reshape(biases[l].shape)
         if l > 0:
-            da = delta @ np.swapaxes(weights[l], -1, -2)
+            delta = delta @ np.swapaxes(weights[l], -1, -2)  # dL/da_{l}, then dL/dz_{l} in place
             if masks is not None:
-                da = da * masks[l - 1]
-            delta = da * df(zs[l - 1], acts[l])
+                delta *= masks[l - 1]
+            delta *= df(zs[l - 1], acts[l])
     if trace is not None:
         trace.update(zs=zs, acts=acts, deltas=deltas[::-1])
     if X.ndim == 2 and weights[0].ndim == 2:

@@ -5,6 +5,7 @@ perturbation noise, batches and dropout, so changing one never changes the other
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -64,15 +65,15 @@ def dropout_masks(rng, rows: int, hidden: tuple[int, ...], p: float):
     return [(rng.random((rows, w)) >= p) / (1.0 - p) for w in hidden]
 
 
-def _divergence(loss, gnorm, lr):
+def _divergence(loss: float, gnorm: list, lr: float) -> str:
     """Why a step's numbers mean divergence, or '' when they are fine."""
-    if not np.isfinite(loss):
+    if not math.isfinite(loss):
         return "the loss became NaN or infinite"
     if abs(loss) > LOSS_BOUND:
         return f"the loss passed {LOSS_BOUND:.0e}"
-    if not np.all(np.isfinite(gnorm)):
+    if not all(map(math.isfinite, gnorm)):
         return "a gradient became NaN or infinite"
-    if lr * np.max(gnorm) > PARAM_BOUND:
+    if lr * max(gnorm) > PARAM_BOUND:
         return f"an update would move a weight by more than {PARAM_BOUND:.0e}"
     return ""
 
@@ -158,24 +159,36 @@ class Trainer:
             for _ in range(n):
                 if not self._advance():
                     break
+            if self.snapshots[-1].step != self.step and (self._due() or self.status == "running" and self.step >= self.config.steps):
+                self._record()
             if self.status == "running" and self.step >= self.config.steps:
                 self.status = "done"
-                if self.snapshots[-1].step != self.step:
-                    self._record()
         return self.step - start
+
+    def _due(self) -> bool:
+        return self.step % self._every == 0
 
     def _advance(self) -> bool:
         c, d = self.config, self.data
         idx = self._batcher.next()
         X, y = (d.X, d.y) if idx is None else (d.X[idx], d.y[idx])
         masks = dropout_masks(self._dropout_rng, len(X), c.hidden, c.dropout)
-        loss, dW, db = model.loss_and_grads(self.weights, self.biases, X, y, c.activation, c.loss, masks)
+        # A snapshot due now is of the weights this step starts from: on the full batch without
+        # dropout, the step's own forward and backward pass is the one the snapshot needs.
+        due = self._due() and self.snapshots[-1].step != self.step
+        trace = {} if due and idx is None and masks is None else None
+        loss, dW, db = model.loss_and_grads(self.weights, self.biases, X, y, c.activation, c.loss, masks, trace)
         grads = dW if db is None else dW + db
-        g2 = [np.dot(g.ravel(), g.ravel()) for g in grads]
-        gnorm = np.sqrt(g2 if db is None else np.add(g2[: len(dW)], g2[len(dW):]))
+        g2 = [float(np.dot(g.ravel(), g.ravel())) for g in grads]
+        L = len(dW)
+        gnorm = [math.sqrt(g2[l] + (g2[L + l] if db is not None else 0.0)) for l in range(L)]
         why = _divergence(loss, gnorm, c.lr)
         if why:
             return self._diverge(why)
+        if due:
+            if trace is not None:
+                trace["loss"] = loss
+            self._record(trace)
         self._losses[self.step] = loss
         self._gnorms[self.step] = gnorm
         self._opt.step(self._params, grads)
@@ -183,8 +196,6 @@ class Trainer:
         if self.step % CHECK_PARAMS_EVERY == 0 or self.step == c.steps:
             if not all(np.all(np.abs(p) <= PARAM_BOUND) for p in self._params):
                 return self._diverge(f"a weight grew past {PARAM_BOUND:.0e}")
-        if self.step % self._every == 0:
-            self._record()
         return True
 
     def _diverge(self, reason: str) -> bool:
@@ -193,9 +204,9 @@ class Trainer:
             self._record()
         return False
 
-    def _record(self):
+    def _record(self, trace=None):
         c, d = self.config, self.data
-        stats = metrics.layer_stats(self.weights, self.biases, d.X, d.y, c.activation, c.loss)
+        stats = metrics.layer_stats(self.weights, self.biases, d.X, d.y, c.activation, c.loss, trace)
         test_loss, test_acc = model.evaluate(self.weights, self.biases, d.X_test, d.y_test, c.activation, c.loss)
         sym = metrics.symmetry(self.weights, self.biases)
         self.snapshots.append(Snapshot(
@@ -324,8 +335,10 @@ def restarts(config: TrainConfig, seeds, on_progress=None, max_curve_points=200)
                 opt.forget(newly)
             if t % stride == 0:
                 curves[t // stride] = np.where(alive, loss, np.nan)
-            keep = alive[:, None, None]
-            opt.step(params, [np.where(keep, g, 0.0) for g in grads])
+            if not alive.all():  # frozen seeds take no step
+                keep = alive[:, None, None]
+                grads = [np.where(keep, g, 0.0) for g in grads]
+            opt.step(params, grads)
             if on_progress is not None and (t + 1) % max(1, c.steps // 20) == 0:
                 on_progress((t + 1) / c.steps)
         last_check = ~np.all([np.all(np.abs(p) <= PARAM_BOUND, axis=(1, 2)) for p in params], axis=0) & alive
