@@ -1,0 +1,317 @@
+"""Shared page helpers: URL-safe controls and a process-wide limiter for heavy engine work.
+
+The one place where pages meet the URL. `clamp_params` is pure (no Streamlit) so it can be
+fuzzed; `controls` renders sidebar widgets bound to the URL and tells the user, in a visible
+notice, about every URL value it had to change. Nothing the user supplies is evaluated.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+# ---- Resource limits (issue 5: fair share) ----
+MAX_HEAVY_JOBS = 2  # heavy engine calls running at once across all sessions (one per core here)
+HEAVY_JOB_WAIT = 60.0  # seconds a session waits for a free slot before it gets a "server busy" message
+WORK_PER_REFRESH = 3_000_000  # live training: steps x parameters advanced per refresh, per session
+MAX_RAW_CHARS = 64  # URL values longer than this are rejected unread
+
+_heavy = threading.BoundedSemaphore(MAX_HEAVY_JOBS)
+
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
+_IGNORED_KEYS = ("embed", "embed_options")  # Streamlit's own URL switches
+
+
+class Busy(TimeoutError):
+    """No heavy-job slot became free in time."""
+
+
+@contextmanager
+def heavy_job(wait: float = HEAVY_JOB_WAIT):
+    """Hold one of MAX_HEAVY_JOBS process-wide slots while the block runs; raise Busy after `wait` s."""
+    if not _heavy.acquire(timeout=wait):
+        raise Busy(f"The server is busy with {MAX_HEAVY_JOBS} heavy computations; please try again in a moment.")
+    try:
+        yield
+    finally:
+        _heavy.release()
+
+
+@dataclass(frozen=True)
+class Param:
+    """One control: its URL key (also the widget key), default, kind and range.
+
+    kind: "int" | "float" | "choice" | "bool" | "log" (a float offered on 1-2-5 log steps in [lo, hi]).
+    choices: for "choice", the allowed values, or (value, label) pairs to show labels instead of values.
+    """
+
+    name: str
+    default: object
+    kind: str
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple = ()
+    label: str = ""
+    help: str = ""
+    step: float | None = None
+
+    @property
+    def options(self) -> tuple:
+        """The allowed values of a "choice" or "log" param."""
+        if self.kind == "log":
+            return tuple(self.choices) or log_steps(self.lo, self.hi)
+        return tuple(c[0] if isinstance(c, tuple) else c for c in self.choices)
+
+    @property
+    def labels(self) -> dict:
+        return {c[0]: c[1] for c in self.choices if isinstance(c, tuple)}
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named set of control values with two sentences on what to look for."""
+
+    id: str
+    label: str
+    values: dict
+    about: str = ""
+
+
+def log_steps(lo: float, hi: float) -> tuple:
+    """The 1-2-5 steps from lo to hi inclusive, e.g. 1e-4, 2e-4, 5e-4, 1e-3, ..."""
+    out, e = [], math.floor(math.log10(lo))
+    while 10.0 ** e <= hi * 1.0001:
+        for m in (1, 2, 5):
+            v = float(f"{m * 10.0 ** e:.6g}")
+            if lo * 0.9999 <= v <= hi * 1.0001:
+                out.append(v)
+        e += 1
+    return tuple(out)
+
+
+def fmt(value) -> str:
+    """How a value is written in the URL and in notices."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _shown(raw: str) -> str:
+    s = raw if len(raw) <= 24 else raw[:21] + "..."
+    return "".join(c if c.isprintable() else "?" for c in s)
+
+
+def _parse_number(text: str):
+    """float(text) for plain decimal notation only; None when it does not parse."""
+    if len(text) > MAX_RAW_CHARS:
+        return None
+    try:
+        x = float(text.strip())
+    except ValueError:
+        return None
+    return x
+
+
+def _clamp_one(p: Param, text: str):
+    """(value, notice or '') for one raw URL string."""
+    shown = f"{p.name}={_shown(text)}"
+    default = f"using the default {fmt(p.default)}."
+    if p.kind == "choice":
+        opts = p.options
+        by_text = {fmt(o): o for o in opts}
+        if text in by_text:
+            return by_text[text], ""
+        folded = {k.casefold(): v for k, v in by_text.items()}
+        if text.strip().casefold() in folded:
+            v = folded[text.strip().casefold()]
+            return v, f"{shown} is written differently from '{fmt(v)}'; using {fmt(v)}."
+        allowed = ", ".join(fmt(o) for o in opts[:12]) + (", ..." if len(opts) > 12 else "")
+        return p.default, f"{shown} is not one of {allowed}; {default}"
+    if p.kind == "bool":
+        t = text.strip().casefold()
+        if t in _TRUE or t in _FALSE:
+            v = t in _TRUE
+            return v, "" if t in ("true", "false") else f"{shown} read as {fmt(v)}."
+        return p.default, f"{shown} is not true or false; {default}"
+    x = _parse_number(text)
+    if x is None or not math.isfinite(x):
+        return p.default, f"{shown} is not a finite number; {default}"
+    note = ""
+    if p.kind == "int" and x != int(x):
+        x = int(x)  # toward zero, as Streamlit's URL binding does
+        note = f"{shown} is not a whole number; using {x}."
+    if p.lo is not None and x < p.lo:
+        v = type(p.default)(p.lo) if p.kind == "int" else float(p.lo)
+        return v, f"{shown} is below the minimum {fmt(v)}; using {fmt(v)}."
+    if p.hi is not None and x > p.hi:
+        v = type(p.default)(p.hi) if p.kind == "int" else float(p.hi)
+        return v, f"{shown} is above the maximum {fmt(v)}; using {fmt(v)}."
+    if p.kind == "int":
+        return int(x), note
+    if p.kind == "log":
+        opts = p.options
+        if x <= 0:
+            return opts[0], f"{shown} must be positive; using {fmt(opts[0])}."
+        v = min(opts, key=lambda o: abs(math.log(o) - math.log(x)))
+        if not math.isclose(v, x, rel_tol=1e-9):
+            return v, f"{shown} is not one of the offered steps; using the nearest, {fmt(v)}."
+        return v, ""
+    return float(x), ""
+
+
+def clamp_params(specs, raw) -> tuple[dict, list[str]]:
+    """Parse and clamp raw URL values against specs. Pure: never raises on any raw input.
+
+    raw maps keys to a string or a list of strings (a repeated key); the last value wins.
+    Returns (values for every spec, human-readable notices for every change made).
+    """
+    values = {p.name: p.default for p in specs}
+    notices: list[str] = []
+    names = set(values)
+    try:
+        items = list(dict(raw).items()) if raw is not None else []
+    except (TypeError, ValueError):
+        return values, ["The URL parameters could not be read; using the defaults."]
+    for key, val in items:
+        key = str(key)
+        if key not in names:
+            if key.lower() not in _IGNORED_KEYS:
+                notices.append(f"Ignored the unknown setting '{_shown(key)}'.")
+            continue
+        p = next(s for s in specs if s.name == key)
+        if isinstance(val, (list, tuple)):
+            if not val:
+                notices.append(f"{key} was given without a value; using the default {fmt(p.default)}.")
+                continue
+            if len(val) > 1:
+                notices.append(f"{key} was given {len(val)} times; using the last one.")
+            val = val[-1]
+        values[key], note = _clamp_one(p, "" if val is None else str(val))
+        if note:
+            notices.append(note)
+    return values, notices
+
+
+# ---- Streamlit side ----
+
+def _raw_query():
+    import streamlit as st
+
+    qp = st.query_params
+    return {k: qp.get_all(k) for k in qp}
+
+
+def controls(specs, presets=None, container=None) -> dict:
+    """Render `specs` as widgets bound to the URL and return their values.
+
+    On the first run of a session (and whenever a preset is chosen) the clamped URL values
+    seed st.session_state under the widget keys; every change is listed in a st.warning.
+    With `presets` (a sequence of Preset), a "preset" selector comes first: a URL
+    `?preset=x&width=8` applies preset x, then the explicit URL values override it. Widget
+    defaults follow the chosen preset, so the URL holds only what differs from the preset.
+    """
+    import streamlit as st
+
+    box = container if container is not None else st.sidebar
+    specs = list(specs)
+    preset_spec, by_id = None, {}
+    if presets:
+        by_id = {q.id: q for q in presets}
+        preset_spec = Param("preset", presets[0].id, "choice", choices=tuple((q.id, q.label) for q in presets),
+                            label="Preset", help="Sets every control at once.")
+    flag = "_ui_seeded:" + ",".join(p.name for p in specs)
+    if flag not in st.session_state:
+        raw = _raw_query()
+        notices = []
+        if preset_spec is not None:
+            pv, notices = clamp_params([preset_spec], {"preset": raw["preset"]} if "preset" in raw else {})
+            st.session_state["preset"] = pv["preset"]
+        base = _with_preset(specs, by_id.get(st.session_state.get("preset")))
+        raw_rest = {k: v for k, v in raw.items() if k != "preset" or preset_spec is None}
+        values, more = clamp_params(base, raw_rest)
+        st.session_state.update(values)
+        st.session_state["_ui_notices"] = notices + more
+        st.session_state[flag] = True
+    base = _with_preset(specs, by_id.get(st.session_state.get("preset")))
+
+    if preset_spec is not None:
+        box.selectbox(
+            preset_spec.label, preset_spec.options, key="preset", help=preset_spec.help,
+            format_func=preset_spec.labels.get, on_change=_apply_preset, args=(specs, by_id),
+        )
+        _sync_unbound("preset", st.session_state["preset"], presets[0].id)
+        chosen = by_id[st.session_state["preset"]]
+        if chosen.about:
+            box.caption(chosen.about)
+    notices = st.session_state.get("_ui_notices") or []
+    if notices:
+        st.warning("Some settings in the link were changed:\n\n" + "\n".join(f"- {_md(n)}" for n in notices))
+    return {p.name: _widget(box, p) for p in base}
+
+
+def _with_preset(specs, preset):
+    if preset is None:
+        return specs
+    return [Param(**{**p.__dict__, "default": preset.values.get(p.name, p.default)}) for p in specs]
+
+
+def _apply_preset(specs, by_id):
+    import streamlit as st
+
+    chosen = by_id.get(st.session_state.get("preset"))
+    for p in _with_preset(specs, chosen):
+        st.session_state[p.name] = p.default
+    st.session_state["_ui_notices"] = []
+
+
+def _clear_notices():
+    import streamlit as st
+
+    st.session_state["_ui_notices"] = []
+
+
+def _sync_unbound(key, value, default):
+    """Keep an unbound key (the preset) in the URL by hand."""
+    import streamlit as st
+
+    want = fmt(value)
+    if st.query_params.get(key) != want:
+        st.query_params[key] = want
+
+
+def _md(text: str) -> str:
+    """Escape Markdown so URL text is shown literally."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|~$" else c for c in text)
+
+
+def _widget(box, p: Param):
+    common = dict(key=p.name, help=p.help or None, on_change=_clear_notices, bind="query-params")
+    label = p.label or p.name
+    if p.kind == "bool":
+        return box.checkbox(label, value=bool(p.default), **common)
+    if p.kind == "choice":
+        labels = p.labels
+        opts = list(p.options)
+        return box.selectbox(label, opts, index=opts.index(p.default),
+                             format_func=(lambda v: labels.get(v, fmt(v))) if labels else fmt, **common)
+    if p.kind == "log":
+        return box.select_slider(label, options=list(p.options), value=p.default, format_func=fmt, **common)
+    if p.kind == "int":
+        if p.hi is not None and p.lo is not None and p.hi - p.lo <= 1000:
+            return box.slider(label, int(p.lo), int(p.hi), value=int(p.default), step=int(p.step or 1), **common)
+        return box.number_input(label, min_value=None if p.lo is None else int(p.lo),
+                                max_value=None if p.hi is None else int(p.hi),
+                                value=int(p.default), step=int(p.step or 1), **common)
+    return box.slider(label, float(p.lo), float(p.hi), value=float(p.default), step=p.step, **common)
+
+
+def share_url(values: dict, preset_id: str | None = None, base: str = "") -> str:
+    """The link that reproduces `values`: the preset, then every value (a stable, complete setup)."""
+    from urllib.parse import urlencode
+
+    pairs = ([("preset", preset_id)] if preset_id else []) + [(k, fmt(v)) for k, v in values.items()]
+    return f"{base}?{urlencode(pairs)}"
