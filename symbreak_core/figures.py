@@ -290,3 +290,381 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT) -> go.Fi
 
 
 # ---- Lesson figures ----
+
+# Builders for the five lesson pages (pages/*.py): pure functions of engine results and arrays.
+
+LESSON_FONT = 17
+# Okabe-Ito: told apart by colour-blind viewers and on a washed-out projector.
+LESSON_COLORS = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+# Light fills that mark groups of exactly equal weights in the worked-example table.
+GROUP_FILLS = ("#fdd49e", "#c6dbef", "#c7e9c0", "#dadaeb", "#fcbba1", "#fee391", "#a6dba0", "#d9d9d9")
+LESSON_LOG_FLOOR = 1e-30  # on the lessons' log axes, a value this small or an exact 0 is drawn here
+
+
+def _log32(a) -> np.ndarray:
+    """|a| as finite float32, raised to LESSON_LOG_FLOOR so a log axis can show it."""
+    return np.maximum(np.abs(finite32(a)), np.float32(LESSON_LOG_FLOOR))
+
+
+def _lesson_layout(fig: go.Figure, height: int, title: str | None = None, **kw) -> go.Figure:
+    kw.setdefault("margin", dict(l=70, r=30, t=60 if title else 30, b=60))
+    if title:
+        kw["title"] = dict(text=title, font=dict(size=20), x=0.01, xanchor="left")
+    fig.update_layout(template="plotly_white", height=height, font=dict(size=LESSON_FONT), **kw)
+    return fig
+
+
+def weight_vmax(arrays) -> float:
+    """One colour limit for a whole timeline: a 1-2-5 step above the largest finite |w| in any of arrays."""
+    peak = 0.0
+    for a in arrays:
+        a = np.asarray(a, dtype=float)
+        a = a[np.isfinite(a)]
+        if a.size:
+            peak = max(peak, float(np.abs(a).max()))
+    return nice_ceiling(peak)
+
+
+# -- 1. Side by side --------------------------------------------------------------------------------
+
+def compare_loss(curves: dict, step: int | None = None, title: str = "Training loss, same data, same settings"):
+    """Overlaid loss curves, curves = {label: (steps, losses)}; a dashed line and dots mark the current step."""
+    fig = go.Figure()
+    finite = [np.asarray(v, dtype=float) for _, v in curves.values()]
+    positive = all(np.all(v[np.isfinite(v)] > 0) for v in finite)
+    for k, (label, (steps, loss)) in enumerate(curves.items()):
+        loss = np.asarray(loss, dtype=float)
+        steps = np.asarray(steps)
+        ok = np.isfinite(loss)
+        steps, loss = steps[ok], loss[ok]
+        i = thin(len(steps))
+        y = _log32(loss) if positive else finite32(loss)
+        color = LESSON_COLORS[k % len(LESSON_COLORS)]
+        fig.add_trace(go.Scatter(x=steps[i].astype(np.float32), y=y[i], mode="lines", name=label,
+                                 line=dict(color=color, width=3 if k else 4)))
+        if step is not None and len(steps):
+            j = int(np.clip(np.searchsorted(steps, step, side="right") - 1, 0, len(steps) - 1))
+            fig.add_trace(go.Scatter(x=[float(steps[j])], y=[float(y[j])], mode="markers", showlegend=False,
+                                     hovertemplate=f"{label}<br>step %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
+                                     marker=dict(color=color, size=14, line=dict(color="white", width=2))))
+    if step is not None:
+        fig.add_vline(x=step, line=dict(color="#555555", dash="dash", width=1.5))
+    fig.update_xaxes(title="step", rangemode="tozero")
+    fig.update_yaxes(title="loss" + (" (log scale)" if positive else ""), type="log" if positive else "linear",
+                     exponentformat="power")
+    return _lesson_layout(fig, 400, title, legend=dict(orientation="h", y=1.0, x=1, xanchor="right",
+                                                       yanchor="bottom"))
+
+
+def compare_distinct(distinct: dict, widths, title: str = "Distinct units in each hidden layer"):
+    """Grouped bars, distinct = {label: counts per hidden layer}, labelled 'k / width'; the full width is dotted."""
+    fig = go.Figure()
+    widths = [int(w) for w in widths]
+    layers = [f"layer {l + 1}" for l in range(len(widths))]
+    for k, (label, counts) in enumerate(distinct.items()):
+        counts = [int(c) for c in counts]
+        fig.add_trace(go.Bar(
+            x=layers, y=np.asarray(counts, dtype=np.float32), name=label,
+            marker_color=LESSON_COLORS[k % len(LESSON_COLORS)], cliponaxis=False,
+            text=[f"{c} / {w}" for c, w in zip(counts, widths, strict=True)], textposition="outside",
+            textfont=dict(size=LESSON_FONT), hovertemplate=f"{label}<br>%{{x}}: %{{text}}<extra></extra>",
+        ))
+    top = max(widths, default=1)
+    fig.add_hline(y=top, line=dict(color="#555555", dash="dot", width=1.5))
+    fig.update_yaxes(title="distinct units", range=[0, top * 1.3])
+    return _lesson_layout(fig, 400, title, barmode="group",
+                          legend=dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom"))
+
+
+def titled(fig: go.Figure, title: str) -> go.Figure:
+    """The same figure under another title (to label a shared builder's output by run or seed)."""
+    fig.update_layout(title=dict(text=title))
+    return fig
+
+
+# -- 2. The worked example --------------------------------------------------------------------------
+
+TOY_NODES = {  # (x, y) of each node in the diagram
+    "x1": (0.0, 1.0), "x2": (0.0, 0.0), "y1": (1.0, 1.0), "y2": (1.0, 0.0),
+    "y3": (2.0, 1.0), "y4": (2.0, 0.0), "y": (3.0, 0.5),
+}
+TOY_EDGES = {  # weight -> (from, to): y1 = w1 x1 + w3 x2, y2 = w2 x1 + w4 x2, ... as in symbreak_core.toy
+    "w1": ("x1", "y1"), "w2": ("x1", "y2"), "w3": ("x2", "y1"), "w4": ("x2", "y2"),
+    "w5": ("y1", "y3"), "w6": ("y1", "y4"), "w7": ("y2", "y3"), "w8": ("y2", "y4"),
+    "w9": ("y3", "y"), "w10": ("y4", "y"),
+}
+
+
+def _rdbu(value: float, vmax: float) -> str:
+    from plotly.colors import sample_colorscale
+
+    return sample_colorscale(COLORSCALE, [float(np.clip(0.5 + 0.5 * value / vmax, 0.0, 1.0))])[0]
+
+
+def toy_diagram(weights: dict, units: dict, x, vmax: float, title: str | None = None):
+    """The 2-2-2-1 network: each edge labelled with its weight and coloured on the fixed scale [-vmax, vmax]."""
+    fig = go.Figure()
+    for name, (a, b) in TOY_EDGES.items():
+        (x0, y0), (x1, y1) = TOY_NODES[a], TOY_NODES[b]
+        v = float(finite32(weights[name]))
+        fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", showlegend=False, hoverinfo="text",
+                                 hovertext=f"{name} = {v:.6g}", line=dict(color=_rdbu(v, vmax), width=9)))
+        f = 0.27 if a.startswith("x") or a in ("y1", "y2") else 0.5  # crossing edges are apart near the source
+        fig.add_annotation(x=x0 + f * (x1 - x0), y=y0 + f * (y1 - y0), text=f"<b>{name}</b> = {v:.4g}",
+                           showarrow=False, bgcolor="rgba(255,255,255,0.92)", bordercolor="#888888",
+                           borderwidth=1, font=dict(size=LESSON_FONT - 1))
+    values = {"x1": x[0], "x2": x[1], **units}
+    for name, (px, py) in TOY_NODES.items():
+        v = float(finite32(values[name]))
+        fig.add_trace(go.Scatter(
+            x=[px], y=[py], mode="markers+text", showlegend=False, hovertext=f"{name} = {v:.6g}", hoverinfo="text",
+            marker=dict(size=78, color="#eeeeee" if name.startswith("x") else "#ffffff",
+                        line=dict(color="#222222", width=2.5)),
+            text=[f"<b>{name}</b><br>{v:.4g}"], textfont=dict(size=LESSON_FONT - 2),
+        ))
+    fig.add_trace(go.Scatter(  # carries the colour bar of the edges
+        x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
+        marker=dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, color=[0.0], showscale=True,
+                    colorbar=dict(title=dict(text="weight"), thickness=16, len=0.9)),
+    ))
+    fig.update_xaxes(visible=False, range=[-0.3, 3.3])
+    fig.update_yaxes(visible=False, range=[-0.28, 1.28])
+    return _lesson_layout(fig, 430, title, margin=dict(l=10, r=10, t=50 if title else 10, b=10))
+
+
+def equal_groups(values) -> list[list[int]]:
+    """Positions of exactly equal values, as groups of two or more, in order of first appearance."""
+    seen: dict[float, list[int]] = {}
+    for i, v in enumerate(values):
+        seen.setdefault(float(v), []).append(i)
+    return [g for g in seen.values() if len(g) > 1]
+
+
+def toy_table(weights, upto: int, names, max_rows: int = 200, visible_rows: int = 9):
+    """The weights of iterations upto, upto-1, ..., 0 (newest first); in a row, exactly equal weights share a fill."""
+    weights = np.asarray(weights, dtype=float)
+    rows = list(range(upto, max(-1, upto - max_rows), -1))
+    fills = [["#ffffff"] * len(rows) for _ in names]
+    for r, n in enumerate(rows):
+        for g, members in enumerate(equal_groups(weights[n])):
+            for i in members:
+                fills[i][r] = GROUP_FILLS[g % len(GROUP_FILLS)]
+    cells = [rows] + [[f"{v:.6g}" if np.isfinite(v) else "overflow" for v in weights[rows, i]]
+                      for i in range(len(names))]
+    fig = go.Figure(go.Table(
+        columnwidth=[0.6] + [1.0] * len(names),
+        header=dict(values=["<b>iter</b>"] + [f"<b>{n}</b>" for n in names], fill_color="#dde3ea",
+                    font=dict(size=LESSON_FONT - 1), height=34, align="center"),
+        cells=dict(values=cells, fill_color=[["#f4f4f4"] * len(rows)] + fills,
+                   font=dict(size=LESSON_FONT - 3), height=30, align="center"),
+    ))
+    return _lesson_layout(fig, 34 + 30 * min(len(rows), visible_rows) + 16, margin=dict(l=2, r=2, t=2, b=2))
+
+
+def toy_lines(weights, upto: int, names, title: str = "The ten weights over the iterations"):
+    """Each weight against iteration. Weights that stay equal draw exactly on top of each other."""
+    weights = finite32(weights)
+    its = np.arange(len(weights), dtype=np.float32)
+    groups = equal_groups(weights[-1])
+    dashes = ("solid", "dash", "dot", "dashdot")
+    loners = 0
+    fig = go.Figure()
+    for i, name in enumerate(names):
+        g = next((k for k, m in enumerate(groups) if i in m), None)
+        if g is None:
+            color, pos = LESSON_COLORS[(len(groups) + loners) % len(LESSON_COLORS)], 0
+            loners += 1
+        else:
+            color, pos = LESSON_COLORS[g % len(LESSON_COLORS)], groups[g].index(i)
+        fig.add_trace(go.Scatter(x=its, y=weights[:, i], mode="lines", name=name,
+                                 line=dict(color=color, width=max(1.5, 6 - 1.5 * pos), dash=dashes[pos % 4])))
+    fig.add_vline(x=upto, line=dict(color="#555555", dash="dash", width=1.5))
+    fig.update_xaxes(title="iteration", rangemode="tozero")
+    fig.update_yaxes(title="weight")
+    return _lesson_layout(fig, 400, title, legend=dict(orientation="h", y=-0.22, x=0))
+
+
+# -- 3. Depth and scale -----------------------------------------------------------------------------
+
+def depth_histograms(edges, counts, act_std, cols: int = 5, title: str | None = None):
+    """Small multiples: each layer's distribution of outputs (own x range per panel; bar height = % of outputs)."""
+    from plotly.subplots import make_subplots
+
+    counts = np.asarray(counts, dtype=float)
+    depth = len(counts)
+    cols = min(cols, depth)
+    rows = -(-depth // cols)
+    fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.025, vertical_spacing=0.55 / max(rows, 1) / 1.6,
+                        subplot_titles=[f"layer {l + 1}: std {float(act_std[l]):.2g}" for l in range(depth)])
+    for l in range(depth):
+        e = np.asarray(edges[l], dtype=float)
+        centres, width = 0.5 * (e[:-1] + e[1:]), float(e[1] - e[0])
+        fig.add_trace(go.Bar(x=finite32(centres), y=finite32(100 * counts[l]), width=width, showlegend=False,
+                             marker=dict(color=LESSON_COLORS[1], line=dict(width=0)),
+                             hovertemplate=f"layer {l + 1}<br>%{{x:.3g}}: %{{y:.1f}}% of outputs<extra></extra>"),
+                      row=l // cols + 1, col=l % cols + 1)
+    fig.update_xaxes(nticks=4, tickfont=dict(size=LESSON_FONT - 5), exponentformat="e", showgrid=False)
+    fig.update_yaxes(showticklabels=False, range=[0, 100], showgrid=False)
+    _lesson_layout(fig, 60 + 190 * rows, title, bargap=0, margin=dict(l=15, r=15, t=60 if title else 40, b=30))
+    fig.update_annotations(font_size=LESSON_FONT - 2)
+    return fig
+
+
+def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None = None):
+    """Three panels against layer: activation RMS (theory dashed), saturated %, backprop gradient std; logs.
+
+    compare: optional {label: (act_rms, grad_std)} of other settings, drawn thin for reference.
+    """
+    from plotly.subplots import make_subplots
+
+    depth = len(act_rms)
+    layers = np.arange(1, depth + 1, dtype=np.float32)
+    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.1, subplot_titles=(
+        "Signal going up: RMS of outputs", "Saturated outputs", "Gradient coming down: std of ∂L/∂z"))
+    for k, (label, (rms, gstd)) in enumerate((compare or {}).items()):
+        color = LESSON_COLORS[(k + 3) % len(LESSON_COLORS)]
+        lx = np.arange(1, len(rms) + 1, dtype=np.float32)
+        fig.add_trace(go.Scatter(x=lx, y=_log32(rms), mode="lines", name=label, legendgroup=label,
+                                 line=dict(color=color, width=2)), row=1, col=1)
+        fig.add_trace(go.Scatter(x=lx, y=_log32(gstd), mode="lines", name=label, legendgroup=label,
+                                 showlegend=False, line=dict(color=color, width=2)), row=1, col=3)
+    fig.add_trace(go.Scatter(x=layers, y=_log32(act_rms), mode="lines+markers", name="measured",
+                             legendgroup="measured", line=dict(color=LESSON_COLORS[1], width=4),
+                             marker=dict(size=9)), row=1, col=1)
+    if theory is not None:
+        fig.add_trace(go.Scatter(x=layers, y=_log32(theory), mode="lines", name="theory",
+                                 line=dict(color=LESSON_COLORS[0], width=3, dash="dash")), row=1, col=1)
+    fig.add_trace(go.Bar(x=layers, y=finite32(100 * np.asarray(saturated, dtype=float)), showlegend=False,
+                         marker_color=LESSON_COLORS[4], hovertemplate="layer %{x}: %{y:.1f}%<extra></extra>"),
+                  row=1, col=2)
+    fig.add_trace(go.Scatter(x=layers, y=_log32(grad_std), mode="lines+markers", name="measured",
+                             legendgroup="measured", showlegend=False, line=dict(color=LESSON_COLORS[2], width=4),
+                             marker=dict(size=9)), row=1, col=3)
+    fig.update_xaxes(title="layer", dtick=1 if depth <= 10 else 2)
+    fig.update_yaxes(type="log", exponentformat="power", row=1, col=1)
+    fig.update_yaxes(range=[0, 100], ticksuffix="%", row=1, col=2)
+    fig.update_yaxes(type="log", exponentformat="power", row=1, col=3)
+    _lesson_layout(fig, 440, legend=dict(orientation="h", y=-0.22, x=0), margin=dict(l=60, r=20, t=50, b=60))
+    fig.update_annotations(font_size=LESSON_FONT)
+    return fig
+
+
+# -- 4. Restarts ------------------------------------------------------------------------------------
+
+def restarts_histograms(train_loss, test_acc):
+    """Over the seeds that finished: histograms of the final training loss and of the test accuracy."""
+    from plotly.subplots import make_subplots
+
+    loss = np.asarray(train_loss, dtype=float)
+    acc = 100 * np.asarray(test_acc, dtype=float)
+    loss, acc = loss[np.isfinite(loss)], acc[np.isfinite(acc)]
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
+                        subplot_titles=("Final training loss", "Final test accuracy"))
+    fig.add_trace(go.Histogram(x=finite32(loss), nbinsx=40, marker_color=LESSON_COLORS[1], showlegend=False,
+                               hovertemplate="loss %{x}<br>%{y} seeds<extra></extra>"), row=1, col=1)
+    fig.add_trace(go.Histogram(x=finite32(acc), nbinsx=40, marker_color=LESSON_COLORS[2], showlegend=False,
+                               hovertemplate="accuracy %{x}%<br>%{y} seeds<extra></extra>"), row=1, col=2)
+    fig.update_yaxes(title="seeds", row=1, col=1)
+    fig.update_xaxes(title="loss", row=1, col=1)
+    fig.update_xaxes(title="accuracy", ticksuffix="%", row=1, col=2)
+    _lesson_layout(fig, 380, bargap=0.06, margin=dict(l=70, r=30, t=50, b=60))
+    fig.update_annotations(font_size=LESSON_FONT)
+    return fig
+
+
+def restarts_curves(steps, curves, best=None, worst=None, max_lines: int = 200):
+    """Every seed's training loss (thin grey, log scale), the best and the worst seed drawn bold."""
+    curves = np.asarray(curves, dtype=float)
+    steps = np.asarray(steps, dtype=np.float32)
+    fig = go.Figure()
+    for i in range(min(curves.shape[1], max_lines)):
+        ok = np.isfinite(curves[:, i])
+        fig.add_trace(go.Scatter(x=steps[ok], y=_log32(curves[ok, i]), mode="lines", showlegend=False,
+                                 hoverinfo="skip", line=dict(color="rgba(80,80,80,0.22)", width=1.2)))
+    for i, label, color in ((worst, "worst seed", LESSON_COLORS[0]), (best, "best seed", LESSON_COLORS[2])):
+        if i is not None:
+            ok = np.isfinite(curves[:, i])
+            fig.add_trace(go.Scatter(x=steps[ok], y=_log32(curves[ok, i]), mode="lines", name=label,
+                                     line=dict(color=color, width=4)))
+    fig.update_xaxes(title="step", rangemode="tozero")
+    fig.update_yaxes(type="log", title="training loss (log scale)", exponentformat="power")
+    return _lesson_layout(fig, 380, "Every seed's training loss",
+                          legend=dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom"))
+
+
+# -- 5. The error surface ---------------------------------------------------------------------------
+
+PATH_COLORS = {"constant": LESSON_COLORS[4], "constant + noise": LESSON_COLORS[5]}
+
+
+def _path_color(name: str, k: int) -> str:
+    return PATH_COLORS.get(name, LESSON_COLORS[k % len(LESSON_COLORS)])
+
+
+def surface_contour(s, t, loss, paths: dict, title: str | None = None):
+    """Loss over the slice (x: symmetric direction s, y: antisymmetric direction t) with the descent paths on top."""
+    s, t = finite32(s), finite32(t)
+    fig = go.Figure(go.Contour(
+        x=s, y=t, z=finite32(loss), colorscale="Viridis", ncontours=32, contours=dict(showlines=True),
+        line=dict(width=0.6, color="rgba(255,255,255,0.45)"), colorbar=dict(title=dict(text="loss"), thickness=16),
+        hovertemplate="s = %{x:.3f}<br>t = %{y:.3f}<br>loss = %{z:.5f}<extra></extra>",
+    ))
+    fig.add_hline(y=0, line=dict(color="white", dash="dot", width=2))
+    fig.add_annotation(x=float(s[0]), y=0, xanchor="left", yanchor="bottom", showarrow=False,
+                       text="t = 0: the two units are equal", font=dict(color="white", size=LESSON_FONT - 1))
+    for k, (name, p) in enumerate(paths.items()):
+        color = _path_color(name, k)
+        ps, pt = finite32(p.s), finite32(p.t)
+        fig.add_trace(go.Scatter(x=ps, y=pt, mode="lines", name=f"descent from {name}",
+                                 line=dict(color=color, width=5 if k == 0 else 3.5),
+                                 customdata=np.asarray(p.steps, dtype=np.float32),
+                                 hovertemplate="step %{customdata}<br>s = %{x:.3f}, t = %{y:.4f}<extra>"
+                                 + name + "</extra>"))
+        fig.add_trace(go.Scatter(x=ps[-1:], y=pt[-1:], mode="markers", showlegend=False, hoverinfo="skip",
+                                 marker=dict(color=color, size=16, symbol="x", line=dict(color="black", width=1))))
+    fig.add_trace(go.Scatter(x=[1.0], y=[0.0], mode="markers", name="start: all weights equal",
+                             marker=dict(color="white", size=15, line=dict(color="black", width=2))))
+    fig.update_xaxes(title="s: symmetric direction (both units change together)",
+                     range=[float(s[0]), float(s[-1])], showgrid=False)
+    fig.update_yaxes(title="t: antisymmetric direction (units pull apart)",
+                     range=[float(t[0]), float(t[-1])], showgrid=False)
+    return _lesson_layout(fig, 580, title, legend=dict(orientation="h", y=-0.17, x=0))
+
+
+def surface_3d(s, t, loss, paths: dict, title: str | None = None):
+    """The slice as a 3-D surface; each path drawn on the surface at its own (s, t)."""
+    S, T, L = np.asarray(s, dtype=float), np.asarray(t, dtype=float), np.asarray(loss, dtype=float)
+    fig = go.Figure(go.Surface(x=finite32(S), y=finite32(T), z=finite32(L), colorscale="Viridis", opacity=0.9,
+                               colorbar=dict(title=dict(text="loss"), thickness=16)))
+    for k, (name, p) in enumerate(paths.items()):
+        j = np.clip(np.searchsorted(S, p.s), 0, len(S) - 1)
+        i = np.clip(np.searchsorted(T, p.t), 0, len(T) - 1)
+        fig.add_trace(go.Scatter3d(x=finite32(p.s), y=finite32(p.t), z=finite32(L[i, j]), mode="lines",
+                                   name=f"descent from {name}", line=dict(color=_path_color(name, k), width=9)))
+    fig.update_layout(scene=dict(xaxis_title="s (together)", yaxis_title="t (apart)", zaxis_title="loss",
+                                 camera=dict(eye=dict(x=1.5, y=-1.7, z=0.8))))
+    return _lesson_layout(fig, 620, title, legend=dict(orientation="h", y=0.02, x=0),
+                          margin=dict(l=0, r=0, t=50 if title else 10, b=0))
+
+
+def surface_section(t, loss_column, s_value: float):
+    """A cut straight across the symmetric line at fixed s: loss against t. A hump at t = 0 is the ridge."""
+    fig = go.Figure(go.Scatter(x=finite32(t), y=finite32(loss_column), mode="lines",
+                               line=dict(color=LESSON_COLORS[1], width=4),
+                               hovertemplate="t = %{x:.3f}<br>loss = %{y:.6f}<extra></extra>"))
+    fig.add_vline(x=0, line=dict(color="#555555", dash="dot", width=1.5))
+    fig.update_xaxes(title="t (units pull apart)")
+    fig.update_yaxes(title="loss", tickformat=".4f")
+    return _lesson_layout(fig, 380, f"A cut across the symmetric line at s = {s_value:.2f}")
+
+
+def surface_path_losses(paths: dict):
+    """The true training loss of each run against step."""
+    fig = go.Figure()
+    for k, (name, p) in enumerate(paths.items()):
+        fig.add_trace(go.Scatter(x=np.asarray(p.steps, dtype=np.float32), y=finite32(p.loss), mode="lines",
+                                 name=name, line=dict(color=_path_color(name, k), width=5 if k == 0 else 3.5)))
+    fig.update_xaxes(title="step", rangemode="tozero")
+    fig.update_yaxes(title="training loss")
+    return _lesson_layout(fig, 380, "Loss along each run",
+                          legend=dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom"))

@@ -16,7 +16,8 @@ from .data import Dataset, make_dataset
 from .init import init_biases, init_weights
 
 MAX_SNAPSHOTS = 500  # snapshots kept before thinning to every other one
-SNAPSHOT_FLOATS = 1_000_000  # at most this many stored weights across all snapshots (8 MB)
+SNAPSHOT_FLOATS = 1_000_000  # stored weights across all snapshots (8 MB), unless one net is larger
+MIN_SNAPSHOTS = 10  # ...then at most this many snapshots (plus the newest)
 PARAM_BOUND = 1e6  # |weight| past this, or an update that large, counts as divergence
 LOSS_BOUND = 1e12
 CHECK_PARAMS_EVERY = 10
@@ -141,7 +142,7 @@ class Trainer:
         self._losses = np.empty(config.steps)
         self._gnorms = np.empty((config.steps, n_layers))
         n_params = sum(p.size for p in self._params)
-        self._max_snapshots = int(np.clip(SNAPSHOT_FLOATS // n_params, 20, MAX_SNAPSHOTS))
+        self._max_snapshots = int(np.clip(SNAPSHOT_FLOATS // n_params, MIN_SNAPSHOTS, MAX_SNAPSHOTS))
         self._every = config.record_every
         self.snapshots: list[Snapshot] = []
         with np.errstate(all="ignore"):

@@ -1,0 +1,161 @@
+"""Trainer behaviour: determinism, resuming, streams, validation, divergence, bounded memory, restarts."""
+import importlib
+import warnings
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from symbreak_core import TrainConfig, Trainer, restart_config, restarts, train
+
+train_mod = importlib.import_module("symbreak_core.train")  # the module, not the function of the same name
+
+SMALL = TrainConfig(steps=120, record_every=10)
+
+
+def same_result(a, b):
+    assert a.status == b.status and a.diverged_at == b.diverged_at
+    np.testing.assert_array_equal(a.losses, b.losses)
+    np.testing.assert_array_equal(a.grad_norms, b.grad_norms)
+    assert len(a.snapshots) == len(b.snapshots)
+    for s, t in zip(a.snapshots, b.snapshots):
+        for W, V in zip(s.weights, t.weights):
+            np.testing.assert_array_equal(W, V)
+        assert s.test_loss == t.test_loss and s.distinct == t.distinct and s.gap == t.gap
+
+
+@pytest.mark.parametrize("extra", [{}, {"batch_size": 16, "dropout": 0.3, "optimizer": "adam"}])
+def test_same_config_is_bit_identical(extra):
+    c = replace(SMALL, **extra)
+    same_result(train(c), train(c))
+
+
+def test_resuming_in_pieces_equals_one_run():
+    c = replace(SMALL, batch_size=20, dropout=0.2, optimizer="momentum")
+    t = Trainer(c)
+    for n in (1, 7, 30, 200):
+        t.run(n)
+    assert t.done and t.step == c.steps
+    same_result(t.result(), train(c))
+
+
+def test_reset_gives_the_same_initial_weights_and_a_new_seed_does_not():
+    a, b, c = Trainer(SMALL), Trainer(SMALL), Trainer(replace(SMALL, seed=1))
+    for W, V, U in zip(a.weights, b.weights, c.weights):
+        np.testing.assert_array_equal(W, V)
+        assert not np.array_equal(W, U)
+
+
+def test_streams_are_independent():
+    base = Trainer(SMALL)
+    other_batches = Trainer(replace(SMALL, batch_size=8, dropout=0.5))
+    for W, V in zip(base.weights, other_batches.weights):
+        np.testing.assert_array_equal(W, V)  # batch order and dropout never change the initial weights
+    np.testing.assert_array_equal(base.data.X, other_batches.data.X)
+    noisy = Trainer(replace(SMALL, init="constant", perturbation=1e-3))
+    plain = Trainer(replace(SMALL, init="constant"))
+    assert all(np.all(W == 0.5) for W in plain.weights)
+    assert all(np.abs(W - 0.5).max() < 1e-2 for W in noisy.weights)
+    fixed_data = Trainer(replace(SMALL, seed=5, data_seed=0))
+    np.testing.assert_array_equal(fixed_data.data.X, base.data.X)
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("lr", -1, "The 'lr' parameter of TrainConfig must be a float in (0, 10]. Got -1 instead."),
+    ("lr", 0.0, "Got 0.0 instead."),
+    ("hidden", (8, 0), "The 'hidden' parameter of TrainConfig must be widths in [1, 256]. Got 0 instead."),
+    ("hidden", (4,) * 21, "must be a tuple of 0 to 20 widths"),
+    ("n_samples", 5001, "The 'n_samples' parameter of TrainConfig must be an int in [10, 5000]. Got 5001 instead."),
+    ("steps", 0, "The 'steps' parameter of TrainConfig must be an int in [1, 50000]."),
+    ("activation", "swish", "The 'activation' parameter of TrainConfig must be one of 'identity', 'relu'"),
+    ("init", "glorot", "must be one of 'zeros', 'constant'"),
+    ("spread", float("nan"), "The 'spread' parameter of TrainConfig must be a float in [0, 100]. Got nan instead."),
+    ("bias", 1, "The 'bias' parameter of TrainConfig must be a bool. Got 1 instead."),
+    ("seed", 2.5, "The 'seed' parameter of TrainConfig must be an int"),
+])
+def test_validation_names_parameter_range_and_value(field, value, message):
+    with pytest.raises(ValueError) as err:
+        replace(SMALL, **{field: value})
+    assert message in str(err.value)
+
+
+def test_config_round_trips_through_a_dict():
+    c = replace(SMALL, hidden=(3, 5), init="he_normal", data_seed=4)
+    assert TrainConfig.from_dict(c.to_dict()) == c
+    assert hash(TrainConfig.from_dict(c.to_dict())) == hash(c)
+    with pytest.raises(ValueError, match="Unknown TrainConfig parameters"):
+        TrainConfig.from_dict({"nonsense": 1})
+
+
+@pytest.mark.parametrize("config", [
+    TrainConfig(init="normal", spread=100.0, lr=10.0, activation="relu", loss="mse", steps=500),
+    TrainConfig(init="normal", spread=3.0, lr=10.0, activation="relu", loss="mse", optimizer="momentum", steps=2000),
+])
+def test_divergence_stops_with_its_step_and_no_warning(config):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = train(config)
+    assert r.status == "diverged" and r.diverged_at is not None and r.reason
+    assert r.steps_done == r.diverged_at < config.steps
+    assert np.all(np.isfinite(r.losses)) and np.all(np.isfinite(r.grad_norms))
+    for s in r.snapshots:
+        assert all(np.all(np.isfinite(W)) for W in s.weights)
+        assert np.isfinite(s.train_loss) and np.isfinite(s.test_loss)
+
+
+def test_snapshots_stay_bounded_and_keep_start_and_end():
+    c = TrainConfig(steps=6000, record_every=1)
+    r = train(c)
+    assert len(r.snapshots) <= train_mod.MAX_SNAPSHOTS
+    assert r.snapshots[0].step == 0 and r.snapshots[-1].step == c.steps
+    steps = r.snapshot_steps
+    assert np.all(np.diff(steps) > 0)
+
+
+def test_snapshot_memory_scales_down_for_large_networks():
+    r = train(TrainConfig(hidden=(64, 64, 64), steps=1000, record_every=2))
+    n_params = sum(W.size for W in r.final.weights)
+    stored = len(r.snapshots) * n_params
+    assert stored <= train_mod.SNAPSHOT_FLOATS + n_params
+    assert len(r.snapshots) >= train_mod.MIN_SNAPSHOTS
+    assert r.snapshots[-1].step == 1000
+
+
+def test_restarts_equal_single_runs_seed_by_seed():
+    c = replace(SMALL, steps=150, batch_size=32, dropout=0.2, optimizer="adam")
+    seeds = [3, 11, 12]
+    batch = restarts(c, seeds)
+    for i, s in enumerate(seeds):
+        single = train(restart_config(c, s))
+        assert batch.train_loss[i] == pytest.approx(single.final.train_loss, rel=1e-9)
+        assert batch.test_acc[i] == pytest.approx(single.final.test_acc)
+        for W, V in zip(batch.network(i)[0], single.final.weights):
+            np.testing.assert_allclose(W, V, rtol=1e-9, atol=1e-12)
+
+
+def test_restarts_of_constant_init_all_land_on_one_outcome_and_random_ones_spread():
+    c = TrainConfig(steps=300, init="constant", init_value=0.5)
+    r = restarts(c, range(20))
+    assert np.all(r.train_loss == r.train_loss[0])
+    rr = restarts(replace(c, init="xavier_normal"), range(20))
+    assert np.ptp(rr.train_loss) > 1e-3
+    assert rr.best is not None and rr.train_loss[rr.best] == np.nanmin(rr.train_loss)
+    assert rr.worst is not None and rr.train_loss[rr.worst] == np.nanmax(rr.train_loss)
+
+
+def test_restarts_flag_diverging_seeds_without_warnings():
+    c = TrainConfig(init="normal", spread=5.0, lr=3.0, activation="relu", loss="mse", steps=300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        r = restarts(c, range(8))
+    assert np.any(r.diverged_at >= 0)
+    assert np.all(np.isnan(r.train_loss[~r.finished])) and np.all(np.isfinite(r.train_loss[r.finished]))
+    for i in np.flatnonzero(~r.finished):
+        single = train(restart_config(c, int(r.seeds[i])))
+        assert single.status == "diverged" and single.diverged_at == r.diverged_at[i]
+
+
+def test_restarts_report_progress():
+    seen = []
+    restarts(replace(SMALL, steps=100), range(4), on_progress=seen.append)
+    assert seen and seen[-1] == 1.0 and seen == sorted(seen)
