@@ -14,7 +14,7 @@ from dataclasses import dataclass
 # ---- Resource limits (issue 5: fair share) ----
 MAX_HEAVY_JOBS = 2  # heavy engine calls running at once across all sessions (one per core here)
 HEAVY_JOB_WAIT = 60.0  # seconds a session waits for a free slot before it gets a "server busy" message
-WORK_PER_REFRESH = 3_000_000  # live training: steps x parameters advanced per refresh, per session
+WORK_PER_REFRESH = 250_000  # live training: steps x network parameters advanced per refresh, per session
 MAX_RAW_CHARS = 64  # URL values longer than this are rejected unread
 
 _heavy = threading.BoundedSemaphore(MAX_HEAVY_JOBS)
@@ -315,3 +315,44 @@ def share_url(values: dict, preset_id: str | None = None, base: str = "") -> str
 
     pairs = ([("preset", preset_id)] if preset_id else []) + [(k, fmt(v)) for k, v in values.items()]
     return f"{base}?{urlencode(pairs)}"
+
+
+# ---- Explanations that react to the numbers ----
+
+SATURATING = ("tanh", "sigmoid")
+SMALL_GAP = 1e-2  # units this close still behave almost as one
+
+
+def whats_happening(*, activation: str, widths, step: int, status: str, diverged_at=None, reason: str = "",
+                    distinct=(), gaps=(), grad_norms=None, saturated=(), total_steps: int | None = None) -> list[str]:
+    """Plain sentences about the state of a run, most important first. Pure: numbers in, text out.
+
+    distinct, gaps, saturated: per hidden layer; grad_norms: the last step's norm per weight layer (or None).
+    """
+    out = []
+    if status == "diverged":
+        out.append(f"Training diverged at step {diverged_at}"
+                   + (f" ({reason})" if reason else "") + ": lower the learning rate or the spread.")
+    if step > 0 and grad_norms is not None and len(grad_norms) and all(g == 0 for g in grad_norms):
+        out.append("Every weight gradient is exactly zero: the weights will never change, however long you train.")
+    for k, (w, d) in enumerate(zip(widths, distinct), start=1):
+        gap = gaps[k - 1] if k - 1 < len(gaps) else None
+        if w > 1 and d == 1:
+            s = f"All {w} units of layer {k} are identical: this layer is effectively 1 unit wide."
+            if step > 0 and gap == 0:
+                s += " Each unit gets exactly the same update, so they stay identical."
+            out.append(s)
+        elif w > 1 and gap is not None and 0 < gap < SMALL_GAP:
+            out.append(f"The units of layer {k} differ by at most {gap:.1e}: on paper {d} of {w} are distinct, "
+                       "but they still act almost as one.")
+    if activation in SATURATING and len(saturated):
+        frac = float(sum(saturated)) / len(saturated)
+        if frac >= 0.3:
+            out.append(f"{frac:.0%} of {activation} units are saturated, so their gradients nearly vanish.")
+    if not out and step > 0 and len(distinct) and all(d == w for d, w in zip(distinct, widths)):
+        out.append("Every unit of every layer is different, so each one can learn its own feature.")
+    if status == "done":
+        out.append(f"Training finished after {step} steps. Press Reset to watch it again.")
+    if step == 0 and status == "running":
+        out.append("Press Play (or Step) to start training.")
+    return out
