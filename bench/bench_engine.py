@@ -1,0 +1,52 @@
+"""Engine speed: prints a Markdown table for the README. Run: python bench/bench_engine.py"""
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from symbreak_core import TrainConfig, Trainer, depth_probe, error_surface, restarts  # noqa: E402
+
+CLASSROOM = TrainConfig(hidden=(8, 8), n_samples=200, batch_size=0, init="xavier_normal", steps=10_000)
+
+
+def best_of(repeats, fn):
+    """The fastest of `repeats` wall-clock timings of fn(), in seconds."""
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def steps_per_second(config, steps, repeats=3):
+    def run():
+        Trainer(config).run(steps)
+    return steps / best_of(repeats, run)
+
+
+def main():
+    rows = []
+    for every in (10, 1):
+        c = TrainConfig(**{**CLASSROOM.__dict__, "record_every": every})
+        rate = steps_per_second(c, c.steps)
+        rows.append((f"2-8-8-1, 200 points, full batch, loss + grad norms every step, snapshot every {every}",
+                     f"{rate:,.0f} steps/s", ">= 10,000 steps/s" if every == 10 else "(reference)"))
+    big = TrainConfig(hidden=(256, 256), n_samples=1000, init="he_normal", activation="relu", steps=200)
+    rows.append(("2-256-256-1, 1,000 points, full batch, snapshot every 10",
+                 f"{steps_per_second(big, big.steps, repeats=2):,.0f} steps/s", "reported"))
+    seconds = best_of(3, lambda: restarts(TrainConfig(hidden=(8, 8), steps=1000), range(100)))
+    rows.append(("100 restarts x 1,000 steps of 2-8-8-1, batched", f"{seconds:.2f} s", "<= 3 s"))
+    seconds = best_of(3, lambda: depth_probe(500, 20, "relu", "he_normal", 1.0, 1000, 0))
+    rows.append(("depth_probe, 20 layers x 500 units, 1,000 samples", f"{seconds:.2f} s", "reported"))
+    seconds = best_of(3, lambda: error_surface())
+    rows.append(("error_surface, 2 runs x 1,500 steps + 61x61 slice", f"{seconds:.2f} s", "reported"))
+    print("| workload | measured | goal |")
+    print("|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
