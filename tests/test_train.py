@@ -103,6 +103,12 @@ def test_divergence_stops_with_its_step_and_no_warning(config):
         assert np.isfinite(s.train_loss) and np.isfinite(s.test_loss)
 
 
+def test_tanh_with_cross_entropy_saturates_instead_of_diverging():
+    # tanh outputs and sigmoid-minus-target are both bounded, so the gradients are too: no blow-up, just saturation
+    r = train(TrainConfig(init="normal", spread=100.0, lr=10.0))
+    assert r.status == "done" and min(r.final.saturated) > 0.9
+
+
 def test_snapshots_stay_bounded_and_keep_start_and_end():
     c = TrainConfig(steps=6000, record_every=1)
     r = train(c)
