@@ -152,12 +152,12 @@ if "trainer" not in state or state.trainer.config != config:
 per_refresh = steps_per_refresh(config, speed)
 
 buttons = st.columns([1, 1, 1, 1, 4])
-buttons[0].button("▶ Play", on_click=play, disabled=state.playing or state.trainer.done, type="primary",
+buttons[0].button("Play", icon=":material/play_arrow:", on_click=play, disabled=state.playing or state.trainer.done, type="primary",
                   use_container_width=True)
-buttons[1].button("⏸ Pause", on_click=pause, disabled=not state.playing, use_container_width=True)
-buttons[2].button("Step", on_click=step_once, args=(per_refresh,), disabled=state.trainer.done,
+buttons[1].button("Pause", icon=":material/pause:", on_click=pause, disabled=not state.playing, use_container_width=True)
+buttons[2].button("Step", icon=":material/skip_next:", on_click=step_once, args=(per_refresh,), disabled=state.trainer.done,
                   help=f"Advance {per_refresh} steps.", use_container_width=True)
-buttons[3].button("↺ Reset", on_click=reset, help="Back to step 0 with exactly the same initial weights.",
+buttons[3].button("Reset", icon=":material/replay:", on_click=reset, help="Back to step 0 with exactly the same initial weights.",
                   use_container_width=True)
 if per_refresh < speed:
     buttons[4].caption(f"Speed capped at {per_refresh} steps per refresh for a network this size, "
@@ -199,20 +199,21 @@ def draw(trainer: Trainer):
     vmax = F.nice_ceiling(max(1.0, *(float(abs(W).max()) for W in trainer.weights)))
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),
                         res=FIELD_RES)
-    chart = dict(theme=None, config={"displayModeBar": False})
-    left, right = st.columns([3, 2])
-    left.plotly_chart(F.weight_heatmaps(trainer.weights, vmax=vmax), key="weights", **chart)
-    right.plotly_chart(F.decision_boundary(field, r.data), key="boundary", **chart)
-    left, right = st.columns([3, 2])
-    left.plotly_chart(F.unit_outputs(field, distinct=sym["distinct"]), key="units", **chart)
-    steps = r.snapshot_steps
-    right.plotly_chart(F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots],
-                                        c.hidden), key="meter", **chart)
-    left, right = st.columns(2)
-    left.plotly_chart(F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
-                                    per_step=r.losses), key="loss", **chart)
-    right.plotly_chart(F.grad_norms(r.grad_norms), key="grads", **chart)
+    def chart(where, fig, key):  # a fixed height keeps the layout still while a chart is redrawn
+        where.plotly_chart(fig, key=key, theme=None, height=int(fig.layout.height), config={"displayModeBar": False})
 
+    left, right = st.columns([3, 2])
+    chart(left, F.weight_heatmaps(trainer.weights, vmax=vmax, height=430), "weights")
+    chart(right, F.decision_boundary(field, r.data), "boundary")
+    left, right = st.columns(2)
+    chart(left, F.unit_outputs(field, distinct=sym["distinct"]), "units")
+    steps = r.snapshot_steps
+    chart(right, F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden, height=430),
+          "meter")
+    left, right = st.columns(2)
+    chart(left, F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
+                              per_step=r.losses), "loss")
+    chart(right, F.grad_norms(r.grad_norms), "grads")
 
 live()
 

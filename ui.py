@@ -335,14 +335,20 @@ def whats_happening(*, activation: str, widths, step: int, status: str, diverged
                    + (f" ({reason})" if reason else "") + ": lower the learning rate or the spread.")
     if step > 0 and grad_norms is not None and len(grad_norms) and all(g == 0 for g in grad_norms):
         out.append("Every weight gradient is exactly zero: the weights will never change, however long you train.")
+    copies = [k for k, (w, d) in enumerate(zip(widths, distinct), start=1) if w > 1 and d == 1]
+    if copies:
+        which = _layers(copies)
+        if len(set(widths[k - 1] for k in copies)) == 1:
+            head = f"All {widths[copies[0] - 1]} units of {which} are identical"
+        else:
+            head = f"All units of {which} are identical"
+        s = head + (": this layer is" if len(copies) == 1 else ": each of these layers is") + " effectively 1 unit wide."
+        if step > 0 and all(k - 1 < len(gaps) and gaps[k - 1] == 0 for k in copies):
+            s += " Every unit gets exactly the same update, so they stay identical."
+        out.append(s)
     for k, (w, d) in enumerate(zip(widths, distinct), start=1):
         gap = gaps[k - 1] if k - 1 < len(gaps) else None
-        if w > 1 and d == 1:
-            s = f"All {w} units of layer {k} are identical: this layer is effectively 1 unit wide."
-            if step > 0 and gap == 0:
-                s += " Each unit gets exactly the same update, so they stay identical."
-            out.append(s)
-        elif w > 1 and gap is not None and 0 < gap < SMALL_GAP:
+        if w > 1 and d > 1 and gap is not None and 0 < gap < SMALL_GAP:
             out.append(f"The units of layer {k} differ by at most {gap:.1e}: on paper {d} of {w} are distinct, "
                        "but they still act almost as one.")
     if activation in SATURATING and len(saturated):
@@ -356,3 +362,11 @@ def whats_happening(*, activation: str, widths, step: int, status: str, diverged
     if step == 0 and status == "running":
         out.append("Press Play (or Step) to start training.")
     return out
+
+
+def _layers(ks) -> str:
+    """'layer 1', 'layers 1 and 2', 'layers 1, 2 and 3'."""
+    ks = [str(k) for k in ks]
+    if len(ks) == 1:
+        return f"layer {ks[0]}"
+    return "layers " + ", ".join(ks[:-1]) + " and " + ks[-1]

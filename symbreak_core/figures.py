@@ -99,11 +99,11 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT) ->
         x0 = x1 + gap
     layout["coloraxis"] = dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,
                                colorbar=dict(title=dict(text="w"), thickness=14, len=0.9))
-    return _figure(data, "Weights: rows = inputs, columns = units (equal columns = identical units)", height,
+    return _figure(data, "Weights (equal columns = identical units)", height,
                    **layout)
 
 
-def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int = 8, vmax: float | None = None,
+def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | None = None, vmax: float | None = None,
                  distinct=None, height: int = 430) -> go.Figure:
     """Each hidden unit's output over the input plane, for the first n_layers hidden layers.
 
@@ -112,6 +112,8 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int = 8
     the number of distinct units, for the caption. Tile u of a layer is unit u + 1.
     """
     layers = [finite32(h) for h in field.hidden[:n_layers]]
+    if per_row is None:  # 4 a row for small layers, so the tiles stay large
+        per_row = 4 if max(len(h) for h in layers) <= 8 else 8
     if vmax is None:
         peak = max((float(np.abs(h).max(initial=0.0)) for h in layers), default=1.0)
         vmax = 1.0 if peak <= 1.0 else nice_ceiling(peak)
@@ -140,7 +142,7 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int = 8
                           xanchor="left", yanchor="bottom", font=dict(size=15)))
         top += rows * cell
     return _figure(
-        data, "What each hidden unit computes over the input plane (same picture = same unit)", height,
+        data, "Hidden units over the input plane (same picture = same unit)", height,
         annotations=notes, margin=dict(l=10, r=20, t=56, b=10),
         xaxis=dict(visible=False, range=[-0.5, per_row * cell - pad - 0.5], constrain="domain"),
         yaxis=dict(visible=False, range=[top, 0], scaleanchor="x", constrain="domain"),
@@ -239,7 +241,7 @@ def decision_boundary(field, data, height: int = 430) -> go.Figure:
         traces, "Decision boundary and training data", height,
         xaxis=dict(range=[lo, hi], title=dict(text="x₁"), constrain="domain", showgrid=False),
         yaxis=dict(range=[lo, hi], title=dict(text="x₂"), scaleanchor="x", constrain="domain", showgrid=False),
-        legend=dict(orientation="h", y=-0.15, x=0.5, xanchor="center", yanchor="top"),
+        legend=dict(orientation="v", y=0.0, x=1.02, xanchor="left", yanchor="bottom", font=dict(size=14)),
     )
 
 
@@ -261,30 +263,32 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT) -> go.Fi
         dict(type="bar", x=names, y=np.asarray(widths, dtype=np.float32), marker=dict(color="#e6e6e6"),
              showlegend=False, hoverinfo="skip", xaxis="x", yaxis="y"),
         dict(type="bar", x=names, y=now.astype(np.float32), marker=dict(color=colors), showlegend=False,
-             text=[f"{d} / {w}" for d, w in zip(now, widths)], textposition="outside", textfont=dict(size=18),
+             text=[f"{d} / {w}" for d, w in zip(now, widths)], textposition="outside",
+             textfont=dict(size=18 if n <= 3 else 13),
              cliponaxis=False, hovertemplate="%{x}: %{text} distinct<extra></extra>", xaxis="x", yaxis="y"),
     ]
-    any_zero = False
+    any_zero, top = False, 1.0
     i = thin(len(steps))
     for k in range(n):
         y, zero = _floored(Gp[i, k])
         any_zero |= bool(zero.any())
+        top = max(top, float(y.max(initial=0.0)))
         data.append(dict(type="scatter", x=steps[i], y=y, mode="lines", name=names[k], xaxis="x2", yaxis="y2",
                          line=dict(color=colors[k], width=2.5)))
     extra = _floor_marks("x2", "y2") if any_zero else dict(shapes=[], annotations=[])
     heads = [dict(xref="x domain", x=0, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
-                  text="Distinct units / width", font=dict(size=16)),
+                  text="Distinct / width", font=dict(size=16)),
              dict(xref="x2 domain", x=0, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
-                  text="Largest gap between two units of a layer", font=dict(size=16))]
+                  text="Largest gap between two units (log)", font=dict(size=16))]
     return _figure(
         data, "Symmetry meter", height, barmode="overlay",
         margin=dict(l=60, r=20, t=80, b=48),
         annotations=heads + extra["annotations"], shapes=extra["shapes"],
-        xaxis=dict(domain=[0, 0.28], anchor="y", **_AXIS),
-        yaxis=dict(domain=[0, 1], anchor="x", range=[0, max(widths, default=1) * 1.3], title=dict(text="units"),
-                   **_AXIS),
-        xaxis2=dict(domain=[0.38, 1], anchor="y2", title=dict(text="step"), rangemode="tozero", **_AXIS),
-        yaxis2=dict(domain=[0, 1], anchor="x2", type="log", title=dict(text="gap"), exponentformat="power", **_AXIS),
+        xaxis=dict(domain=[0, 0.3], anchor="y", tickangle=0 if n <= 3 else -45, **_AXIS),
+        yaxis=dict(domain=[0, 1], anchor="x", range=[0, max(widths, default=1) * 1.3], **_AXIS),
+        xaxis2=dict(domain=[0.42, 1], anchor="y2", title=dict(text="step"), rangemode="tozero", **_AXIS),
+        yaxis2=dict(domain=[0, 1], anchor="x2", type="log", exponentformat="power", dtick=4,
+                    range=[np.log10(LOG_FLOOR) - 0.7, np.ceil(np.log10(top)) + 0.3], **_AXIS),
         legend=dict(font=dict(size=13)),
     )
 
@@ -647,9 +651,14 @@ def surface_3d(s, t, loss, paths: dict, title: str | None = None):
                           margin=dict(l=0, r=0, t=50 if title else 10, b=0))
 
 
-def surface_section(t, loss_column, s_value: float):
-    """A cut straight across the symmetric line at fixed s: loss against t. A hump at t = 0 is the ridge."""
-    fig = go.Figure(go.Scatter(x=finite32(t), y=finite32(loss_column), mode="lines",
+def surface_section(s, t, loss, s_value: float = 0.0):
+    """A cut straight across the symmetric line at the grid column nearest s_value: loss against t.
+
+    A hump at t = 0 is the ridge: the loss falls whichever way the two units move apart.
+    """
+    j = int(np.argmin(np.abs(np.asarray(s, dtype=float) - s_value)))
+    s_value = float(np.asarray(s)[j])
+    fig = go.Figure(go.Scatter(x=finite32(t), y=finite32(np.asarray(loss)[:, j]), mode="lines",
                                line=dict(color=LESSON_COLORS[1], width=4),
                                hovertemplate="t = %{x:.3f}<br>loss = %{y:.6f}<extra></extra>"))
     fig.add_vline(x=0, line=dict(color="#555555", dash="dot", width=1.5))
