@@ -139,42 +139,65 @@ def browser(chromium_path):
     pw.stop()
 
 
-@pytest.fixture()
-def context(browser):
+@pytest.fixture(scope="session")
+def shared_context(browser):
+    """One browser context for the tests that need no isolation: its HTTP cache keeps page loads fast.
+
+    Every page opened in it still gets its own Streamlit session (one websocket per page).
+    """
     ctx = browser.new_context(viewport=VIEWPORT)
-    ctx.set_default_timeout(20_000)
+    ctx.set_default_timeout(30_000)
     yield ctx
     ctx.close()
 
 
 @pytest.fixture()
-def page(context):
-    p = context.new_page()
+def new_context(browser):
+    """Factory of fresh, isolated browser contexts (own cookies, storage and cache), closed after the test."""
+    made = []
+
+    def make():
+        ctx = browser.new_context(viewport=VIEWPORT)
+        ctx.set_default_timeout(30_000)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+@pytest.fixture()
+def page(shared_context):
+    """A new tab (so a new Streamlit session); uncaught JavaScript errors are collected in page.js_errors."""
+    p = shared_context.new_page()
     errors: list[str] = []
     p.on("pageerror", lambda exc: errors.append(str(exc)))
     p.js_errors = errors  # type: ignore[attr-defined]
     yield p
+    p.close()
 
 
 # ---------------------------------------------------------------- helpers for the browser tests
+# Import them in a test module with `from conftest import ...`.
 
 EXCEPTION = '[data-testid="stException"]'
-CHART = '[data-testid="stPlotlyChart"] .main-svg, [data-testid="stPlotlyChart"] canvas'
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+WARNING = '[data-testid="stAlertContentWarning"]'
 
 
-def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait until the app has rendered and its script run has finished (the 'running' widget is gone)."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_selector('[data-testid="stMain"] [data-testid="stMarkdown"], ' + EXCEPTION, timeout=timeout)
-    wait_idle(page, timeout)
+def open_app(page, url: str, timeout_ms: float = 45_000) -> None:
+    """Open a page and wait until it has drawn a chart (or shown an exception) and its script run ended."""
+    page.goto(url)
+    page.wait_for_selector(f"{CHART}, {EXCEPTION}", timeout=timeout_ms)
+    wait_idle(page)
 
 
-def wait_idle(page, timeout: float = 10_000) -> None:
-    deadline = time.monotonic() + timeout / 1000
-    # the status widget shows "Running..." while a full script run is in progress
+def wait_idle(page, timeout_ms: float = 15_000) -> None:
+    """Wait until the 'Running...' status widget has been absent for 0.3 s (or the timeout passes)."""
+    deadline = time.monotonic() + timeout_ms / 1000
     while time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count()
-        if not running:
+        if not page.locator('[data-testid="stStatusWidget"]').count():
             time.sleep(0.3)
             if not page.locator('[data-testid="stStatusWidget"]').count():
                 return
@@ -186,13 +209,31 @@ def exception_text(page) -> str:
     return "\n---\n".join(loc.nth(i).inner_text() for i in range(loc.count()))
 
 
-def body_text(page) -> str:
-    return page.locator('[data-testid="stApp"]').inner_text()
+def metric(page, label: str) -> str:
+    """The shown value of the st.metric whose label is exactly `label`."""
+    box = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")))
+    return box.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-def find_number(pattern: str, text: str) -> int | None:
-    m = re.search(pattern, text)
-    return int(m.group(1)) if m else None
+def step_count(page) -> int:
+    return int(metric(page, "Step").replace(",", ""))
+
+
+def wait_until(predicate, timeout: float = 30.0, interval: float = 0.2, what: str = "condition"):
+    """Poll `predicate` until it returns a truthy value; fail the test with `what` on timeout."""
+    deadline = time.monotonic() + timeout
+    last_exc = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as exc:  # the element may be re-rendering right now
+            last_exc = exc
+        time.sleep(interval)
+    detail = f" (last error: {last_exc})" if last_exc else ""
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}{detail}")
 
 
 @pytest.hookimpl(hookwrapper=True)

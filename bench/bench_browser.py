@@ -1,0 +1,271 @@
+"""Browser benchmark of the Playground: what a person at the projector feels.
+
+Starts `streamlit run app.py` on a free loopback port, drives Debian's headless Chromium with Playwright and
+prints a table of:
+  - open -> first chart: from navigation start to the first drawn Plotly chart, and to the finished first run;
+  - slider -> charts: from a slider key press to the last chart update it caused (median of N changes), and
+    from the rerun request leaving the browser to that update (the first includes the slider's own debounce);
+  - live refreshes per second while playing: step-counter changes and chart redraws per second.
+
+Usage: python bench/bench_browser.py [--changes 10] [--live-seconds 10] [--url URL] [--runs 3]
+With --url it measures an already running server instead of starting one.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("SYMBREAK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHART = '[data-testid="stPlotlyChart"] .main-svg'
+STEP_RE = re.compile(r"\b[Ss]tep\W{1,4}([\d,]+)")
+
+# Installed before any page script: timestamps of chart DOM changes and of messages sent to the server.
+INSTRUMENT = """
+window.__sb = {chartMut: 0, lastChart: 0, firstChart: 0, sends: [], bursts: 0};
+(() => {
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) { window.__sb.sends.push(performance.now()); return send.call(this, data); };
+  const inChart = (n) => { const e = n && (n.nodeType === 1 ? n : n.parentElement);
+                           return !!(e && e.closest && e.closest('[data-testid="stPlotlyChart"]')); };
+  const obs = new MutationObserver((ms) => {
+    for (const m of ms) {
+      if (inChart(m.target)) {
+        const t = performance.now();
+        if (!window.__sb.firstChart) window.__sb.firstChart = t;
+        if (t - window.__sb.lastChart > 40) window.__sb.bursts++;
+        window.__sb.chartMut++; window.__sb.lastChart = t; break;
+      }
+    }
+  });
+  const start = () => obs.observe(document.documentElement, {subtree: true, childList: true, attributes: true,
+                                                             characterData: true});
+  if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start);
+})();
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`streamlit run` on loopback; pid for CPU/RSS readings from /proc."""
+
+    def __init__(self, script: str = "app.py", extra: tuple[str, ...] = (), cwd: Path = ROOT):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.NamedTemporaryFile(prefix="bench-streamlit-", suffix=".log", delete=False)
+        cmd = [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
+               "--server.address", "127.0.0.1", "--server.port", str(self.port),
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *extra]
+        self.proc = subprocess.Popen(cmd, cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {Path(self.log.name).read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("streamlit did not become healthy in 60 s")
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
+
+
+def launch(pw):
+    return pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def new_page(browser, viewport=(1400, 1000)):
+    ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    ctx.add_init_script(INSTRUMENT)
+    ctx.set_default_timeout(60_000)
+    return ctx, ctx.new_page()
+
+
+def running(page) -> bool:
+    return page.locator('[data-testid="stStatusWidget"]').count() > 0
+
+
+def wait_quiet(page, since: float, quiet_ms: float = 300, timeout: float = 30.0) -> float:
+    """Wait until charts changed after `since` (page clock) and then stayed unchanged for quiet_ms.
+
+    Returns the page time of the last chart change, or NaN on timeout.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now, last = page.evaluate("[performance.now(), window.__sb.lastChart]")
+        if last > since and now - last >= quiet_ms and not running(page):
+            return last
+        time.sleep(0.03)
+    return float("nan")
+
+
+def read_step(page) -> int | None:
+    m = STEP_RE.search(page.locator('[data-testid="stMain"]').inner_text())
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+def measure_open(browser, url: str, warm: bool = False) -> tuple[float, float]:
+    """(ms to first chart drawn, ms to the first run finished and charts quiet) from navigation start.
+
+    Cold: a new browser context (empty HTTP cache), as a first visit. Warm: a reload in a context that has
+    loaded the page once, as a second visit.
+    """
+    ctx, page = new_page(browser)
+    try:
+        if warm:
+            page.goto(url)
+            page.wait_for_selector(CHART)
+        page.goto(url, wait_until="commit")
+        page.wait_for_selector(CHART, state="attached")
+        last = wait_quiet(page, since=0.0, quiet_ms=500)
+        first = page.evaluate("window.__sb.firstChart")
+        return first, last
+    finally:
+        ctx.close()
+
+
+def slider_thumb(page, label: str | None):
+    sliders = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')
+    if label:
+        sliders = sliders.filter(has_text=label)
+    return sliders.first.locator('input[type="range"]')
+
+
+def measure_slider(page, changes: int, label: str | None) -> tuple[list[float], list[float]]:
+    """Latencies (ms) key press -> last chart update, and rerun request -> last chart update."""
+    thumb = slider_thumb(page, label)
+    thumb.focus()
+    from_input, from_request = [], []
+    for i in range(changes):
+        key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
+        t0 = page.evaluate("performance.now()")
+        page.keyboard.press(key)
+        last = wait_quiet(page, since=t0)
+        sent = page.evaluate(f"window.__sb.sends.filter(t => t > {t0})[0] ?? null")
+        if last == last:  # not NaN
+            from_input.append(last - t0)
+            if sent is not None:
+                from_request.append(last - sent)
+        time.sleep(0.2)
+    return from_input, from_request
+
+
+def click_button(page, name: str) -> None:
+    page.get_by_role("button", name=re.compile(name, re.I)).first.click()
+
+
+def measure_live(page, seconds: float) -> dict:
+    """While playing: step-counter changes per second and chart redraw bursts per second."""
+    click_button(page, r"^\W*play\b")
+    time.sleep(1.0)  # let the first live refresh arrive
+    steps, changes = [], 0
+    b0 = page.evaluate("window.__sb.bursts")
+    t0 = time.monotonic()
+    prev = read_step(page)
+    first = prev
+    while time.monotonic() - t0 < seconds:
+        s = read_step(page)
+        if s is not None and s != prev:
+            changes += 1
+            prev = s
+        steps.append(s)
+        time.sleep(0.02)
+    dt = time.monotonic() - t0
+    bursts = page.evaluate("window.__sb.bursts") - b0
+    click_button(page, r"pause")
+    return {"counter_per_s": changes / dt, "redraws_per_s": bursts / dt,
+            "steps_per_s": ((prev or 0) - (first or 0)) / dt if first is not None else float("nan")}
+
+
+def fmt_ms(xs: list[float]) -> str:
+    if not xs:
+        return "n/a"
+    return f"{statistics.median(xs):.0f} ms (min {min(xs):.0f}, max {max(xs):.0f}, n={len(xs)})"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--url", help="measure this running server instead of starting one")
+    ap.add_argument("--path", default="/", help="page path and query, e.g. '/?preset=constant_05'")
+    ap.add_argument("--runs", type=int, default=3, help="page opens to time")
+    ap.add_argument("--changes", type=int, default=10, help="slider changes to time")
+    ap.add_argument("--slider", default=None, help="label text of the sidebar slider to move (default: first)")
+    ap.add_argument("--live-seconds", type=float, default=10.0)
+    ap.add_argument("--root", type=Path, default=ROOT, help="folder holding app.py (default: this repository)")
+    args = ap.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    server = None if args.url else Server(cwd=args.root)
+    base = args.url or server.url
+    url = base.rstrip("/") + args.path
+    rows = []
+    try:
+        with sync_playwright() as pw:
+            browser = launch(pw)
+            measure_open(browser, url)  # warm-up: first import, caches, Chromium start
+            opens = [measure_open(browser, url) for _ in range(args.runs)]
+            rows.append(("open (new visitor) -> first chart", fmt_ms([o[0] for o in opens]), "goal <= 2000 ms"))
+            rows.append(("open (new visitor) -> all charts drawn", fmt_ms([o[1] for o in opens]), ""))
+            opens = [measure_open(browser, url, warm=True) for _ in range(args.runs)]
+            rows.append(("reopen (cached) -> first chart", fmt_ms([o[0] for o in opens]), "goal <= 2000 ms"))
+            rows.append(("reopen (cached) -> all charts drawn", fmt_ms([o[1] for o in opens]), ""))
+            ctx, page = new_page(browser)
+            page.goto(url)
+            page.wait_for_selector(CHART)
+            wait_quiet(page, since=0.0, quiet_ms=500)
+            from_input, from_request = measure_slider(page, args.changes, args.slider)
+            rows.append(("slider key -> charts updated (median)", fmt_ms(from_input), "goal <= 300 ms"))
+            rows.append(("rerun request -> charts updated (median)", fmt_ms(from_request), ""))
+            live = measure_live(page, args.live_seconds)
+            rows.append(("live: step-counter refreshes per s", f"{live['counter_per_s']:.1f}", "goal >= 5"))
+            rows.append(("live: chart redraws per s", f"{live['redraws_per_s']:.1f}", ""))
+            rows.append(("live: training steps per s", f"{live['steps_per_s']:.0f}", ""))
+            ctx.close()
+            browser.close()
+    finally:
+        if server:
+            server.stop()
+    width = max(len(r[0]) for r in rows)
+    print(f"\nBrowser benchmark: {url}  (Chromium headless, {os.cpu_count()} cores)\n")
+    print(f"| {'measure'.ljust(width)} | result | goal |")
+    print(f"|{'-' * (width + 2)}|--------|------|")
+    for name, value, goal in rows:
+        print(f"| {name.ljust(width)} | {value} | {goal} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

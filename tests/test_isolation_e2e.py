@@ -1,0 +1,41 @@
+"""Two people, two browsers: sessions with different settings never see each other's state."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from conftest import CHART, EXCEPTION, exception_text, metric, step_count, wait_idle, wait_until
+
+pytestmark = pytest.mark.e2e
+
+
+def test_two_sessions_keep_their_own_settings_and_runs(streamlit_server, new_context):
+    a = new_context().new_page()
+    b = new_context().new_page()
+    c = new_context().new_page()
+    links = {a: "/?preset=constant_05&width=8", b: "/?preset=he&width=3&depth=1",
+             c: "/?preset=constant_05&width=8"}  # c: the same setup as a, in a separate session
+    for p, link in links.items():  # load all three at once, as a class would
+        p.goto(streamlit_server.url + link, wait_until="commit")
+    for p in links:
+        p.wait_for_selector(f"{CHART}, {EXCEPTION}", timeout=60_000)
+        wait_idle(p)
+    for p in (a, b, c):
+        assert p.locator(EXCEPTION).count() == 0, exception_text(p)
+
+    a.get_by_role("button", name="Play").click()
+    wait_until(lambda: step_count(a) >= 20, timeout=40, what="session a to train")
+    a.get_by_role("button", name="Pause").click()
+    time.sleep(1.0)
+
+    # b and c never pressed Play: their runs stay at step 0, whatever a did
+    assert step_count(b) == 0
+    assert step_count(c) == 0
+    # each session keeps its own widths and init
+    assert metric(a, "Layer 1 distinct") == "1 / 8"
+    assert metric(b, "Layer 1 distinct") == "3 / 3"
+    assert b.locator('[data-testid="stMetricLabel"]', has_text="Layer 2 distinct").count() == 0
+    assert metric(c, "Layer 1 distinct") == "1 / 8"
+    # and their own URLs (a bound widget at its preset value is left out of the URL)
+    assert "preset=constant_05" in a.url and "width=" not in a.url
+    assert "preset=he" in b.url and "width=3" in b.url and "depth=1" in b.url
