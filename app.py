@@ -44,8 +44,8 @@ PRESETS = [
               "Every weight starts at 0.5, so the eight units of each layer start as copies. Press Play and "
               "watch the meter stay at 1 / 8 and the loss stall."),
     ui.Preset("zeros", "All zeros", dict(SYMMETRIC, init="zeros"),
-              "With tanh, a zero weight sends zero forward and zero back. The weight gradients are exactly zero "
-              "and the weights never move."),
+              "With tanh, a zero weight sends zero forward and zero back. The hidden layers get gradients of "
+              "exactly zero and never move; only the output bias learns."),
     ui.Preset("zeros_sigmoid", "Zeros with sigmoid units", dict(SYMMETRIC, init="zeros", activation="sigmoid"),
               "Sigmoid turns 0 into 0.5, so the output weights do learn. But all hidden units receive the same "
               "update and remain one unit."),

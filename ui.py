@@ -250,7 +250,11 @@ def controls(specs, presets=None, container=None) -> dict:
     notices = st.session_state.get("_ui_notices") or []
     if notices:
         st.warning("Some settings in the link were changed:\n\n" + "\n".join(f"- {_md(n)}" for n in notices))
-    return {p.name: _widget(box, p) for p in base}
+    values = {p.name: _widget(box, p) for p in base}
+    for p in base:
+        if _number_box(p):
+            _sync_unbound(p.name, values[p.name], p.default)
+    return values
 
 
 def _with_preset(specs, preset):
@@ -275,12 +279,21 @@ def _clear_notices():
 
 
 def _sync_unbound(key, value, default):
-    """Keep an unbound key (the preset) in the URL by hand."""
+    """Keep an unbound key in the URL by hand: written when it changes, dropped when it equals the default."""
     import streamlit as st
 
-    want = fmt(value)
+    want = None if value == default and key != "preset" else fmt(value)
     if st.query_params.get(key) != want:
-        st.query_params[key] = want
+        if want is None:
+            del st.query_params[key]
+        else:
+            st.query_params[key] = want
+
+
+def _number_box(p: Param) -> bool:
+    """Wide int ranges get a number box, which is NOT bound to the URL by Streamlit: its URL parser
+    crashes on ?seed=1e999 (OverflowError in Streamlit 1.67), so controls() syncs it by hand."""
+    return p.kind == "int" and not (p.hi is not None and p.lo is not None and p.hi - p.lo <= 1000)
 
 
 def _md(text: str) -> str:
@@ -303,6 +316,7 @@ def _widget(box, p: Param):
     if p.kind == "int":
         if p.hi is not None and p.lo is not None and p.hi - p.lo <= 1000:
             return box.slider(label, int(p.lo), int(p.hi), value=int(p.default), step=int(p.step or 1), **common)
+        common.pop("bind")  # see _number_box
         return box.number_input(label, min_value=None if p.lo is None else int(p.lo),
                                 max_value=None if p.hi is None else int(p.hi),
                                 value=int(p.default), step=int(p.step or 1), **common)
@@ -333,8 +347,12 @@ def whats_happening(*, activation: str, widths, step: int, status: str, diverged
     if status == "diverged":
         out.append(f"Training diverged at step {diverged_at}"
                    + (f" ({reason})" if reason else "") + ": lower the learning rate or the spread.")
-    if step > 0 and grad_norms is not None and len(grad_norms) and all(g == 0 for g in grad_norms):
-        out.append("Every weight gradient is exactly zero: the weights will never change, however long you train.")
+    if step > 0 and grad_norms is not None and len(grad_norms):
+        if all(g == 0 for g in grad_norms):
+            out.append("Every gradient is exactly zero: nothing will ever change, however long you train.")
+        elif len(grad_norms) > 1 and all(g == 0 for g in grad_norms[:-1]):
+            out.append("Every gradient reaching the hidden layers is exactly zero: their weights will never "
+                       "change, however long you train. Only the output layer still learns.")
     copies = [k for k, (w, d) in enumerate(zip(widths, distinct), start=1) if w > 1 and d == 1]
     if copies:
         which = _layers(copies)

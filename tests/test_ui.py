@@ -155,7 +155,9 @@ def test_whats_happening_reacts_to_the_numbers():
     sym = ui.whats_happening(**common, distinct=(1, 1), gaps=(0.0, 0.0), grad_norms=[0.1, 0.1, 0.1])
     assert "All 8 units of layers 1 and 2 are identical" in sym[0] and "effectively 1 unit wide" in sym[0]
     frozen = ui.whats_happening(**common, distinct=(1, 1), gaps=(0.0, 0.0), grad_norms=[0.0, 0.0, 0.0])
-    assert frozen[0].startswith("Every weight gradient is exactly zero")
+    assert frozen[0].startswith("Every gradient is exactly zero: nothing will ever change")
+    hidden = ui.whats_happening(**common, distinct=(1, 1), gaps=(0.0, 0.0), grad_norms=[0.0, 0.0, 0.03])
+    assert hidden[0].startswith("Every gradient reaching the hidden layers is exactly zero")
     div = ui.whats_happening(**dict(common, status="diverged"), diverged_at=132, distinct=(8, 8), gaps=(1, 1))
     assert div[0].startswith("Training diverged at step 132") and "learning rate" in div[0]
     sat = ui.whats_happening(**common, distinct=(8, 8), gaps=(3.0, 3.0), saturated=(0.6, 0.86))

@@ -1,0 +1,173 @@
+"""The Playground (app.py) under Streamlit's AppTest: presets, controls, URL restore, bad URLs, buttons."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TIMEOUT = 30
+
+PRESET_INIT = {  # every preset of the Playground and the init scheme it selects
+    "constant_05": "constant", "zeros": "zeros", "zeros_sigmoid": "zeros", "small_random": "normal",
+    "too_large": "normal", "xavier": "xavier_normal", "he": "he_normal", "constant_noise": "constant",
+    "constant_dropout": "constant",
+}
+
+
+def run(query=None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    if query:
+        at.query_params.update(query)
+    return at.run()
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def no_exception(at):
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.mark.parametrize("preset", sorted(PRESET_INIT))
+def test_every_preset_runs_and_trains(preset):
+    at = run({"preset": preset})
+    no_exception(at)
+    assert at.session_state["trainer"].config.init == PRESET_INIT[preset]
+    assert list(at.selectbox(key="preset").options) and not at.warning
+    button(at, "Step").click().run()
+    no_exception(at)
+    assert int(metric(at, "Step").replace(",", "")) > 0
+    assert at.info or at.error  # the "What's happening" panel
+
+
+def test_default_page_is_the_classroom_demo():
+    at = run()
+    no_exception(at)
+    c = at.session_state["trainer"].config
+    assert (c.dataset, c.hidden, c.activation, c.init, c.init_value) == ("xor", (8, 8), "tanh", "constant", 0.5)
+    assert metric(at, "Layer 1 distinct") == "1 / 8" and metric(at, "Step") == "0"
+    assert not at.warning
+
+
+def test_choosing_a_preset_in_the_sidebar_sets_every_control():
+    at = run()
+    at.selectbox(key="preset").select("he").run()
+    no_exception(at)
+    assert at.selectbox(key="init").value == "he_normal"
+    assert at.selectbox(key="activation").value == "relu"
+    button(at, "Step").click().run()
+    assert metric(at, "Layer 1 distinct") == "8 / 8"
+
+
+def test_changing_a_control_changes_the_run():
+    at = run()
+    before = at.session_state["trainer"].config
+    at.slider(key="width").set_value(4).run()
+    no_exception(at)
+    after = at.session_state["trainer"].config
+    assert after.hidden == (4, 4) and before.hidden == (8, 8)
+    assert metric(at, "Layer 1 distinct") == "1 / 4"
+    at.selectbox(key="init").select("xavier_normal").run()
+    assert metric(at, "Layer 1 distinct") == "4 / 4"
+
+
+def test_url_restores_a_setup_exactly():
+    query = {"preset": "constant_05", "width": "5", "depth": "3", "init": "he_normal", "activation": "relu",
+             "seed": "7", "lr": "0.05", "dataset": "moons", "bias": "false", "speed": "20"}
+    a, b = run(query), run(query)
+    no_exception(a)
+    c = a.session_state["trainer"].config
+    assert (c.hidden, c.init, c.activation, c.seed, c.lr, c.dataset, c.bias) == (
+        (5, 5, 5), "he_normal", "relu", 7, 0.05, "moons", False)
+    assert not a.warning
+    for W, V in zip(a.session_state["trainer"].weights, b.session_state["trainer"].weights):
+        np.testing.assert_array_equal(W, V)
+    button(a, "Step").click().run()
+    button(b, "Step").click().run()
+    assert metric(a, "Step") == metric(b, "Step") == "20"
+    assert metric(a, "Train loss") == metric(b, "Train loss")
+
+
+def test_explicit_url_values_override_the_preset():
+    at = run({"preset": "constant_05", "width": "8", "init": "he_normal"})
+    c = at.session_state["trainer"].config
+    assert c.init == "he_normal" and c.init_value == 0.5 and c.hidden == (8, 8)
+    assert metric(at, "Layer 1 distinct") == "8 / 8"
+
+
+def test_bad_url_gives_the_notice_not_an_exception():
+    at = run({"width": "999", "lr": "nan", "init": "banana", "depth": "-3", "seed": "1e999", "noise": "😀",
+              "bogus": "1", "dropout": ["0.1", "0.3"]})
+    no_exception(at)
+    assert len(at.warning) == 1
+    text = at.warning[0].value
+    assert "width=999 is above the maximum 32; using 32." in text
+    for key in ("lr=nan", "init=banana", "depth=-3", "seed=1e999", "noise=", "bogus", "dropout was given 2 times"):
+        assert key in text, key
+    c = at.session_state["trainer"].config
+    assert c.hidden == (32,) and c.init == "constant" and c.lr == 0.5 and c.dropout == 0.3
+
+
+def test_step_reset_and_new_seed():
+    at = run({"preset": "xavier"})
+    w0 = [W.copy() for W in at.session_state["trainer"].weights]
+    button(at, "Step").click().run()
+    assert metric(at, "Step") == "10"
+    assert not np.array_equal(at.session_state["trainer"].weights[0], w0[0])
+    button(at, "Reset").click().run()
+    assert metric(at, "Step") == "0"
+    for W, V in zip(at.session_state["trainer"].weights, w0):
+        np.testing.assert_array_equal(W, V)
+    button(at, "New seed").click().run()
+    no_exception(at)
+    assert at.session_state["trainer"].config.seed != 0
+    assert not np.array_equal(at.session_state["trainer"].weights[0], w0[0])
+
+
+def test_play_runs_the_live_fragment_and_pause_stops_it():
+    at = run()
+    button(at, "Play").click().run()
+    no_exception(at)
+    assert at.session_state["playing"] is True
+    assert int(metric(at, "Step")) > 0
+    button(at, "Pause").click().run()
+    assert at.session_state["playing"] is False
+    stopped = metric(at, "Step")
+    at.run()
+    assert metric(at, "Step") == stopped
+
+
+def test_zero_init_explains_frozen_gradients_and_diverging_runs_are_reported():
+    at = run({"preset": "zeros"})
+    button(at, "Step").click().run()
+    assert "Every gradient reaching the hidden layers is exactly zero" in at.info[0].value
+    at = run({"preset": "he", "lr": "10", "spread": "10"})
+    for _ in range(3):
+        if not button(at, "Step").disabled:
+            button(at, "Step").click().run()
+    no_exception(at)
+    assert button(at, "Step").disabled and button(at, "Play").disabled
+    assert at.error and "diverged at step" in at.error[0].value
+
+
+def test_share_link_and_downloads_are_offered():
+    at = run({"preset": "he", "width": "4"})
+    code = at.code[0].value
+    assert "preset=he" in code and "width=4" in code and "seed=0" in code
+    assert at.get("download_button")
+
+
+def test_work_per_refresh_is_capped_for_big_networks():
+    at = run({"width": "32", "depth": "6", "speed": "200"})
+    no_exception(at)
+    button(at, "Step").click().run()
+    steps = int(metric(at, "Step").replace(",", ""))
+    assert 1 <= steps < 200
+    assert any("capped" in c.value for c in at.caption)
