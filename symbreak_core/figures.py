@@ -413,16 +413,17 @@ def toy_diagram(weights: dict, units: dict, x, vmax: float, title: str | None = 
         v = float(finite32(weights[name]))
         fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", showlegend=False, hoverinfo="text",
                                  hovertext=f"{name} = {v:.6g}", line=dict(color=_rdbu(v, vmax), width=9)))
-        f = 0.27 if a.startswith("x") or a in ("y1", "y2") else 0.5  # crossing edges are apart near the source
+        crossing = TOY_NODES[a][1] != TOY_NODES[b][1] and b != "y"
+        f = 0.3 if crossing else 0.5  # two crossing edges meet mid-way, so their labels sit near the source
         fig.add_annotation(x=x0 + f * (x1 - x0), y=y0 + f * (y1 - y0), text=f"<b>{name}</b> = {v:.4g}",
                            showarrow=False, bgcolor="rgba(255,255,255,0.92)", bordercolor="#888888",
-                           borderwidth=1, font=dict(size=LESSON_FONT - 1))
+                           borderwidth=1, font=dict(size=LESSON_FONT - 2))
     values = {"x1": x[0], "x2": x[1], **units}
     for name, (px, py) in TOY_NODES.items():
         v = float(finite32(values[name]))
         fig.add_trace(go.Scatter(
             x=[px], y=[py], mode="markers+text", showlegend=False, hovertext=f"{name} = {v:.6g}", hoverinfo="text",
-            marker=dict(size=78, color="#eeeeee" if name.startswith("x") else "#ffffff",
+            marker=dict(size=64, color="#eeeeee" if name.startswith("x") else "#ffffff",
                         line=dict(color="#222222", width=2.5)),
             text=[f"<b>{name}</b><br>{v:.4g}"], textfont=dict(size=LESSON_FONT - 2),
         ))
@@ -431,9 +432,9 @@ def toy_diagram(weights: dict, units: dict, x, vmax: float, title: str | None = 
         marker=dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, color=[0.0], showscale=True,
                     colorbar=dict(title=dict(text="weight"), thickness=16, len=0.9)),
     ))
-    fig.update_xaxes(visible=False, range=[-0.3, 3.3])
-    fig.update_yaxes(visible=False, range=[-0.28, 1.28])
-    return _lesson_layout(fig, 430, title, margin=dict(l=10, r=10, t=50 if title else 10, b=10))
+    fig.update_xaxes(visible=False, range=[-0.25, 3.25])
+    fig.update_yaxes(visible=False, range=[-0.25, 1.25])
+    return _lesson_layout(fig, 440, title, margin=dict(l=10, r=10, t=50 if title else 10, b=10))
 
 
 def equal_groups(values) -> list[list[int]]:
@@ -508,10 +509,22 @@ def depth_histograms(edges, counts, act_std, cols: int = 5, title: str | None = 
                              hovertemplate=f"layer {l + 1}<br>%{{x:.3g}}: %{{y:.1f}}% of outputs<extra></extra>"),
                       row=l // cols + 1, col=l % cols + 1)
     fig.update_xaxes(nticks=4, tickfont=dict(size=LESSON_FONT - 5), exponentformat="e", showgrid=False)
-    fig.update_yaxes(showticklabels=False, range=[0, 100], showgrid=False)
+    top = float(np.max(counts, initial=0.0)) * 100 * 1.08 or 1.0  # one height scale for all panels
+    fig.update_yaxes(showticklabels=False, range=[0, top], showgrid=False)
     _lesson_layout(fig, 60 + 190 * rows, title, bargap=0, margin=dict(l=15, r=15, t=60 if title else 40, b=30))
     fig.update_annotations(font_size=LESSON_FONT - 2)
     return fig
+
+
+def _log_range(arrays, min_decades: float = 2.0) -> list[float]:
+    """A log-axis range (in log10 units) around every value of arrays, at least min_decades tall.
+
+    A flat line then looks flat, instead of noise blown up to fill the panel.
+    """
+    logs = np.log10(np.concatenate([_log32(a).astype(float).ravel() for a in arrays]))
+    lo, hi = float(logs.min()), float(logs.max())
+    pad = max(0.15 * (hi - lo), (min_decades - (hi - lo)) / 2, 0.0)
+    return [lo - pad, hi + pad]
 
 
 def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None = None):
@@ -545,9 +558,14 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
                              legendgroup="measured", showlegend=False, line=dict(color=LESSON_COLORS[2], width=4),
                              marker=dict(size=9)), row=1, col=3)
     fig.update_xaxes(title="layer", dtick=1 if depth <= 10 else 2)
-    fig.update_yaxes(type="log", exponentformat="power", row=1, col=1)
+    up = [act_rms] + ([theory] if theory is not None else []) + [r for r, _ in (compare or {}).values()]
+    fig.update_yaxes(type="log", exponentformat="power", range=_log_range(up), row=1, col=1)
     fig.update_yaxes(range=[0, 100], ticksuffix="%", row=1, col=2)
-    fig.update_yaxes(type="log", exponentformat="power", row=1, col=3)
+    if not np.any(np.asarray(saturated) > 0):
+        fig.add_annotation(x=0.5, y=0.5, xref="x2 domain", yref="y2 domain", showarrow=False,
+                           text="0% in every layer", font=dict(size=LESSON_FONT, color="#555555"))
+    down = [grad_std] + [g for _, g in (compare or {}).values()]
+    fig.update_yaxes(type="log", exponentformat="power", range=_log_range(down), row=1, col=3)
     _lesson_layout(fig, 440, legend=dict(orientation="h", y=-0.22, x=0), margin=dict(l=60, r=20, t=50, b=60))
     fig.update_annotations(font_size=LESSON_FONT)
     return fig
@@ -564,10 +582,18 @@ def restarts_histograms(train_loss, test_acc):
     loss, acc = loss[np.isfinite(loss)], acc[np.isfinite(acc)]
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
                         subplot_titles=("Final training loss", "Final test accuracy"))
-    fig.add_trace(go.Histogram(x=finite32(loss), nbinsx=40, marker_color=LESSON_COLORS[1], showlegend=False,
-                               hovertemplate="loss %{x}<br>%{y} seeds<extra></extra>"), row=1, col=1)
-    fig.add_trace(go.Histogram(x=finite32(acc), nbinsx=40, marker_color=LESSON_COLORS[2], showlegend=False,
-                               hovertemplate="accuracy %{x}%<br>%{y} seeds<extra></extra>"), row=1, col=2)
+    for col, values, color, what in ((1, loss, LESSON_COLORS[1], "loss %{x}"),
+                                     (2, acc, LESSON_COLORS[2], "accuracy %{x}%")):
+        fig.add_trace(go.Histogram(x=finite32(values), nbinsx=40, marker_color=color, showlegend=False,
+                                   hovertemplate=what + "<br>%{y} seeds<extra></extra>"), row=1, col=col)
+        if values.size and np.ptp(values) == 0:  # one outcome: a narrow bar at that value, not a 0-to-1 slab
+            v = float(values[0])
+            w = max(abs(v) * 0.002, 1e-3)
+            fig.update_traces(xbins=dict(start=v - w / 2, end=v + w / 2, size=w), row=1, col=col)
+            fig.update_xaxes(range=[v - 25 * w, v + 25 * w], row=1, col=col)
+            fig.add_annotation(x=v, y=len(values), xref=f"x{col if col > 1 else ''}", yref=f"y{col if col > 1 else ''}",
+                               text=f"all {len(values)} seeds: {v:.4g}", showarrow=False, yanchor="bottom",
+                               font=dict(size=LESSON_FONT))
     fig.update_yaxes(title="seeds", row=1, col=1)
     fig.update_xaxes(title="loss", row=1, col=1)
     fig.update_xaxes(title="accuracy", ticksuffix="%", row=1, col=2)

@@ -1,0 +1,146 @@
+"""Depth and scale: how the size of the initial weights decides whether a deep network can pass a signal at all."""
+import numpy as np
+import streamlit as st
+
+import ui
+from symbreak_core import ACTIVATIONS, INIT_SCHEMES, depth_probe, theory_rms
+from symbreak_core import figures as fig
+
+st.set_page_config(page_title="Depth and scale · symbreak", page_icon="📏", layout="wide")
+
+N_SAMPLES = 1000
+SPECS = [
+    ui.Param("depth", 10, "int", 1, 20, label="Layers"),
+    ui.Param("width", 500, "int", 10, 512, label="Units per layer"),
+    ui.Param("activation", "tanh", "choice", choices=ACTIVATIONS, label="Activation"),
+    ui.Param("init", "normal", "choice", choices=INIT_SCHEMES, label="Init scheme"),
+    ui.Param("spread", 0.01, "log", 0.001, 10.0, label="Spread (std for normal; gain for named schemes)"),
+    ui.Param("seed", 0, "int", 0, 9999, label="Seed"),
+    ui.Param("compare", False, "bool", label="Overlay the classic settings"),
+]
+CLASSIC = {  # preset id -> (label, values)
+    "tanh-small": ("10 tanh layers, std 0.01", dict(depth=10, width=500, activation="tanh", init="normal",
+                                                    spread=0.01)),
+    "tanh-large": ("10 tanh layers, std 1.0", dict(depth=10, width=500, activation="tanh", init="normal",
+                                                   spread=1.0)),
+    "tanh-xavier": ("10 tanh layers, Xavier", dict(depth=10, width=500, activation="tanh", init="xavier_normal",
+                                                   spread=1.0)),
+    "relu-xavier": ("20 ReLU layers, Xavier", dict(depth=20, width=500, activation="relu", init="xavier_normal",
+                                                   spread=1.0)),
+    "relu-he": ("20 ReLU layers, He", dict(depth=20, width=500, activation="relu", init="he_normal", spread=1.0)),
+    "sigmoid-large": ("10 sigmoid layers, Xavier × 5", dict(depth=10, width=500, activation="sigmoid",
+                                                           init="xavier_normal", spread=5.0)),
+}
+ABOUT = {
+    "tanh-small": "Tiny random weights: each layer shrinks the signal until nothing is left.",
+    "tanh-large": "Weights of std 1 on 500 inputs: almost every unit is pinned at ±1.",
+    "tanh-xavier": "Glorot & Bengio's scale, Var[W] = 2 / (fan_in + fan_out): the signal survives ten layers.",
+    "relu-xavier": "Xavier was derived for symmetric units; ReLU zeroes half of each layer, so the signal fades.",
+    "relu-he": "He et al.'s scale, Var[W] = 2 / fan_in, makes up for the half that ReLU switches off.",
+    "sigmoid-large": "Saturated sigmoid units pass back at most a quarter of the gradient, and much less when "
+                     "saturated.",
+}
+PRESETS = [ui.Preset(k, label, values, ABOUT[k]) for k, (label, values) in CLASSIC.items()]
+
+st.title("Depth and scale")
+st.markdown(
+    f"Random weights break the symmetry, but their **size** matters too. Here {N_SAMPLES} random inputs pass "
+    "once through a deep stack of equal layers (no training), and a random error signal passes back down. "
+    "Watch whether the signal and the gradient keep their size from layer to layer."
+)
+
+v = ui.controls(SPECS, PRESETS)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def probe(width, depth, activation, init, spread, seed):
+    return depth_probe(width=width, depth=depth, activation=activation, init=init, spread=spread,
+                       n_samples=N_SAMPLES, seed=seed)
+
+
+try:
+    with st.spinner("Pushing the inputs through the layers…"), ui.heavy_job():
+        p = probe(v["width"], v["depth"], v["activation"], v["init"], v["spread"], v["seed"])
+    compare = {}
+    if v["compare"]:
+        bar = st.progress(0.0, text="Running the classic settings…")
+        for i, (label, c) in enumerate(CLASSIC.values()):
+            bar.progress(i / len(CLASSIC), text=f"Running {label}…")
+            with ui.heavy_job():
+                q = probe(c["width"], c["depth"], c["activation"], c["init"], c["spread"], v["seed"])
+            compare[label] = (q.act_rms, q.grad_std)
+        bar.empty()
+except ui.Busy as e:
+    st.error(str(e))
+    st.stop()
+
+theory = theory_rms(p)
+st.plotly_chart(fig.depth_stats(p.act_rms, p.saturated, p.grad_std, theory, compare), key="depth_stats")
+
+# ---- reading the numbers
+rms, sat, grad = p.act_rms, p.saturated, p.grad_std
+L = p.depth
+per_layer = (rms[-1] / rms[0]) ** (1 / (L - 1)) if L > 1 and rms[0] > 0 else 1.0
+down = (grad[0] / grad[-1]) ** (1 / (L - 1)) if L > 1 and grad[-1] > 0 else 1.0
+worst_sat = int(np.argmax(sat))
+lines = [f"The signal's RMS goes from **{rms[0]:.3g}** in layer 1 to **{rms[-1]:.3g}** in layer {L}"
+         + (f", a factor of about **{per_layer:.3g} per layer**." if L > 1 else ".")]
+if theory is not None and L > 1:
+    lines.append(f"Variance theory predicts **{theory[-1]:.3g}** for layer {L} (dashed line), a factor of "
+                 f"{(theory[-1] / theory[0]) ** (1 / (L - 1)):.3g} per layer.")
+if sat.max() > 0:
+    lines.append(f"The most saturated layer is layer {worst_sat + 1}: **{100 * sat[worst_sat]:.0f}%** of its "
+                 f"outputs sit in the flat tails of {p.activation}.")
+if L > 1:
+    lines.append(f"Going down, the gradient's std changes from **{grad[-1]:.3g}** at layer {L} to "
+                 f"**{grad[0]:.3g}** at layer 1, a factor of about **{down:.3g} per layer**.")
+st.markdown(" ".join(lines))
+
+if rms[-1] < 1e-2 * max(rms[0], 1e-300):
+    st.warning(
+        f"**The signal is vanishing.** After {L} layers the outputs are {rms[0] / max(rms[-1], 1e-300):.2g} times "
+        "smaller than after the first. Every unit near the top sees almost the same input (close to 0) whatever "
+        "the example, and since each layer's weight gradient is its input times the gradient from above, a tiny "
+        "signal and a tiny gradient make tiny updates."
+    )
+elif rms[-1] > 1e2 * rms[0]:
+    st.warning("**The signal is exploding**: each layer multiplies it, and the top layers see huge numbers.")
+if sat.max() > 0.5:
+    st.warning(
+        f"**Too large a start saturates the units.** {100 * sat.max():.0f}% of the outputs in layer "
+        f"{worst_sat + 1} are within 3% of the ends of the {p.activation} range, where its slope is nearly 0. "
+        "A saturated unit passes back only a sliver of the gradient it receives, so its own incoming weights "
+        "barely learn, and almost all it tells the next layer is a sign."
+    )
+    if down > 1.05 and L > 1:
+        st.info(
+            f"Notice that the gradient here does not shrink on its way down: it grows by about {down:.2g} per "
+            f"layer. The large weights multiply it by roughly spread × √width on each layer, more than the small "
+            f"slopes take away. So \"large init makes the gradients vanish\" is only half the story: the "
+            f"gradient's size swings from layer to layer, it does not stay steady, and that is the real problem. "
+            f"The sigmoid preset shows the vanishing case."
+        )
+if not (rms[-1] < 1e-2 * rms[0] or rms[-1] > 1e2 * rms[0] or sat.max() > 0.5) and L > 1 and 0.7 < down < 1.4:
+    st.success("**A healthy start**: the signal and the gradient keep roughly the same size through every layer.")
+
+st.subheader("What each layer outputs")
+st.caption(f"Distribution of the {N_SAMPLES} × {p.width} outputs of each layer. Each panel has its own x range: "
+           "read the std in its title.")
+st.plotly_chart(fig.depth_histograms(p.hist_edges, p.hist_counts, p.act_std), key="depth_hist")
+
+with st.expander("The arithmetic behind the theory line", expanded=theory is not None):
+    st.markdown(
+        "A unit adds up `fan_in` inputs, each times a weight. If the weights are independent with variance "
+        "Var[W] and the inputs have mean square E[a²], the sum has variance"
+    )
+    st.latex(r"\operatorname{Var}[z_{l+1}] = \text{fan\_in}\cdot\operatorname{Var}[W]\cdot\mathbb{E}[a_l^2].")
+    st.markdown(
+        "For the size to stay the same, fan_in · Var[W] · E[a²]/Var[z] must be 1. A linear or tanh unit near 0 "
+        "keeps E[a²] ≈ Var[z], so Var[W] = 1/fan_in; averaging the forward and backward needs gives Xavier's "
+        "2/(fan_in + fan_out) (Glorot & Bengio 2010). A ReLU zeroes the negative half, so E[a²] = Var[z]/2, "
+        "and Var[W] = 2/fan_in restores the balance (He et al. 2015). Under Xavier with ReLU and equal fans the "
+        "RMS shrinks by 1/√2 ≈ 0.707 per layer; under He it stays flat. The theory line is drawn for ReLU and "
+        "linear units, where this arithmetic is exact on average; for tanh and sigmoid it is not drawn."
+    )
+    if theory is None:
+        st.caption(f"No theory line for {p.activation} with {p.init}.")

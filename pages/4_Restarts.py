@@ -1,0 +1,136 @@
+"""Restarts: train the same network from many random starts and look at the spread of where they end."""
+import numpy as np
+import streamlit as st
+
+import ui
+from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig, restarts
+from symbreak_core import figures as fig
+from symbreak_core.model import field, grid_extent
+
+st.set_page_config(page_title="Restarts · symbreak", page_icon="🎲", layout="wide")
+
+SPECS = [
+    ui.Param("n_seeds", 50, "int", 2, 200, label="Number of restarts (seeds)"),
+    ui.Param("seed", 0, "int", 0, 9999, label="First seed (the data come from it)"),
+    ui.Param("dataset", "xor", "choice", choices=DATASETS, label="Data set"),
+    ui.Param("noise", 0.1, "float", 0.0, 0.5, step=0.05, label="Data noise"),
+    ui.Param("width", 3, "int", 1, 16, label="Units per hidden layer"),
+    ui.Param("depth", 1, "int", 1, 3, label="Hidden layers"),
+    ui.Param("activation", "tanh", "choice", choices=ACTIVATIONS, label="Activation"),
+    ui.Param("init", "xavier_normal", "choice", choices=INIT_SCHEMES, label="Init scheme"),
+    ui.Param("init_value", 0.5, "float", -2.0, 2.0, step=0.1, label="Constant value (for 'constant')"),
+    ui.Param("spread", 1.0, "log", 0.01, 10.0, label="Spread (std, or gain of a named scheme)"),
+    ui.Param("perturbation", 0.0, "float", 0.0, 0.1, step=0.001, label="Extra noise on every weight (std)"),
+    ui.Param("optimizer", "sgd", "choice", choices=OPTIMIZERS, label="Optimizer"),
+    ui.Param("lr", 0.5, "log", 0.001, 5.0, label="Learning rate"),
+    ui.Param("steps", 1000, "int", 100, 3000, step=100, label="Training steps per seed"),
+]
+PRESETS = [
+    ui.Preset("small-net", "A small net on XOR", {},
+              "Three hidden units is just enough for XOR, so some starts end in a worse valley than others."),
+    ui.Preset("constant", "All weights 0.5", {"init": "constant"},
+              "Every restart begins at the same point. Do the seeds still matter?"),
+    ui.Preset("constant-noise", "All 0.5 plus tiny noise", {"init": "constant", "perturbation": 0.01},
+              "A little noise on the constant start makes every restart different again."),
+    ui.Preset("wide", "A wider net", {"width": 16},
+              "More units than the problem needs: the restarts end much closer together."),
+]
+
+st.title("Restarts")
+st.markdown(
+    "Gradient descent only ever walks downhill from where it starts, so the start decides which valley it ends "
+    "in. Here one network is trained from many random starts at once, **on the same data**, and we compare "
+    "where they end."
+)
+
+v = ui.controls(SPECS, PRESETS)
+config = TrainConfig(
+    dataset=v["dataset"], noise=v["noise"], hidden=(v["width"],) * v["depth"], activation=v["activation"],
+    init=v["init"], init_value=v["init_value"], spread=v["spread"], perturbation=v["perturbation"],
+    optimizer=v["optimizer"], lr=v["lr"], steps=v["steps"], seed=v["seed"],
+)
+seeds = tuple(range(v["seed"], v["seed"] + v["n_seeds"]))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def run(config: TrainConfig, seeds: tuple, _on_progress=None):
+    return restarts(config, seeds, on_progress=_on_progress)
+
+
+bar = st.progress(0.0, text=f"Training {len(seeds)} networks at once…")
+try:
+    with ui.heavy_job():
+        rr = run(config, seeds, _on_progress=lambda f: bar.progress(min(f, 1.0),
+                                                                       text=f"Training {len(seeds)} networks at once… "
+                                                                            f"{100 * f:.0f}%"))
+except ui.Busy as e:
+    bar.empty()
+    st.error(str(e))
+    st.stop()
+bar.empty()
+
+ok = rr.finished
+loss, acc = rr.train_loss[ok], rr.test_acc[ok]
+n_ok, n_bad = int(ok.sum()), int((~ok).sum())
+if n_bad:
+    st.warning(f"{n_bad} of {len(seeds)} runs diverged and are left out; lower the learning rate or the spread.")
+if n_ok == 0:
+    st.error("Every run diverged, so there is nothing to compare. Lower the learning rate or the spread.")
+    st.stop()
+
+one_outcome = len(np.unique(loss)) == 1
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Seeds that finished", f"{n_ok} / {len(seeds)}")
+c2.metric("Different final losses", f"{len(np.unique(loss))}")
+c3.metric("Best test accuracy", f"{100 * np.nanmax(acc):.0f}%")
+c4.metric("Worst test accuracy", f"{100 * np.nanmin(acc):.0f}%")
+
+if one_outcome:
+    st.error(
+        f"**All {n_ok} restarts ended at exactly the same loss, {loss[0]:.6f}.** With a "
+        f"{'constant' if config.init == 'constant' else config.init} start and no added noise, the seed changes "
+        "nothing: every run begins at the same weights, sees the same data and takes the same steps, bit for bit. "
+        "Restarting a symmetric network is useless; it has one outcome, and it is the outcome of a network whose "
+        "units are all copies of each other."
+    )
+
+st.plotly_chart(fig.restarts_histograms(rr.train_loss, rr.test_acc), key="rs_hist")
+
+best, worst = rr.best, rr.worst
+extent = grid_extent(rr.data.X)
+left, right = st.columns(2)
+for col, i, name in ((left, best, "Best"), (right, worst, "Worst")):
+    weights, biases = rr.network(i)
+    f = field(weights, biases, config.activation, config.loss, extent=extent, res=60)
+    col.plotly_chart(fig.titled(fig.decision_boundary(f, rr.data, height=460),
+                                f"{name} seed ({rr.seeds[i]}): loss {rr.train_loss[i]:.3f}, "
+                                f"test accuracy {100 * rr.test_acc[i]:.0f}%"), key=f"rs_{name}")
+
+st.plotly_chart(fig.restarts_curves(rr.curve_steps, rr.curves, best, worst), key="rs_curves")
+
+st.subheader("Reading the spread")
+if not one_outcome:
+    near = int(np.sum(loss <= loss.min() * 1.05))
+    good = int(np.sum(acc >= 0.9))
+    st.markdown(
+        f"The final training losses run from **{loss.min():.3g}** to **{loss.max():.3g}**. {near} of the {n_ok} "
+        f"seeds ({100 * near / n_ok:.0f}%) end within 5% of the best loss, and {good} ({100 * good / n_ok:.0f}%) "
+        f"reach at least 90% test accuracy. Same network, same data, same steps: only the random start differs, "
+        f"and it decides which valley of the loss surface each run settles in. The best and worst seeds above "
+        f"show two of those valleys as two different decision boundaries."
+    )
+st.markdown(
+    """
+**When are restarts worth it?**
+
+- Each restart is an independent try at the same problem. If a fraction $p$ of starts reach a good valley,
+  $k$ restarts all miss it with probability $(1-p)^k$: with $p = 0.2$, ten restarts all miss only 11% of the time.
+- Choose the winner by **held-out** loss or accuracy, not by training loss alone, or you are rewarding the run
+  that fitted the noise best.
+- Restarts only help if the starts really differ. A constant start is the same start every time (see the
+  *All weights 0.5* preset), and its units never stop being copies of each other.
+- A larger network usually makes the outcomes more alike (try *A wider net*): with many units there are many
+  equally good ways to fit the data, and most starts find one. For large networks a bad local minimum is rarely
+  the problem; a poor scale of the initial weights is a more common one (see *Depth and scale*).
+"""
+)
