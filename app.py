@@ -199,21 +199,22 @@ def draw(trainer: Trainer):
     vmax = F.nice_ceiling(max(1.0, *(float(abs(W).max()) for W in trainer.weights)))
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),
                         res=FIELD_RES)
-    def chart(where, fig, key):  # a fixed height keeps the layout still while a chart is redrawn
-        where.plotly_chart(fig, key=key, theme=None, height=int(fig.layout.height), config={"displayModeBar": False})
-
-    left, right = st.columns([3, 2])
-    chart(left, F.weight_heatmaps(trainer.weights, vmax=vmax, height=430), "weights")
-    chart(right, F.decision_boundary(field, r.data), "boundary")
-    left, right = st.columns(2)
-    chart(left, F.unit_outputs(field, distinct=sym["distinct"]), "units")
     steps = r.snapshot_steps
-    chart(right, F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden, height=430),
-          "meter")
-    left, right = st.columns(2)
-    chart(left, F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
-                              per_step=r.losses), "loss")
-    chart(right, F.grad_norms(r.grad_norms), "grads")
+    rows = [
+        [(F.weight_heatmaps(trainer.weights, vmax=vmax, height=430), 3), (F.decision_boundary(field, r.data), 2)],
+        [(F.unit_outputs(field, distinct=sym["distinct"]), 1),
+         (F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
+                           height=430), 1)],
+        [(F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
+                        per_step=r.losses), 1), (F.grad_norms(r.grad_norms), 1)],
+    ]
+    if state.playing:  # redrawn in place several times a second
+        ui.live_charts(rows, key="live_charts")
+        return
+    for k, row in enumerate(rows):  # still: ordinary interactive charts
+        for col, (fig, _) in zip(st.columns([w for _, w in row]), row):
+            col.plotly_chart(fig, key=f"chart{k}_{fig.layout.title.text}", theme=None, height=int(fig.layout.height),
+                             config={"displayModeBar": False})
 
 live()
 

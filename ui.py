@@ -388,3 +388,82 @@ def _layers(ks) -> str:
     if len(ks) == 1:
         return f"layer {ks[0]}"
     return "layers " + ", ".join(ks[:-1]) + " and " + ks[-1]
+
+
+# ---- Flicker-free live charts ----
+# st.plotly_chart hashes the whole figure into its element id, so in Streamlit 1.67 every
+# redraw of a changed figure remounts the chart and it flashes blank. While training runs,
+# the live charts are drawn instead by one small component that calls Plotly.react on the
+# same divs. Its two files are generated once per process (plotly.js comes from the
+# installed plotly package, so the versions always match); nothing user-supplied is written.
+
+_LIVE_HTML = """<!doctype html>
+<html><head><meta charset="utf-8">
+<style>
+ body { margin: 0; font-family: "Source Sans Pro", "Source Sans 3", sans-serif; background: white; }
+ .row { display: flex; gap: 16px; margin-bottom: 16px; }
+ .cell { min-width: 0; }
+</style>
+<script src="plotly.min.js"></script>
+</head><body><div id="root"></div>
+<script>
+const send = (type, extra) => window.parent.postMessage(Object.assign({isStreamlitMessage: true, apiVersion: 1, type}, extra || {}), "*");
+const root = document.getElementById("root");
+let shape = "";
+window.addEventListener("message", (event) => {
+  const msg = event.data;
+  if (!msg || msg.type !== "streamlit:render") return;
+  const rows = msg.args.rows;
+  const key = JSON.stringify(rows.map(r => r.map(c => [c.w, c.h])));
+  if (key !== shape) {  // build the grid only when its shape changes
+    root.innerHTML = "";
+    rows.forEach((r, i) => {
+      const row = document.createElement("div"); row.className = "row";
+      r.forEach((c, j) => {
+        const cell = document.createElement("div"); cell.className = "cell"; cell.id = `c${i}_${j}`;
+        cell.style.flex = String(c.w); cell.style.height = c.h + "px"; row.appendChild(cell);
+      });
+      root.appendChild(row);
+    });
+    shape = key;
+    send("streamlit:setFrameHeight", {height: root.scrollHeight});
+  }
+  rows.forEach((r, i) => r.forEach((c, j) => {
+    const fig = JSON.parse(c.fig);
+    Plotly.react(`c${i}_${j}`, fig.data, fig.layout, {displayModeBar: false, responsive: true});
+  }));
+});
+send("streamlit:componentReady");
+</script></body></html>
+"""
+_live_component = None
+
+
+def _live():
+    global _live_component
+    if _live_component is None:
+        import hashlib
+        import os
+        import tempfile
+
+        import plotly
+        import plotly.offline
+        import streamlit.components.v1 as components
+
+        tag = hashlib.sha1((_LIVE_HTML + plotly.__version__).encode()).hexdigest()[:12]
+        folder = os.path.join(tempfile.gettempdir(), f"symbreak_live_{tag}")
+        if not os.path.exists(os.path.join(folder, "index.html")):
+            os.makedirs(folder, exist_ok=True)
+            with open(os.path.join(folder, "plotly.min.js"), "w", encoding="utf-8") as f:
+                f.write(plotly.offline.get_plotlyjs())
+            with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as f:
+                f.write(_LIVE_HTML)
+        _live_component = components.declare_component("symbreak_live_charts", path=folder)
+    return _live_component
+
+
+def live_charts(rows, key: str):
+    """Draw rows of figures flicker-free: rows = [[(figure, relative width), ...], ...]. Heights come from the figures."""
+    spec = [[{"fig": fig.to_json().replace("\\u002f", "/"), "w": w, "h": int(fig.layout.height or 400)}
+             for fig, w in row] for row in rows]  # plotly escapes "/" for <script> embedding; not needed here
+    _live()(rows=spec, key=key, default=None)
