@@ -62,7 +62,8 @@ labels = {s: (f"constant {v['init_value']:g}" if s == "constant" else s) for s i
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def run(config: TrainConfig):
-    return train(config)
+    with ui.heavy_job():
+        return train(config)
 
 
 results = {}
@@ -70,8 +71,7 @@ bar = st.progress(0.0, text="Training…")
 try:
     for i, s in enumerate(schemes):
         bar.progress(i / len(schemes), text=f"Training {labels[s]} ({i + 1} of {len(schemes)})…")
-        with ui.heavy_job():
-            results[labels[s]] = run(replace(base, init=s))
+        results[labels[s]] = run(replace(base, init=s))
 except ui.Busy as e:
     bar.empty()
     st.error(str(e))

@@ -52,22 +52,21 @@ st.markdown(
 v = ui.controls(SPECS, PRESETS)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner="Pushing the inputs through the layers…")
 def probe(width, depth, activation, init, spread, seed):
-    return depth_probe(width=width, depth=depth, activation=activation, init=init, spread=spread,
-                       n_samples=N_SAMPLES, seed=seed)
+    with ui.heavy_job():
+        return depth_probe(width=width, depth=depth, activation=activation, init=init, spread=spread,
+                           n_samples=N_SAMPLES, seed=seed)
 
 
 try:
-    with st.spinner("Pushing the inputs through the layers…"), ui.heavy_job():
-        p = probe(v["width"], v["depth"], v["activation"], v["init"], v["spread"], v["seed"])
+    p = probe(v["width"], v["depth"], v["activation"], v["init"], v["spread"], v["seed"])
     compare = {}
     if v["compare"]:
         bar = st.progress(0.0, text="Running the classic settings…")
         for i, (label, c) in enumerate(CLASSIC.values()):
-            bar.progress(i / len(CLASSIC), text=f"Running {label}…")
-            with ui.heavy_job():
-                q = probe(c["width"], c["depth"], c["activation"], c["init"], c["spread"], v["seed"])
+            bar.progress(i / len(CLASSIC), text=f"Running {label} ({i + 1} of {len(CLASSIC)})…")
+            q = probe(c["width"], c["depth"], c["activation"], c["init"], c["spread"], v["seed"])
             compare[label] = (q.act_rms, q.grad_std)
         bar.empty()
 except ui.Busy as e:

@@ -53,21 +53,21 @@ seeds = tuple(range(v["seed"], v["seed"] + v["n_seeds"]))
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def run(config: TrainConfig, seeds: tuple, _on_progress=None):
-    return restarts(config, seeds, on_progress=_on_progress)
-
-
-bar = st.progress(0.0, text=f"Training {len(seeds)} networks at once…")
-try:
+def run(config: TrainConfig, seeds: tuple):
+    # the bar lives inside the cached function, so a cache hit replays it (and its removal) without work
+    bar = st.progress(0.0, text=f"Training {len(seeds)} networks at once…")
     with ui.heavy_job():
-        rr = run(config, seeds, _on_progress=lambda f: bar.progress(min(f, 1.0),
-                                                                       text=f"Training {len(seeds)} networks at once… "
-                                                                            f"{100 * f:.0f}%"))
-except ui.Busy as e:
+        result = restarts(config, seeds, on_progress=lambda f: bar.progress(
+            min(f, 1.0), text=f"Training {len(seeds)} networks at once… {100 * f:.0f}%"))
     bar.empty()
+    return result
+
+
+try:
+    rr = run(config, seeds)
+except ui.Busy as e:
     st.error(str(e))
     st.stop()
-bar.empty()
 
 ok = rr.finished
 loss, acc = rr.train_loss[ok], rr.test_acc[ok]

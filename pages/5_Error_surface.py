@@ -42,14 +42,14 @@ config = replace(D, dataset=v["dataset"], activation=v["activation"], init_value
                  steps=v["steps"], seed=v["seed"], record_every=max(1, v["steps"] // 300))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner="Training both runs and evaluating the slice…")
 def slice_through_saddle(config, eps):
-    return error_surface(config, eps=eps)
+    with ui.heavy_job():
+        return error_surface(config, eps=eps)
 
 
 try:
-    with st.spinner("Training both runs and evaluating the slice…"), ui.heavy_job():
-        sr = slice_through_saddle(config, v["perturbation"])
+    sr = slice_through_saddle(config, v["perturbation"])
 except ui.Busy as e:
     st.error(str(e))
     st.stop()
