@@ -34,8 +34,8 @@ SPECS = [
     ui.Param("optimizer", "sgd", "choice", choices=OPTIMIZERS, label="Optimizer"),
     ui.Param("lr", 0.5, "log", 1e-4, 10.0, label="Learning rate"),
     ui.Param("batch_size", 0, "int", 0, 140, label="Batch size (0 = all training points)"),
-    ui.Param("seed", 0, "int", 0, 2**32 - 1, label="Seed"),
     ui.Param("speed", 10.0, "log", 1, 200, label="Speed (steps per refresh)"),
+    ui.Param("seed", 0, "int", 0, 2**32 - 1, label="Seed"),
 ]
 
 SYMMETRIC = dict(init="constant", init_value=0.5, activation="tanh", perturbation=0.0, dropout=0.0)

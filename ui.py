@@ -373,7 +373,7 @@ def whats_happening(*, activation: str, widths, step: int, status: str, diverged
         frac = float(sum(saturated)) / len(saturated)
         if frac >= 0.3:
             out.append(f"{frac:.0%} of {activation} units are saturated, so their gradients nearly vanish.")
-    if not out and step > 0 and len(distinct) and all(d == w for d, w in zip(distinct, widths)):
+    if not out and step > 0 and max(widths, default=1) > 1 and all(d == w for d, w in zip(distinct, widths)):
         out.append("Every unit of every layer is different, so each one can learn its own feature.")
     if status == "done":
         out.append(f"Training finished after {step} steps. Press Reset to watch it again.")

@@ -241,7 +241,7 @@ def decision_boundary(field, data, height: int = 430) -> go.Figure:
         traces, "Decision boundary and training data", height,
         xaxis=dict(range=[lo, hi], title=dict(text="x₁"), constrain="domain", showgrid=False),
         yaxis=dict(range=[lo, hi], title=dict(text="x₂"), scaleanchor="x", constrain="domain", showgrid=False),
-        legend=dict(orientation="v", y=0.0, x=1.02, xanchor="left", yanchor="bottom", font=dict(size=14)),
+        legend=dict(orientation="h", y=1.0, x=1.0, xanchor="right", yanchor="bottom", font=dict(size=14)),
     )
 
 
