@@ -13,7 +13,7 @@ LIVE_STEPS = 20_000  # a live run stops here
 RECORD_EVERY = 5  # snapshot interval; the engine thins old snapshots to bound memory
 N_SAMPLES = 200
 REFRESH_SECONDS = 0.2  # live area redraws at most 5 times a second
-FIELD_RES = 36  # grid of the unit pictures and the decision boundary
+FIELD_RES = 32  # grid of the unit pictures and the decision boundary
 
 SPECS = [
     ui.Param("dataset", "xor", "choice", choices=DATASETS, label="Dataset"),
@@ -208,10 +208,12 @@ def draw(trainer: Trainer):
         [(F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
                         per_step=r.losses), 1), (F.grad_norms(r.grad_norms), 1)],
     ]
-    if state.playing:  # redrawn in place several times a second
-        ui.live_charts(rows, key="live_charts")
+    # Always mounted (empty while paused) so plotly.js loads once per page; while playing it
+    # redraws every chart in place several times a second.
+    ui.live_charts(rows if state.playing else [], key="live_charts")
+    if state.playing:
         return
-    for k, row in enumerate(rows):  # still: ordinary interactive charts
+    for k, row in enumerate(rows):  # paused: ordinary interactive charts
         for col, (fig, _) in zip(st.columns([w for _, w in row]), row):
             col.plotly_chart(fig, key=f"chart{k}_{fig.layout.title.text}", theme=None, height=int(fig.layout.height),
                              config={"displayModeBar": False})
