@@ -152,13 +152,14 @@ if "trainer" not in state or state.trainer.config != config:
 per_refresh = steps_per_refresh(config, speed)
 
 buttons = st.columns([1, 1, 1, 1, 4])
-buttons[0].button("Play", icon=":material/play_arrow:", on_click=play, disabled=state.playing or state.trainer.done, type="primary",
-                  use_container_width=True)
-buttons[1].button("Pause", icon=":material/pause:", on_click=pause, disabled=not state.playing, use_container_width=True)
-buttons[2].button("Step", icon=":material/skip_next:", on_click=step_once, args=(per_refresh,), disabled=state.trainer.done,
-                  help=f"Advance {per_refresh} steps.", use_container_width=True)
-buttons[3].button("Reset", icon=":material/replay:", on_click=reset, help="Back to step 0 with exactly the same initial weights.",
-                  use_container_width=True)
+wide = dict(width="stretch")
+buttons[0].button("Play", icon=":material/play_arrow:", on_click=play, type="primary",
+                  disabled=state.playing or state.trainer.done, **wide)
+buttons[1].button("Pause", icon=":material/pause:", on_click=pause, disabled=not state.playing, **wide)
+buttons[2].button("Step", icon=":material/skip_next:", on_click=step_once, args=(per_refresh,),
+                  disabled=state.trainer.done, help=f"Advance {per_refresh} steps.", **wide)
+buttons[3].button("Reset", icon=":material/replay:", on_click=reset,
+                  help="Back to step 0 with exactly the same initial weights.", **wide)
 if per_refresh < speed:
     buttons[4].caption(f"Speed capped at {per_refresh} steps per refresh for a network this size, "
                        "so everyone sharing the server stays fast.")

@@ -360,7 +360,8 @@ def whats_happening(*, activation: str, widths, step: int, status: str, diverged
             head = f"All {widths[copies[0] - 1]} units of {which} are identical"
         else:
             head = f"All units of {which} are identical"
-        s = head + (": this layer is" if len(copies) == 1 else ": each of these layers is") + " effectively 1 unit wide."
+        s = head + (": this layer is" if len(copies) == 1 else ": each of these layers is")
+        s += " effectively 1 unit wide."
         if step > 0 and all(k - 1 < len(gaps) and gaps[k - 1] == 0 for k in copies):
             s += " Every unit gets exactly the same update, so they stay identical."
         out.append(s)
@@ -407,7 +408,8 @@ _LIVE_HTML = """<!doctype html>
 <script src="plotly.min.js"></script>
 </head><body><div id="root"></div>
 <script>
-const send = (type, extra) => window.parent.postMessage(Object.assign({isStreamlitMessage: true, apiVersion: 1, type}, extra || {}), "*");
+const send = (type, extra) =>
+  window.parent.postMessage(Object.assign({isStreamlitMessage: true, apiVersion: 1, type}, extra || {}), "*");
 const root = document.getElementById("root");
 let shape = "";
 window.addEventListener("message", (event) => {
@@ -463,7 +465,7 @@ def _live():
 
 
 def live_charts(rows, key: str):
-    """Draw rows of figures flicker-free: rows = [[(figure, relative width), ...], ...]. Heights come from the figures."""
+    """Draw rows of figures flicker-free: rows = [[(figure, relative width), ...], ...]; heights from the figures."""
     spec = [[{"fig": fig.to_json().replace("\\u002f", "/"), "w": w, "h": int(fig.layout.height or 400)}
              for fig, w in row] for row in rows]  # plotly escapes "/" for <script> embedding; not needed here
     _live()(rows=spec, key=key, default=None)
