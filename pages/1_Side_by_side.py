@@ -110,21 +110,24 @@ def timeline():
     st.session_state["sbs_step"] = step
     left, right = st.columns([1, 6], vertical_alignment="bottom")
     playing = st.session_state.get("sbs_play", False)
-    left.button("⏸ Pause" if playing else "▶ Play", on_click=_toggle_play, use_container_width=True,
+    left.button("⏸ Pause" if playing else "▶ Play", on_click=_toggle_play, width="stretch",
                 key="sbs_play_button")
     right.slider("Step (shared by all runs)", 0, base.steps, step=every, key="sbs_step")
 
     snaps = {label: _snapshot(r, step) for label, r in results.items()}
-    c1, c2 = st.columns([3, 2])
-    c1.plotly_chart(fig.compare_loss({k: (range(r.steps_done), r.losses) for k, r in results.items()}, step),
-                    key="sbs_loss")
-    c2.plotly_chart(fig.compare_distinct({k: s.distinct for k, s in snaps.items()}, widths,
-                                         title=f"Distinct units at step {step}"), key="sbs_distinct")
-    cols = st.columns(min(2, len(snaps)))
-    for i, (label, snap) in enumerate(snaps.items()):
-        with cols[i % len(cols)]:
-            st.plotly_chart(fig.titled(fig.weight_heatmaps(snap.weights, vmax=vmax, height=300),
-                                       f"{label}: weights at step {snap.step}"), key=f"sbs_w{i}")
+    loss = fig.compare_loss({k: (range(r.steps_done), r.losses) for k, r in results.items()}, step)
+    distinct = fig.compare_distinct({k: s.distinct for k, s in snaps.items()}, widths,
+                                    title=f"Distinct units at step {step}")
+    heatmaps = [fig.titled(fig.weight_heatmaps(snap.weights, vmax=vmax, height=300),
+                           f"{label}: weights at step {snap.step}") for label, snap in snaps.items()]
+    per_row = min(2, len(heatmaps))
+    rows = [[(loss, 3), (distinct, 2)]] + [[(h, 1) for h in heatmaps[i:i + per_row]]
+                                           for i in range(0, len(heatmaps), per_row)]
+    ui.live_charts(rows if playing else [], key="sbs_live")  # while playing: redrawn in place, no flicker
+    if not playing:
+        for r, row in enumerate(rows):
+            for c, (col, (figure, _)) in enumerate(zip(st.columns([w for _, w in row]), row, strict=True)):
+                col.plotly_chart(figure, key=f"sbs_chart_{r}_{c}")
     st.caption("Each heatmap: rows are inputs, columns are units. Two units are the same unit exactly when "
                "their columns match, bias included. The colour range is fixed for the whole timeline.")
 
@@ -142,7 +145,7 @@ for label, r in results.items():
     elif all(d == 1 for d in last.distinct) and max(widths) > 1:
         line += (f" Every hidden layer is still a stack of identical copies, so this network computes what a "
                  f"network with one unit per layer would: its {max(widths)} units are wasted.")
-        if max(abs(g) for g in r.grad_norms[-1]) == 0.0:
+        if len(r.grad_norms) and not r.grad_norms[-1].any():
             line += " Every gradient is exactly zero: nothing has moved and nothing ever will."
     elif all(d == w for d, w in zip(last.distinct, widths, strict=True)):
         line += " Every unit became its own feature detector."

@@ -134,12 +134,16 @@ with st.expander("The arithmetic behind the theory line", expanded=theory is not
     )
     st.latex(r"\operatorname{Var}[z_{l+1}] = \text{fan\_in}\cdot\operatorname{Var}[W]\cdot\mathbb{E}[a_l^2].")
     st.markdown(
-        "For the size to stay the same, fan_in · Var[W] · E[a²]/Var[z] must be 1. A linear or tanh unit near 0 "
-        "keeps E[a²] ≈ Var[z], so Var[W] = 1/fan_in; averaging the forward and backward needs gives Xavier's "
-        "2/(fan_in + fan_out) (Glorot & Bengio 2010). A ReLU zeroes the negative half, so E[a²] = Var[z]/2, "
-        "and Var[W] = 2/fan_in restores the balance (He et al. 2015). Under Xavier with ReLU and equal fans the "
-        "RMS shrinks by 1/√2 ≈ 0.707 per layer; under He it stays flat. The theory line is drawn for ReLU and "
-        "linear units, where this arithmetic is exact on average; for tanh and sigmoid it is not drawn."
+        "Keeping the size the same from layer to layer needs fan_in · Var[W] · E[a²] = Var[z]. A linear unit, or "
+        "a tanh unit working near 0, passes its input through almost unchanged, so E[a²] ≈ Var[z] and the "
+        "condition is Var[W] = 1/fan_in. Glorot & Bengio (2010) also wanted the gradient on its way down to keep "
+        "its size, which asks for 1/fan_out, and took the compromise 2/(fan_in + fan_out). A ReLU zeroes the "
+        "negative half, so E[a²] = Var[z]/2 and the condition becomes Var[W] = 2/fan_in (He et al. 2015). "
+        "Under Xavier with ReLU and equal fans the RMS therefore shrinks by 1/√2 ≈ 0.707 per layer; under He it "
+        "stays flat. The same sum explains the tiny start: std 0.01 on 500 inputs multiplies the size by "
+        "√(500 × 0.01²) ≈ 0.22 per layer, which is what the tanh run measures, because such small signals keep "
+        "tanh in its linear middle. The dashed theory line is drawn for ReLU and linear units, where the "
+        "arithmetic is exact on average; for tanh and sigmoid it is not drawn."
     )
     if theory is None:
         st.caption(f"No theory line for {p.activation} with {p.init}.")

@@ -62,7 +62,9 @@ else:
 st.caption(
     "Horizontal axis s: both units change together, from the constant start (s = 1) to where the symmetric run "
     "ends (s = 0). Vertical axis t: the units move in opposite directions, +t on one and −t on the other. "
-    "The loss is the same at t and −t, so the picture is a mirror image about the dotted line."
+    "The loss is the same at t and −t, so the picture is a mirror image about the dotted line. The symmetric run "
+    "lies in this slice exactly; the noisy run also moves in directions the slice cannot show, so its line is its "
+    "shadow on the slice (its true loss is in the chart below right)."
 )
 
 left, right = st.columns(2)

@@ -640,7 +640,7 @@ def surface_contour(s, t, loss, paths: dict, title: str | None = None):
         hovertemplate="s = %{x:.3f}<br>t = %{y:.3f}<br>loss = %{z:.5f}<extra></extra>",
     ))
     fig.add_hline(y=0, line=dict(color="white", dash="dot", width=2))
-    fig.add_annotation(x=float(s[0]), y=0, xanchor="left", yanchor="bottom", showarrow=False,
+    fig.add_annotation(x=float(s[0]), y=0, xanchor="left", yanchor="bottom", showarrow=False, xshift=8,
                        text="t = 0: the two units are equal", font=dict(color="white", size=LESSON_FONT - 1))
     for k, (name, p) in enumerate(paths.items()):
         color = _path_color(name, k)
