@@ -80,6 +80,8 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT) ->
     widths = [W.shape[1] + 1.5 for W in weights]
     usable = 1 - gap * (n - 1)
     names = layer_names(n)
+    ends = ["input"] + [str(i) for i in range(1, n)] + ["out"]
+    short = [f"{a} → {b}" for a, b in zip(ends[:-1], ends[1:])]  # axis titles must fit narrow panels
     data, layout, x0 = [], {}, 0.0
     for k, W in enumerate(weights):
         x1 = min(1.0, x0 + usable * widths[k] / sum(widths))
@@ -91,7 +93,7 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT) ->
         ))
         small_x, small_y = W.shape[1] <= 16, W.shape[0] <= 16
         layout[f"xaxis{ax}"] = dict(
-            domain=[x0, x1], anchor=f"y{ax}", title=dict(text=names[k], font=dict(size=14)), showgrid=False,
+            domain=[x0, x1], anchor=f"y{ax}", title=dict(text=short[k], font=dict(size=14)), showgrid=False,
             zeroline=False, tickfont=dict(size=12), showticklabels=small_x, dtick=1 if small_x else None)
         layout[f"yaxis{ax}"] = dict(
             anchor=f"x{ax}", autorange="reversed", showgrid=False, zeroline=False, tickfont=dict(size=12),
@@ -188,7 +190,8 @@ def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT) -> go.F
     return _figure(
         data, "Loss", height,
         xaxis=dict(title=dict(text="step"), rangemode="tozero", **_AXIS),
-        yaxis=dict(title=dict(text="loss"), type=ytype, exponentformat="power", **_AXIS),
+        yaxis=dict(title=dict(text="loss"), type=ytype, exponentformat="power", dtick="D2" if ytype == "log" else None,
+                   **_AXIS),
         legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"),
     )
 
@@ -208,7 +211,7 @@ def grad_norms(grad_norms, height: int = HEIGHT) -> go.Figure:
     return _figure(
         data, "Gradient norm per layer", height,
         xaxis=dict(title=dict(text="step"), rangemode="tozero", **_AXIS),
-        yaxis=dict(title=dict(text="‖∂L/∂W‖"), type="log", exponentformat="power", **_AXIS),
+        yaxis=dict(title=dict(text="‖∂L/∂W‖"), type="log", exponentformat="power", dtick="D2", **_AXIS),
         legend=dict(font=dict(size=13)), **extra,
     )
 
@@ -257,15 +260,16 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT) -> go.Fi
     D = np.asarray(distinct, dtype=np.int64).reshape(len(steps), n)
     Gp = finite32(gaps).reshape(len(steps), n)
     names = [f"layer {k + 1}" for k in range(n)]
+    ticks = [str(k + 1) for k in range(n)]
     colors = [LAYER_COLORS[k % len(LAYER_COLORS)] for k in range(n)]
     now = D[-1] if len(D) else np.ones(n, dtype=np.int64)
     data = [
-        dict(type="bar", x=names, y=np.asarray(widths, dtype=np.float32), marker=dict(color="#e6e6e6"),
+        dict(type="bar", x=ticks, y=np.asarray(widths, dtype=np.float32), marker=dict(color="#e6e6e6"),
              showlegend=False, hoverinfo="skip", xaxis="x", yaxis="y"),
-        dict(type="bar", x=names, y=now.astype(np.float32), marker=dict(color=colors), showlegend=False,
+        dict(type="bar", x=ticks, y=now.astype(np.float32), marker=dict(color=colors), showlegend=False,
              text=[f"{d} / {w}" for d, w in zip(now, widths)], textposition="outside",
              textfont=dict(size=18 if n <= 3 else 13),
-             cliponaxis=False, hovertemplate="%{x}: %{text} distinct<extra></extra>", xaxis="x", yaxis="y"),
+             cliponaxis=False, hovertemplate="layer %{x}: %{text} distinct<extra></extra>", xaxis="x", yaxis="y"),
     ]
     any_zero, top = False, 1.0
     i = thin(len(steps))
@@ -284,7 +288,7 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT) -> go.Fi
         data, "Symmetry meter", height, barmode="overlay",
         margin=dict(l=60, r=20, t=80, b=48),
         annotations=heads + extra["annotations"], shapes=extra["shapes"],
-        xaxis=dict(domain=[0, 0.3], anchor="y", tickangle=0 if n <= 3 else -45, **_AXIS),
+        xaxis=dict(domain=[0, 0.3], anchor="y", title=dict(text="layer"), tickangle=0, **_AXIS),
         yaxis=dict(domain=[0, 1], anchor="x", range=[0, max(widths, default=1) * 1.3], **_AXIS),
         xaxis2=dict(domain=[0.42, 1], anchor="y2", title=dict(text="step"), rangemode="tozero", **_AXIS),
         yaxis2=dict(domain=[0, 1], anchor="x2", type="log", exponentformat="power", dtick=4,
