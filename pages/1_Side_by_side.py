@@ -104,13 +104,14 @@ def timeline():
     step = min(int(st.session_state.get("sbs_step", base.steps)), base.steps)
     step -= step % every
     if st.session_state.get("sbs_play"):
-        step = min(base.steps, step + max(every, base.steps // 40))
+        step = min(base.steps, step + max(every, base.steps // 40 // every * every))
         if step >= base.steps:
             st.session_state["sbs_play"] = False  # the next tick sees the change and stops the timer
     st.session_state["sbs_step"] = step
     left, right = st.columns([1, 6], vertical_alignment="bottom")
     playing = st.session_state.get("sbs_play", False)
-    left.button("⏸ Pause" if playing else "▶ Play", on_click=_toggle_play, width="stretch",
+    left.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
+                on_click=_toggle_play, width="stretch",
                 key="sbs_play_button")
     right.slider("Step (shared by all runs)", 0, base.steps, step=every, key="sbs_step")
 

@@ -106,17 +106,13 @@ st.caption("Each line is the chain rule for one weight; the last number is what 
                                                   "slope, 1 if the unit is on and 0 if it is off." if relu else ""))
 d = {i: num(g[f"w{i}"]) for i in range(1, 11)}
 ys = {k: num(u[f"y{k}"]) for k in range(1, 5)}
+f3 = (r"\max(0,\ ", ")") if relu else ("", "")  # a ReLU unit outputs max(0, its input)
 out_layer = [
-    rf"\frac{{\partial y}}{{\partial w_9}} &= y_3 = {ys[3]} & "
-    rf"\frac{{\partial y}}{{\partial w_{{10}}}} &= y_4 = {ys[4]}",
+    rf"\frac{{\partial y}}{{\partial w_9}} &= y_3 = {f3[0]}w_5y_1 + w_7y_2{f3[1]} = "
+    rf"{f3[0]}{W(5)}\cdot{ys[1]} + {W(7)}\cdot{ys[2]}{f3[1]} = {d[9]}",
+    rf"\frac{{\partial y}}{{\partial w_{{10}}}} &= y_4 = {f3[0]}w_6y_1 + w_8y_2{f3[1]} = "
+    rf"{f3[0]}{W(6)}\cdot{ys[1]} + {W(8)}\cdot{ys[2]}{f3[1]} = {d[10]}",
 ]
-if not relu:
-    out_layer = [
-        rf"\frac{{\partial y}}{{\partial w_9}} &= y_3 = w_5y_1 + w_7y_2 = {W(5)}\cdot{ys[1]} + {W(7)}\cdot{ys[2]}"
-        rf" = {d[9]}",
-        rf"\frac{{\partial y}}{{\partial w_{{10}}}} &= y_4 = w_6y_1 + w_8y_2 = {W(6)}\cdot{ys[1]} + {W(8)}\cdot"
-        rf"{ys[2]} = {d[10]}",
-    ]
 middle = [
     rf"\frac{{\partial y}}{{\partial w_{i}}} &= w_{{{o}}}\,{gate(k)}\, y_{src} = {W(o)}{gate(k)}\cdot{ys[src]}"
     rf" = {d[i]}" for i, o, k, src in ((5, 9, 3, 1), (6, 10, 4, 1), (7, 9, 3, 2), (8, 10, 4, 2))

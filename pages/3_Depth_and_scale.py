@@ -74,7 +74,7 @@ except ui.Busy as e:
     st.stop()
 
 theory = theory_rms(p)
-st.plotly_chart(fig.depth_stats(p.act_rms, p.saturated, p.grad_std, theory, compare), key="depth_stats")
+st.plotly_chart(fig.depth_stats(p.act_rms, p.saturated, p.grad_std, theory, compare, p.act_std), key="depth_stats")
 
 # ---- reading the numbers
 rms, sat, grad = p.act_rms, p.saturated, p.grad_std

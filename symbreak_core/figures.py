@@ -531,8 +531,8 @@ def _log_range(arrays, min_decades: float = 2.0) -> list[float]:
     return [lo - pad, hi + pad]
 
 
-def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None = None):
-    """Three panels against layer: activation RMS (theory dashed), saturated %, backprop gradient std; logs.
+def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None = None, act_std=None):
+    """Three panels against layer: activation RMS and std (theory dashed), saturated %, backprop gradient std; logs.
 
     compare: optional {label: (act_rms, grad_std)} of other settings, drawn thin for reference.
     """
@@ -541,7 +541,7 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
     depth = len(act_rms)
     layers = np.arange(1, depth + 1, dtype=np.float32)
     fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.1, subplot_titles=(
-        "Signal going up: RMS of outputs", "Saturated outputs", "Gradient coming down: std of ∂L/∂z"))
+        "Signal going up: size of outputs", "Saturated outputs", "Gradient coming down: std of ∂L/∂z"))
     for k, (label, (rms, gstd)) in enumerate((compare or {}).items()):
         color = LESSON_COLORS[(k + 3) % len(LESSON_COLORS)]
         lx = np.arange(1, len(rms) + 1, dtype=np.float32)
@@ -549,9 +549,12 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
                                  line=dict(color=color, width=2)), row=1, col=1)
         fig.add_trace(go.Scatter(x=lx, y=_log32(gstd), mode="lines", name=label, legendgroup=label,
                                  showlegend=False, line=dict(color=color, width=2)), row=1, col=3)
-    fig.add_trace(go.Scatter(x=layers, y=_log32(act_rms), mode="lines+markers", name="measured",
+    fig.add_trace(go.Scatter(x=layers, y=_log32(act_rms), mode="lines+markers", name="measured RMS",
                              legendgroup="measured", line=dict(color=LESSON_COLORS[1], width=4),
                              marker=dict(size=9)), row=1, col=1)
+    if act_std is not None:
+        fig.add_trace(go.Scatter(x=layers, y=_log32(act_std), mode="lines", name="measured std",
+                                 line=dict(color=LESSON_COLORS[5], width=2.5, dash="dot")), row=1, col=1)
     if theory is not None:
         fig.add_trace(go.Scatter(x=layers, y=_log32(theory), mode="lines", name="theory",
                                  line=dict(color=LESSON_COLORS[0], width=3, dash="dash")), row=1, col=1)
@@ -562,7 +565,7 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
                              legendgroup="measured", showlegend=False, line=dict(color=LESSON_COLORS[2], width=4),
                              marker=dict(size=9)), row=1, col=3)
     fig.update_xaxes(title="layer", dtick=1 if depth <= 10 else 2)
-    up = [act_rms] + ([theory] if theory is not None else []) + [r for r, _ in (compare or {}).values()]
+    up = [act_rms] + [a for a in (theory, act_std) if a is not None] + [r for r, _ in (compare or {}).values()]
     fig.update_yaxes(type="log", exponentformat="power", range=_log_range(up), row=1, col=1)
     fig.update_yaxes(range=[0, 100], ticksuffix="%", row=1, col=2)
     if not np.any(np.asarray(saturated) > 0):
@@ -673,10 +676,11 @@ def surface_3d(s, t, loss, paths: dict, title: str | None = None):
     for k, (name, p) in enumerate(paths.items()):
         j = np.clip(np.searchsorted(S, p.s), 0, len(S) - 1)
         i = np.clip(np.searchsorted(T, p.t), 0, len(T) - 1)
-        fig.add_trace(go.Scatter3d(x=finite32(p.s), y=finite32(p.t), z=finite32(L[i, j]), mode="lines",
+        lift = 0.015 * float(np.ptp(L[np.isfinite(L)])) if np.isfinite(L).any() else 0.0  # keep paths above it
+        fig.add_trace(go.Scatter3d(x=finite32(p.s), y=finite32(p.t), z=finite32(L[i, j] + lift), mode="lines",
                                    name=f"descent from {name}", line=dict(color=_path_color(name, k), width=9)))
     fig.update_layout(scene=dict(xaxis_title="s (together)", yaxis_title="t (apart)", zaxis_title="loss",
-                                 camera=dict(eye=dict(x=1.5, y=-1.7, z=0.8))))
+                                 camera=dict(eye=dict(x=-1.5, y=-1.5, z=1.1))))
     return _lesson_layout(fig, 620, title, legend=dict(orientation="h", y=0.02, x=0),
                           margin=dict(l=0, r=0, t=50 if title else 10, b=0))
 
