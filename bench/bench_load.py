@@ -1,6 +1,12 @@
-"""Classroom load: many browser sessions training live against ONE `streamlit run app.py` server.
+"""Classroom load: many sessions training live against ONE `streamlit run app.py` server.
 
-Each session is its own Playwright context (own cookies, own Streamlit session) in one headless Debian Chromium.
+Default client (`--client ws`): each session is a websocket client that speaks Streamlit's protocol
+(bench/ws_client.py), as the browser's frontend does, but draws nothing. On this 2-core machine 30 real
+Chromium tabs cannot run beside the server (tried: with 30 Playwright contexts in one Chromium, even with the
+Plotly bundle blocked, the machine was saturated by the browser and every session got about 0.01 refresh/s
+while the server used under half a core), so the protocol clients stand in for 30 laptops.
+`--client browser` runs the same scenario with Playwright contexts in one headless Chromium instead.
+
 Every session opens the Playground, presses Play, and now and then moves the width slider. The script reports:
   - per-session live refresh rate (changes of the Step counter per second): min, p5, median;
   - slider -> update latency under load (key press until the width shown in "Layer 1 distinct" changes, and
@@ -9,10 +15,9 @@ Every session opens the Playground, presses Play, and now and then moves the wid
   - a soak phase: a few sessions kept training at top speed (Reset + Play whenever a run ends) for a longer time,
     with the server's RSS sampled over it, to show whether memory stays bounded.
 
-Browsers and server share this machine's cores, so the client side costs CPU that a real class would spend on
-30 separate laptops; Chromium therefore runs at a lower priority (nice 10) so that the server is served first.
+In browser mode, Chromium runs at a lower priority (nice 10) so that the server is served first.
 
-Usage: python bench/bench_load.py [--sessions 30] [--seconds 60] [--soak-minutes 5] [--soak-sessions 3]
+Usage: python bench/bench_load.py [--client ws|browser] [--sessions 30] [--seconds 60] [--soak-minutes 5]
 """
 from __future__ import annotations
 
@@ -245,14 +250,118 @@ def run_soak(browser, url: str, sessions: int, minutes: float, server: Server,
     return sampler.samples
 
 
+
+# ---------------------------------------------------------------- protocol clients (default)
+
+async def _ws_load(url: str, query: str, sessions: int, seconds: float, slider_every: float, server: Server):
+    import asyncio
+
+    from ws_client import Session
+
+    warmup = 5.0
+    t_begin = time.monotonic()
+    stop_at = t_begin + sessions * 0.1 + 20 + warmup + seconds + 2
+    window = {}
+    presses = []  # (session index, time, new width)
+
+    async def scenario(i: int, s):
+        for _ in range(600):  # first run finished and Play known
+            if s.finished and any("play" in b.lower() for b in s.buttons):
+                break
+            await asyncio.sleep(0.05)
+        await s.click("play")
+        while "t0" not in window:
+            await asyncio.sleep(0.05)
+        # each session moves the width slider every slider_every s, at its own phase
+        await asyncio.sleep((i / max(1, sessions)) * slider_every)
+        width = 8
+        while time.monotonic() < window["t1"] - 1.0:
+            width = 9 if width == 8 else 8
+            presses.append((i, time.monotonic(), width))
+            await s.set_slider("Units per hidden layer", width)
+            await asyncio.sleep(slider_every)
+
+    async def clock():
+        await asyncio.sleep(sessions * 0.1 + 10 + warmup)
+        window["cpu0"], window["busy0"] = proc_cpu_seconds(server.pid), machine_busy_seconds()
+        window["t0"] = time.monotonic()
+        window["t1"] = window["t0"] + seconds
+        await asyncio.sleep(seconds)
+        window["cpu1"], window["busy1"] = proc_cpu_seconds(server.pid), machine_busy_seconds()
+
+    clients = [Session(url, query) for _ in range(sessions)]
+
+    async def start(i, s):
+        await asyncio.sleep(i * 0.1)  # a class does not press Enter in the same millisecond
+        await s.run(stop_at, lambda s: scenario(i, s))
+
+    await asyncio.gather(clock(), *(start(i, s) for i, s in enumerate(clients)), return_exceptions=True)
+    t0, t1 = window["t0"], window["t1"]
+    rates = [sum(1 for t, _ in s.step_log if t0 <= t <= t1) / seconds for s in clients]
+    lat, run_lat = [], []
+    for i, t, width in presses:
+        s = clients[i]
+        shown = next((te for te, label, body in s.events
+                      if te > t and label == "Layer 1 distinct" and body.endswith(f"/ {width}")), None)
+        if shown is not None:
+            lat.append(1000 * (shown - t))
+            done = next((tf for tf in s.finished if tf >= shown), None)
+            if done is not None:
+                run_lat.append(1000 * (done - t))
+    refreshes = sum(sum(1 for t, _ in s.step_log if t0 <= t <= t1) for s in clients)
+    cpu = window["cpu1"] - window["cpu0"]
+    return {
+        "sessions": sum(1 for s in clients if s.step_log), "open_s": float("nan"), "wall": seconds,
+        "rates": rates, "lat": lat, "chart_lat": run_lat, "presses": len(presses), "server_cpu": cpu / seconds,
+        "machine_cpu": (window["busy1"] - window["busy0"]) / seconds,
+        "cpu_per_refresh_ms": 1000 * cpu / refreshes if refreshes else float("nan"), "refreshes": refreshes,
+        "errors": sum(len(s.errors) for s in clients), "mb_per_s": sum(s.bytes_in for s in clients) / 1e6 /
+        (time.monotonic() - t_begin),
+    }
+
+
+async def _ws_soak(url: str, query: str, sessions: int, minutes: float, server: Server):
+    import asyncio
+
+    from ws_client import Session
+
+    sampler = RssSampler(server.pid, period=10.0)
+    sampler.start()
+    stop_at = time.monotonic() + minutes * 60
+    restarts = [0]
+
+    async def scenario(s):
+        for _ in range(600):
+            if s.finished and any("play" in b.lower() for b in s.buttons):
+                break
+            await asyncio.sleep(0.05)
+        await s.click("play")
+        while time.monotonic() < stop_at - 5:
+            await asyncio.sleep(5)
+            if s.step_log and time.monotonic() - s.step_log[-1][0] > 4:  # the run ended: start over
+                await s.click("reset")
+                await asyncio.sleep(1)
+                await s.click("play")
+                restarts[0] += 1
+
+    clients = [Session(url, query) for _ in range(sessions)]
+    await asyncio.gather(*(s.run(stop_at, scenario) for s in clients), return_exceptions=True)
+    sampler.stop()
+    steps = sum(int(s.step_log[-1][1].replace(",", "")) for s in clients if s.step_log)
+    return sampler.samples, restarts[0], steps
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--client", choices=("ws", "browser"), default="ws",
+                    help="ws: Streamlit-protocol websocket clients (default); browser: Playwright contexts")
     ap.add_argument("--sessions", type=int, default=30)
     ap.add_argument("--seconds", type=float, default=60.0, help="length of the measured window under load")
-    ap.add_argument("--slider-every", type=float, default=1.0, help="seconds between slider moves (round robin)")
+    ap.add_argument("--slider-every", type=float, default=10.0,
+                    help="seconds between two slider moves of one session (ws); between any two moves (browser)")
     ap.add_argument("--path", default="/", help="page path and query for the load phase")
     ap.add_argument("--soak-minutes", type=float, default=5.0, help="0 skips the soak phase")
-    ap.add_argument("--soak-sessions", type=int, default=3)
+    ap.add_argument("--soak-sessions", type=int, default=1)
     ap.add_argument("--soak-path", default="/?speed=200", help="page path and query for the soak phase")
     ap.add_argument("--draw-charts", action="store_true",
                     help="let every browser draw the Plotly charts too (costs the shared CPU a lot)")
@@ -266,27 +375,45 @@ def main(argv=None) -> int:
         rss_base = proc_rss_mb(server.pid)[0]
         sampler = RssSampler(server.pid, period=1.0)
         sampler.start()
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=niced_chromium(), headless=True, args=CHROMIUM_ARGS)
-            load = run_load(browser, server.url + args.path, args.sessions, args.seconds, args.slider_every, server,
-                            args.draw_charts)
+        soak, soak_restarts, soak_steps = [], 0, 0
+        if args.client == "ws":
+            import asyncio
+
+            query = args.path.split("?", 1)[1] if "?" in args.path else ""
+            load = asyncio.run(_ws_load(server.url, query, args.sessions, args.seconds, args.slider_every, server))
             sampler.stop()
             rss_now, rss_peak = proc_rss_mb(server.pid)
-            soak = []
             if args.soak_minutes > 0:
-                soak = run_soak(browser, server.url + args.soak_path, args.soak_sessions, args.soak_minutes, server,
-                                args.draw_charts)
-            browser.close()
+                soak_query = args.soak_path.split("?", 1)[1] if "?" in args.soak_path else ""
+                soak, soak_restarts, soak_steps = asyncio.run(
+                    _ws_soak(server.url, soak_query, args.soak_sessions, args.soak_minutes, server))
+        else:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=niced_chromium(), headless=True, args=CHROMIUM_ARGS)
+                load = run_load(browser, server.url + args.path, args.sessions, args.seconds, args.slider_every,
+                                server, args.draw_charts)
+                sampler.stop()
+                rss_now, rss_peak = proc_rss_mb(server.pid)
+                if args.soak_minutes > 0:
+                    soak = run_soak(browser, server.url + args.soak_path, args.soak_sessions, args.soak_minutes,
+                                    server, args.draw_charts)
+                browser.close()
         rss_end, rss_peak_all = proc_rss_mb(server.pid)
     finally:
         server.stop()
 
     r = load
     rates = r["rates"]
-    rows = [
-        ("browsers draw the Plotly charts", "yes" if args.draw_charts else "no (server sends them all)", ""),
-        ("sessions (Playwright contexts, one Chromium)", f"{r['sessions']} of {args.sessions} loaded "
-                                                         f"(all opened in {r['open_s']:.0f} s)", ""),
+    if args.client == "ws":
+        head = [("clients", "Streamlit-protocol websocket clients (no drawing)", ""),
+                ("sessions training live", f"{r['sessions']} of {args.sessions}", ""),
+                ("data sent by the server", f"{r['mb_per_s']:.1f} MB/s to all sessions", ""),
+                ("exceptions shown to any session", f"{r['errors']}", "0")]
+    else:
+        head = [("browsers draw the Plotly charts", "yes" if args.draw_charts else "no (server sends them all)", ""),
+                ("sessions (Playwright contexts, one Chromium)", f"{r['sessions']} of {args.sessions} loaded "
+                                                                 f"(all opened in {r['open_s']:.0f} s)", "")]
+    rows = head + [
         ("measured window", f"{r['wall']:.0f} s, {r['presses']} slider moves", ""),
         ("per-session refreshes/s: min / p5 / median",
          f"{min(rates):.2f} / {percentile(rates, 0.05):.2f} / {statistics.median(rates):.2f}" if rates else "n/a",
@@ -294,11 +421,12 @@ def main(argv=None) -> int:
         ("sessions below 1 refresh/s", f"{sum(x < 1 for x in rates)}", "0"),
         ("slider -> new width shown: p50 / p95",
          f"{percentile(r['lat'], .5):.0f} / {percentile(r['lat'], .95):.0f} ms (n={len(r['lat'])})", ""),
-        ("slider -> first chart redraw after it: p50 / p95",
+        ("slider -> whole run sent (all charts): p50 / p95" if args.client == "ws" else
+         "slider -> first chart redraw after it: p50 / p95",
          f"{percentile(r['chart_lat'], .5):.0f} / {percentile(r['chart_lat'], .95):.0f} ms "
          f"(n={len(r['chart_lat'])})", ""),
         ("server CPU (share of one core)", f"{100 * r['server_cpu']:.0f} %", "2 cores = 200 %"),
-        ("whole machine CPU (server + Chromium)", f"{100 * r['machine_cpu'] / (os.cpu_count() or 1):.0f} % "
+        ("whole machine CPU (server, clients, anything else)", f"{100 * r['machine_cpu'] / (os.cpu_count() or 1):.0f} % "
                                                   f"of {os.cpu_count()} cores", ""),
         ("server CPU per live refresh", f"{r['cpu_per_refresh_ms']:.0f} ms ({r['refreshes']} refreshes)", ""),
         ("server RSS: idle / peak under load / now", f"{rss_base:.0f} / {rss_peak:.0f} / {rss_now:.0f} MB",
@@ -310,6 +438,8 @@ def main(argv=None) -> int:
         rows.append((f"soak: {args.soak_sessions} sessions x {args.soak_minutes:g} min at top speed: RSS start / "
                      "max / end", f"{first:.0f} / {max(x for _, x in soak):.0f} / {last:.0f} MB", "bounded"))
         rows.append(("soak: RSS range over its second half", f"{min(half):.0f} - {max(half):.0f} MB", ""))
+        if args.client == "ws":
+            rows.append(("soak: runs restarted after reaching their end", f"{soak_restarts}", ""))
     rows.append(("server peak RSS over the whole run (VmHWM)", f"{rss_peak_all:.0f} MB", "<= 1024 MB"))
 
     width = max(len(x[0]) for x in rows)

@@ -1,0 +1,126 @@
+"""A minimal Streamlit protocol client: one websocket per session, protobuf messages, no browser.
+
+It does what the Playground's frontend does for the server: asks for the first run with the page's query string,
+presses buttons, moves a slider, and re-runs the live fragment every `run_every` seconds as the frontend's timer
+would (a tick is skipped while the previous run is still going, as a busy browser would). It draws nothing, so
+30 of them fit on the machine that also runs the server.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import streamlit  # noqa: F401  (initialises streamlit before its generated protobuf modules)
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+
+@dataclass
+class Session:
+    """One simulated visitor of `base_url` + `query` (query without the leading '?')."""
+
+    base_url: str
+    query: str = ""
+    buttons: dict = field(default_factory=dict)  # label -> widget id
+    sliders: dict = field(default_factory=dict)  # label -> (widget id, value)
+    metrics: dict = field(default_factory=dict)  # label -> shown text
+    step_log: list = field(default_factory=list)  # (monotonic time, step text) at every change
+    events: list = field(default_factory=list)  # (monotonic time, label, text) of metric changes
+    finished: list = field(default_factory=list)  # monotonic times of script_finished
+    page_hash: str = ""
+    fragment: tuple | None = None  # (fragment id, interval s) of the live area while it auto-reruns
+    running: bool = False
+    bytes_in: int = 0
+    errors: list = field(default_factory=list)
+
+    async def run(self, stop_at: float, on_ready=None):
+        uri = self.base_url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
+        async with websockets.connect(uri, subprotocols=["streamlit"], origin=self.base_url, max_size=None,
+                                      ping_interval=None, compression=None) as ws:
+            self.ws = ws
+            await self.rerun()
+            reader = asyncio.create_task(self._read(ws))
+            ticker = asyncio.create_task(self._tick())
+            try:
+                if on_ready is not None:
+                    await on_ready(self)
+                await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
+            finally:
+                ticker.cancel()
+                reader.cancel()
+
+    async def rerun(self, widgets=(), fragment_id: str = "", auto: bool = False):
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string = self.query
+        cs.page_script_hash = self.page_hash
+        cs.fragment_id = fragment_id
+        cs.is_auto_rerun = auto
+        for w in widgets:
+            cs.widget_states.widgets.append(w)
+        self.running = True
+        await self.ws.send(msg.SerializeToString())
+
+    async def click(self, label_part: str):
+        wid = next(i for label, i in self.buttons.items() if label_part.lower() in label.lower())
+        w = BackMsg().rerun_script.widget_states.widgets.add()
+        w.id = wid
+        w.trigger_value = True
+        await self.rerun([w])
+
+    async def set_slider(self, label: str, value: float):
+        wid, _ = self.sliders[label]
+        w = BackMsg().rerun_script.widget_states.widgets.add()
+        w.id = wid
+        w.double_array_value.data.append(float(value))
+        self.sliders[label] = (wid, value)
+        await self.rerun([w])
+
+    async def _tick(self):
+        """The frontend's run_every timer: re-run the live fragment every interval while it is auto-rerunning."""
+        while True:
+            if self.fragment is None:
+                await asyncio.sleep(0.05)
+                continue
+            fid, interval = self.fragment
+            await asyncio.sleep(interval)
+            if self.fragment and self.fragment[0] == fid and not self.running:
+                await self.rerun(fragment_id=fid, auto=True)
+
+    async def _read(self, ws):
+        async for data in ws:
+            self.bytes_in += len(data)
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            kind = msg.WhichOneof("type")
+            now = time.monotonic()
+            if kind == "new_session":
+                self.page_hash = msg.new_session.page_script_hash or self.page_hash
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                el = msg.delta.new_element
+                t = el.WhichOneof("type")
+                if t == "button":
+                    self.buttons[el.button.label] = el.button.id
+                elif t == "slider":
+                    s = el.slider
+                    self.sliders[s.label] = (s.id, s.value[0] if len(s.value) else None)
+                elif t == "metric":
+                    label, body = el.metric.label, el.metric.body
+                    if self.metrics.get(label) != body:
+                        self.metrics[label] = body
+                        self.events.append((now, label, body))
+                        if label == "Step":
+                            self.step_log.append((now, body))
+                elif t == "exception":
+                    self.errors.append(el.exception.message)
+            elif kind == "auto_rerun":
+                self.fragment = (msg.auto_rerun.fragment_id, float(msg.auto_rerun.interval))
+            elif kind == "stop_auto_rerun":
+                self.fragment = None
+            elif kind == "script_finished":
+                self.running = False
+                self.finished.append(now)
+            elif kind == "session_status_changed" and not msg.session_status_changed.script_is_running:
+                self.running = False
