@@ -426,8 +426,8 @@ def main(argv=None) -> int:
          f"{percentile(r['chart_lat'], .5):.0f} / {percentile(r['chart_lat'], .95):.0f} ms "
          f"(n={len(r['chart_lat'])})", ""),
         ("server CPU (share of one core)", f"{100 * r['server_cpu']:.0f} %", "2 cores = 200 %"),
-        ("whole machine CPU (server, clients, anything else)", f"{100 * r['machine_cpu'] / (os.cpu_count() or 1):.0f} % "
-                                                  f"of {os.cpu_count()} cores", ""),
+        ("whole machine CPU (server, clients, anything else)",
+         f"{100 * r['machine_cpu'] / (os.cpu_count() or 1):.0f} % of {os.cpu_count()} cores", ""),
         ("server CPU per live refresh", f"{r['cpu_per_refresh_ms']:.0f} ms ({r['refreshes']} refreshes)", ""),
         ("server RSS: idle / peak under load / now", f"{rss_base:.0f} / {rss_peak:.0f} / {rss_now:.0f} MB",
          "<= 1024 MB"),
