@@ -201,13 +201,15 @@ def draw(trainer: Trainer):
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),
                         res=FIELD_RES)
     steps = r.snapshot_steps
+    raw = state.playing  # live: plain dicts, no plotly validation
     rows = [
-        [(F.weight_heatmaps(trainer.weights, vmax=vmax, height=430), 3), (F.decision_boundary(field, r.data), 2)],
-        [(F.unit_outputs(field, distinct=sym["distinct"]), 1),
+        [(F.weight_heatmaps(trainer.weights, vmax=vmax, height=430, raw=raw), 3),
+         (F.decision_boundary(field, r.data, raw=raw), 2)],
+        [(F.unit_outputs(field, distinct=sym["distinct"], raw=raw), 1),
          (F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
-                           height=430), 1)],
+                           height=430, raw=raw), 1)],
         [(F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
-                        per_step=r.losses), 1), (F.grad_norms(r.grad_norms), 1)],
+                        per_step=r.losses, raw=raw), 1), (F.grad_norms(r.grad_norms, raw=raw), 1)],
     ]
     # Always mounted (empty while paused) so plotly.js loads once per page; while playing it
     # redraws every chart in place several times a second.

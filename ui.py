@@ -465,7 +465,16 @@ def _live():
 
 
 def live_charts(rows, key: str):
-    """Draw rows of figures flicker-free: rows = [[(figure, relative width), ...], ...]; heights from the figures."""
-    spec = [[{"fig": fig.to_json().replace("\\u002f", "/"), "w": w, "h": int(fig.layout.height or 400)}
-             for fig, w in row] for row in rows]  # plotly escapes "/" for <script> embedding; not needed here
+    """Draw rows of figures flicker-free: rows = [[(figure, relative width), ...], ...]; heights from the figures.
+
+    A figure is a go.Figure or, faster, a raw spec from a symbreak_core.figures builder called with raw=True.
+    """
+    from symbreak_core.figures import spec_json
+
+    def height(fig):
+        return int((fig["layout"] if isinstance(fig, dict) else fig.layout).get("height") or 400)
+
+    # plotly escapes "/" for <script> embedding; not needed in a message
+    spec = [[{"fig": spec_json(fig).replace("\\u002f", "/"), "w": w, "h": height(fig)} for fig, w in row]
+            for row in rows]
     _live()(rows=spec, key=key, default=None)

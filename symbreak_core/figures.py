@@ -50,15 +50,55 @@ def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
 
 
-def _figure(data, title: str, height: int, **layout) -> go.Figure:
-    """One go.Figure from trace dicts: large fonts, fixed height, white background, zoom kept across redraws."""
+def _figure(raw: bool, data, title: str, height: int, **layout):
+    """One go.Figure from trace dicts: large fonts, fixed height, white background, zoom kept across redraws.
+
+    raw=True returns the plain {"data", "layout"} dict instead, skipping plotly's validation (about 7 ms a
+    figure): the live view serialises it with spec_json several times a second.
+    """
     base = dict(
         title=dict(text=title, font=dict(size=19), x=0.01, xanchor="left"),
         font=FONT, height=height, margin=dict(l=60, r=20, t=56, b=48), uirevision="keep",
         paper_bgcolor="white", plot_bgcolor="white", hoverlabel=dict(font=dict(size=15)),
     )
     base.update(layout)
+    if raw:
+        return {"data": data, "layout": base}
     return go.Figure(data=data, layout=base)
+
+
+_DTYPES = {"float32": "f4", "float64": "f8", "int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2",
+           "int32": "i4", "uint32": "u4"}
+
+
+def _typed(a: np.ndarray) -> dict:
+    """A numpy array as a plotly.js typed array (base64 bytes, dtype, shape): compact and exact."""
+    import base64
+
+    if a.dtype.name not in _DTYPES:
+        a = a.astype(np.float32 if a.dtype.kind == "f" else np.int32)
+    a = np.ascontiguousarray(a)
+    out = {"dtype": _DTYPES[a.dtype.name], "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
+    if a.ndim > 1:
+        out["shape"] = ", ".join(map(str, a.shape))
+    return out
+
+
+def spec_json(spec) -> str:
+    """JSON of a figure: a raw spec (from raw=True) fast, or any go.Figure through plotly. NaN is refused."""
+    import json
+
+    if isinstance(spec, go.Figure):
+        return spec.to_json()
+
+    def encode(o):
+        if isinstance(o, np.ndarray):
+            return _typed(o) if o.dtype.kind in "fiub" else o.tolist()
+        if isinstance(o, np.generic):
+            return o.item()
+        raise TypeError(f"cannot serialise {type(o).__name__}")
+
+    return json.dumps(spec, default=encode, allow_nan=False, separators=(",", ":"))
 
 
 def layer_names(n_layers: int) -> list[str]:
@@ -67,7 +107,7 @@ def layer_names(n_layers: int) -> list[str]:
     return [f"{a} → {b}" for a, b in zip(ends[:-1], ends[1:])]
 
 
-def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT) -> go.Figure:
+def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, raw: bool = False) -> go.Figure | dict:
     """One heatmap per weight matrix W (fan_in, fan_out): row i = input i, column j = unit j.
 
     Identical units are identical columns. The colour range is [-vmax, vmax] (default: a 1-2-5
@@ -101,12 +141,12 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT) ->
         x0 = x1 + gap
     layout["coloraxis"] = dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,
                                colorbar=dict(title=dict(text="w"), thickness=14, len=0.9))
-    return _figure(data, "Weights (equal columns = identical units)", height,
+    return _figure(raw, data, "Weights (equal columns = identical units)", height,
                    **layout)
 
 
 def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | None = None, vmax: float | None = None,
-                 distinct=None, height: int = 430) -> go.Figure:
+                 distinct=None, height: int = 430, raw: bool = False) -> go.Figure | dict:
     """Each hidden unit's output over the input plane, for the first n_layers hidden layers.
 
     Tiles are packed into one heatmap per layer (the gaps hold 0, drawn white); at most max_units
@@ -143,7 +183,7 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
         notes.append(dict(x=0, y=top - 0.3 * pad, xref="x", yref="y", text=note, showarrow=False,
                           xanchor="left", yanchor="bottom", font=dict(size=15)))
         top += rows * cell
-    return _figure(
+    return _figure(raw,
         data, "Hidden units over the input plane (same picture = same unit)", height,
         annotations=notes, margin=dict(l=10, r=20, t=56, b=10),
         xaxis=dict(visible=False, range=[-0.5, per_row * cell - pad - 0.5], constrain="domain"),
@@ -170,7 +210,7 @@ def _floor_marks(xref: str, yref: str) -> dict:
     )
 
 
-def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT) -> go.Figure:
+def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT, raw: bool = False) -> go.Figure | dict:
     """Train and test loss against step (log y when all are positive). per_step: each step's batch loss, faint."""
     steps, train, test = np.asarray(steps, dtype=np.float32), finite32(train), finite32(test)
     data, ys = [], [train, test]
@@ -187,7 +227,7 @@ def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT) -> go.F
                      line=dict(color=CLASS_COLORS[0], width=3, dash="dash")))
     every = np.concatenate(ys)
     ytype = "log" if every.size and np.all(every > 0) else "linear"
-    return _figure(
+    return _figure(raw,
         data, "Loss", height,
         xaxis=dict(title=dict(text="step"), rangemode="tozero", **_AXIS),
         yaxis=dict(title=dict(text="loss"), type=ytype, exponentformat="power", dtick="D2" if ytype == "log" else None,
@@ -196,7 +236,7 @@ def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT) -> go.F
     )
 
 
-def grad_norms(grad_norms, height: int = HEIGHT) -> go.Figure:
+def grad_norms(grad_norms, height: int = HEIGHT, raw: bool = False) -> go.Figure | dict:
     """Gradient norm of each weight layer (T, n_layers) against step, log y; exact zeros drawn at LOG_FLOOR."""
     G = finite32(grad_norms)
     data, any_zero = [], False
@@ -208,7 +248,7 @@ def grad_norms(grad_norms, height: int = HEIGHT) -> go.Figure:
             data.append(dict(type="scatter", x=i.astype(np.float32), y=y, mode="lines", name=name,
                              line=dict(color=LAYER_COLORS[k % len(LAYER_COLORS)], width=2.5)))
     extra = _floor_marks("x", "y") if any_zero else {}
-    return _figure(
+    return _figure(raw,
         data, "Gradient norm per layer", height,
         xaxis=dict(title=dict(text="step"), rangemode="tozero", **_AXIS),
         yaxis=dict(title=dict(text="‖∂L/∂W‖"), type="log", exponentformat="power", dtick="D2", **_AXIS),
@@ -216,7 +256,7 @@ def grad_norms(grad_norms, height: int = HEIGHT) -> go.Figure:
     )
 
 
-def decision_boundary(field, data, height: int = 430) -> go.Figure:
+def decision_boundary(field, data, height: int = 430, raw: bool = False) -> go.Figure | dict:
     """The network's output over the plane (0.5 = white, the boundary in black) with the training points."""
     out = finite32(field.output)
     r = float(np.abs(out - 0.5).max(initial=0.0))
@@ -240,7 +280,7 @@ def decision_boundary(field, data, height: int = 430) -> go.Figure:
             hovertemplate=f"class {cls}<extra></extra>",
         ))
     lo, hi = float(xs[0]), float(xs[-1])
-    return _figure(
+    return _figure(raw,
         traces, "Decision boundary and training data", height,
         xaxis=dict(range=[lo, hi], title=dict(text="x₁"), constrain="domain", showgrid=False),
         yaxis=dict(range=[lo, hi], title=dict(text="x₂"), scaleanchor="x", constrain="domain", showgrid=False),
@@ -248,7 +288,7 @@ def decision_boundary(field, data, height: int = 430) -> go.Figure:
     )
 
 
-def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT) -> go.Figure:
+def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, raw: bool = False) -> go.Figure | dict:
     """Left: distinct units / width of each hidden layer now. Right: each layer's largest unit gap over time (log).
 
     distinct, gaps: (T, n_hidden) over `steps`. A gap of exactly 0 (perfect symmetry) is drawn at
@@ -284,7 +324,7 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT) -> go.Fi
                   text="Distinct / width", font=dict(size=16)),
              dict(xref="x2 domain", x=0, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
                   text="Largest gap between two units (log)", font=dict(size=16))]
-    return _figure(
+    return _figure(raw,
         data, "Symmetry meter", height, barmode="overlay",
         margin=dict(l=60, r=20, t=80, b=48),
         annotations=heads + extra["annotations"], shapes=extra["shapes"],

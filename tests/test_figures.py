@@ -162,3 +162,48 @@ def test_every_figure_has_a_fixed_height_and_large_font(random_run):
 
 def test_layer_names():
     assert F.layer_names(3) == ["input → layer 1", "layer 1 → layer 2", "layer 2 → output"]
+
+
+def _decode(v):
+    """Undo spec_json's typed arrays."""
+    import base64
+
+    if isinstance(v, dict) and "bdata" in v:
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        return a.reshape([int(n) for n in v["shape"].split(",")]) if "shape" in v else a
+    return np.asarray(v)
+
+
+def test_raw_specs_serialise_to_the_same_figures(random_run):
+    import json
+
+    t = random_run
+    r = t.result()
+    f = model.field(t.weights, t.biases, "relu", "bce", (-1.5, 1.5), res=10)
+    snaps = r.snapshots
+    builders = [
+        lambda raw: F.weight_heatmaps(t.weights, vmax=2.0, raw=raw),
+        lambda raw: F.unit_outputs(f, raw=raw),
+        lambda raw: F.decision_boundary(f, t.data, raw=raw),
+        lambda raw: F.grad_norms(r.grad_norms, raw=raw),
+        lambda raw: F.loss_curves(r.snapshot_steps, [s.train_loss for s in snaps], [s.test_loss for s in snaps],
+                                  per_step=r.losses, raw=raw),
+        lambda raw: F.symmetry_meter(r.snapshot_steps, [s.distinct for s in snaps], [s.gap for s in snaps], (20, 6),
+                                     raw=raw),
+    ]
+    for build in builders:
+        fig, spec = build(False), json.loads(F.spec_json(build(True)))
+        assert spec["layout"]["height"] == fig.layout.height
+        assert len(spec["data"]) == len(fig.data)
+        for tr, d in zip(fig.data, spec["data"]):
+            assert d["type"] == tr.type
+            for k in ("x", "y", "z"):
+                want = np.asarray(getattr(tr, k, None))
+                if k in d and want.dtype.kind in "fiu":
+                    np.testing.assert_array_equal(_decode(d[k]).astype(np.float64), want.astype(np.float64))
+        json.loads(F.spec_json(fig))  # a go.Figure goes through plotly's own JSON
+
+
+def test_spec_json_refuses_nan():
+    with pytest.raises(ValueError):
+        F.spec_json({"data": [{"type": "scatter", "y": [float("nan")]}], "layout": {}})
