@@ -99,12 +99,13 @@ st.plotly_chart(fig.restarts_histograms(rr.train_loss, rr.test_acc), key="rs_his
 best, worst = rr.best, rr.worst
 extent = grid_extent(rr.data.X)
 left, right = st.columns(2)
-for col, i, name in ((left, best, "Best"), (right, worst, "Worst")):
+for k, (col, i, name) in enumerate(((left, best, "Best seed"), (right, worst, "Worst seed"))):
     weights, biases = rr.network(i)
     f = field(weights, biases, config.activation, config.loss, extent=extent, res=60)
+    name = "Seed" if one_outcome else name  # with one outcome there is no best or worst
     col.plotly_chart(fig.titled(fig.decision_boundary(f, rr.data, height=460),
-                                f"{name} seed ({rr.seeds[i]}): loss {rr.train_loss[i]:.3f}, "
-                                f"test accuracy {100 * rr.test_acc[i]:.0f}%"), key=f"rs_{name}")
+                                f"{name} {rr.seeds[i]}: loss {rr.train_loss[i]:.3f}, "
+                                f"test accuracy {100 * rr.test_acc[i]:.0f}%"), key=f"rs_boundary_{k}")
 
 st.plotly_chart(fig.restarts_curves(rr.curve_steps, rr.curves, best, worst), key="rs_curves")
 
