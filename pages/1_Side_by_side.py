@@ -148,6 +148,9 @@ for label, r in results.items():
                  f"network with one unit per layer would: its {max(widths)} units are wasted.")
         if len(r.grad_norms) and not r.grad_norms[-1].any():
             line += " Every gradient is exactly zero: nothing has moved and nothing ever will."
+        elif len(r.grad_norms) and not r.grad_norms[-1][:-1].any():
+            line += (" The hidden layers' gradients are exactly zero, so their weights have never moved; only the "
+                     "last layer learns.")
     elif all(d == w for d, w in zip(last.distinct, widths, strict=True)):
         line += " Every unit became its own feature detector."
     st.markdown("- " + line)

@@ -400,8 +400,8 @@ def compare_loss(curves: dict, step: int | None = None, title: str = "Training l
     fig.update_xaxes(title="step", rangemode="tozero")
     fig.update_yaxes(title="loss" + (" (log scale)" if positive else ""), type="log" if positive else "linear",
                      exponentformat="power")
-    return _lesson_layout(fig, 400, title, legend=dict(orientation="h", y=1.0, x=1, xanchor="right",
-                                                       yanchor="bottom"))
+    return _lesson_layout(fig, 420, title, legend=dict(orientation="h", y=-0.2, x=0, yanchor="top"),
+                          margin=dict(l=70, r=30, t=60, b=40))
 
 
 def compare_distinct(distinct: dict, widths, title: str = "Distinct units in each hidden layer"):
@@ -409,19 +409,22 @@ def compare_distinct(distinct: dict, widths, title: str = "Distinct units in eac
     fig = go.Figure()
     widths = [int(w) for w in widths]
     layers = [f"layer {l + 1}" for l in range(len(widths))]
+    crowded = len(distinct) * len(widths) > 6  # many bars: write k alone, the width is the dotted line
     for k, (label, counts) in enumerate(distinct.items()):
         counts = [int(c) for c in counts]
         fig.add_trace(go.Bar(
             x=layers, y=np.asarray(counts, dtype=np.float32), name=label,
             marker_color=LESSON_COLORS[k % len(LESSON_COLORS)], cliponaxis=False,
-            text=[f"{c} / {w}" for c, w in zip(counts, widths, strict=True)], textposition="outside",
-            textfont=dict(size=LESSON_FONT), hovertemplate=f"{label}<br>%{{x}}: %{{text}}<extra></extra>",
+            text=[str(c) if crowded else f"{c} / {w}" for c, w in zip(counts, widths, strict=True)],
+            textposition="outside", textfont=dict(size=LESSON_FONT),
+            hovertemplate=f"{label}<br>%{{x}}: %{{y}} distinct units<extra></extra>",
         ))
     top = max(widths, default=1)
-    fig.add_hline(y=top, line=dict(color="#555555", dash="dot", width=1.5))
+    fig.add_hline(y=top, line=dict(color="#555555", dash="dot", width=1.5), annotation_text=f"all {top} units",
+                  annotation_position="top left", annotation_font_size=LESSON_FONT - 3)
     fig.update_yaxes(title="distinct units", range=[0, top * 1.3])
-    return _lesson_layout(fig, 400, title, barmode="group",
-                          legend=dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom"))
+    return _lesson_layout(fig, 420, title, barmode="group", legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
+                          margin=dict(l=70, r=30, t=60, b=40))
 
 
 def titled(fig: go.Figure, title: str) -> go.Figure:
