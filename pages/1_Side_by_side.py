@@ -124,7 +124,8 @@ def timeline():
     per_row = min(2, len(heatmaps))
     rows = [[(loss, 3), (distinct, 2)]] + [[(h, 1) for h in heatmaps[i:i + per_row]]
                                            for i in range(0, len(heatmaps), per_row)]
-    ui.live_charts(rows if playing else [], key="sbs_live")  # while playing: redrawn in place, no flicker
+    live = [[(f.to_plotly_json(), w) for f, w in row] for row in rows] if playing else []
+    ui.live_charts(live, key="sbs_live")  # while playing: redrawn in place, no flicker
     if not playing:
         for r, row in enumerate(rows):
             for c, (col, (figure, _)) in enumerate(zip(st.columns([w for _, w in row]), row, strict=True)):

@@ -172,7 +172,8 @@ with st.expander("The ReLU question in the text, answered"):
     st.markdown(
         "*Is it true that with ReLU units and every weight at 0 or below, the gradient is 0 and nothing moves?* "
         "Yes, when the inputs are positive, as here: each first-layer unit receives $a(x_1 + x_2) \\le 0$, outputs "
-        "0 and has slope 0, so no error signal gets through any unit and every weight keeps its value. "
+        "0 and has slope 0 (at exactly 0 the slope is taken as 0, as in most libraries), so no error signal gets "
+        "through any unit and every weight keeps its value. "
         "*And with any other constant, do all the neurons keep equal weights?* Within each layer, yes: units "
         "that start equal stay equal under ReLU exactly as under linear units. The first layer is not an "
         "exception for units: its weights from different inputs differ, but its two units stay copies. "
