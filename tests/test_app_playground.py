@@ -87,6 +87,7 @@ def test_url_restores_a_setup_exactly():
     assert (c.hidden, c.init, c.activation, c.seed, c.lr, c.dataset, c.bias) == (
         (5, 5, 5), "he_normal", "relu", 7, 0.05, "moons", False)
     assert not a.warning
+    assert a.session_state["trainer"] is not b.session_state["trainer"]  # the cache hands out copies
     for W, V in zip(a.session_state["trainer"].weights, b.session_state["trainer"].weights):
         np.testing.assert_array_equal(W, V)
     button(a, "Step").click().run()
