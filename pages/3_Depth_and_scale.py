@@ -104,12 +104,19 @@ if rms[-1] < 1e-2 * max(rms[0], 1e-300):
     )
 elif rms[-1] > 1e2 * rms[0]:
     st.warning("**The signal is exploding**: each layer multiplies it, and the top layers see huge numbers.")
-if sat.max() > 0.5:
+elif L > 1 and grad[0] < 0.1 * grad[-1]:
+    st.warning(
+        f"**The gradient is vanishing on its way down.** Layer 1 receives a gradient {grad[-1] / grad[0]:.3g} "
+        f"times smaller than layer {L}, so the first layers would learn far more slowly than the last. Every "
+        f"{p.activation} unit multiplies the gradient passing through it by its slope"
+        + (", at most 0.25 for a sigmoid and much less in its flat tails." if p.activation == "sigmoid" else ".")
+    )
+if sat.max() > 0.3:
     st.warning(
         f"**Too large a start saturates the units.** {100 * sat.max():.0f}% of the outputs in layer "
         f"{worst_sat + 1} are within 3% of the ends of the {p.activation} range, where its slope is nearly 0. "
         "A saturated unit passes back only a sliver of the gradient it receives, so its own incoming weights "
-        "barely learn, and almost all it tells the next layer is a sign."
+        "barely learn, and all it tells the next layer is which end of its range it sits at."
     )
     if down > 1.05 and L > 1:
         st.info(

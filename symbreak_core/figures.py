@@ -586,12 +586,12 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
     fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.1, subplot_titles=(
         "Signal going up: size of outputs", "Saturated outputs", "Gradient coming down: std of ∂L/∂z"))
     for k, (label, (rms, gstd)) in enumerate((compare or {}).items()):
-        color = LESSON_COLORS[(k + 3) % len(LESSON_COLORS)]
+        color = LAYER_COLORS[k % len(LAYER_COLORS)]
         lx = np.arange(1, len(rms) + 1, dtype=np.float32)
         fig.add_trace(go.Scatter(x=lx, y=_log32(rms), mode="lines", name=label, legendgroup=label,
-                                 line=dict(color=color, width=2)), row=1, col=1)
+                                 line=dict(color=color, width=2, dash="dash")), row=1, col=1)
         fig.add_trace(go.Scatter(x=lx, y=_log32(gstd), mode="lines", name=label, legendgroup=label,
-                                 showlegend=False, line=dict(color=color, width=2)), row=1, col=3)
+                                 showlegend=False, line=dict(color=color, width=2, dash="dash")), row=1, col=3)
     fig.add_trace(go.Scatter(x=layers, y=_log32(act_rms), mode="lines+markers", name="measured RMS",
                              legendgroup="measured", line=dict(color=LESSON_COLORS[1], width=4),
                              marker=dict(size=9)), row=1, col=1)
@@ -607,7 +607,8 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
     fig.add_trace(go.Scatter(x=layers, y=_log32(grad_std), mode="lines+markers", name="measured",
                              legendgroup="measured", showlegend=False, line=dict(color=LESSON_COLORS[2], width=4),
                              marker=dict(size=9)), row=1, col=3)
-    fig.update_xaxes(title="layer", dtick=1 if depth <= 10 else 2)
+    most = max([depth] + [len(r) for r, _ in (compare or {}).values()])
+    fig.update_xaxes(title="layer", dtick=1 if most <= 10 else 2, tickangle=0)
     up = [act_rms] + [a for a in (theory, act_std) if a is not None] + [r for r, _ in (compare or {}).values()]
     fig.update_yaxes(type="log", exponentformat="power", range=_log_range(up), row=1, col=1)
     fig.update_yaxes(range=[0, 100], ticksuffix="%", row=1, col=2)
