@@ -130,20 +130,29 @@ st.plotly_chart(fig.toy_table(r.weights[: last + 1], n, toy.NAMES), key="toy_tab
 st.plotly_chart(fig.toy_lines(r.weights[: last + 1], n, toy.NAMES), key="toy_lines")
 
 st.subheader("What the numbers show")
-if zero and not relu:
+if zero and x1 == 0 and x2 == 0:
+    st.markdown(
+        "Both inputs are 0, so every unit outputs 0 whatever the weights are. Each derivative above contains a "
+        "unit's output or an input as a factor, so all of them are 0: with nothing coming in there is nothing "
+        "to learn from."
+    )
+elif zero and not relu:
     st.markdown(
         "With every weight at 0, each hidden unit outputs 0. Every derivative above is a product that contains "
         "either a weight or a hidden output, so every one of them is 0 and the first update changes nothing. "
         "The next iteration starts from the same place: the network is frozen for good."
     )
 elif zero and relu:
+    layer = "first" if u["y1"] == 0 and u["y2"] == 0 else "second"
+    where = (f"the first layer's units receive $w_1x_1 + w_3x_2 = {num(w['w1'] * x1 + w['w3'] * x2)} \\le 0$"
+             if layer == "first" else
+             f"the first layer passes {ys[1]} on, but the second layer's units receive "
+             f"$w_5y_1 + w_7y_2 = {num(w['w5'] * u['y1'] + w['w7'] * u['y2'])} \\le 0$")
     st.markdown(
-        f"With ReLU units and a = {a:g}, the first layer's inputs are "
-        f"$z_1 = z_2 = a\\,(x_1 + x_2) = {num(a * (x1 + x2))} \\le 0$, so both units output 0 and their slope is 0. "
-        "Everything after them is 0 too, and every path from a weight to the output passes through a switched-off "
-        "unit: all ten gradients are exactly 0. With linear units a negative start would still learn (in "
-        "lockstep); with ReLU it cannot even do that. The same happens for a = 0, and for any start that "
-        "switches every unit off on every input: the units are dead, not merely symmetric."
+        f"With ReLU units and a = {a:g}, {where}, so both units of the {layer} layer output 0 and their slope is "
+        "0. Every path from a weight to the output passes through a switched-off unit, so all ten gradients are "
+        "exactly 0. With linear units the same start would still learn (in lockstep); with ReLU it cannot even "
+        "do that. Whenever a constant start switches a whole layer off, the units are dead, not merely symmetric."
     )
 else:
     pairs = "different" if x1 != x2 else "equal"

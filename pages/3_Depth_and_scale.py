@@ -95,7 +95,10 @@ if L > 1:
                  f"**{grad[0]:.3g}** at layer 1, a factor of about **{down:.3g} per layer**.")
 st.markdown(" ".join(lines))
 
-if rms[-1] < 1e-2 * max(rms[0], 1e-300):
+if rms.max() == 0:
+    st.error("**Every output of every layer is exactly 0.** Zero weights pass nothing forward and nothing back: "
+             "there is no signal to learn from, and all units of a layer are identical besides.")
+elif rms[-1] < 1e-2 * rms[0]:
     st.warning(
         f"**The signal is vanishing.** After {L} layers the outputs are {rms[0] / max(rms[-1], 1e-300):.2g} times "
         "smaller than after the first. Every unit near the top sees almost the same input (close to 0) whatever "
