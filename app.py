@@ -211,11 +211,9 @@ def draw(trainer: Trainer):
         [(F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
                         per_step=r.losses, raw=raw), 1), (F.grad_norms(r.grad_norms, raw=raw), 1)],
     ]
-    # Mounted from the first Play on (empty while paused), so plotly.js loads once per page but not
-    # during the first page load; while playing it redraws every chart in place several times a second.
-    state.live_mounted = state.get("live_mounted") or state.playing
-    if state.live_mounted:
-        ui.live_charts(rows if state.playing else [], key="live_charts")
+    # Always mounted (empty while paused; it loads plotly.js a few seconds after the page), so the first
+    # Play is instant; while playing it redraws every chart in place several times a second.
+    ui.live_charts(rows if state.playing else [], key="live_charts")
     if state.playing:
         return
     for k, row in enumerate(rows):  # paused: ordinary interactive charts

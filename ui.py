@@ -405,7 +405,6 @@ _LIVE_HTML = """<!doctype html>
  .row { display: flex; gap: 16px; margin-bottom: 16px; }
  .cell { min-width: 0; }
 </style>
-<script src="plotly.min.js"></script>
 </head><body><div id="root"></div>
 <script>
 const send = (type, extra) =>
@@ -430,11 +429,24 @@ window.addEventListener("message", (event) => {
     shape = key;
     send("streamlit:setFrameHeight", {height: root.scrollHeight});
   }
-  rows.forEach((r, i) => r.forEach((c, j) => {
+  latest = rows;
+  if (rows.length) loadPlotly().then(draw);
+});
+let latest = [], plotly = null;
+function loadPlotly() {  // plotly.js (4.8 MB) loads after the page has settled, or at once when first needed
+  if (!plotly) plotly = new Promise((done) => {
+    const s = document.createElement("script"); s.src = "plotly.min.js"; s.onload = done; document.head.appendChild(s);
+  });
+  return plotly;
+}
+function draw() {
+  latest.forEach((r, i) => r.forEach((c, j) => {
     const fig = JSON.parse(c.fig);
     Plotly.react(`c${i}_${j}`, fig.data, fig.layout, {displayModeBar: false, responsive: true});
   }));
-});
+  latest = [];
+}
+setTimeout(loadPlotly, 3000);
 send("streamlit:componentReady");
 </script></body></html>
 """

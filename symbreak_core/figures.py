@@ -15,7 +15,12 @@ import plotly.graph_objects as go
 # fast enough to redraw every chart several times a second.
 
 FONT = dict(size=16)  # readable from the back of a classroom
-COLORSCALE = "RdBu"  # diverging and colour-blind-safe; red < 0 < blue
+# RdBu (ColorBrewer), diverging and colour-blind-safe; red < 0 < blue. Spelled out because plotly.js's own
+# "RdBu" (used when a raw spec reaches the browser) has a grey middle and the opposite direction.
+_RDBU = ("rgb(103,0,31)", "rgb(178,24,43)", "rgb(214,96,77)", "rgb(244,165,130)", "rgb(253,219,199)",
+         "rgb(247,247,247)", "rgb(209,229,240)", "rgb(146,197,222)", "rgb(67,147,195)", "rgb(33,102,172)",
+         "rgb(5,48,97)")
+COLORSCALE = [[k / (len(_RDBU) - 1), c] for k, c in enumerate(_RDBU)]
 CLASS_COLORS = ("#b2182b", "#2166ac")  # the ends of RdBu, for class 0 and class 1
 LAYER_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")  # Dark2
 LOG_FLOOR = 1e-17  # an exact 0 on a log axis is drawn here, and labelled as exactly 0
@@ -230,8 +235,7 @@ def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT, raw: bo
     return _figure(raw,
         data, "Loss", height,
         xaxis=dict(title=dict(text="step"), rangemode="tozero", **_AXIS),
-        yaxis=dict(title=dict(text="loss"), type=ytype, exponentformat="power", dtick="D2" if ytype == "log" else None,
-                   **_AXIS),
+        yaxis=dict(title=dict(text="loss"), type=ytype, exponentformat="power", **_AXIS),
         legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"),
     )
 
@@ -251,7 +255,7 @@ def grad_norms(grad_norms, height: int = HEIGHT, raw: bool = False) -> go.Figure
     return _figure(raw,
         data, "Gradient norm per layer", height,
         xaxis=dict(title=dict(text="step"), rangemode="tozero", **_AXIS),
-        yaxis=dict(title=dict(text="‖∂L/∂W‖"), type="log", exponentformat="power", dtick="D2", **_AXIS),
+        yaxis=dict(title=dict(text="‖∂L/∂W‖"), type="log", exponentformat="power", **_AXIS),
         legend=dict(font=dict(size=13)), **extra,
     )
 
@@ -328,7 +332,7 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, raw: boo
         data, "Symmetry meter", height, barmode="overlay",
         margin=dict(l=60, r=20, t=80, b=48),
         annotations=heads + extra["annotations"], shapes=extra["shapes"],
-        xaxis=dict(domain=[0, 0.3], anchor="y", title=dict(text="layer"), tickangle=0, **_AXIS),
+        xaxis=dict(domain=[0, 0.3], anchor="y", title=dict(text="layer"), tickangle=0, type="category", **_AXIS),
         yaxis=dict(domain=[0, 1], anchor="x", range=[0, max(widths, default=1) * 1.3], **_AXIS),
         xaxis2=dict(domain=[0.42, 1], anchor="y2", title=dict(text="step"), rangemode="tozero", **_AXIS),
         yaxis2=dict(domain=[0, 1], anchor="x2", type="log", exponentformat="power", dtick=4,
