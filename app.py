@@ -223,7 +223,7 @@ def draw(trainer: Trainer):
 
 live()
 
-with st.expander("Share and download", expanded=False):
+with st.expander("Share this exact run, or download it", expanded=True):
     link = ui.share_url(values | {"speed": speed}, state.get("preset"), base=st.context.url or "")
     st.markdown("Anyone who opens this link sees exactly this run: same data, same initial weights, same curves.")
     st.code(link, language=None)
