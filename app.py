@@ -193,7 +193,8 @@ def draw(trainer: Trainer):
     notes = ui.whats_happening(
         activation=c.activation, widths=c.hidden, step=trainer.step, status=trainer.status,
         diverged_at=trainer.diverged_at, reason=trainer.reason, distinct=sym["distinct"], gaps=sym["gap"],
-        grad_norms=r.grad_norms[-1] if r.steps_done else None, saturated=snap.saturated)
+        grad_norms=r.grad_norms[-1] if r.steps_done else None, saturated=snap.saturated,
+        sizes=ui.unit_sizes(trainer.weights, trainer.biases))
     box = st.error if trainer.status == "diverged" else st.info
     box("**What's happening:** " + " ".join(notes) if notes else "**What's happening:** training.")
 

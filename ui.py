@@ -334,14 +334,28 @@ def share_url(values: dict, preset_id: str | None = None, base: str = "") -> str
 # ---- Explanations that react to the numbers ----
 
 SATURATING = ("tanh", "sigmoid")
-SMALL_GAP = 1e-2  # units this close still behave almost as one
+SMALL_GAP = 0.1  # units whose largest gap is below this fraction of their size still act almost as one
+
+
+def unit_sizes(weights, biases) -> list[float]:
+    """Per hidden layer: the length of its longest unit vector (incoming weights and bias), the scale of its gap."""
+    import numpy as np
+
+    from symbreak_core import metrics
+
+    out = []
+    for k in range(len(weights) - 1):
+        U = metrics.unit_vectors(weights[k], None if biases is None else biases[k])
+        out.append(float(np.sqrt((U * U).sum(axis=1)).max(initial=0.0)))
+    return out
 
 
 def whats_happening(*, activation: str, widths, step: int, status: str, diverged_at=None, reason: str = "",
-                    distinct=(), gaps=(), grad_norms=None, saturated=(), total_steps: int | None = None) -> list[str]:
+                    distinct=(), gaps=(), grad_norms=None, saturated=(), sizes=None) -> list[str]:
     """Plain sentences about the state of a run, most important first. Pure: numbers in, text out.
 
-    distinct, gaps, saturated: per hidden layer; grad_norms: the last step's norm per weight layer (or None).
+    distinct, gaps, saturated, sizes (see unit_sizes; default 1): per hidden layer;
+    grad_norms: the last step's norm per weight layer (or None).
     """
     out = []
     if status == "diverged":
@@ -365,11 +379,16 @@ def whats_happening(*, activation: str, widths, step: int, status: str, diverged
         if step > 0 and all(k - 1 < len(gaps) and gaps[k - 1] == 0 for k in copies):
             s += " Every unit gets exactly the same update, so they stay identical."
         out.append(s)
+    close = []  # (layer, gap, gap relative to the units' size) of layers distinct on paper only
     for k, (w, d) in enumerate(zip(widths, distinct), start=1):
         gap = gaps[k - 1] if k - 1 < len(gaps) else None
-        if w > 1 and d > 1 and gap is not None and 0 < gap < SMALL_GAP:
-            out.append(f"The units of layer {k} differ by at most {gap:.1e}: on paper {d} of {w} are distinct, "
-                       "but they still act almost as one.")
+        size = sizes[k - 1] if sizes is not None and k - 1 < len(sizes) and sizes[k - 1] > 0 else 1.0
+        if w > 1 and d > 1 and gap is not None and 0 < gap < SMALL_GAP * size:
+            close.append((k, gap, gap / size))
+    if close:
+        gap, rel = max(c[1] for c in close), max(c[2] for c in close)
+        out.append(f"The units of {_layers([c[0] for c in close])} differ by at most {gap:.1e}, {rel:.0%} of their "
+                   "size: on paper they are distinct, but they still act almost as one.")
     if activation in SATURATING and len(saturated):
         frac = float(sum(saturated)) / len(saturated)
         if frac >= 0.3:

@@ -164,6 +164,9 @@ def test_whats_happening_reacts_to_the_numbers():
     assert "73% of tanh units are saturated" in " ".join(sat)
     tiny = ui.whats_happening(**common, distinct=(8, 8), gaps=(1e-4, 2.0))
     assert "layer 1 differ by at most 1.0e-04" in " ".join(tiny)
+    relative = ui.whats_happening(**common, distinct=(8, 8), gaps=(0.03, 0.5), sizes=(0.7, 1.4))
+    assert "units of layer 1 differ by at most 3.0e-02, 4% of their size" in " ".join(relative)
+    assert "layer 2" not in " ".join(relative)
     fine = ui.whats_happening(**common, distinct=(8, 8), gaps=(2.0, 2.0))
     assert "Every unit of every layer is different" in fine[0]
 
@@ -199,3 +202,12 @@ def test_heavy_job_raises_busy_when_no_slot_frees_in_time():
             ui._heavy.release()
     with ui.heavy_job(wait=0.05):  # slots are back
         pass
+
+
+def test_unit_sizes_are_the_longest_unit_vectors():
+    import numpy as np
+
+    W = [np.array([[3.0, 0.0], [4.0, 1.0]]), np.array([[1.0], [1.0]])]
+    b = [np.array([0.0, 0.0]), np.array([0.0])]
+    assert ui.unit_sizes(W, b) == [5.0]
+    assert ui.unit_sizes(W, None) == [5.0]
