@@ -129,7 +129,7 @@ def timeline():
     if not playing:
         for r, row in enumerate(rows):
             for c, (col, (figure, _)) in enumerate(zip(st.columns([w for _, w in row]), row, strict=True)):
-                col.plotly_chart(figure, key=f"sbs_chart_{r}_{c}")
+                col.plotly_chart(figure, theme=None, key=f"sbs_chart_{r}_{c}")
     st.caption("Each heatmap: rows are inputs, columns are units. Two units are the same unit exactly when "
                "their columns match, bias included. The colour range is fixed for the whole timeline.")
 
@@ -166,3 +166,7 @@ if stuck and free and max(widths) > 1:
         f"**{', '.join(stuck)}** shows exactly that. A random start (**{', '.join(free)}**) gives each unit "
         f"its own weights, so each gets its own gradient and they can learn different things."
     )
+
+with st.expander("Share this setup"):
+    st.markdown("Anyone who opens this link sees this page with exactly these settings.")
+    st.code(ui.share_url(v, st.session_state.get("preset"), base=st.context.url or ""), language=None)

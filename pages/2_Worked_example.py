@@ -81,7 +81,8 @@ def gate(k):
 
 left, right = st.columns([2, 1])
 with left:
-    st.plotly_chart(fig.toy_diagram(w, u, (x1, x2), vmax, title=f"The network at iteration {n}"), key="toy_diagram")
+    st.plotly_chart(fig.toy_diagram(w, u, (x1, x2), vmax, title=f"The network at iteration {n}"), theme=None,
+                    key="toy_diagram")
 with right:
     st.subheader(f"Which weights are equal at iteration {n}?")
     vals = [w[f"w{i}"] for i in range(1, 11)]
@@ -126,8 +127,8 @@ st.latex(r"\begin{aligned}" + r"\\".join(out_layer + middle + first) + r"\end{al
 
 st.subheader("Every iteration in one table")
 st.caption("Newest first. In each row, weights with exactly the same value (to the last bit) share a colour.")
-st.plotly_chart(fig.toy_table(r.weights[: last + 1], n, toy.NAMES), key="toy_table")
-st.plotly_chart(fig.toy_lines(r.weights[: last + 1], n, toy.NAMES), key="toy_lines")
+st.plotly_chart(fig.toy_table(r.weights[: last + 1], n, toy.NAMES), theme=None, key="toy_table")
+st.plotly_chart(fig.toy_lines(r.weights[: last + 1], n, toy.NAMES), theme=None, key="toy_lines")
 
 st.subheader("What the numbers show")
 if zero and x1 == 0 and x2 == 0:
@@ -188,3 +189,7 @@ with st.expander("The ReLU question in the text, answered"):
         "exception for units: its weights from different inputs differ, but its two units stay copies. "
         "Choose **ReLU units, a = -0.5** in the presets, then change a to see both cases."
     )
+
+with st.expander("Share this setup"):
+    st.markdown("Anyone who opens this link sees this page with exactly these settings.")
+    st.code(ui.share_url(v, st.session_state.get("preset"), base=st.context.url or ""), language=None)

@@ -74,7 +74,8 @@ except ui.Busy as e:
     st.stop()
 
 theory = theory_rms(p)
-st.plotly_chart(fig.depth_stats(p.act_rms, p.saturated, p.grad_std, theory, compare, p.act_std), key="depth_stats")
+st.plotly_chart(fig.depth_stats(p.act_rms, p.saturated, p.grad_std, theory, compare, p.act_std), theme=None,
+                key="depth_stats")
 
 # ---- reading the numbers
 rms, sat, grad = p.act_rms, p.saturated, p.grad_std
@@ -135,7 +136,7 @@ if not (rms[-1] < 1e-2 * rms[0] or rms[-1] > 1e2 * rms[0] or sat.max() > 0.5) an
 st.subheader("What each layer outputs")
 st.caption(f"Distribution of the {N_SAMPLES} × {p.width} outputs of each layer. Each panel has its own x range: "
            "read the std in its title.")
-st.plotly_chart(fig.depth_histograms(p.hist_edges, p.hist_counts, p.act_std), key="depth_hist")
+st.plotly_chart(fig.depth_histograms(p.hist_edges, p.hist_counts, p.act_std), theme=None, key="depth_hist")
 
 with st.expander("The arithmetic behind the theory line", expanded=theory is not None):
     st.markdown(
@@ -157,3 +158,7 @@ with st.expander("The arithmetic behind the theory line", expanded=theory is not
     )
     if theory is None:
         st.caption(f"No theory line for {p.activation} with {p.init}.")
+
+with st.expander("Share this setup"):
+    st.markdown("Anyone who opens this link sees this page with exactly these settings.")
+    st.code(ui.share_url(v, st.session_state.get("preset"), base=st.context.url or ""), language=None)

@@ -94,7 +94,7 @@ if one_outcome:
         "units are all copies of each other."
     )
 
-st.plotly_chart(fig.restarts_histograms(rr.train_loss, rr.test_acc), key="rs_hist")
+st.plotly_chart(fig.restarts_histograms(rr.train_loss, rr.test_acc), theme=None, key="rs_hist")
 
 best, worst = rr.best, rr.worst
 extent = grid_extent(rr.data.X)
@@ -105,9 +105,9 @@ for k, (col, i, name) in enumerate(((left, best, "Best seed"), (right, worst, "W
     name = "Seed" if one_outcome else name  # with one outcome there is no best or worst
     col.plotly_chart(fig.titled(fig.decision_boundary(f, rr.data, height=460),
                                 f"{name} {rr.seeds[i]}: loss {rr.train_loss[i]:.3f}, "
-                                f"test accuracy {100 * rr.test_acc[i]:.0f}%"), key=f"rs_boundary_{k}")
+                                f"test accuracy {100 * rr.test_acc[i]:.0f}%"), theme=None, key=f"rs_boundary_{k}")
 
-st.plotly_chart(fig.restarts_curves(rr.curve_steps, rr.curves, best, worst), key="rs_curves")
+st.plotly_chart(fig.restarts_curves(rr.curve_steps, rr.curves, best, worst), theme=None, key="rs_curves")
 
 st.subheader("Reading the spread")
 if not one_outcome:
@@ -135,3 +135,7 @@ st.markdown(
   the problem; a poor scale of the initial weights is a more common one (see *Depth and scale*).
 """
 )
+
+with st.expander("Share this setup"):
+    st.markdown("Anyone who opens this link sees this page with exactly these settings.")
+    st.code(ui.share_url(v, st.session_state.get("preset"), base=st.context.url or ""), language=None)

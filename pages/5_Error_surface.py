@@ -56,9 +56,9 @@ except ui.Busy as e:
 
 sym, noisy = sr.paths["constant"], sr.paths["constant + noise"]
 if v["view"] == "3d":
-    st.plotly_chart(fig.surface_3d(sr.s, sr.t, sr.loss, sr.paths), key="es_3d")
+    st.plotly_chart(fig.surface_3d(sr.s, sr.t, sr.loss, sr.paths), theme=None, key="es_3d")
 else:
-    st.plotly_chart(fig.surface_contour(sr.s, sr.t, sr.loss, sr.paths), key="es_contour")
+    st.plotly_chart(fig.surface_contour(sr.s, sr.t, sr.loss, sr.paths), theme=None, key="es_contour")
 st.caption(
     "Horizontal axis s: both units change together, from the constant start (s = 1) to where the symmetric run "
     "ends (s = 0). Vertical axis t: the units move in opposite directions, +t on one and −t on the other. "
@@ -68,8 +68,8 @@ st.caption(
 )
 
 left, right = st.columns(2)
-left.plotly_chart(fig.surface_section(sr.s, sr.t, sr.loss, 0.0), key="es_section")
-right.plotly_chart(fig.surface_path_losses(sr.paths), key="es_losses")
+left.plotly_chart(fig.surface_section(sr.s, sr.t, sr.loss, 0.0), theme=None, key="es_section")
+right.plotly_chart(fig.surface_path_losses(sr.paths), theme=None, key="es_losses")
 
 st.subheader("What the numbers say")
 kappa = sr.curvature
@@ -104,3 +104,7 @@ elif noisy.loss[-1] >= sym.loss[-1] - 1e-3:
         "The noisy run has not yet pulled away from the symmetric one in loss. With this data or this ε the ridge "
         "is flat enough that it needs more steps, a larger learning rate, or a bigger ε."
     )
+
+with st.expander("Share this setup"):
+    st.markdown("Anyone who opens this link sees this page with exactly these settings.")
+    st.code(ui.share_url(v, st.session_state.get("preset"), base=st.context.url or ""), language=None)
