@@ -35,12 +35,17 @@ STEP_RE = re.compile(r"\b[Ss]tep\W{1,4}([\d,]+)")
 INSTRUMENT = """
 window.__sb = {chartMut: 0, lastChart: 0, firstChart: 0, sends: [], bursts: 0};
 (() => {
+  // a chart component in an iframe gets one "streamlit:render" message per redraw of its charts
+  if (window !== window.parent) window.addEventListener("message", (e) => {
+    if (e.data && e.data.type === "streamlit:render") window.__sb.bursts++;
+  });
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     window.__sb.sends.push(performance.now()); return send.call(this, data);
   };
   const inChart = (n) => { const e = n && (n.nodeType === 1 ? n : n.parentElement);
-                           return !!(e && e.closest && e.closest('[data-testid="stPlotlyChart"]')); };
+                           return !!(e && e.closest && (e.closest('[data-testid="stPlotlyChart"]') ||
+                                                        e.closest('.js-plotly-plot'))); };
   const obs = new MutationObserver((ms) => {
     for (const m of ms) {
       if (inChart(m.target)) {
@@ -208,14 +213,25 @@ WATCH_STEP = """
 """
 
 
+def frame_bursts(page) -> int:
+    """Chart redraw bursts in the page and its frames (live charts may be drawn by a component in an iframe)."""
+    total = 0
+    for frame in page.frames:
+        try:
+            total += frame.evaluate("window.__sb ? window.__sb.bursts : 0")
+        except Exception:  # a frame that is navigating or gone
+            pass
+    return total
+
+
 def measure_live(page, seconds: float) -> dict:
-    """While playing: step-counter changes per second and chart redraw bursts per second."""
+    """While playing: step-counter changes per second and chart redraw bursts per second (all frames)."""
     page.evaluate(WATCH_STEP)
     click_button(page, r"^\W*play\b")
     time.sleep(1.0)  # let the first live refresh arrive
-    t0, b0 = page.evaluate("[performance.now(), window.__sb.bursts]")
+    t0, b0 = page.evaluate("performance.now()"), frame_bursts(page)
     time.sleep(seconds)
-    t1, b1, log = page.evaluate("[performance.now(), window.__sb.bursts, window.__sbStep]")
+    t1, b1, log = page.evaluate("performance.now()"), frame_bursts(page), page.evaluate("window.__sbStep")
     click_button(page, r"pause")
     window = [(t, int(v.replace(",", ""))) for t, v in log if t0 <= t <= t1 and v.replace(",", "").isdigit()]
     dt = (t1 - t0) / 1000
