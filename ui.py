@@ -223,19 +223,20 @@ def controls(specs, presets=None, container=None) -> dict:
         by_id = {q.id: q for q in presets}
         preset_spec = Param("preset", presets[0].id, "choice", choices=tuple((q.id, q.label) for q in presets),
                             label="Preset", help="Sets every control at once.")
-    flag = "_ui_seeded:" + ",".join(p.name for p in specs)
-    if flag not in st.session_state:
-        raw = _raw_query()
-        notices = []
-        if preset_spec is not None:
-            pv, notices = clamp_params([preset_spec], {"preset": raw["preset"]} if "preset" in raw else {})
-            st.session_state["preset"] = pv["preset"]
-        base = _with_preset(specs, by_id.get(st.session_state.get("preset")))
-        raw_rest = {k: v for k, v in raw.items() if k != "preset" or preset_spec is None}
-        values, more = clamp_params(base, raw_rest)
+    # Pages share widget keys (width, steps, preset...) but not their ranges, so the session state
+    # is (re)seeded whenever this page's controls differ from the last page's: from the link on the
+    # session's first page, else from this page's own last values (or its defaults).
+    page = "_ui_page:" + _signature(specs, presets)
+    saved = st.session_state.setdefault("_ui_saved", {})
+    if st.session_state.get("_ui_page") != page:
+        if "_ui_page" not in st.session_state:
+            values, notices = _from_link(specs, preset_spec, by_id)
+        else:
+            values = saved.get(page) or _defaults(specs, presets)
+            notices = []
         st.session_state.update(values)
-        st.session_state["_ui_notices"] = notices + more
-        st.session_state[flag] = True
+        st.session_state["_ui_notices"] = notices
+        st.session_state["_ui_page"] = page
     base = _with_preset(specs, by_id.get(st.session_state.get("preset")))
 
     if preset_spec is not None:
@@ -254,7 +255,33 @@ def controls(specs, presets=None, container=None) -> dict:
     for p in base:
         if _number_box(p):
             _sync_unbound(p.name, values[p.name], p.default)
+    saved[page] = values | ({"preset": st.session_state["preset"]} if preset_spec is not None else {})
     return values
+
+
+def _signature(specs, presets) -> str:
+    import hashlib
+
+    return hashlib.sha1(repr((specs, [q.id for q in presets or ()])).encode()).hexdigest()[:16]
+
+
+def _from_link(specs, preset_spec, by_id):
+    """The session's first page: values from the URL, clamped, and the notice listing every change."""
+    raw = _raw_query()
+    values, notices = {}, []
+    if preset_spec is not None:
+        values, notices = clamp_params([preset_spec], {"preset": raw["preset"]} if "preset" in raw else {})
+    base = _with_preset(specs, by_id.get(values.get("preset")))
+    raw_rest = {k: v for k, v in raw.items() if k != "preset" or preset_spec is None}
+    rest, more = clamp_params(base, raw_rest)
+    return values | rest, notices + more
+
+
+def _defaults(specs, presets):
+    """This page's own starting values: its first preset applied to the defaults."""
+    if not presets:
+        return {p.name: p.default for p in specs}
+    return {"preset": presets[0].id} | {p.name: p.default for p in _with_preset(specs, presets[0])}
 
 
 def _with_preset(specs, preset):
@@ -302,25 +329,31 @@ def _md(text: str) -> str:
 
 
 def _widget(box, p: Param):
+    import streamlit as st
+
     common = dict(key=p.name, help=p.help or None, on_change=_clear_notices, bind="query-params")
     label = p.label or p.name
+    # controls() has seeded the session state; a default as well would only make Streamlit warn
+    seeded = p.name in st.session_state
+    default = (lambda v: {} if seeded else {"value": v})
     if p.kind == "bool":
-        return box.checkbox(label, value=bool(p.default), **common)
+        return box.checkbox(label, **default(bool(p.default)), **common)
     if p.kind == "choice":
         labels = p.labels
         opts = list(p.options)
-        return box.selectbox(label, opts, index=opts.index(p.default),
+        index = {} if seeded else {"index": opts.index(p.default)}
+        return box.selectbox(label, opts, **index,
                              format_func=(lambda v: labels.get(v, fmt(v))) if labels else fmt, **common)
     if p.kind == "log":
-        return box.select_slider(label, options=list(p.options), value=p.default, format_func=fmt, **common)
+        return box.select_slider(label, options=list(p.options), **default(p.default), format_func=fmt, **common)
     if p.kind == "int":
         if p.hi is not None and p.lo is not None and p.hi - p.lo <= 1000:
-            return box.slider(label, int(p.lo), int(p.hi), value=int(p.default), step=int(p.step or 1), **common)
+            return box.slider(label, int(p.lo), int(p.hi), **default(int(p.default)), step=int(p.step or 1), **common)
         common.pop("bind")  # see _number_box
         return box.number_input(label, min_value=None if p.lo is None else int(p.lo),
                                 max_value=None if p.hi is None else int(p.hi),
-                                value=int(p.default), step=int(p.step or 1), **common)
-    return box.slider(label, float(p.lo), float(p.hi), value=float(p.default), step=p.step, **common)
+                                **default(int(p.default)), step=int(p.step or 1), **common)
+    return box.slider(label, float(p.lo), float(p.hi), **default(float(p.default)), step=p.step, **common)
 
 
 def share_url(values: dict, preset_id: str | None = None, base: str = "") -> str:
