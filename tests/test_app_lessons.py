@@ -148,3 +148,15 @@ def test_error_surface_controls_change_the_slice():
     at.selectbox(key="view").set_value("3d").run()
     ok(at)
     assert any(tr.get("type") == "surface" for c in charts(at) for tr in c["data"])
+
+
+def test_switching_between_pages_keeps_each_pages_own_settings():
+    """The pages share URL/widget keys (steps, lr, width, preset...) but not their ranges: switching must not leak."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    ok(at)
+    for page in ("side", "toy", "depth", "restarts", "surface", "toy", "side"):
+        at.switch_page(str(PAGES[page].relative_to(ROOT))).run()
+        ok(at)
+        assert charts(at), f"{page}: no chart after switching pages"
+    at.switch_page(str(PAGES["toy"].relative_to(ROOT))).run()
+    assert at.slider(key="steps").value == 50 and at.select_slider(key="lr").value == 0.01
