@@ -155,26 +155,26 @@ elif zero and relu:
         "exactly 0. With linear units the same start would still learn (in lockstep); with ReLU it cannot even "
         "do that. Whenever a constant start switches a whole layer off, the units are dead, not merely symmetric."
     )
-else:
+elif toy.groups_equal(w):
     pairs = "different" if x1 != x2 else "equal"
     st.markdown(
-        f"The text's conclusion holds exactly here: after {n} iterations "
-        + ("$w_1=w_2$, $w_3=w_4$, $w_5=w_6=w_7=w_8$ and $w_9=w_{10}$. " if toy.groups_equal(w) else
-           "the groups are **no longer** equal, because the start was not symmetric. ")
-        + f"The inputs are {pairs} ($x_1={x1:g}$, $x_2={x2:g}$), so $w_1$ and $w_3$, the weights carrying "
-        f"different inputs into the same unit, "
+        f"The text's conclusion holds exactly here: after {n} iterations $w_1=w_2$, $w_3=w_4$, "
+        f"$w_5=w_6=w_7=w_8$ and $w_9=w_{{10}}$. The inputs are {pairs} ($x_1={x1:g}$, $x_2={x2:g}$), so $w_1$ and "
+        "$w_3$, the weights carrying different inputs into the same unit, "
         + ("can and do differ. " if w["w1"] != w["w3"] else "stay equal as well. ")
         + "But look at what is equal: unit $y_1$ has incoming weights $(w_1, w_3)$ and unit $y_2$ has "
         "$(w_2, w_4)$. Different inputs make a unit's weights differ from each other; they never make two units "
         "differ from each other, because both units see exactly the same inputs and receive exactly the same "
         "error signal. That is why symmetry is a property of *units*, and why a constant start wastes them."
     )
-    if v["nudge"] != 0:
-        st.markdown(
-            f"Here $w_5$ started {v['nudge']:+g} away from the others. Unit $y_3$ now computes something different "
-            "from $y_4$, so $w_9$ and $w_{10}$ get different gradients, and the difference spreads back through "
-            "the network. A tiny random start does the same for every weight at once."
-        )
+else:
+    st.markdown(
+        f"Here $w_5$ started {v['nudge']:+g} away from the others, so the start is no longer symmetric. Unit $y_3$ "
+        "computes something different from $y_4$, so $w_9$ and $w_{10}$ get different gradients; that difference "
+        "flows back into the first layer, and after a few iterations no two weights are equal any more. One "
+        "small difference is enough to let every unit go its own way, which is exactly what a random start "
+        "gives every weight at once."
+    )
 if relu and not zero:
     st.info("These ReLU units are switched on (their inputs are positive), so on this input they act exactly "
             "like the linear units and keep the same equal groups. Set a ≤ 0 to see the ReLU answer.")

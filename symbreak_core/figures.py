@@ -528,7 +528,8 @@ def toy_lines(weights, upto: int, names, title: str = "The ten weights over the 
     for i, name in enumerate(names):
         g = next((k for k, m in enumerate(groups) if i in m), None)
         if g is None:
-            color, pos = LESSON_COLORS[(len(groups) + loners) % len(LESSON_COLORS)], 0
+            palette = LESSON_COLORS + LAYER_COLORS  # enough different colours for ten weights on their own
+            color, pos = palette[(len(groups) + loners) % len(palette)], 0
             loners += 1
         else:
             color, pos = LESSON_COLORS[g % len(LESSON_COLORS)], groups[g].index(i)
