@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CHART, EXCEPTION, exception_text, open_app
+from conftest import CHART, EXCEPTION, exception_text, wait_idle
 from streamlit.source_util import page_icon_and_name
 
 pytestmark = pytest.mark.e2e
@@ -22,17 +22,35 @@ def test_there_are_lesson_pages():
     assert PAGES, "pages/ holds no lesson pages"
 
 
+@pytest.fixture(scope="module")
+def lesson_tabs(streamlit_server, shared_context):
+    """Every lesson page opened at once, each in its own tab (own session), so their first runs overlap."""
+    tabs = {}
+    for f in PAGES:
+        tab = shared_context.new_page()
+        tab.js_errors = []
+        tab.on("pageerror", lambda exc, errors=tab.js_errors: errors.append(str(exc)))
+        tab.goto(f"{streamlit_server.url}/{url_path(f)}", wait_until="commit")
+        tabs[f] = tab
+    yield tabs
+    for tab in tabs.values():
+        tab.close()
+
+
 @pytest.mark.parametrize("page_file", PAGES, ids=lambda p: p.stem)
-def test_lesson_page_smoke(streamlit_server, page, page_file):
-    open_app(page, f"{streamlit_server.url}/{url_path(page_file)}", timeout_ms=60_000)
+def test_lesson_page_smoke(lesson_tabs, page_file):
+    page = lesson_tabs[page_file]
+    page.wait_for_selector(f"{CHART}, {EXCEPTION}", timeout=90_000)
+    wait_idle(page)
     assert page.locator(EXCEPTION).count() == 0, exception_text(page)
     assert page.locator(CHART).count() >= 1, f"{page_file.name} drew no chart at its defaults"
     assert page.locator('[data-testid="stHeading"]').count() >= 1, f"{page_file.name} has no title"
     assert not page.js_errors, page.js_errors
 
 
-def test_sidebar_lists_every_page(streamlit_server, page):
-    open_app(page, streamlit_server.url + "/")
+def test_sidebar_lists_every_page(lesson_tabs):
+    page = lesson_tabs[PAGES[0]]
+    page.wait_for_selector('[data-testid="stSidebarNav"] a', timeout=60_000)
     links = page.locator('[data-testid="stSidebarNav"] a')
     hrefs = {links.nth(i).get_attribute("href").rstrip("/").rsplit("/", 1)[-1] for i in range(links.count())}
     for f in PAGES:
