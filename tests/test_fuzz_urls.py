@@ -3,7 +3,7 @@
 Two layers:
 1. `ui.clamp_params`, the pure parser behind every page's URL, against every spec list ui.py defines and
    against random specs: it never raises, every value comes back valid, and every change is listed.
-2. Each page (app.py and pages/*.py) under AppTest with random hostile query strings: NaN, inf, huge and
+2. Each page (app.py, playground.py and pages/*.py) under AppTest with random hostile query strings: NaN, inf, huge and
    negative numbers, unicode, code-looking text, empty values, repeated keys and unknown keys. The page
    never shows an exception and always shows the notice naming what it changed.
 Bounded in time: few AppTest examples per page, derandomized in CI so that a run is reproducible.
@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 import ui
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [p for p in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))] if p.exists()]
+# app.py (the router, which runs the Playground as its home page), the Playground itself, and every lesson page
+PAGES = [p for p in [ROOT / "app.py", ROOT / "playground.py", *sorted((ROOT / "pages").glob("*.py"))] if p.exists()]
 IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 NOTICE = "Some settings in the link were changed"
 APPTEST_TIMEOUT = 60
@@ -52,16 +53,46 @@ PROFILE = settings(
 
 # ---------------------------------------------------------------- 1. the pure parser
 
+def _page_specs(path: Path):
+    """The module-level SPECS list of a page, without running the page: its imports and its plain assignments
+    (none that touches Streamlit) are executed in order until SPECS exists. None if that is not possible."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    env: dict = {"__name__": "page_specs", "__file__": str(path)}
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            pass
+        elif isinstance(node, ast.Assign) and "st." not in ast.unparse(node):
+            pass
+        else:
+            continue
+        try:
+            exec(compile(ast.Module([node], []), str(path), "exec"), env)  # our own page source, not user input
+        except Exception:
+            continue
+        if isinstance(env.get("SPECS"), (list, tuple)):
+            return list(env["SPECS"])
+    return None
+
+
 def _spec_lists() -> dict[str, list]:
-    """Every list/tuple/dict of Param that ui.py defines at module level (the pages' specs, if shared)."""
+    """Every page's SPECS, plus any list/tuple/dict of Param that ui.py defines at module level."""
     found = {}
+    for path in PAGES:
+        specs = _page_specs(path)
+        if specs and all(isinstance(p, ui.Param) for p in specs):
+            found[path.name] = specs
     for name in dir(ui):
         obj = getattr(ui, name)
         if isinstance(obj, dict):
             obj = list(obj.values())
         if isinstance(obj, (list, tuple)) and obj and all(isinstance(p, ui.Param) for p in obj):
-            found[name] = list(obj)
+            found[f"ui.{name}"] = list(obj)
     return found
+
+
+SPEC_LISTS = _spec_lists()
 
 
 @st.composite
@@ -150,16 +181,22 @@ def test_clamp_params_random_specs(specs, data):
 
 
 @pytest.mark.fuzz
-@settings(PROFILE, max_examples=300, deadline=None)
+@pytest.mark.parametrize("name", sorted(SPEC_LISTS) or ["(none found)"])
+@settings(PROFILE, max_examples=150, deadline=None)
 @given(data=st.data())
-def test_clamp_params_with_the_pages_specs(data):
-    lists = _spec_lists()
-    if not lists:
-        pytest.skip("ui.py defines no module-level spec lists; the pages' own specs are fuzzed through AppTest")
-    specs = _unique_specs(data.draw(st.sampled_from(sorted(lists.items())))[1])
+def test_clamp_params_with_the_pages_specs(name, data):
+    if name not in SPEC_LISTS:
+        pytest.skip("no page SPECS could be read; the pages are still fuzzed through AppTest")
+    specs = _unique_specs(SPEC_LISTS[name])
     keys = st.one_of(st.sampled_from([p.name for p in specs]), unknown_key)
     raw = data.draw(st.dictionaries(keys, hostile_value, max_size=10))
     check_clamp(specs, raw)
+
+
+def test_every_page_specs_were_found():
+    """Each page keeps its URL parameters in a module-level SPECS list that this fuzzer can read."""
+    missing = [p.name for p in PAGES if p.name != "app.py" and p.name not in SPEC_LISTS]
+    assert not missing, f"no readable SPECS in {missing}"
 
 
 def test_clamp_params_odd_containers():
