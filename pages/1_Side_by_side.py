@@ -1,6 +1,7 @@
 """Side by side: one network, one data set, one seed; only the way the weights start differs."""
 from dataclasses import replace
 
+import pandas  # noqa: F401 -- fully imported before plotly looks it up (two first page loads race otherwise)
 import streamlit as st
 
 import ui

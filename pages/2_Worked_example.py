@@ -1,5 +1,6 @@
 """The worked example: a 2-2-2-1 network small enough to follow every weight and every derivative by hand."""
 import numpy as np
+import pandas  # noqa: F401 -- fully imported before plotly looks it up (two first page loads race otherwise)
 import streamlit as st
 
 import ui

@@ -1,5 +1,6 @@
 """Depth and scale: how the size of the initial weights decides whether a deep network can pass a signal at all."""
 import numpy as np
+import pandas  # noqa: F401 -- fully imported before plotly looks it up (two first page loads race otherwise)
 import streamlit as st
 
 import ui

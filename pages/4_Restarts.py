@@ -1,5 +1,6 @@
 """Restarts: train the same network from many random starts and look at the spread of where they end."""
 import numpy as np
+import pandas  # noqa: F401 -- fully imported before plotly looks it up (two first page loads race otherwise)
 import streamlit as st
 
 import ui

@@ -2,6 +2,7 @@
 from dataclasses import replace
 
 import numpy as np
+import pandas  # noqa: F401 -- fully imported before plotly looks it up (two first page loads race otherwise)
 import streamlit as st
 
 import ui
