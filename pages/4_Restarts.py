@@ -100,7 +100,8 @@ st.plotly_chart(fig.restarts_histograms(rr.train_loss, rr.test_acc), theme=None,
 best, worst = rr.best, rr.worst
 extent = grid_extent(rr.data.X)
 left, right = st.columns(2)
-for k, (col, i, name) in enumerate(((left, best, "Best seed"), (right, worst, "Worst seed"))):
+for k, (col, i, name) in enumerate(((left, best, "Lowest training loss: seed"),
+                                     (right, worst, "Highest training loss: seed"))):
     weights, biases = rr.network(i)
     f = field(weights, biases, config.activation, config.loss, extent=extent, res=60)
     name = "Seed" if one_outcome else name  # with one outcome there is no best or worst
@@ -118,8 +119,8 @@ if not one_outcome:
         f"The final training losses run from **{loss.min():.3g}** to **{loss.max():.3g}**. {near} of the {n_ok} "
         f"seeds ({100 * near / n_ok:.0f}%) end within 5% of the best loss, and {good} ({100 * good / n_ok:.0f}%) "
         f"reach at least 90% test accuracy. Same network, same data, same steps: only the random start differs, "
-        f"and it decides which valley of the loss surface each run settles in. The best and worst seeds above "
-        f"show two of those valleys as two different decision boundaries."
+        f"and it decides which valley of the loss surface each run settles in. The seeds with the lowest and the "
+        f"highest final training loss, above, show two of those valleys as two decision boundaries."
     )
 st.markdown(
     """

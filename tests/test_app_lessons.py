@@ -131,7 +131,7 @@ def test_restarts_constant_init_has_one_outcome_and_says_so():
     at = run("restarts")
     ok(at)
     assert "exactly the same loss" not in text(at)
-    assert "Best seed" in " ".join(chart_titles(at))
+    assert "Lowest training loss: seed" in " ".join(chart_titles(at))
     at.slider(key="n_seeds").set_value(10).run()
     ok(at)
     assert next(m.value for m in at.metric if m.label == "Seeds that finished") == "10 / 10"
