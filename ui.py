@@ -205,6 +205,30 @@ def _raw_query():
     return {k: qp.get_all(k) for k in qp}
 
 
+# The sidebar's page list, drawn by us: Streamlit's own list would call the home page "app" after its file.
+PAGES = (
+    ("app.py", "Playground", ":material/play_circle:"),
+    ("pages/1_Side_by_side.py", "Side by side", ":material/compare:"),
+    ("pages/2_Worked_example.py", "The worked example", ":material/calculate:"),
+    ("pages/3_Depth_and_scale.py", "Depth and scale", ":material/stacked_line_chart:"),
+    ("pages/4_Restarts.py", "Restarts", ":material/casino:"),
+    ("pages/5_Error_surface.py", "The error surface", ":material/landscape:"),
+)
+
+
+def navigation():
+    """Links to every page at the top of the sidebar (client.showSidebarNavigation is off)."""
+    import streamlit as st
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    try:
+        for path, label, icon in PAGES:
+            st.sidebar.page_link(path, label=label, icon=icon)
+    except StreamlitPageNotFoundError:
+        return  # a page run on its own (AppTest of one file) has no other pages to link to
+    st.sidebar.divider()
+
+
 def controls(specs, presets=None, container=None) -> dict:
     """Render `specs` as widgets bound to the URL and return their values.
 
@@ -216,6 +240,8 @@ def controls(specs, presets=None, container=None) -> dict:
     """
     import streamlit as st
 
+    if container is None:
+        navigation()
     box = container if container is not None else st.sidebar
     specs = list(specs)
     preset_spec, by_id = None, {}

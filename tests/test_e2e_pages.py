@@ -50,8 +50,8 @@ def test_lesson_page_smoke(lesson_tabs, page_file):
 
 def test_sidebar_lists_every_page(lesson_tabs):
     page = lesson_tabs[PAGES[0]]
-    page.wait_for_selector('[data-testid="stSidebarNav"] a', timeout=60_000)
-    links = page.locator('[data-testid="stSidebarNav"] a')
+    page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]', timeout=60_000)
+    links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
     hrefs = {links.nth(i).get_attribute("href").rstrip("/").rsplit("/", 1)[-1] for i in range(links.count())}
     for f in PAGES:
         assert url_path(f) in hrefs, f"{f.name} is missing from the sidebar navigation ({sorted(hrefs)})"
