@@ -355,31 +355,29 @@ def _md(text: str) -> str:
 
 
 def _widget(box, p: Param):
-    import streamlit as st
-
+    # The default matters even though controls() has seeded the session state: a URL-bound widget leaves
+    # out of the URL any value equal to its default, so the default must be the preset's value, or a
+    # shared link would lose settings. (Streamlit's "default and Session State" log line is switched off
+    # in .streamlit/config.toml: seeding both is deliberate here.)
     common = dict(key=p.name, help=p.help or None, on_change=_clear_notices, bind="query-params")
     label = p.label or p.name
-    # controls() has seeded the session state; a default as well would only make Streamlit warn
-    seeded = p.name in st.session_state
-    default = (lambda v: {} if seeded else {"value": v})
     if p.kind == "bool":
-        return box.checkbox(label, **default(bool(p.default)), **common)
+        return box.checkbox(label, value=bool(p.default), **common)
     if p.kind == "choice":
         labels = p.labels
         opts = list(p.options)
-        index = {} if seeded else {"index": opts.index(p.default)}
-        return box.selectbox(label, opts, **index,
+        return box.selectbox(label, opts, index=opts.index(p.default),
                              format_func=(lambda v: labels.get(v, fmt(v))) if labels else fmt, **common)
     if p.kind == "log":
-        return box.select_slider(label, options=list(p.options), **default(p.default), format_func=fmt, **common)
+        return box.select_slider(label, options=list(p.options), value=p.default, format_func=fmt, **common)
     if p.kind == "int":
         if p.hi is not None and p.lo is not None and p.hi - p.lo <= 1000:
-            return box.slider(label, int(p.lo), int(p.hi), **default(int(p.default)), step=int(p.step or 1), **common)
+            return box.slider(label, int(p.lo), int(p.hi), value=int(p.default), step=int(p.step or 1), **common)
         common.pop("bind")  # see _number_box
         return box.number_input(label, min_value=None if p.lo is None else int(p.lo),
                                 max_value=None if p.hi is None else int(p.hi),
-                                **default(int(p.default)), step=int(p.step or 1), **common)
-    return box.slider(label, float(p.lo), float(p.hi), **default(float(p.default)), step=p.step, **common)
+                                value=int(p.default), step=int(p.step or 1), **common)
+    return box.slider(label, float(p.lo), float(p.hi), value=float(p.default), step=p.step, **common)
 
 
 def share_url(values: dict, preset_id: str | None = None, base: str = "") -> str:
