@@ -4,8 +4,14 @@ from .config import ACTIVATIONS, DATASETS, INIT_SCHEMES, LIMITS, LOSSES, OPTIMIZ
 from .data import Dataset, make_dataset
 from .init import init_biases, init_weights
 from .metrics import (
-    dead_fraction, distinct_units, layer_stats, numerical_rank, saturated_fraction, symmetry,
-    unit_gap, unit_similarity,
+    dead_fraction,
+    distinct_units,
+    layer_stats,
+    numerical_rank,
+    saturated_fraction,
+    symmetry,
+    unit_gap,
+    unit_similarity,
 )
 from .model import evaluate, field, forward, grid_extent, loss_and_grads
 from .probe import ProbeResult, depth_probe, theory_rms

@@ -7,7 +7,7 @@ DISTINCT_RTOL = 1e-4  # units agreeing to about 4 significant digits count as on
 
 
 def unit_vectors(W, b=None):
-    """Rows = units: the incoming weights of each unit, with its bias appended when there is one. (fan_out, fan_in[+1])"""
+    """Rows = units: each unit's incoming weights, its bias appended when there is one. (fan_out, fan_in[+1])"""
     U = W.T
     return U if b is None else np.column_stack([U, b])
 
@@ -58,7 +58,7 @@ def numerical_rank(W):
 
 
 def unit_similarity(W, b=None):
-    """Cosine similarity between every pair of units, (fan_out, fan_out); a zero unit is similar to nothing but itself."""
+    """Cosine similarity of every pair of units, (fan_out, fan_out); a zero unit is similar only to itself."""
     U = unit_vectors(W, b)
     n = np.linalg.norm(U, axis=1)
     safe = np.where(n > 0, n, 1.0)

@@ -38,7 +38,7 @@ class Momentum(SGD):
 
 
 class Adam(SGD):
-    """Kingma & Ba 2015 (Algorithm 1, efficient form), betas (0.9, 0.999), eps 1e-8; elementwise, so it keeps symmetry too."""
+    """Kingma & Ba 2015 (Algorithm 1, efficient form), betas (0.9, 0.999), eps 1e-8; elementwise: keeps symmetry."""
 
     state = ("m", "v")
 

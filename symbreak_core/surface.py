@@ -114,7 +114,8 @@ def error_surface(config: TrainConfig = DEFAULT, eps: float = 1e-3, res: int = 6
         vals, vecs = np.linalg.eigh(0.5 * (H + H.T))
         d_anti = sum(w * b for w, b in zip(vecs[:, 0], basis))
         d_anti /= np.linalg.norm(d_anti)
-        paths = {"constant": _path(sym, center, d_sym, d_anti, c), "constant + noise": _path(broken, center, d_sym, d_anti, c)}
+        paths = {name: _path(run, center, d_sym, d_anti, c)
+                 for name, run in (("constant", sym), ("constant + noise", broken))}
         t_reach = max(0.5, 1.2 * float(np.max(np.abs(paths["constant + noise"].t))))
         s_all = np.concatenate([p.s for p in paths.values()])
         s_lo, s_hi = min(-0.25, s_all.min() - 0.1), max(1.25, s_all.max() + 0.1)

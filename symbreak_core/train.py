@@ -160,9 +160,10 @@ class Trainer:
             for _ in range(n):
                 if not self._advance():
                     break
-            if self.snapshots[-1].step != self.step and (self._due() or self.status == "running" and self.step >= self.config.steps):
+            finished = self.status == "running" and self.step >= self.config.steps
+            if self.snapshots[-1].step != self.step and (self._due() or finished):
                 self._record()
-            if self.status == "running" and self.step >= self.config.steps:
+            if finished:
                 self.status = "done"
         return self.step - start
 

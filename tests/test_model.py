@@ -42,7 +42,8 @@ def network(depth, bias, seed):
     return weights, biases, X, y
 
 
-@pytest.mark.parametrize("activation,loss,depth,bias", list(itertools.product(ACTIVATIONS, LOSSES, range(4), (True, False))))
+@pytest.mark.parametrize("activation,loss,depth,bias",
+                         list(itertools.product(ACTIVATIONS, LOSSES, range(4), (True, False))))
 def test_gradients_match_finite_differences(activation, loss, depth, bias):
     weights, biases, X, y = network(depth, bias, seed=depth * 10 + bias)
     value, dW, db = loss_and_grads(weights, biases, X, y, activation, loss)

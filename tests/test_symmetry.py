@@ -7,7 +7,8 @@ import pytest
 from symbreak_core import TrainConfig, distinct_units, numerical_rank, train, unit_gap, unit_similarity
 
 CLASSROOM = TrainConfig(dataset="xor", hidden=(8, 8), init="constant", init_value=0.5, steps=1000, record_every=100)
-RANDOM_SCHEMES = ["uniform", "normal", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "lecun_normal", "orthogonal"]
+RANDOM_SCHEMES = ["uniform", "normal", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "lecun_normal",
+                  "orthogonal"]
 
 
 @pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
@@ -59,7 +60,8 @@ def test_tiny_noise_breaks_the_symmetry_because_the_equilibrium_is_unstable():
 
 
 def test_once_broken_the_symmetry_never_comes_back():
-    r = train(replace(CLASSROOM, dataset="moons", optimizer="adam", lr=0.01, perturbation=1e-6, steps=3000, record_every=50))
+    r = train(replace(CLASSROOM, dataset="moons", optimizer="adam", lr=0.01, perturbation=1e-6, steps=3000,
+                      record_every=50))
     counts = [min(s.distinct) for s in r.snapshots]
     first_full = counts.index(8)
     assert all(c == 8 for c in counts[first_full:])
