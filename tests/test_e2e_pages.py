@@ -54,4 +54,4 @@ def test_sidebar_lists_every_page(lesson_tabs):
     links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
     hrefs = {links.nth(i).get_attribute("href").rstrip("/").rsplit("/", 1)[-1] for i in range(links.count())}
     for f in PAGES:
-        assert url_path(f) in hrefs, f"{f.name} is missing from the sidebar navigation ({sorted(hrefs)})"
+        assert url_path(f) in hrefs, f"{f.name} is missing from the sidebar's page links ({sorted(hrefs)})"
