@@ -21,6 +21,7 @@ MIN_SNAPSHOTS = 10  # ...then at most this many snapshots (plus the newest)
 PARAM_BOUND = 1e6  # |weight| past this, or an update that large, counts as divergence
 LOSS_BOUND = 1e12
 CHECK_PARAMS_EVERY = 10
+GROUP_BYTES = 96_000  # restarts: largest temporary per group of seeds, below glibc's 128 kB mmap threshold
 
 
 def streams(seed: int) -> list[np.random.Generator]:
@@ -290,13 +291,37 @@ def restart_config(config: TrainConfig, seed: int) -> TrainConfig:
 
 
 def restarts(config: TrainConfig, seeds, on_progress=None, max_curve_points=200) -> RestartsResult:
-    """Train one network per seed, all at once: every array gets a leading seed axis.
+    """Train one network per seed, many at once: every array gets a leading seed axis.
 
     Seed s draws its init, noise, batches and dropout exactly as train(restart_config(config, s)) does.
+    Seeds go in groups small enough that each temporary array stays under GROUP_BYTES: larger ones
+    are fresh memory from the OS on every step, and their page faults cost more than the arithmetic.
     """
     seeds = tuple(int(s) for s in seeds)
-    S, c = len(seeds), config
+    c = config
     data = dataset_of(config)
+    rows = len(data.X) if c.batch_size == 0 else min(c.batch_size, len(data.X))
+    group = max(1, GROUP_BYTES // (8 * rows * max(c.sizes)))
+    stride = max(1, -(-c.steps // max_curve_points))
+    parts = []
+    for start in range(0, len(seeds), group):
+        chunk = seeds[start:start + group]
+        report = None if on_progress is None else (
+            lambda f, done=start, n=len(chunk): on_progress((done + f * n) / len(seeds)))
+        parts.append(_train_group(c, data, chunk, stride, report))
+    joined = {k: np.concatenate([p[k] for p in parts], axis=-1 if k == "curves" else 0) for k in parts[0]}
+    biases = None if not c.bias else tuple(np.concatenate([p[f"b{l}"] for p in parts]) for l in range(len(c.sizes) - 1))
+    return RestartsResult(
+        config=c, seeds=seeds, train_loss=joined["train_loss"], test_loss=joined["test_loss"],
+        train_acc=joined["train_acc"], test_acc=joined["test_acc"], diverged_at=joined["diverged_at"],
+        curve_steps=np.arange(0, c.steps, stride), curves=joined["curves"],
+        weights=tuple(joined[f"W{l}"] for l in range(len(c.sizes) - 1)), biases=biases, data=data,
+    )
+
+
+def _train_group(c: TrainConfig, data: Dataset, seeds: tuple, stride: int, on_progress) -> dict:
+    """restarts() for one group of seeds: final numbers, loss curves and weights, all with a seed axis."""
+    S = len(seeds)
     nets, batchers, drop_rngs = [], [], []
     for s in seeds:
         _, init_rng, noise_rng, batch_rng, dropout_rng = streams(s)
@@ -310,9 +335,7 @@ def restarts(config: TrainConfig, seeds, on_progress=None, max_curve_points=200)
     opt = optim.make(c.optimizer, params, c.lr)
     alive = np.ones(S, dtype=bool)
     diverged_at = np.full(S, -1)
-    stride = max(1, -(-c.steps // max_curve_points))
-    curve_steps = np.arange(0, c.steps, stride)
-    curves = np.full((len(curve_steps), S), np.nan)
+    curves = np.full((len(range(0, c.steps, stride)), S), np.nan)
     with np.errstate(all="ignore"):
         for t in range(c.steps):
             idx = [b.next() for b in batchers]
@@ -349,9 +372,8 @@ def restarts(config: TrainConfig, seeds, on_progress=None, max_curve_points=200)
         train_loss, train_acc = model.evaluate(weights, biases, data.X, data.y, c.activation, c.loss)
         test_loss, test_acc = model.evaluate(weights, biases, data.X_test, data.y_test, c.activation, c.loss)
     nan = lambda a: np.where(alive, a, np.nan)  # noqa: E731
-    return RestartsResult(
-        config=c, seeds=seeds, train_loss=nan(train_loss), test_loss=nan(test_loss),
-        train_acc=nan(train_acc), test_acc=nan(test_acc), diverged_at=diverged_at,
-        curve_steps=curve_steps, curves=curves, weights=tuple(weights),
-        biases=None if biases is None else tuple(biases), data=data,
-    )
+    out = dict(train_loss=nan(train_loss), test_loss=nan(test_loss), train_acc=nan(train_acc),
+               test_acc=nan(test_acc), diverged_at=diverged_at, curves=curves)
+    out.update({f"W{l}": W for l, W in enumerate(weights)})
+    out.update({f"b{l}": b for l, b in enumerate(biases or [])})
+    return out
