@@ -165,3 +165,15 @@ def test_restarts_report_progress():
     seen = []
     restarts(replace(SMALL, steps=100), range(4), on_progress=seen.append)
     assert seen and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_restarts_do_not_depend_on_how_seeds_are_grouped(monkeypatch):
+    c = replace(SMALL, steps=80, batch_size=16, dropout=0.1)
+    monkeypatch.setattr(train_mod, "GROUP_BYTES", 1)  # one seed per group
+    apart = restarts(c, range(7))
+    monkeypatch.setattr(train_mod, "GROUP_BYTES", 10**9)  # all seeds in one group
+    together = restarts(c, range(7))
+    for name in ("train_loss", "test_loss", "train_acc", "test_acc", "diverged_at", "curves"):
+        np.testing.assert_array_equal(getattr(apart, name), getattr(together, name), err_msg=name)
+    for W, V in zip(apart.weights, together.weights):
+        np.testing.assert_array_equal(W, V)
