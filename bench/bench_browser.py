@@ -289,15 +289,20 @@ def main(argv=None) -> int:
     finally:
         if server:
             server.stop()
-    width = max(len(r[0]) for r in rows)
     load_after = Path("/proc/loadavg").read_text().split()[:3]
-    print(f"\nBrowser benchmark: {url}  (Chromium headless, {os.cpu_count()} cores; load average before "
-          f"{' '.join(load_before)}, after {' '.join(load_after)})\n")
+    print_table(f"Browser benchmark: {url}  (Chromium headless, {os.cpu_count()} cores; load average before "
+                f"{' '.join(load_before)}, after {' '.join(load_after)})", rows)
+    return 0
+
+
+def print_table(title: str, rows) -> None:
+    """Print a title and (measure, result, goal) rows as a Markdown table."""
+    width = max(len(r[0]) for r in rows)
+    print(f"\n{title}\n")
     print(f"| {'measure'.ljust(width)} | result | goal |")
     print(f"|{'-' * (width + 2)}|--------|------|")
     for name, value, goal in rows:
         print(f"| {name.ljust(width)} | {value} | {goal} |")
-    return 0
 
 
 if __name__ == "__main__":

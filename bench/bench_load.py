@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_browser import CHART, CHROMIUM, CHROMIUM_ARGS, INSTRUMENT, WATCH_STEP, Server  # noqa: E402
+from bench_browser import CHART, CHROMIUM, CHROMIUM_ARGS, INSTRUMENT, WATCH_STEP, Server, print_table  # noqa: E402
 
 CLK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -442,14 +442,9 @@ def main(argv=None) -> int:
             rows.append(("soak: runs restarted after reaching their end", f"{soak_restarts}", ""))
     rows.append(("server peak RSS over the whole run (VmHWM)", f"{rss_peak_all:.0f} MB", "<= 1024 MB"))
 
-    width = max(len(x[0]) for x in rows)
     load_after = Path("/proc/loadavg").read_text().split()[:3]
-    print(f"\nLoad benchmark: {args.sessions} sessions on {server.url}{args.path}, {os.cpu_count()} cores; "
-          f"load average before {' '.join(load_before)}, after {' '.join(load_after)}\n")
-    print(f"| {'measure'.ljust(width)} | result | goal |")
-    print(f"|{'-' * (width + 2)}|--------|------|")
-    for name, value, goal in rows:
-        print(f"| {name.ljust(width)} | {value} | {goal} |")
+    print_table(f"Load benchmark: {args.sessions} sessions on {server.url}{args.path}, {os.cpu_count()} cores; "
+                f"load average before {' '.join(load_before)}, after {' '.join(load_after)}", rows)
     if soak:
         print("\nsoak RSS samples (s, MB): " + ", ".join(f"({t:.0f}, {x:.0f})" for t, x in soak))
     return 0
