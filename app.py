@@ -227,9 +227,8 @@ def draw(trainer: Trainer):
 live()
 
 with st.expander("Share this exact run, or download it", expanded=True):
-    link = ui.share_url(values | {"speed": speed}, state.get("preset"), base=st.context.url or "")
-    st.markdown("Anyone who opens this link sees exactly this run: same data, same initial weights, same curves.")
-    st.code(link, language=None)
+    ui.share_link(values | {"speed": speed},
+                  "Anyone who opens this link sees exactly this run: same data, same initial weights, same curves.")
     d1, d2 = st.columns(2)
     d1.download_button("History (CSV)", data=lambda: history_csv(state.trainer), file_name="symbreak_history.csv",
                        mime="text/csv", on_click="ignore")

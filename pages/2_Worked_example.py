@@ -192,5 +192,4 @@ with st.expander("The ReLU question in the text, answered"):
     )
 
 with st.expander("Share this setup"):
-    st.markdown("Anyone who opens this link sees this page with exactly these settings.")
-    st.code(ui.share_url(v, st.session_state.get("preset"), base=st.context.url or ""), language=None)
+    ui.share_link(v)

@@ -161,5 +161,4 @@ with st.expander("The arithmetic behind the theory line", expanded=theory is not
         st.caption(f"No theory line for {p.activation} with {p.init}.")
 
 with st.expander("Share this setup"):
-    st.markdown("Anyone who opens this link sees this page with exactly these settings.")
-    st.code(ui.share_url(v, st.session_state.get("preset"), base=st.context.url or ""), language=None)
+    ui.share_link(v)

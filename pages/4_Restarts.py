@@ -139,5 +139,4 @@ st.markdown(
 )
 
 with st.expander("Share this setup"):
-    st.markdown("Anyone who opens this link sees this page with exactly these settings.")
-    st.code(ui.share_url(v, st.session_state.get("preset"), base=st.context.url or ""), language=None)
+    ui.share_link(v)

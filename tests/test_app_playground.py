@@ -160,8 +160,8 @@ def test_zero_init_explains_frozen_gradients_and_diverging_runs_are_reported():
 
 def test_share_link_and_downloads_are_offered():
     at = run({"preset": "he", "width": "4"})
-    code = at.code[0].value
-    assert "preset=he" in code and "width=4" in code and "seed=0" in code
+    link = next(m.value for m in at.markdown if "preset=he" in m.value)
+    assert "width=4" in link and "seed=0" in link
     assert at.get("download_button")
 
 
