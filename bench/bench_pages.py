@@ -1,0 +1,54 @@
+"""First chart of every page for a new visitor: empty browser cache, warm server. Prints a Markdown table.
+
+Usage: python bench/bench_pages.py [--runs 3]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_browser import CHART, CHROMIUM, CHROMIUM_ARGS, Server, print_table  # noqa: E402
+
+PAGES = ["", "Side_by_side", "Worked_example", "Depth_and_scale", "Restarts", "Error_surface"]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    server = Server()  # started and healthy on return
+    times = {p: [] for p in PAGES}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            warm = browser.new_page()  # a hosted server has run every page before
+            for path in PAGES:
+                warm.goto(f"{server.url}/{path}")
+                warm.wait_for_selector(CHART, timeout=60_000)
+            warm.close()
+            for _ in range(args.runs):
+                for path in PAGES:
+                    ctx = browser.new_context(viewport={"width": 1600, "height": 1000})  # empty cache
+                    page = ctx.new_page()
+                    start = time.perf_counter()
+                    page.goto(f"{server.url}/{path}", wait_until="commit")
+                    page.wait_for_selector(CHART, timeout=60_000)
+                    times[path].append(time.perf_counter() - start)
+                    ctx.close()
+            browser.close()
+    finally:
+        server.stop()
+    rows = [(f"/{p} -> first chart", f"median {statistics.median(v):.2f} s (min {min(v):.2f}, max {max(v):.2f})",
+             "<= 2 s" if p == "" else "<= 3 s") for p, v in times.items()]
+    print_table(f"First chart for a new visitor, {args.runs} runs per page", rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
