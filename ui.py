@@ -232,8 +232,9 @@ def navigation():
 def controls(specs, presets=None, container=None) -> dict:
     """Render `specs` as widgets bound to the URL and return their values.
 
-    On the first run of a session (and whenever a preset is chosen) the clamped URL values
-    seed st.session_state under the widget keys; every change is listed in a st.warning.
+    On the session's first page the clamped URL values seed st.session_state under the widget
+    keys, and every change is listed in a st.warning; on a later page switch the page gets back its
+    own last values (or its first preset). Choosing a preset sets every control at once.
     With `presets` (a sequence of Preset), a "preset" selector comes first: a URL
     `?preset=x&width=8` applies preset x, then the explicit URL values override it. Widget
     defaults follow the chosen preset, so the URL holds only what differs from the preset.
