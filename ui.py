@@ -378,7 +378,9 @@ def _widget(box, p: Param):
         return box.number_input(label, min_value=None if p.lo is None else int(p.lo),
                                 max_value=None if p.hi is None else int(p.hi),
                                 value=int(p.default), step=int(p.step or 1), **common)
-    return box.slider(label, float(p.lo), float(p.hi), value=float(p.default), step=p.step, **common)
+    digits = max(2, -math.floor(math.log10(p.step))) if p.step else 2  # show a 0.001 step as 0.001, not 0.00
+    return box.slider(label, float(p.lo), float(p.hi), value=float(p.default), step=p.step, format=f"%.{digits}f",
+                      **common)
 
 
 SHARE_NOTE = "Anyone who opens this link sees this page with exactly these settings."
@@ -461,8 +463,8 @@ def whats_happening(*, activation: str, widths, step: int, status: str, diverged
             close.append((k, gap, gap / size))
     if close:
         gap, rel = max(c[1] for c in close), max(c[2] for c in close)
-        out.append(f"The units of {_layers([c[0] for c in close])} differ by at most {gap:.1e}, {rel:.0%} of their "
-                   "size: on paper they are distinct, but they still act almost as one.")
+        out.append(f"The units of {_layers([c[0] for c in close])} differ by at most {gap:.1e}, "
+                   f"{_percent(rel)} of their size: on paper they are distinct, but they still act almost as one.")
     if activation in SATURATING and len(saturated):
         frac = float(sum(saturated)) / len(saturated)
         if frac >= 0.3:
@@ -474,6 +476,11 @@ def whats_happening(*, activation: str, widths, step: int, status: str, diverged
     if step == 0 and status == "running":
         out.append("Press Play (or Step) to start training.")
     return out
+
+
+def _percent(x: float) -> str:
+    """A share as a percentage with enough digits to not read as zero: 0.4%, 3%, 12%."""
+    return f"{x:.1%}" if 0 < x < 0.01 else f"{x:.0%}"
 
 
 def _layers(ks) -> str:
