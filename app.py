@@ -89,8 +89,7 @@ def make_config(v: dict) -> TrainConfig:
 
 def steps_per_refresh(config: TrainConfig, speed: int) -> int:
     """`speed`, capped so one refresh costs at most ui.WORK_PER_REFRESH step-parameters."""
-    n_params = sum(a * b + (b if config.bias else 0) for a, b in zip(config.sizes[:-1], config.sizes[1:]))
-    return max(1, min(speed, ui.WORK_PER_REFRESH // n_params))
+    return max(1, min(speed, ui.WORK_PER_REFRESH // config.n_params))
 
 
 def play():
@@ -196,7 +195,7 @@ def draw(trainer: Trainer):
         activation=c.activation, widths=c.hidden, step=trainer.step, status=trainer.status,
         diverged_at=trainer.diverged_at, reason=trainer.reason, distinct=sym["distinct"], gaps=sym["gap"],
         grad_norms=r.grad_norms[-1] if r.steps_done else None, saturated=snap.saturated,
-        sizes=ui.unit_sizes(trainer.weights, trainer.biases))
+        sizes=metrics.unit_sizes(trainer.weights, trainer.biases))
     box = st.error if trainer.status == "diverged" else st.info
     box("**What's happening:** " + " ".join(notes) if notes else "**What's happening:** training.")
 

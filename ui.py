@@ -413,24 +413,11 @@ SATURATING = ("tanh", "sigmoid")
 SMALL_GAP = 0.1  # units whose largest gap is below this fraction of their size still act almost as one
 
 
-def unit_sizes(weights, biases) -> list[float]:
-    """Per hidden layer: the length of its longest unit vector (incoming weights and bias), the scale of its gap."""
-    import numpy as np
-
-    from symbreak_core import metrics
-
-    out = []
-    for k in range(len(weights) - 1):
-        U = metrics.unit_vectors(weights[k], None if biases is None else biases[k])
-        out.append(float(np.sqrt((U * U).sum(axis=1)).max(initial=0.0)))
-    return out
-
-
 def whats_happening(*, activation: str, widths, step: int, status: str, diverged_at=None, reason: str = "",
                     distinct=(), gaps=(), grad_norms=None, saturated=(), sizes=None) -> list[str]:
     """Plain sentences about the state of a run, most important first. Pure: numbers in, text out.
 
-    distinct, gaps, saturated, sizes (see unit_sizes; default 1): per hidden layer;
+    distinct, gaps, saturated, sizes (see metrics.unit_sizes; default 1): per hidden layer;
     grad_norms: the last step's norm per weight layer (or None).
     """
     out = []

@@ -12,6 +12,7 @@ from .metrics import (
     symmetry,
     unit_gap,
     unit_similarity,
+    unit_sizes,
 )
 from .model import evaluate, field, forward, grid_extent, loss_and_grads
 from .probe import ProbeResult, depth_probe, theory_rms
@@ -25,4 +26,5 @@ __all__ = [
     "init_biases", "init_weights", "layer_stats", "loss_and_grads", "make_dataset", "numerical_rank",
     "restart_config", "restarts", "saturated_fraction", "symmetry", "theory_rms", "toy", "train", "unit_gap",
     "unit_similarity",
+    "unit_sizes",
 ]

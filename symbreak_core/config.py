@@ -92,6 +92,12 @@ class TrainConfig:
         """Layer sizes from input to output: (2, *hidden, 1)."""
         return (2, *self.hidden, 1)
 
+    @property
+    def n_params(self) -> int:
+        """Number of weights and biases in the network."""
+        pairs = zip(self.sizes[:-1], self.sizes[1:])
+        return sum(a * b + (b if self.bias else 0) for a, b in pairs)
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["hidden"] = list(self.hidden)

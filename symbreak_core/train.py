@@ -142,8 +142,7 @@ class Trainer:
         n_layers = len(self.weights)
         self._losses = np.empty(config.steps)
         self._gnorms = np.empty((config.steps, n_layers))
-        n_params = sum(p.size for p in self._params)
-        self._max_snapshots = int(np.clip(SNAPSHOT_FLOATS // n_params, MIN_SNAPSHOTS, MAX_SNAPSHOTS))
+        self._max_snapshots = int(np.clip(SNAPSHOT_FLOATS // config.n_params, MIN_SNAPSHOTS, MAX_SNAPSHOTS))
         self._every = config.record_every
         self.snapshots: list[Snapshot] = []
         with np.errstate(all="ignore"):

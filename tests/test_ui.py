@@ -207,7 +207,9 @@ def test_heavy_job_raises_busy_when_no_slot_frees_in_time():
 def test_unit_sizes_are_the_longest_unit_vectors():
     import numpy as np
 
+    from symbreak_core import metrics
+
     W = [np.array([[3.0, 0.0], [4.0, 1.0]]), np.array([[1.0], [1.0]])]
     b = [np.array([0.0, 0.0]), np.array([0.0])]
-    assert ui.unit_sizes(W, b) == [5.0]
-    assert ui.unit_sizes(W, None) == [5.0]
+    assert metrics.unit_sizes(W, b) == [5.0]
+    assert metrics.unit_sizes(W, None) == [5.0]
