@@ -203,25 +203,19 @@ def draw(trainer: Trainer):
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),
                         res=FIELD_RES)
     steps = r.snapshot_steps
-    raw = state.playing  # live: plain dicts, no plotly validation
     rows = [
-        [(F.weight_heatmaps(trainer.weights, vmax=vmax, height=430, raw=raw), 3),
-         (F.decision_boundary(field, r.data, raw=raw), 2)],
-        [(F.unit_outputs(field, distinct=sym["distinct"], raw=raw), 1),
+        [(F.weight_heatmaps(trainer.weights, vmax=vmax, height=430, raw=True), 3),
+         (F.decision_boundary(field, r.data, raw=True), 2)],
+        [(F.unit_outputs(field, distinct=sym["distinct"], raw=True), 1),
          (F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
-                           height=430, raw=raw), 1)],
+                           height=430, raw=True), 1)],
         [(F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
-                        per_step=r.losses, raw=raw), 1), (F.grad_norms(r.grad_norms, raw=raw), 1)],
+                        per_step=r.losses, raw=True), 1), (F.grad_norms(r.grad_norms, raw=True), 1)],
     ]
-    # Always mounted (empty while paused; it loads plotly.js a few seconds after the page), so the first
-    # Play is instant; while playing it redraws every chart in place several times a second.
-    ui.live_charts(rows if state.playing else [], key="live_charts")
-    if state.playing:
-        return
-    for k, row in enumerate(rows):  # paused: ordinary interactive charts
-        for col, (fig, _) in zip(st.columns([w for _, w in row]), row):
-            col.plotly_chart(fig, key=f"chart{k}_{fig.layout.title.text}", theme=None, height=int(fig.layout.height),
-                             config={"displayModeBar": False})
+    # One frame for all six charts, paused or playing: each redraw is a Plotly.react in place, so charts keep
+    # their size and never flash, and a slider move only sends new data.
+    ui.chart_grid(rows, key="playground_charts")
+
 
 live()
 

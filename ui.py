@@ -7,6 +7,7 @@ notice, about every URL value it had to change. Nothing the user supplies is eva
 from __future__ import annotations
 
 import math
+import os
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -478,95 +479,33 @@ def _layers(ks) -> str:
     return "layers " + ", ".join(ks[:-1]) + " and " + ks[-1]
 
 
-# ---- Flicker-free live charts ----
+# ---- Charts drawn in place ----
 # st.plotly_chart hashes the whole figure into its element id, so in Streamlit 1.67 every
-# redraw of a changed figure remounts the chart and it flashes blank. While training runs,
-# the live charts are drawn instead by one small component that calls Plotly.react on the
-# same divs. Its two files are generated once per process (plotly.js comes from the
-# installed plotly package, so the versions always match); nothing user-supplied is written.
+# redraw of a changed figure remounts the chart: it flashes blank and costs a full Plotly.newPlot.
+# Charts that change often (the Playground's, and the live side-by-side view) are drawn instead
+# by one small component, components/charts, whose frame survives reruns and calls Plotly.react
+# on the same divs. It ships plotly.js's cartesian bundle (same plotly.js version as the plotly
+# package, a third of the size), so a first-time visitor's browser has much less to parse.
 
-_LIVE_HTML = """<!doctype html>
-<html><head><meta charset="utf-8">
-<style>
- body { margin: 0; font-family: "Source Sans Pro", "Source Sans 3", sans-serif; background: white; }
- .row { display: flex; gap: 16px; margin-bottom: 16px; }
- .cell { min-width: 0; }
-</style>
-</head><body><div id="root"></div>
-<script>
-const send = (type, extra) =>
-  window.parent.postMessage(Object.assign({isStreamlitMessage: true, apiVersion: 1, type}, extra || {}), "*");
-const root = document.getElementById("root");
-let shape = "";
-window.addEventListener("message", (event) => {
-  const msg = event.data;
-  if (!msg || msg.type !== "streamlit:render") return;
-  const rows = msg.args.rows;
-  const key = JSON.stringify(rows.map(r => r.map(c => [c.w, c.h])));
-  if (key !== shape) {  // build the grid only when its shape changes
-    root.innerHTML = "";
-    rows.forEach((r, i) => {
-      const row = document.createElement("div"); row.className = "row";
-      r.forEach((c, j) => {
-        const cell = document.createElement("div"); cell.className = "cell"; cell.id = `c${i}_${j}`;
-        cell.style.flex = String(c.w); cell.style.height = c.h + "px"; row.appendChild(cell);
-      });
-      root.appendChild(row);
-    });
-    shape = key;
-    send("streamlit:setFrameHeight", {height: root.scrollHeight});
-  }
-  latest = rows;
-  if (rows.length) loadPlotly().then(draw);
-});
-let latest = [], plotly = null;
-function loadPlotly() {  // plotly.js (4.8 MB) loads after the page has settled, or at once when first needed
-  if (!plotly) plotly = new Promise((done) => {
-    const s = document.createElement("script"); s.src = "plotly.min.js"; s.onload = done; document.head.appendChild(s);
-  });
-  return plotly;
-}
-function draw() {
-  latest.forEach((r, i) => r.forEach((c, j) => {
-    const fig = JSON.parse(c.fig);
-    Plotly.react(`c${i}_${j}`, fig.data, fig.layout, {displayModeBar: false, responsive: true});
-  }));
-  latest = [];
-}
-setTimeout(loadPlotly, 3000);
-send("streamlit:componentReady");
-</script></body></html>
-"""
-_live_component = None
+CHARTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "components", "charts")
+_chart_component = None
 
 
-def _live():
-    global _live_component
-    if _live_component is None:
-        import hashlib
-        import os
-        import tempfile
-
-        import plotly
-        import plotly.offline
+def _charts():
+    global _chart_component
+    if _chart_component is None:
         import streamlit.components.v1 as components
 
-        tag = hashlib.sha1((_LIVE_HTML + plotly.__version__).encode()).hexdigest()[:12]
-        folder = os.path.join(tempfile.gettempdir(), f"symbreak_live_{tag}")
-        if not os.path.exists(os.path.join(folder, "index.html")):
-            os.makedirs(folder, exist_ok=True)
-            with open(os.path.join(folder, "plotly.min.js"), "w", encoding="utf-8") as f:
-                f.write(plotly.offline.get_plotlyjs())
-            with open(os.path.join(folder, "index.html"), "w", encoding="utf-8") as f:
-                f.write(_LIVE_HTML)
-        _live_component = components.declare_component("symbreak_live_charts", path=folder)
-    return _live_component
+        _chart_component = components.declare_component("symbreak_charts", path=CHARTS_DIR)
+    return _chart_component
 
 
-def live_charts(rows, key: str):
-    """Draw rows of figures flicker-free: rows = [[(figure, relative width), ...], ...]; heights from the figures.
+def chart_grid(rows, key: str):
+    """Draw rows of figures in place: rows = [[(figure, relative width), ...], ...]; heights from the figures.
 
     A figure is a go.Figure or, faster, a raw spec from a symbreak_core.figures builder called with raw=True.
+    Only cartesian trace types (heatmap, contour, scatter, bar, histogram) can be drawn. The frame keeps its
+    place across reruns as long as `key` and its position on the page stay the same.
     """
     from symbreak_core.figures import spec_json
 
@@ -576,4 +515,4 @@ def live_charts(rows, key: str):
     # plotly escapes "/" for <script> embedding; not needed in a message
     spec = [[{"fig": spec_json(fig).replace("\\u002f", "/"), "w": w, "h": height(fig)} for fig, w in row]
             for row in rows]
-    _live()(rows=spec, key=key, default=None)
+    _charts()(rows=spec, key=key, default=None)

@@ -28,37 +28,50 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("SYMBREAK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-CHART = '[data-testid="stPlotlyChart"] .main-svg'
+CHART = ".js-plotly-plot:has(.main-svg)"  # a drawn Plotly chart, in the page or in a component frame
 STEP_RE = re.compile(r"\b[Ss]tep\W{1,4}([\d,]+)")
 
-# Installed before any page script: timestamps of chart DOM changes and of messages sent to the server.
+# Installed before any page script: timestamps of chart DOM changes (in the page and in its same-origin
+# component frames, which it watches from the page: an init script is not re-run when a frame navigates
+# from about:blank) and of messages sent to the server. Times are epoch ms.
 INSTRUMENT = """
-window.__sb = {chartMut: 0, lastChart: 0, firstChart: 0, sends: [], bursts: 0};
-(() => {
-  // a chart component in an iframe gets one "streamlit:render" message per redraw of its charts
-  if (window !== window.parent) window.addEventListener("message", (e) => {
-    if (e.data && e.data.type === "streamlit:render") window.__sb.bursts++;
-  });
+if (window === window.top) (() => {
+  const sb = window.__sb = {chartMut: 0, lastChart: 0, firstChart: 0, sends: []};
+  const now = () => performance.timeOrigin + performance.now();
   const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (data) {
-    window.__sb.sends.push(performance.now()); return send.call(this, data);
-  };
+  WebSocket.prototype.send = function (data) { sb.sends.push(now()); return send.call(this, data); };
   const inChart = (n) => { const e = n && (n.nodeType === 1 ? n : n.parentElement);
                            return !!(e && e.closest && (e.closest('[data-testid="stPlotlyChart"]') ||
                                                         e.closest('.js-plotly-plot'))); };
-  const obs = new MutationObserver((ms) => {
+  const opts = {subtree: true, childList: true, attributes: true, characterData: true};
+  const watchFrame = (f) => {  // hook the frame's real document as soon as it exists (before its load event)
+    const hook = () => {
+      try {
+        const d = f.contentDocument;
+        if (d && d.URL !== 'about:blank' && !d.__sbWatched) { d.__sbWatched = 1; watch(d); return true; }
+      } catch (e) {}
+      return false;
+    };
+    f.addEventListener('load', hook);
+    const poll = setInterval(() => { if (hook()) clearInterval(poll); }, 2);
+    setTimeout(() => clearInterval(poll), 60000);
+  };
+  const watch = (doc) => new MutationObserver((ms) => {
+    let chart = false;
     for (const m of ms) {
-      if (inChart(m.target)) {
-        const t = performance.now();
-        if (!window.__sb.firstChart) window.__sb.firstChart = t;
-        if (t - window.__sb.lastChart > 40) window.__sb.bursts++;
-        window.__sb.chartMut++; window.__sb.lastChart = t; break;
+      for (const n of m.addedNodes) {
+        if (n.nodeName === 'IFRAME') watchFrame(n);
+        else if (n.querySelectorAll) n.querySelectorAll('iframe').forEach(watchFrame);
       }
+      chart = chart || inChart(m.target);
     }
-  });
-  const start = () => obs.observe(document.documentElement, {subtree: true, childList: true, attributes: true,
-                                                             characterData: true});
-  if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start);
+    if (chart) {
+      const t = now();
+      if (!sb.firstChart) sb.firstChart = t;
+      sb.chartMut++; sb.lastChart = t;
+    }
+  }).observe(doc, opts);
+  watch(document);
 })();
 """
 
@@ -124,14 +137,41 @@ def running(page) -> bool:
     return page.locator('[data-testid="stStatusWidget"]').count() > 0
 
 
-def wait_quiet(page, since: float, quiet_ms: float = 300, timeout: float = 30.0) -> float:
-    """Wait until charts changed after `since` (page clock) and then stayed unchanged for quiet_ms.
+def now_ms(page) -> float:
+    return page.evaluate("performance.timeOrigin + performance.now()")
 
-    Returns the page time of the last chart change, or NaN on timeout.
+
+def chart_times(page) -> tuple[float, float]:
+    """(first, last) chart change in the page or any of its frames, in epoch ms; 0 when none yet."""
+    return tuple(page.evaluate("[window.__sb.firstChart, window.__sb.lastChart]"))
+
+
+def charts_drawn(page) -> int:
+    n = 0
+    for frame in page.frames:
+        try:
+            n += frame.locator(CHART).count()
+        except Exception:
+            pass
+    return n
+
+
+def wait_charts(page, at_least: int = 1, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while charts_drawn(page) < at_least:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"fewer than {at_least} charts drawn after {timeout:.0f} s")
+        time.sleep(0.05)
+
+
+def wait_quiet(page, since: float, quiet_ms: float = 300, timeout: float = 30.0) -> float:
+    """Wait until charts changed after `since` (epoch ms) and then stayed unchanged for quiet_ms.
+
+    Returns the epoch ms of the last chart change, or NaN on timeout.
     """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        now, last = page.evaluate("[performance.now(), window.__sb.lastChart]")
+        now, (_, last) = now_ms(page), chart_times(page)
         if last > since and now - last >= quiet_ms and not running(page):
             return last
         time.sleep(0.03)
@@ -153,12 +193,13 @@ def measure_open(browser, url: str, warm: bool = False) -> tuple[float, float]:
     try:
         if warm:
             page.goto(url)
-            page.wait_for_selector(CHART)
+            wait_charts(page)
         page.goto(url, wait_until="commit")
-        page.wait_for_selector(CHART, state="attached")
+        start = page.evaluate("performance.timeOrigin")
+        wait_charts(page)
         last = wait_quiet(page, since=0.0, quiet_ms=500)
-        first = page.evaluate("window.__sb.firstChart")
-        return first, last
+        first, _ = chart_times(page)
+        return first - start, last - start
     finally:
         ctx.close()
 
@@ -177,7 +218,7 @@ def measure_slider(page, changes: int, label: str | None) -> tuple[list[float], 
     from_input, from_request = [], []
     for i in range(changes):
         key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
-        t0 = page.evaluate("performance.now()")
+        t0 = now_ms(page)
         page.keyboard.press(key)
         last = wait_quiet(page, since=t0)
         sent = page.evaluate(f"window.__sb.sends.filter(t => t > {t0})[0] ?? null")
@@ -213,25 +254,26 @@ WATCH_STEP = """
 """
 
 
-def frame_bursts(page) -> int:
-    """Chart redraw bursts in the page and its frames (live charts may be drawn by a component in an iframe)."""
-    total = 0
+def grid_draws(page) -> int:
+    """Grids of charts the Playground's chart frame has finished drawing (its #root data-draws counter)."""
     for frame in page.frames:
         try:
-            total += frame.evaluate("window.__sb ? window.__sb.bursts : 0")
+            n = frame.evaluate("(document.getElementById('root') || {dataset: {}}).dataset.draws || null")
         except Exception:  # a frame that is navigating or gone
-            pass
-    return total
+            continue
+        if n is not None:
+            return int(n)
+    return 0
 
 
 def measure_live(page, seconds: float) -> dict:
-    """While playing: step-counter changes per second and chart redraw bursts per second (all frames)."""
+    """While playing: step-counter changes per second and complete redraws of the chart grid per second."""
     page.evaluate(WATCH_STEP)
     click_button(page, r"^\W*play\b")
     time.sleep(1.0)  # let the first live refresh arrive
-    t0, b0 = page.evaluate("performance.now()"), frame_bursts(page)
+    t0, b0 = page.evaluate("performance.now()"), grid_draws(page)
     time.sleep(seconds)
-    t1, b1, log = page.evaluate("performance.now()"), frame_bursts(page), page.evaluate("window.__sbStep")
+    t1, b1, log = page.evaluate("performance.now()"), grid_draws(page), page.evaluate("window.__sbStep")
     click_button(page, r"pause")
     window = [(t, int(v.replace(",", ""))) for t, v in log if t0 <= t <= t1 and v.replace(",", "").isdigit()]
     dt = (t1 - t0) / 1000
@@ -275,7 +317,7 @@ def main(argv=None) -> int:
             rows.append(("reopen (cached) -> all charts drawn", fmt_ms([o[1] for o in opens]), ""))
             ctx, page = new_page(browser)
             page.goto(url)
-            page.wait_for_selector(CHART)
+            wait_charts(page)
             wait_quiet(page, since=0.0, quiet_ms=500)
             from_input, from_request = measure_slider(page, args.changes, args.slider)
             rows.append(("slider key -> charts updated (median)", fmt_ms(from_input), "goal <= 300 ms"))

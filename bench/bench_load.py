@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_browser import CHART, CHROMIUM, CHROMIUM_ARGS, INSTRUMENT, WATCH_STEP, Server, print_table  # noqa: E402
+from bench_browser import CHROMIUM, CHROMIUM_ARGS, INSTRUMENT, WATCH_STEP, Server, print_table, wait_charts  # noqa: E402
 
 CLK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -50,7 +50,7 @@ WATCH_WIDTH = """
       const label = m.querySelector('[data-testid="stMetricLabel"]');
       if (label && label.innerText.trim() === 'Layer 1 distinct') {
         const w = m.querySelector('[data-testid="stMetricValue"]').innerText.split('/').pop().trim();
-        if (last !== null && w !== last) { pending = {t: performance.now(), w: w, chart: null};
+        if (last !== null && w !== last) { pending = {t: performance.timeOrigin + performance.now(), w: w, chart: null};
                                            window.__sbWidth.push(pending); }
         last = w;
         return;
@@ -121,23 +121,26 @@ def niced_chromium() -> str:
 
 
 def open_sessions(browser, url: str, n: int, timeout_ms: float, draw_charts: bool):
-    """n contexts on url. Without draw_charts the 4.7 MB Plotly bundle is refused, so charts are not drawn in
-    the browser; the server still computes and sends every figure, so its load is the same."""
+    """n contexts on url. Without draw_charts the Plotly bundles are refused, so charts are not drawn in the
+    browser; the server still computes and sends every figure, so its load is the same."""
     pages = []
-    ready = CHART if draw_charts else '[data-testid="stMetric"]'
     for _ in range(n):
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         ctx.add_init_script(INSTRUMENT)
         ctx.set_default_timeout(timeout_ms)
         if not draw_charts:
             ctx.route("**/PlotlyChart.*.js", lambda route: route.abort())
+            ctx.route("**/plotly-cartesian.min.js", lambda route: route.abort())
         page = ctx.new_page()
         page.goto(url, wait_until="commit")
         pages.append(page)
     opened = []
     for page in pages:
         try:
-            page.wait_for_selector(ready, timeout=timeout_ms)
+            if draw_charts:
+                wait_charts(page, timeout=timeout_ms / 1000)
+            else:
+                page.wait_for_selector('[data-testid="stMetric"]', timeout=timeout_ms)
             opened.append(page)
         except Exception as exc:  # a session that never loads is reported, not fatal
             print(f"  a session did not load within {timeout_ms / 1000:.0f} s: {exc.__class__.__name__}",
@@ -177,14 +180,14 @@ def run_load(browser, url: str, sessions: int, seconds: float, slider_every: flo
 
     cpu0, busy0, w0 = proc_cpu_seconds(server.pid), machine_busy_seconds(), time.monotonic()
     starts = [p.evaluate("performance.now()") for p in pages]
-    presses: list[tuple[int, float]] = []  # (page index, page time of the key press)
+    presses: list[tuple[int, float]] = []  # (page index, epoch ms of the key press)
     next_slider, k, direction = time.monotonic() + slider_every, 0, "ArrowRight"
     end = w0 + seconds
     while time.monotonic() < end:
         if time.monotonic() >= next_slider and pages:
             i = k % len(pages)
             try:
-                t0 = pages[i].evaluate("performance.now()")
+                t0 = pages[i].evaluate("performance.timeOrigin + performance.now()")
                 width_thumb(pages[i]).focus()
                 pages[i].keyboard.press(direction if (k // len(pages)) % 2 == 0 else "ArrowLeft")
                 presses.append((i, t0))

@@ -126,7 +126,7 @@ def timeline():
     rows = [[(loss, 3), (distinct, 2)]] + [[(h, 1) for h in heatmaps[i:i + per_row]]
                                            for i in range(0, len(heatmaps), per_row)]
     live = [[(f.to_plotly_json(), w) for f, w in row] for row in rows] if playing else []
-    ui.live_charts(live, key="sbs_live")  # while playing: redrawn in place, no flicker
+    ui.chart_grid(live, key="sbs_live")  # while playing: redrawn in place, no flicker
     if not playing:
         for r, row in enumerate(rows):
             for c, (col, (figure, _)) in enumerate(zip(st.columns([w for _, w in row]), row, strict=True)):

@@ -182,14 +182,35 @@ def page(shared_context):
 # Import them in a test module with `from conftest import ...`.
 
 EXCEPTION = '[data-testid="stException"]'
-CHART = '[data-testid="stPlotlyChart"] .main-svg'
+CHART = ".js-plotly-plot:has(.main-svg)"  # a drawn Plotly chart: st.plotly_chart's, or one in the chart frame
 WARNING = '[data-testid="stAlertContentWarning"]'
+
+
+def charts_drawn(page) -> int:
+    """Plotly charts drawn on the page and inside its component frames (the Playground draws in a frame)."""
+    n = 0
+    for frame in page.frames:
+        try:
+            n += frame.locator(CHART).count()
+        except Exception:  # a frame detached while we counted
+            pass
+    return n
+
+
+def wait_for_charts(page, timeout_ms: float = 45_000, at_least: int = 1) -> None:
+    """Wait until `at_least` charts are drawn anywhere on the page, or an exception element shows."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        if page.locator(EXCEPTION).count() or charts_drawn(page) >= at_least:
+            return
+        time.sleep(0.1)
+    pytest.fail(f"no chart was drawn within {timeout_ms / 1000:.0f} s")
 
 
 def open_app(page, url: str, timeout_ms: float = 45_000) -> None:
     """Open a page and wait until it has drawn a chart (or shown an exception) and its script run ended."""
     page.goto(url)
-    page.wait_for_selector(f"{CHART}, {EXCEPTION}", timeout=timeout_ms)
+    wait_for_charts(page, timeout_ms)
     wait_idle(page)
 
 

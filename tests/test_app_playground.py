@@ -172,3 +172,76 @@ def test_work_per_refresh_is_capped_for_big_networks():
     steps = int(metric(at, "Step").replace(",", ""))
     assert 1 <= steps < 200
     assert any("capped" in c.value for c in at.caption)
+
+
+# ---- the six charts, drawn by the chart frame (components/charts) ----
+CARTESIAN = {"heatmap", "contour", "scatter", "bar", "histogram"}  # trace types the vendored plotly.js bundle has
+
+
+def chart_grid(at) -> tuple[str, list[list[dict]]]:
+    """(element id, rows of parsed figures) of the Playground's chart component."""
+    import json
+
+    (grid,) = [e for e in at.get("component_instance") if e.proto.component_name.endswith("symbreak_charts")]
+    rows = json.loads(grid.proto.json_args)["rows"]
+    return grid.proto.id, [[json.loads(cell["fig"]) | {"_w": cell["w"], "_h": cell["h"]} for cell in row]
+                           for row in rows]
+
+
+def decode(z: dict) -> np.ndarray:
+    """A plotly.js typed array ({dtype, bdata, shape}) back to numpy."""
+    import base64
+
+    a = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"]))
+    return a.reshape([int(s) for s in z["shape"].split(",")]) if "shape" in z else a
+
+
+def test_all_six_charts_go_to_the_chart_frame_with_cartesian_traces_only():
+    at = run({"preset": "constant_05", "width": "8"})
+    no_exception(at)
+    assert not at.get("plotly_chart"), "the Playground draws every chart in its one chart frame"
+    _, rows = chart_grid(at)
+    titles = [fig["layout"]["title"]["text"] for row in rows for fig in row]
+    assert len(titles) == 6
+    for word in ("Weights", "Decision boundary", "Hidden units", "Symmetry meter", "Loss", "Gradient norm"):
+        assert any(t.startswith(word) for t in titles), (word, titles)
+    for row in rows:
+        for fig in row:
+            assert fig["_h"] == fig["layout"]["height"] and fig["_w"] > 0
+            kinds = {trace.get("type", "scatter") for trace in fig["data"]}
+            assert kinds <= CARTESIAN, f"{fig['layout']['title']['text']}: {kinds - CARTESIAN} is not in the bundle"
+    # constant start: the first weight heatmap (input -> layer 1) has identical columns, 0.5 everywhere
+    first = decode(rows[0][0]["data"][0]["z"])
+    assert first.shape == (2, 8) and np.all(first == 0.5)
+
+
+def test_a_control_change_redraws_the_same_chart_frame_with_new_data():
+    """The frame's identity survives reruns (no remount, no flash); only its data changes."""
+    at = run({"preset": "constant_05", "width": "8"})
+    frame_id, rows = chart_grid(at)
+    at.slider(key="width").set_value(5).run()
+    no_exception(at)
+    same_id, new_rows = chart_grid(at)
+    assert same_id == frame_id
+    assert decode(new_rows[0][0]["data"][0]["z"]).shape == (2, 5)
+    button(at, "Step").click().run()
+    assert chart_grid(at)[0] == frame_id
+    assert not np.all(decode(chart_grid(at)[1][0][0]["data"][0]["z"]) == 0.5), "a step changes the weights"
+
+
+def test_the_vendored_plotly_bundle_matches_the_plotly_package():
+    """Figures are built by the plotly package and drawn by components/charts' plotly.js: same major version."""
+    import re
+
+    import plotly.offline
+
+    import ui
+
+    head = (Path(ui.CHARTS_DIR) / "plotly-cartesian.min.js").read_text(encoding="utf-8")[:300]
+    bundled = re.search(r"plotly\.js \(cartesian - minified\) v(\d+)\.(\d+)\.(\d+)", head)
+    assert bundled, head
+    package = plotly.offline.get_plotlyjs_version().split(".")
+    assert bundled.group(1) == package[0], (
+        f"components/charts has plotly.js {'.'.join(bundled.groups())} but the plotly package builds figures for "
+        f"plotly.js {'.'.join(package)}: update the bundle (npm package plotly.js-cartesian-dist-min)")
+    assert (Path(ui.CHARTS_DIR) / "index.html").read_text(encoding="utf-8").count("plotly-cartesian.min.js") == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CHART, EXCEPTION, exception_text, wait_idle
+from conftest import EXCEPTION, charts_drawn, exception_text, wait_for_charts, wait_idle
 from streamlit.source_util import page_icon_and_name
 
 pytestmark = pytest.mark.e2e
@@ -40,10 +40,10 @@ def lesson_tabs(streamlit_server, shared_context):
 @pytest.mark.parametrize("page_file", PAGES, ids=lambda p: p.stem)
 def test_lesson_page_smoke(lesson_tabs, page_file):
     page = lesson_tabs[page_file]
-    page.wait_for_selector(f"{CHART}, {EXCEPTION}", timeout=90_000)
+    wait_for_charts(page, timeout_ms=90_000)
     wait_idle(page)
     assert page.locator(EXCEPTION).count() == 0, exception_text(page)
-    assert page.locator(CHART).count() >= 1, f"{page_file.name} drew no chart at its defaults"
+    assert charts_drawn(page) >= 1, f"{page_file.name} drew no chart at its defaults"
     assert page.locator('[data-testid="stHeading"]').count() >= 1, f"{page_file.name} has no title"
     assert not page.js_errors, page.js_errors
 

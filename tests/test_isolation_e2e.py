@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from conftest import CHART, EXCEPTION, exception_text, metric, step_count, wait_idle, wait_until
+from conftest import EXCEPTION, exception_text, metric, step_count, wait_for_charts, wait_idle, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ def test_two_sessions_keep_their_own_settings_and_runs(streamlit_server, new_con
     for p, link in links.items():  # load all three at once, as a class would
         p.goto(streamlit_server.url + link, wait_until="commit")
     for p in links:
-        p.wait_for_selector(f"{CHART}, {EXCEPTION}", timeout=60_000)
+        wait_for_charts(p, timeout_ms=60_000)
         wait_idle(p)
     for p in (a, b, c):
         assert p.locator(EXCEPTION).count() == 0, exception_text(p)
