@@ -482,21 +482,29 @@ def _layers(ks) -> str:
 # ---- Charts drawn in place ----
 # st.plotly_chart hashes the whole figure into its element id, so in Streamlit 1.67 every
 # redraw of a changed figure remounts the chart: it flashes blank and costs a full Plotly.newPlot.
-# Charts that change often (the Playground's, and the live side-by-side view) are drawn instead
-# by one small component, components/charts, whose frame survives reruns and calls Plotly.react
-# on the same divs. It ships plotly.js's cartesian bundle (same plotly.js version as the plotly
-# package, a third of the size), so a first-time visitor's browser has much less to parse.
+# Charts that change often (the Playground's, and the live side-by-side view) are drawn instead by
+# components/charts/charts.js, a Streamlit v2 component (no iframe) that stays mounted across reruns
+# and calls Plotly.react on the same divs. It loads plotly.js's cartesian bundle from static/ (same
+# plotly.js version as the plotly package, a third of the full size) as soon as it first mounts.
 
 CHARTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "components", "charts")
+PLOTLY_BUNDLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static", "plotly-cartesian.min.js")
+_CHARTS_CSS = """
+.sb-row { display: flex; gap: 16px; margin-bottom: 16px; }
+.sb-cell { min-width: 0; }
+"""
 _chart_component = None
 
 
 def _charts():
     global _chart_component
     if _chart_component is None:
-        import streamlit.components.v1 as components
+        import streamlit as st
 
-        _chart_component = components.declare_component("symbreak_charts", path=CHARTS_DIR)
+        with open(os.path.join(CHARTS_DIR, "charts.js"), encoding="utf-8") as f:
+            js = f.read()
+        _chart_component = st.components.v2.component("symbreak_charts", js=js, css=_CHARTS_CSS,
+                                                      isolate_styles=False)
     return _chart_component
 
 
@@ -504,8 +512,8 @@ def chart_grid(rows, key: str):
     """Draw rows of figures in place: rows = [[(figure, relative width), ...], ...]; heights from the figures.
 
     A figure is a go.Figure or, faster, a raw spec from a symbreak_core.figures builder called with raw=True.
-    Only cartesian trace types (heatmap, contour, scatter, bar, histogram) can be drawn. The frame keeps its
-    place across reruns as long as `key` and its position on the page stay the same.
+    Only cartesian trace types (heatmap, contour, scatter, bar, histogram) can be drawn. The grid stays
+    mounted across reruns as long as `key` and its position on the page stay the same.
     """
     from symbreak_core.figures import spec_json
 
@@ -515,4 +523,4 @@ def chart_grid(rows, key: str):
     # plotly escapes "/" for <script> embedding; not needed in a message
     spec = [[{"fig": spec_json(fig).replace("\\u002f", "/"), "w": w, "h": height(fig)} for fig, w in row]
             for row in rows]
-    _charts()(rows=spec, key=key, default=None)
+    _charts()(data={"rows": spec}, key=key)

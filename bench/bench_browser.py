@@ -28,12 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("SYMBREAK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
-CHART = ".js-plotly-plot:has(.main-svg)"  # a drawn Plotly chart, in the page or in a component frame
+CHART = ".js-plotly-plot:has(.main-svg)"  # a drawn Plotly chart: st.plotly_chart's or the chart grid's
 STEP_RE = re.compile(r"\b[Ss]tep\W{1,4}([\d,]+)")
 
-# Installed before any page script: timestamps of chart DOM changes (in the page and in its same-origin
-# component frames, which it watches from the page: an init script is not re-run when a frame navigates
-# from about:blank) and of messages sent to the server. Times are epoch ms.
+# Installed before any page script: timestamps of chart DOM changes and of messages sent to the server.
+# Times are epoch ms (timeOrigin + now).
 INSTRUMENT = """
 if (window === window.top) (() => {
   const sb = window.__sb = {chartMut: 0, lastChart: 0, firstChart: 0, sends: []};
@@ -43,35 +42,13 @@ if (window === window.top) (() => {
   const inChart = (n) => { const e = n && (n.nodeType === 1 ? n : n.parentElement);
                            return !!(e && e.closest && (e.closest('[data-testid="stPlotlyChart"]') ||
                                                         e.closest('.js-plotly-plot'))); };
-  const opts = {subtree: true, childList: true, attributes: true, characterData: true};
-  const watchFrame = (f) => {  // hook the frame's real document as soon as it exists (before its load event)
-    const hook = () => {
-      try {
-        const d = f.contentDocument;
-        if (d && d.URL !== 'about:blank' && !d.__sbWatched) { d.__sbWatched = 1; watch(d); return true; }
-      } catch (e) {}
-      return false;
-    };
-    f.addEventListener('load', hook);
-    const poll = setInterval(() => { if (hook()) clearInterval(poll); }, 2);
-    setTimeout(() => clearInterval(poll), 60000);
-  };
-  const watch = (doc) => new MutationObserver((ms) => {
-    let chart = false;
-    for (const m of ms) {
-      for (const n of m.addedNodes) {
-        if (n.nodeName === 'IFRAME') watchFrame(n);
-        else if (n.querySelectorAll) n.querySelectorAll('iframe').forEach(watchFrame);
-      }
-      chart = chart || inChart(m.target);
-    }
-    if (chart) {
+  new MutationObserver((ms) => {
+    if (ms.some((m) => inChart(m.target))) {
       const t = now();
       if (!sb.firstChart) sb.firstChart = t;
       sb.chartMut++; sb.lastChart = t;
     }
-  }).observe(doc, opts);
-  watch(document);
+  }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 })();
 """
 
@@ -142,18 +119,12 @@ def now_ms(page) -> float:
 
 
 def chart_times(page) -> tuple[float, float]:
-    """(first, last) chart change in the page or any of its frames, in epoch ms; 0 when none yet."""
+    """(first, last) chart change on the page, in epoch ms; 0 when none yet."""
     return tuple(page.evaluate("[window.__sb.firstChart, window.__sb.lastChart]"))
 
 
 def charts_drawn(page) -> int:
-    n = 0
-    for frame in page.frames:
-        try:
-            n += frame.locator(CHART).count()
-        except Exception:
-            pass
-    return n
+    return page.locator(CHART).count()
 
 
 def wait_charts(page, at_least: int = 1, timeout: float = 60.0) -> None:
@@ -255,15 +226,8 @@ WATCH_STEP = """
 
 
 def grid_draws(page) -> int:
-    """Grids of charts the Playground's chart frame has finished drawing (its #root data-draws counter)."""
-    for frame in page.frames:
-        try:
-            n = frame.evaluate("(document.getElementById('root') || {dataset: {}}).dataset.draws || null")
-        except Exception:  # a frame that is navigating or gone
-            continue
-        if n is not None:
-            return int(n)
-    return 0
+    """Grids the Playground's chart grid (components/charts) has finished drawing so far."""
+    return int(page.evaluate("(document.querySelector('.sb-grid') || {dataset: {}}).dataset.draws || 0"))
 
 
 def measure_live(page, seconds: float) -> dict:

@@ -182,29 +182,18 @@ def page(shared_context):
 # Import them in a test module with `from conftest import ...`.
 
 EXCEPTION = '[data-testid="stException"]'
-CHART = ".js-plotly-plot:has(.main-svg)"  # a drawn Plotly chart: st.plotly_chart's, or one in the chart frame
+CHART = ".js-plotly-plot:has(.main-svg)"  # a drawn Plotly chart: st.plotly_chart's or the chart grid's
 WARNING = '[data-testid="stAlertContentWarning"]'
 
 
 def charts_drawn(page) -> int:
-    """Plotly charts drawn on the page and inside its component frames (the Playground draws in a frame)."""
-    n = 0
-    for frame in page.frames:
-        try:
-            n += frame.locator(CHART).count()
-        except Exception:  # a frame detached while we counted
-            pass
-    return n
+    """Plotly charts drawn on the page."""
+    return page.locator(CHART).count()
 
 
-def wait_for_charts(page, timeout_ms: float = 45_000, at_least: int = 1) -> None:
-    """Wait until `at_least` charts are drawn anywhere on the page, or an exception element shows."""
-    deadline = time.monotonic() + timeout_ms / 1000
-    while time.monotonic() < deadline:
-        if page.locator(EXCEPTION).count() or charts_drawn(page) >= at_least:
-            return
-        time.sleep(0.1)
-    pytest.fail(f"no chart was drawn within {timeout_ms / 1000:.0f} s")
+def wait_for_charts(page, timeout_ms: float = 45_000) -> None:
+    """Wait until a chart is drawn on the page, or an exception element shows."""
+    page.wait_for_selector(f"{CHART}, {EXCEPTION}", timeout=timeout_ms)
 
 
 def open_app(page, url: str, timeout_ms: float = 45_000) -> None:

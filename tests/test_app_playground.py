@@ -174,7 +174,7 @@ def test_work_per_refresh_is_capped_for_big_networks():
     assert any("capped" in c.value for c in at.caption)
 
 
-# ---- the six charts, drawn by the chart frame (components/charts) ----
+# ---- the six charts, drawn by the chart grid (components/charts) ----
 CARTESIAN = {"heatmap", "contour", "scatter", "bar", "histogram"}  # trace types the vendored plotly.js bundle has
 
 
@@ -182,8 +182,8 @@ def chart_grid(at) -> tuple[str, list[list[dict]]]:
     """(element id, rows of parsed figures) of the Playground's chart component."""
     import json
 
-    (grid,) = [e for e in at.get("component_instance") if e.proto.component_name.endswith("symbreak_charts")]
-    rows = json.loads(grid.proto.json_args)["rows"]
+    (grid,) = [e for e in at.get("bidi_component") if e.proto.component_name == "symbreak_charts"]
+    rows = json.loads(grid.proto.json)["rows"]
     return grid.proto.id, [[json.loads(cell["fig"]) | {"_w": cell["w"], "_h": cell["h"]} for cell in row]
                            for row in rows]
 
@@ -196,10 +196,10 @@ def decode(z: dict) -> np.ndarray:
     return a.reshape([int(s) for s in z["shape"].split(",")]) if "shape" in z else a
 
 
-def test_all_six_charts_go_to_the_chart_frame_with_cartesian_traces_only():
+def test_all_six_charts_go_to_the_chart_grid_with_cartesian_traces_only():
     at = run({"preset": "constant_05", "width": "8"})
     no_exception(at)
-    assert not at.get("plotly_chart"), "the Playground draws every chart in its one chart frame"
+    assert not at.get("plotly_chart"), "the Playground draws every chart in its one chart grid"
     _, rows = chart_grid(at)
     titles = [fig["layout"]["title"]["text"] for row in rows for fig in row]
     assert len(titles) == 6
@@ -215,8 +215,8 @@ def test_all_six_charts_go_to_the_chart_frame_with_cartesian_traces_only():
     assert first.shape == (2, 8) and np.all(first == 0.5)
 
 
-def test_a_control_change_redraws_the_same_chart_frame_with_new_data():
-    """The frame's identity survives reruns (no remount, no flash); only its data changes."""
+def test_a_control_change_redraws_the_same_chart_grid_with_new_data():
+    """The grid's identity survives reruns (no remount, no flash); only its data changes."""
     at = run({"preset": "constant_05", "width": "8"})
     frame_id, rows = chart_grid(at)
     at.slider(key="width").set_value(5).run()
@@ -230,18 +230,21 @@ def test_a_control_change_redraws_the_same_chart_frame_with_new_data():
 
 
 def test_the_vendored_plotly_bundle_matches_the_plotly_package():
-    """Figures are built by the plotly package and drawn by components/charts' plotly.js: same major version."""
+    """Figures are built by the plotly package and drawn by the bundle in static/: same major version."""
     import re
 
     import plotly.offline
 
     import ui
 
-    head = (Path(ui.CHARTS_DIR) / "plotly-cartesian.min.js").read_text(encoding="utf-8")[:300]
+    head = Path(ui.PLOTLY_BUNDLE).read_text(encoding="utf-8")[:300]
     bundled = re.search(r"plotly\.js \(cartesian - minified\) v(\d+)\.(\d+)\.(\d+)", head)
     assert bundled, head
     package = plotly.offline.get_plotlyjs_version().split(".")
     assert bundled.group(1) == package[0], (
-        f"components/charts has plotly.js {'.'.join(bundled.groups())} but the plotly package builds figures for "
+        f"static/ has plotly.js {'.'.join(bundled.groups())} but the plotly package builds figures for "
         f"plotly.js {'.'.join(package)}: update the bundle (npm package plotly.js-cartesian-dist-min)")
-    assert (Path(ui.CHARTS_DIR) / "index.html").read_text(encoding="utf-8").count("plotly-cartesian.min.js") == 1
+    script = (Path(ui.CHARTS_DIR) / "charts.js").read_text(encoding="utf-8")
+    assert '"./app/static/plotly-cartesian.min.js"' in script  # Streamlit's static serving of static/
+    config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert "enableStaticServing = true" in config

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXCEPTION, charts_drawn, exception_text, wait_for_charts, wait_idle
+from conftest import EXCEPTION, charts_drawn, exception_text, wait_for_charts, wait_idle, wait_until
 from streamlit.source_util import page_icon_and_name
 
 pytestmark = pytest.mark.e2e
@@ -55,3 +55,24 @@ def test_sidebar_lists_every_page(lesson_tabs):
     hrefs = {links.nth(i).get_attribute("href").rstrip("/").rsplit("/", 1)[-1] for i in range(links.count())}
     for f in PAGES:
         assert url_path(f) in hrefs, f"{f.name} is missing from the sidebar's page links ({sorted(hrefs)})"
+
+
+def test_side_by_side_plays_through_the_chart_grid(streamlit_server, page):
+    """Play on Side by side redraws its charts in place (components/charts), then stops at the last step."""
+    page.goto(f"{streamlit_server.url}/Side_by_side")
+    wait_for_charts(page, timeout_ms=90_000)
+    wait_idle(page)
+    assert page.locator(EXCEPTION).count() == 0, exception_text(page)
+    page.locator('[data-testid="stMain"]').get_by_role("button", name="Play").click()
+
+    def draws() -> int:
+        return int(page.evaluate("(document.querySelector('.sb-grid') || {dataset: {}}).dataset.draws || 0"))
+
+    wait_until(lambda: draws() >= 3, timeout=30, what="three redraws of the playing charts")
+    assert page.locator(".sb-grid .js-plotly-plot").count() >= 3
+    wait_until(lambda: page.locator('[data-testid="stMain"]').get_by_role("button", name="Play").count() == 1,
+               timeout=60, what="the timeline to reach its end and show Play again")
+    wait_idle(page)
+    assert page.locator(EXCEPTION).count() == 0, exception_text(page)
+    assert charts_drawn(page) >= 3, "after playing, the ordinary charts are back"
+    assert not page.js_errors, page.js_errors

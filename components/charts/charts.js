@@ -1,0 +1,93 @@
+// symbreak chart grid: a Streamlit v2 component (no iframe) that draws rows of Plotly figures and
+// redraws them in place with Plotly.react whenever the Python side sends new data.
+//   data.rows = [[{fig: figure JSON text, w: flex weight, h: height in px}, ...], ...]
+// plotly.js is the cartesian bundle served by Streamlit's static file serving (static/ beside app.py);
+// it is loaded once per page, as soon as the first grid mounts.
+const PLOTLY_URL = "./app/static/plotly-cartesian.min.js";
+const grids = new WeakMap();  // parentElement -> its grid state, kept across reruns
+let plotly = null;
+
+function loadPlotly() {
+  if (!plotly) plotly = new Promise((done, fail) => {
+    if (window.Plotly) return done();
+    const s = document.createElement("script");
+    s.src = new URL(PLOTLY_URL, document.baseURI).href;
+    s.async = true;
+    s.onload = () => done();
+    s.onerror = () => { plotly = null; fail(new Error("plotly.js did not load")); };
+    document.head.appendChild(s);
+  });
+  return plotly;
+}
+
+function build(g, rows) {  // (re)build the cells only when the grid's shape changes
+  const shape = JSON.stringify(rows.map(r => r.map(c => [c.w, c.h])));
+  if (shape === g.shape) return;
+  if (window.Plotly) g.root.querySelectorAll(".js-plotly-plot").forEach(div => Plotly.purge(div));
+  g.root.replaceChildren();
+  g.cells = rows.map(r => {
+    const row = document.createElement("div");
+    row.className = "sb-row";
+    const cells = r.map(c => {
+      const cell = document.createElement("div");
+      cell.className = "sb-cell";
+      cell.style.flex = String(c.w);
+      cell.style.height = c.h + "px";
+      row.appendChild(cell);
+      return cell;
+    });
+    g.root.appendChild(row);
+    return cells;
+  });
+  g.drawn = new Map();
+  g.shape = shape;
+}
+
+async function draw(g) {  // draw the newest rows; rows that arrive meanwhile replace the pending ones
+  if (g.busy) return;
+  g.busy = true;
+  try {
+    await loadPlotly();
+    while (g.pending) {
+      const rows = g.pending;
+      g.pending = null;
+      cells: for (let i = 0; i < rows.length; i++) for (let j = 0; j < rows[i].length; j++) {
+        if (g.pending) break cells;  // newer data arrived: draw that instead
+        const div = g.cells[i] && g.cells[i][j], text = rows[i][j].fig;
+        if (!div || g.drawn.get(div) === text) continue;  // unchanged figure: nothing to do
+        try {
+          const fig = JSON.parse(text);
+          await Plotly.react(div, fig.data, fig.layout, {displayModeBar: false, responsive: true});
+          g.drawn.set(div, text);
+        } catch (err) {
+          if (window.Plotly) Plotly.purge(div);  // the next data draws it afresh
+          div.textContent = `This chart could not be drawn: ${err}`;
+          g.drawn.delete(div);
+        }
+      }
+      g.root.dataset.draws = String(++g.draws);  // grids drawn so far (read by tests and benchmarks)
+    }
+  } catch (err) {
+    g.root.textContent = `The charts could not be drawn (${err.message}). Reload the page to try again.`;
+    g.shape = "";
+  } finally {
+    g.busy = false;
+  }
+}
+
+export default function (component) {
+  const {data, parentElement} = component;
+  let g = grids.get(parentElement);
+  if (!g) {
+    const root = document.createElement("div");
+    root.className = "sb-grid";
+    root.dataset.draws = "0";
+    parentElement.appendChild(root);
+    g = {root, shape: "", cells: [], drawn: new Map(), pending: null, busy: false, draws: 0};
+    grids.set(parentElement, g);
+  }
+  const rows = (data && data.rows) || [];
+  build(g, rows);
+  g.pending = rows;
+  draw(g);
+}
