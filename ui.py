@@ -520,7 +520,27 @@ def chart_grid(rows, key: str):
     def height(fig):
         return int((fig["layout"] if isinstance(fig, dict) else fig.layout).get("height") or 400)
 
+    import streamlit as st
+
+    if not st.get_option("server.enableStaticServing"):  # started without our .streamlit/config.toml
+        _plain_charts(rows, key)
+        return
     # plotly escapes "/" for <script> embedding; not needed in a message
     spec = [[{"fig": spec_json(fig).replace("\\u002f", "/"), "w": w, "h": height(fig)} for fig, w in row]
             for row in rows]
     _charts()(data={"rows": spec}, key=key)
+
+
+def _plain_charts(rows, key: str):
+    """The same rows with st.plotly_chart: slower and they flash on redraw, but they need no static files."""
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    if rows:
+        st.caption("Charts are in compatibility mode: start the app from its own folder (so Streamlit reads "
+                   "`.streamlit/config.toml`) or pass `--server.enableStaticServing true` for faster charts.")
+    for r, row in enumerate(rows):
+        for c, (col, (fig, _)) in enumerate(zip(st.columns([w for _, w in row]), row)):
+            fig = fig if isinstance(fig, go.Figure) else go.Figure(fig)
+            col.plotly_chart(fig, key=f"{key}_{r}_{c}", theme=None, config={"displayModeBar": False},
+                             height=int(fig.layout.height or 400))

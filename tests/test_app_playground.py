@@ -178,6 +178,17 @@ def test_work_per_refresh_is_capped_for_big_networks():
 CARTESIAN = {"heatmap", "contour", "scatter", "bar", "histogram"}  # trace types the vendored plotly.js bundle has
 
 
+@pytest.fixture()
+def static_serving():
+    """What .streamlit/config.toml gives the server (AppTest reads it only when run from the project folder)."""
+    from streamlit import config
+
+    before = config.get_option("server.enableStaticServing")
+    config.set_option("server.enableStaticServing", True)
+    yield
+    config.set_option("server.enableStaticServing", before)
+
+
 def chart_grid(at) -> tuple[str, list[list[dict]]]:
     """(element id, rows of parsed figures) of the Playground's chart component."""
     import json
@@ -196,7 +207,7 @@ def decode(z: dict) -> np.ndarray:
     return a.reshape([int(s) for s in z["shape"].split(",")]) if "shape" in z else a
 
 
-def test_all_six_charts_go_to_the_chart_grid_with_cartesian_traces_only():
+def test_all_six_charts_go_to_the_chart_grid_with_cartesian_traces_only(static_serving):
     at = run({"preset": "constant_05", "width": "8"})
     no_exception(at)
     assert not at.get("plotly_chart"), "the Playground draws every chart in its one chart grid"
@@ -215,7 +226,7 @@ def test_all_six_charts_go_to_the_chart_grid_with_cartesian_traces_only():
     assert first.shape == (2, 8) and np.all(first == 0.5)
 
 
-def test_a_control_change_redraws_the_same_chart_grid_with_new_data():
+def test_a_control_change_redraws_the_same_chart_grid_with_new_data(static_serving):
     """The grid's identity survives reruns (no remount, no flash); only its data changes."""
     at = run({"preset": "constant_05", "width": "8"})
     frame_id, rows = chart_grid(at)
@@ -248,3 +259,22 @@ def test_the_vendored_plotly_bundle_matches_the_plotly_package():
     assert '"./app/static/plotly-cartesian.min.js"' in script  # Streamlit's static serving of static/
     config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     assert "enableStaticServing = true" in config
+
+
+def test_without_static_serving_the_charts_fall_back_to_st_plotly_chart():
+    """Started without the project's config (e.g. from another folder), the charts still draw, more slowly."""
+    from streamlit import config
+
+    before = config.get_option("server.enableStaticServing")
+    config.set_option("server.enableStaticServing", False)
+    try:
+        at = run({"preset": "constant_05"})
+        no_exception(at)
+        assert not at.get("bidi_component")
+        assert len(at.get("plotly_chart")) == 6
+        assert any("compatibility mode" in c.value for c in at.caption)
+        button(at, "Step").click().run()
+        no_exception(at)
+        assert len(at.get("plotly_chart")) == 6
+    finally:
+        config.set_option("server.enableStaticServing", before)
