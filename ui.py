@@ -515,32 +515,33 @@ def chart_grid(rows, key: str):
     Only cartesian trace types (heatmap, contour, scatter, bar, histogram) can be drawn. The grid stays
     mounted across reruns as long as `key` and its position on the page stay the same.
     """
-    from symbreak_core.figures import spec_json
-
-    def height(fig):
-        return int((fig["layout"] if isinstance(fig, dict) else fig.layout).get("height") or 400)
-
     import streamlit as st
+
+    from symbreak_core.figures import spec_json
 
     if not st.get_option("server.enableStaticServing"):  # started without our .streamlit/config.toml
         _plain_charts(rows, key)
         return
     # plotly escapes "/" for <script> embedding; not needed in a message
-    spec = [[{"fig": spec_json(fig).replace("\\u002f", "/"), "w": w, "h": height(fig)} for fig, w in row]
+    spec = [[{"fig": spec_json(fig).replace("\\u002f", "/"), "w": w, "h": _height(fig)} for fig, w in row]
             for row in rows]
     _charts()(data={"rows": spec}, key=key)
 
 
+def _height(fig) -> int:
+    return int((fig["layout"] if isinstance(fig, dict) else fig.layout).get("height") or 400)
+
+
 def _plain_charts(rows, key: str):
     """The same rows with st.plotly_chart: slower and they flash on redraw, but they need no static files."""
-    import plotly.graph_objects as go
     import streamlit as st
+
+    from symbreak_core.figures import as_figure
 
     if rows:
         st.caption("Charts are in compatibility mode: start the app from its own folder (so Streamlit reads "
                    "`.streamlit/config.toml`) or pass `--server.enableStaticServing true` for faster charts.")
     for r, row in enumerate(rows):
         for c, (col, (fig, _)) in enumerate(zip(st.columns([w for _, w in row]), row)):
-            fig = fig if isinstance(fig, go.Figure) else go.Figure(fig)
-            col.plotly_chart(fig, key=f"{key}_{r}_{c}", theme=None, config={"displayModeBar": False},
-                             height=int(fig.layout.height or 400))
+            col.plotly_chart(as_figure(fig), key=f"{key}_{r}_{c}", theme=None, config={"displayModeBar": False},
+                             height=_height(fig))

@@ -89,6 +89,11 @@ def _typed(a: np.ndarray) -> dict:
     return out
 
 
+def as_figure(spec) -> go.Figure:
+    """A raw spec (from raw=True) as a go.Figure; a go.Figure is returned as it is."""
+    return spec if isinstance(spec, go.Figure) else go.Figure(data=spec["data"], layout=spec["layout"])
+
+
 def spec_json(spec) -> str:
     """JSON of a figure: a raw spec (from raw=True) fast, or any go.Figure through plotly. NaN is refused."""
     import json
@@ -139,10 +144,10 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, ra
         small_x, small_y = W.shape[1] <= 16, W.shape[0] <= 16
         layout[f"xaxis{ax}"] = dict(
             domain=[x0, x1], anchor=f"y{ax}", title=dict(text=short[k], font=dict(size=14)), showgrid=False,
-            zeroline=False, tickfont=dict(size=12), showticklabels=small_x, dtick=1 if small_x else None)
+            zeroline=False, tickfont=dict(size=12), showticklabels=small_x, **(dict(dtick=1) if small_x else {}))
         layout[f"yaxis{ax}"] = dict(
             anchor=f"x{ax}", autorange="reversed", showgrid=False, zeroline=False, tickfont=dict(size=12),
-            showticklabels=small_y, dtick=1 if small_y else None)
+            showticklabels=small_y, **(dict(dtick=1) if small_y else {}))
         x0 = x1 + gap
     layout["coloraxis"] = dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,
                                colorbar=dict(title=dict(text="w"), thickness=14, len=0.9))
@@ -323,7 +328,7 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, raw: boo
         top = max(top, float(y.max(initial=0.0)))
         data.append(dict(type="scatter", x=steps[i], y=y, mode="lines", name=names[k], xaxis="x2", yaxis="y2",
                          line=dict(color=colors[k], width=2.5)))
-    extra = _floor_marks("x2", "y2") if any_zero else dict(shapes=[], annotations=[])
+    extra = _floor_marks("x2", "y2") if any_zero else dict(annotations=[])  # no empty "shapes" in a raw spec
     heads = [dict(xref="x domain", x=0, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
                   text="Distinct / width", font=dict(size=16)),
              dict(xref="x2 domain", x=0, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
@@ -331,7 +336,7 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, raw: boo
     return _figure(raw,
         data, "Symmetry meter", height, barmode="overlay",
         margin=dict(l=60, r=20, t=80, b=48),
-        annotations=heads + extra["annotations"], shapes=extra["shapes"],
+        annotations=heads + extra["annotations"], **({"shapes": extra["shapes"]} if "shapes" in extra else {}),
         xaxis=dict(domain=[0, 0.3], anchor="y", title=dict(text="layer"), tickangle=0, type="category", **_AXIS),
         yaxis=dict(domain=[0, 1], anchor="x", range=[0, max(widths, default=1) * 1.3], **_AXIS),
         xaxis2=dict(domain=[0.42, 1], anchor="y2", title=dict(text="step"), rangemode="tozero", **_AXIS),

@@ -207,3 +207,51 @@ def test_raw_specs_serialise_to_the_same_figures(random_run):
 def test_spec_json_refuses_nan():
     with pytest.raises(ValueError):
         F.spec_json({"data": [{"type": "scatter", "y": [float("nan")]}], "layout": {}})
+
+
+def playground_figures(t, raw: bool) -> list:
+    """The six Playground figures of a run, as app.py builds them."""
+    r, c = t.result(), t.config
+    field = model.field(t.weights, t.biases, c.activation, c.loss, model.grid_extent(r.data.X), res=16)
+    snaps, sym = r.snapshots, [s.distinct for s in r.snapshots]
+    return [
+        F.weight_heatmaps(t.weights, vmax=2.0, raw=raw), F.decision_boundary(field, r.data, raw=raw),
+        F.unit_outputs(field, distinct=sym[-1], raw=raw),
+        F.symmetry_meter(r.snapshot_steps, sym, [s.gap for s in snaps], c.hidden, raw=raw),
+        F.loss_curves(r.snapshot_steps, [s.train_loss for s in snaps], [s.test_loss for s in snaps],
+                      per_step=r.losses, raw=raw),
+        F.grad_norms(r.grad_norms, raw=raw),
+    ]
+
+
+def decoded(o):
+    """A figure's JSON with plotly.js typed arrays ({bdata, dtype, shape}) turned into plain float lists."""
+    import base64
+
+    if isinstance(o, dict) and "bdata" in o and "dtype" in o:
+        a = np.frombuffer(base64.b64decode(o["bdata"]), dtype=np.dtype(o["dtype"])).astype(np.float64)
+        if "shape" in o:
+            a = a.reshape([int(n) for n in str(o["shape"]).split(",")])
+        return a.tolist()
+    if isinstance(o, dict):
+        return {k: decoded(v) for k, v in o.items()}
+    if isinstance(o, list):
+        return [decoded(v) for v in o]
+    return float(o) if isinstance(o, int) and not isinstance(o, bool) else o
+
+
+@pytest.mark.parametrize("run", ["symmetric_run", "random_run"])
+def test_raw_specs_are_the_same_figures_without_validation(run, request):
+    """The chart grid gets raw specs (spec_json); they must draw exactly what the validated figures draw."""
+    import json
+
+    t = request.getfixturevalue(run)
+    for raw, fig in zip(playground_figures(t, True), playground_figures(t, False), strict=True):
+        assert isinstance(raw, dict) and set(raw) == {"data", "layout"}
+        sent = decoded(json.loads(F.spec_json(raw)))  # what plotly.js receives from the grid
+        full = decoded(json.loads(fig.to_json()))
+        full["layout"].pop("template", None)  # plotly's default template; every colour we use is explicit
+        assert sent == full, fig.layout.title.text
+        assert decoded(json.loads(F.as_figure(raw).to_json())) == decoded(json.loads(fig.to_json()))
+    with pytest.raises(ValueError):
+        F.spec_json({"data": [{"type": "scatter", "y": [float("nan")]}], "layout": {}})
