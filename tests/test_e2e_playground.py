@@ -101,3 +101,32 @@ def test_bad_url_shows_the_notice_not_a_traceback(streamlit_server, page):
     assert "Traceback" not in page.locator('[data-testid="stApp"]').inner_text()
     # the last of the repeated width values wins: 2 units per layer
     assert metric(page, "Layer 1 distinct").endswith("/ 2")
+
+
+SAMPLE_GRID = """() => {
+  window.__grid = [];
+  window.__gridTimer = setInterval(() => {
+    const g = document.querySelector('.sb-grid');
+    if (!g) { window.__grid.push(null); return; }
+    const box = g.getBoundingClientRect();
+    const svgs = g.querySelectorAll(':scope .js-plotly-plot .main-svg').length;
+    window.__grid.push([Math.round(box.top), Math.round(box.height), svgs, Number(g.dataset.draws)]);
+  }, 25);
+}"""
+
+
+def test_live_charts_keep_their_place_and_never_blank(streamlit_server, page):
+    """While playing, the six charts redraw in place: never fewer than six, no change of size or position."""
+    open_app(page, streamlit_server.url + "/?preset=he&width=8")
+    page.evaluate(SAMPLE_GRID)
+    play(page)
+    wait_until(lambda: page.evaluate("window.__grid.length && window.__grid.at(-1)[3]") >=
+               page.evaluate("window.__grid[0][3]") + 8, timeout=30, what="eight live redraws")
+    pause(page)
+    samples = page.evaluate("clearInterval(window.__gridTimer), window.__grid")
+    assert None not in samples, "the chart grid was unmounted during live training"
+    tops, heights, svgs, draws = zip(*samples)
+    assert len(set(tops)) == 1 and len(set(heights)) == 1, f"the charts moved: tops {set(tops)}, heights {set(heights)}"
+    assert min(svgs) == max(svgs) >= 12, f"charts blanked during a redraw: {sorted(set(svgs))} svg layers"
+    assert draws[-1] - draws[0] >= 8
+    assert page.locator(EXCEPTION).count() == 0, exception_text(page)
