@@ -135,18 +135,20 @@ def test_live_charts_keep_their_place_and_never_blank(streamlit_server, page):
 def test_round_trip_through_a_lesson_page_redraws_the_playground(streamlit_server, page):
     """Sidebar links switch pages without a reload; coming back mounts a fresh chart grid that draws all six.
 
-    Note: in Streamlit 1.67 the address bar sometimes keeps the old path after a sidebar page switch (about one
-    switch in four here, before and after the chart grid); the page itself and its share link are right.
+    The address bar is read from the page (location.href): Playwright's page.url can lag one pushState behind.
     """
     open_app(page, streamlit_server.url + "/?preset=constant_05&width=8")
     nav = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
     nav.filter(has_text="Side by side").first.click()
-    side = page.get_by_role("heading", name="Side by side")  # not page.url: see the docstring
+    side = page.get_by_role("heading", name="Side by side")
     wait_until(lambda: side.count() == 1 and charts_drawn(page) >= 1, timeout=60, what="the Side by side page")
+    assert "/Side_by_side?preset=" in page.evaluate("location.href")
     wait_idle(page)
     nav.filter(has_text="Playground").first.click()
     wait_until(lambda: page.locator(".sb-grid .js-plotly-plot:has(.main-svg)").count() == 6, timeout=30,
                what="the Playground's six charts again")
     assert metric(page, "Layer 1 distinct") == "1 / 8", "the Playground kept its settings"
+    wait_until(lambda: "/?preset=constant_05" in page.evaluate("location.href"), timeout=10,
+               what="the address bar back on the Playground's setup")
     assert page.locator(EXCEPTION).count() == 0, exception_text(page)
     assert not page.js_errors, page.js_errors
