@@ -212,8 +212,8 @@ def draw(trainer: Trainer):
         [(F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
                         per_step=r.losses, raw=True), 1), (F.grad_norms(r.grad_norms, raw=True), 1)],
     ]
-    # One frame for all six charts, paused or playing: each redraw is a Plotly.react in place, so charts keep
-    # their size and never flash, and a slider move only sends new data.
+    # One chart grid (components/charts) for all six charts, paused or playing: each redraw is a Plotly.react
+    # in place, so charts keep their size and never flash, and a slider move only sends new data.
     ui.chart_grid(rows, key="playground_charts")
 
 

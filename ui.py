@@ -519,7 +519,7 @@ def chart_grid(rows, key: str):
 
     from symbreak_core.figures import spec_json
 
-    if not st.get_option("server.enableStaticServing"):  # started without our .streamlit/config.toml
+    if not st.get_option("server.enableStaticServing"):  # turned off, overriding our .streamlit/config.toml
         _plain_charts(rows, key)
         return
     # plotly escapes "/" for <script> embedding; not needed in a message
@@ -529,7 +529,9 @@ def chart_grid(rows, key: str):
 
 
 def _height(fig) -> int:
-    return int((fig["layout"] if isinstance(fig, dict) else fig.layout).get("height") or 400)
+    """The height a figure asks for: a raw spec's layout is a dict, a go.Figure's a go.Layout."""
+    layout = fig["layout"] if isinstance(fig, dict) else fig.layout
+    return int((layout.get("height") if isinstance(layout, dict) else layout.height) or 400)
 
 
 def _plain_charts(rows, key: str):
@@ -539,8 +541,8 @@ def _plain_charts(rows, key: str):
     from symbreak_core.figures import as_figure
 
     if rows:
-        st.caption("Charts are in compatibility mode: start the app from its own folder (so Streamlit reads "
-                   "`.streamlit/config.toml`) or pass `--server.enableStaticServing true` for faster charts.")
+        st.caption("Charts are in compatibility mode because static file serving is off: keep the project's "
+                   "`.streamlit/config.toml` or pass `--server.enableStaticServing true` for faster charts.")
     for r, row in enumerate(rows):
         for c, (col, (fig, _)) in enumerate(zip(st.columns([w for _, w in row]), row)):
             col.plotly_chart(as_figure(fig), key=f"{key}_{r}_{c}", theme=None, config={"displayModeBar": False},

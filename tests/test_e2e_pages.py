@@ -63,16 +63,19 @@ def test_side_by_side_plays_through_the_chart_grid(streamlit_server, page):
     wait_for_charts(page, timeout_ms=90_000)
     wait_idle(page)
     assert page.locator(EXCEPTION).count() == 0, exception_text(page)
-    page.locator('[data-testid="stMain"]').get_by_role("button", name="Play").click()
 
     def draws() -> int:
         return int(page.evaluate("(document.querySelector('.sb-grid') || {dataset: {}}).dataset.draws || 0"))
 
-    wait_until(lambda: draws() >= 3, timeout=30, what="three redraws of the playing charts")
+    before = draws()  # the grid is mounted, empty, while paused
+    page.locator('[data-testid="stMain"]').get_by_role("button", name="Play").click()
+    wait_until(lambda: draws() >= before + 3, timeout=30, what="three redraws of the playing charts")
     assert page.locator(".sb-grid .js-plotly-plot").count() >= 3
     wait_until(lambda: page.locator('[data-testid="stMain"]').get_by_role("button", name="Play").count() == 1,
                timeout=60, what="the timeline to reach its end and show Play again")
     wait_idle(page)
     assert page.locator(EXCEPTION).count() == 0, exception_text(page)
-    assert charts_drawn(page) >= 3, "after playing, the ordinary charts are back"
+    wait_until(lambda: page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').count() >= 3, timeout=20,
+               what="the ordinary charts back after playing")
+    assert page.locator(".sb-grid .js-plotly-plot").count() == 0, "the playing charts were left on the page"
     assert not page.js_errors, page.js_errors

@@ -118,13 +118,17 @@ SAMPLE_GRID = """() => {
 def test_live_charts_keep_their_place_and_never_blank(streamlit_server, page):
     """While playing, the six charts redraw in place: never fewer than six, no change of size or position."""
     open_app(page, streamlit_server.url + "/?preset=he&width=8")
-    page.evaluate(SAMPLE_GRID)
+    draws = int(page.evaluate("document.querySelector('.sb-grid').dataset.draws"))
     play(page)
+    wait_until(lambda: grid(page)[0] > draws, timeout=20, what="the first live redraw")  # text above settled
+    page.evaluate("document.querySelector('.sb-grid .sb-cell').__stillHere = true")
+    page.evaluate(SAMPLE_GRID)
     wait_until(lambda: page.evaluate("window.__grid.length && window.__grid.at(-1)[3]") >=
-               page.evaluate("window.__grid[0][3]") + 8, timeout=30, what="eight live redraws")
+               page.evaluate("window.__grid[0][3]") + 8, timeout=30, what="eight more live redraws")
     pause(page)
     samples = page.evaluate("clearInterval(window.__gridTimer), window.__grid")
     assert None not in samples, "the chart grid was unmounted during live training"
+    assert page.evaluate("document.querySelector('.sb-grid .sb-cell').__stillHere") is True, "the grid remounted"
     tops, heights, svgs, draws = zip(*samples)
     assert len(set(tops)) == 1 and len(set(heights)) == 1, f"the charts moved: tops {set(tops)}, heights {set(heights)}"
     assert min(svgs) == max(svgs) >= 12, f"charts blanked during a redraw: {sorted(set(svgs))} svg layers"

@@ -213,3 +213,14 @@ def test_unit_sizes_are_the_longest_unit_vectors():
     b = [np.array([0.0, 0.0]), np.array([0.0])]
     assert metrics.unit_sizes(W, b) == [5.0]
     assert metrics.unit_sizes(W, None) == [5.0]
+
+
+def test_chart_heights_come_from_raw_specs_and_figures_alike():
+    import numpy as np
+
+    from symbreak_core import figures as F
+
+    weights = [np.ones((2, 3)), np.ones((3, 1))]
+    assert ui._height(F.weight_heatmaps(weights, height=430, raw=True)) == 430
+    assert ui._height(F.weight_heatmaps(weights, height=431)) == 431  # a go.Figure
+    assert ui._height({"data": [], "layout": {}}) == 400  # none asked for: the default

@@ -14,7 +14,11 @@ function loadPlotly() {
     s.src = new URL(PLOTLY_URL, document.baseURI).href;
     s.async = true;
     s.onload = () => done();
-    s.onerror = () => { plotly = null; fail(new Error("plotly.js did not load")); };
+    s.onerror = () => {  // forget the failure: the next data update tries again
+      s.remove();
+      plotly = null;
+      fail(new Error("plotly.js did not load"));
+    };
     document.head.appendChild(s);
   });
   return plotly;
@@ -47,16 +51,18 @@ async function draw(g) {  // draw the newest rows; rows that arrive meanwhile re
   if (g.busy) return;
   g.busy = true;
   try {
-    await loadPlotly();
     while (g.pending) {
       const rows = g.pending;
       g.pending = null;
+      if (rows.length) await loadPlotly();  // an empty grid needs no plotly.js
+      if (g.pending) continue;  // newer data arrived while plotly.js loaded
       cells: for (let i = 0; i < rows.length; i++) for (let j = 0; j < rows[i].length; j++) {
         if (g.pending) break cells;  // newer data arrived: draw that instead
         const div = g.cells[i] && g.cells[i][j], text = rows[i][j].fig;
         if (!div || g.drawn.get(div) === text) continue;  // unchanged figure: nothing to do
         try {
           const fig = JSON.parse(text);
+          if (!g.drawn.has(div)) div.replaceChildren();  // a first draw, or one after an error message
           await Plotly.react(div, fig.data, fig.layout, {displayModeBar: false, responsive: true});
           g.drawn.set(div, text);
         } catch (err) {
@@ -68,7 +74,7 @@ async function draw(g) {  // draw the newest rows; rows that arrive meanwhile re
       g.root.dataset.draws = String(++g.draws);  // grids drawn so far (read by tests and benchmarks)
     }
   } catch (err) {
-    g.root.textContent = `The charts could not be drawn (${err.message}). Reload the page to try again.`;
+    g.root.textContent = `The charts could not be drawn (${err.message}); they try again on the next change.`;
     g.shape = "";
   } finally {
     g.busy = false;
@@ -90,4 +96,13 @@ export default function (component) {
   build(g, rows);
   g.pending = rows;
   draw(g);
+  // Streamlit calls this when the component unmounts (and, for a superseded render, while it is still
+  // mounted): once the grid has left the page, free its plots, whose resize listeners would keep them alive.
+  return () => setTimeout(() => {
+    if (parentElement.isConnected || grids.get(parentElement) !== g) return;
+    g.pending = null;
+    if (window.Plotly) g.root.querySelectorAll(".js-plotly-plot").forEach(div => Plotly.purge(div));
+    g.root.replaceChildren();
+    grids.delete(parentElement);
+  }, 0);
 }
