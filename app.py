@@ -152,18 +152,18 @@ if "trainer" not in state or state.trainer.config != config:
     state.trainer = fresh_trainer(config)
 per_refresh = steps_per_refresh(config, speed)
 
-buttons = st.columns([1, 1, 1, 1, 4])
-wide = dict(width="stretch")
-buttons[0].button("Play", icon=":material/play_arrow:", on_click=play, type="primary",
-                  disabled=state.playing or state.trainer.done, **wide)
-buttons[1].button("Pause", icon=":material/pause:", on_click=pause, disabled=not state.playing, **wide)
-buttons[2].button("Step", icon=":material/skip_next:", on_click=step_once, args=(per_refresh,),
-                  disabled=state.trainer.done, help=f"Advance {per_refresh} steps.", **wide)
-buttons[3].button("Reset", icon=":material/replay:", on_click=reset,
-                  help="Back to step 0 with exactly the same initial weights.", **wide)
+# One row that wraps on narrow screens; buttons as wide as their labels, so none is cut to "P...".
+buttons = st.container(horizontal=True, vertical_alignment="center")
+buttons.button("Play", icon=":material/play_arrow:", on_click=play, type="primary",
+               disabled=state.playing or state.trainer.done)
+buttons.button("Pause", icon=":material/pause:", on_click=pause, disabled=not state.playing)
+buttons.button("Step", icon=":material/skip_next:", on_click=step_once, args=(per_refresh,),
+               disabled=state.trainer.done, help=f"Advance {per_refresh} steps.")
+buttons.button("Reset", icon=":material/replay:", on_click=reset,
+               help="Back to step 0 with exactly the same initial weights.")
 if per_refresh < speed:
-    buttons[4].caption(f"Speed capped at {per_refresh} steps per refresh for a network this size, "
-                       "so everyone sharing the server stays fast.")
+    buttons.caption(f"Speed capped at {per_refresh} steps per refresh for a network this size, "
+                    "so everyone sharing the server stays fast.", width="stretch")
 
 
 @st.fragment(run_every=REFRESH_SECONDS if state.playing and not state.trainer.done else None)

@@ -489,9 +489,12 @@ def _layers(ks) -> str:
 
 CHARTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "components", "charts")
 PLOTLY_BUNDLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static", "plotly-cartesian.min.js")
-_CHARTS_CSS = """
-.sb-row { display: flex; gap: 16px; margin-bottom: 16px; }
-.sb-cell { min-width: 0; }
+# Cells share a row by their weights; below MIN_CELL_PX each they wrap one under the other at full width
+# (a 1280-pixel projector with the sidebar open), where titles, legends and labels would otherwise collide.
+MIN_CELL_PX = 420
+_CHARTS_CSS = f"""
+.sb-row {{ display: flex; flex-wrap: wrap; gap: 16px; margin-bottom: 16px; }}
+.sb-cell {{ min-width: min(100%, {MIN_CELL_PX}px); }}
 """
 _chart_component = None
 

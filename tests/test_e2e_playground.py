@@ -156,3 +156,22 @@ def test_round_trip_through_a_lesson_page_redraws_the_playground(streamlit_serve
                what="the address bar back on the Playground's setup")
     assert page.locator(EXCEPTION).count() == 0, exception_text(page)
     assert not page.js_errors, page.js_errors
+
+
+@pytest.mark.parametrize("width, columns", [(1280, 1), (1600, 2)])
+def test_projector_widths_keep_labels_whole_and_charts_legible(streamlit_server, new_context, width, columns):
+    """A 1280-pixel projector with the sidebar open: buttons keep their labels, charts go one per row."""
+    ctx = new_context()
+    page = ctx.new_page()
+    page.set_viewport_size({"width": width, "height": 800})
+    open_app(page, streamlit_server.url + "/")
+    wait_until(lambda: charts_drawn(page) == 6, timeout=20, what="the six charts")
+    for name in ("Play", "Pause", "Step", "Reset"):
+        label = page.locator('[data-testid="stMain"]').get_by_role("button", name=name).first
+        cut = label.evaluate("b => Array.from(b.querySelectorAll('*')).some(e => e.scrollWidth > e.clientWidth + 1)")
+        assert not cut, f"the {name} button's label is cut at {width} px"
+    boxes = page.evaluate("""Array.from(document.querySelectorAll('.sb-cell'), c => {
+        const b = c.getBoundingClientRect(); return [Math.round(b.top), Math.round(b.width)]; })""")
+    lines = len({top for top, _ in boxes})
+    assert lines == 6 // columns, f"{width} px: charts laid out in {lines} lines, expected {6 // columns}: {boxes}"
+    assert min(w for _, w in boxes) >= 420 - 1, boxes
