@@ -125,12 +125,7 @@ def timeline():
     per_row = min(2, len(heatmaps))
     rows = [[(loss, 3), (distinct, 2)]] + [[(h, 1) for h in heatmaps[i:i + per_row]]
                                            for i in range(0, len(heatmaps), per_row)]
-    live = [[(f.to_plotly_json(), w) for f, w in row] for row in rows] if playing else []
-    ui.chart_grid(live, key="sbs_live")  # while playing: redrawn in place, no flicker
-    if not playing:
-        for r, row in enumerate(rows):
-            for c, (col, (figure, _)) in enumerate(zip(st.columns([w for _, w in row]), row, strict=True)):
-                col.plotly_chart(figure, theme=None, key=f"sbs_chart_{r}_{c}")
+    ui.chart_grid(rows, key="sbs_charts")  # redrawn in place while playing or scrubbing: no flicker
     st.caption("Each heatmap: rows are inputs, columns are units. Two units are the same unit exactly when "
                "their columns match, bias included. The colour range is fixed for the whole timeline.")
 

@@ -178,6 +178,17 @@ def page(shared_context):
     p.close()
 
 
+@pytest.fixture()
+def static_serving():
+    """What .streamlit/config.toml gives the server (AppTest reads it only when run from the project folder)."""
+    from streamlit import config
+
+    before = config.get_option("server.enableStaticServing")
+    config.set_option("server.enableStaticServing", True)
+    yield
+    config.set_option("server.enableStaticServing", before)
+
+
 # ---------------------------------------------------------------- helpers for the browser tests
 # Import them in a test module with `from conftest import ...`.
 

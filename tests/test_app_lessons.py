@@ -43,7 +43,10 @@ def text(at) -> str:
 
 
 def charts(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    """Every figure on the page: st.plotly_chart's and those of the chart grid (ui.chart_grid)."""
+    grid = [json.loads(cell["fig"]) for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"
+            for row in json.loads(c.proto.json)["rows"] for cell in row]
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")] + grid
 
 
 def chart_titles(at) -> list[str]:
@@ -65,6 +68,20 @@ def test_side_by_side_defaults_constant_against_he():
     assert "**constant 0.5**" in t and "1 of 8, 1 of 8" in t
     assert "**he_normal**" in t and "8 of 8, 8 of 8" in t
     assert len([c for c in charts(at) if "weights at step" in str(c["layout"].get("title"))]) == 2
+
+
+def test_side_by_side_draws_every_chart_in_the_chart_grid(static_serving):
+    """Its charts are redrawn in place (no remount) as the timeline moves: all in the grid, cartesian traces only."""
+    at = run("side")
+    ok(at)
+    assert not at.get("plotly_chart")
+    kinds = {trace.get("type", "scatter") for c in charts(at) for trace in c["data"]}
+    assert kinds <= {"heatmap", "contour", "scatter", "bar", "histogram"}, kinds
+    (grid,) = [c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"]
+    at.slider(key="sbs_step").set_value(0).run()
+    ok(at)
+    (same,) = [c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"]
+    assert same.proto.id == grid.proto.id and same.proto.json != grid.proto.json
 
 
 def test_side_by_side_controls_change_the_runs():

@@ -178,17 +178,6 @@ def test_work_per_refresh_is_capped_for_big_networks():
 CARTESIAN = {"heatmap", "contour", "scatter", "bar", "histogram"}  # trace types the vendored plotly.js bundle has
 
 
-@pytest.fixture()
-def static_serving():
-    """What .streamlit/config.toml gives the server (AppTest reads it only when run from the project folder)."""
-    from streamlit import config
-
-    before = config.get_option("server.enableStaticServing")
-    config.set_option("server.enableStaticServing", True)
-    yield
-    config.set_option("server.enableStaticServing", before)
-
-
 def chart_grid(at) -> tuple[str, list[list[dict]]]:
     """(element id, rows of parsed figures) of the Playground's chart component."""
     import json

@@ -58,24 +58,26 @@ def test_sidebar_lists_every_page(lesson_tabs):
 
 
 def test_side_by_side_plays_through_the_chart_grid(streamlit_server, page):
-    """Play on Side by side redraws its charts in place (components/charts), then stops at the last step."""
+    """Side by side draws in the chart grid (components/charts): Play redraws it in place to the last step."""
     page.goto(f"{streamlit_server.url}/Side_by_side")
     wait_for_charts(page, timeout_ms=90_000)
     wait_idle(page)
     assert page.locator(EXCEPTION).count() == 0, exception_text(page)
+    grid_charts = page.locator(".sb-grid .js-plotly-plot:has(.main-svg)")
+    wait_until(lambda: grid_charts.count() >= 4, timeout=20, what="the loss, distinct-unit and weight charts")
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    page.locator(".sb-grid .sb-cell").first.evaluate("c => { c.__stillHere = true; }")
 
     def draws() -> int:
-        return int(page.evaluate("(document.querySelector('.sb-grid') || {dataset: {}}).dataset.draws || 0"))
+        return int(page.evaluate("document.querySelector('.sb-grid').dataset.draws"))
 
-    before = draws()  # the grid is mounted, empty, while paused
+    before = draws()
     page.locator('[data-testid="stMain"]').get_by_role("button", name="Play").click()
     wait_until(lambda: draws() >= before + 3, timeout=30, what="three redraws of the playing charts")
-    assert page.locator(".sb-grid .js-plotly-plot").count() >= 3
     wait_until(lambda: page.locator('[data-testid="stMain"]').get_by_role("button", name="Play").count() == 1,
                timeout=60, what="the timeline to reach its end and show Play again")
     wait_idle(page)
     assert page.locator(EXCEPTION).count() == 0, exception_text(page)
-    wait_until(lambda: page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').count() >= 3, timeout=20,
-               what="the ordinary charts back after playing")
-    assert page.locator(".sb-grid .js-plotly-plot").count() == 0, "the playing charts were left on the page"
+    assert grid_charts.count() >= 4
+    assert page.locator(".sb-grid .sb-cell").first.evaluate("c => c.__stillHere") is True, "the grid remounted"
     assert not page.js_errors, page.js_errors
