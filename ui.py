@@ -484,11 +484,12 @@ def _layers(ks) -> str:
 # redraw of a changed figure remounts the chart: it flashes blank and costs a full Plotly.newPlot.
 # Charts that change often (the Playground's, and the live side-by-side view) are drawn instead by
 # components/charts/charts.js, a Streamlit v2 component (no iframe) that stays mounted across reruns
-# and calls Plotly.react on the same divs. It loads plotly.js's cartesian bundle from static/ (same
+# and calls Plotly.react on the same divs. It loads a small plotly.js bundle from static/ (same
 # plotly.js version as the plotly package, a third of the full size) as soon as it first mounts.
 
 CHARTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "components", "charts")
-PLOTLY_BUNDLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static", "plotly-cartesian.min.js")
+PLOTLY_BUNDLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static", "plotly-symbreak.min.js")
+GRID_TRACES = ("scatter", "bar", "heatmap", "contour")  # the trace types in that bundle
 # Cells share a row by their weights; below MIN_CELL_PX each they wrap one under the other at full width
 # (a 1280-pixel projector with the sidebar open), where titles, legends and labels would otherwise collide.
 MIN_CELL_PX = 420
@@ -515,7 +516,7 @@ def chart_grid(rows, key: str):
     """Draw rows of figures in place: rows = [[(figure, relative width), ...], ...]; heights from the figures.
 
     A figure is a go.Figure or, faster, a raw spec from a symbreak_core.figures builder called with raw=True.
-    Only cartesian trace types (heatmap, contour, scatter, bar, histogram) can be drawn. The grid stays
+    Only the trace types in GRID_TRACES can be drawn. The grid stays
     mounted across reruns as long as `key` and its position on the page stay the same.
     """
     import streamlit as st

@@ -130,7 +130,7 @@ def open_sessions(browser, url: str, n: int, timeout_ms: float, draw_charts: boo
         ctx.set_default_timeout(timeout_ms)
         if not draw_charts:
             ctx.route("**/PlotlyChart.*.js", lambda route: route.abort())
-            ctx.route("**/plotly-cartesian.min.js", lambda route: route.abort())
+            ctx.route("**/plotly-symbreak.min.js", lambda route: route.abort())
         page = ctx.new_page()
         page.goto(url, wait_until="commit")
         pages.append(page)

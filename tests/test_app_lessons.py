@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui
+
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
     "side": ROOT / "pages" / "1_Side_by_side.py",
@@ -71,12 +73,12 @@ def test_side_by_side_defaults_constant_against_he():
 
 
 def test_side_by_side_draws_every_chart_in_the_chart_grid(static_serving):
-    """Its charts are redrawn in place (no remount) as the timeline moves: all in the grid, cartesian traces only."""
+    """Its charts are redrawn in place (no remount) as the timeline moves: all in the grid, bundled traces only."""
     at = run("side")
     ok(at)
     assert not at.get("plotly_chart")
     kinds = {trace.get("type", "scatter") for c in charts(at) for trace in c["data"]}
-    assert kinds <= {"heatmap", "contour", "scatter", "bar", "histogram"}, kinds
+    assert kinds <= set(ui.GRID_TRACES), kinds
     (grid,) = [c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"]
     at.slider(key="sbs_step").set_value(0).run()
     ok(at)

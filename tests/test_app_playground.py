@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import ui
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 TIMEOUT = 30
@@ -175,7 +177,6 @@ def test_work_per_refresh_is_capped_for_big_networks():
 
 
 # ---- the six charts, drawn by the chart grid (components/charts) ----
-CARTESIAN = {"heatmap", "contour", "scatter", "bar", "histogram"}  # trace types the vendored plotly.js bundle has
 
 
 def chart_grid(at) -> tuple[str, list[list[dict]]]:
@@ -196,7 +197,7 @@ def decode(z: dict) -> np.ndarray:
     return a.reshape([int(s) for s in z["shape"].split(",")]) if "shape" in z else a
 
 
-def test_all_six_charts_go_to_the_chart_grid_with_cartesian_traces_only(static_serving):
+def test_all_six_charts_go_to_the_chart_grid_with_bundled_traces_only(static_serving):
     at = run({"preset": "constant_05", "width": "8"})
     no_exception(at)
     assert not at.get("plotly_chart"), "the Playground draws every chart in its one chart grid"
@@ -209,7 +210,7 @@ def test_all_six_charts_go_to_the_chart_grid_with_cartesian_traces_only(static_s
         for fig in row:
             assert fig["_h"] == fig["layout"]["height"] and fig["_w"] > 0
             kinds = {trace.get("type", "scatter") for trace in fig["data"]}
-            assert kinds <= CARTESIAN, f"{fig['layout']['title']['text']}: {kinds - CARTESIAN} is not in the bundle"
+            assert kinds <= set(ui.GRID_TRACES), f"{fig['layout']['title']['text']}: {kinds} not all in the bundle"
     # constant start: the first weight heatmap (input -> layer 1) has identical columns, 0.5 everywhere
     first = decode(rows[0][0]["data"][0]["z"])
     assert first.shape == (2, 8) and np.all(first == 0.5)
@@ -235,17 +236,15 @@ def test_the_vendored_plotly_bundle_matches_the_plotly_package():
 
     import plotly.offline
 
-    import ui
-
     head = Path(ui.PLOTLY_BUNDLE).read_text(encoding="utf-8")[:300]
-    bundled = re.search(r"plotly\.js \(cartesian - minified\) v(\d+)\.(\d+)\.(\d+)", head)
+    bundled = re.search(r"plotly\.js \(symbreak: core, bar, heatmap, contour - minified\) v(\d+)\.(\d+)\.(\d+)", head)
     assert bundled, head
     package = plotly.offline.get_plotlyjs_version().split(".")
     assert bundled.group(1) == package[0], (
         f"static/ has plotly.js {'.'.join(bundled.groups())} but the plotly package builds figures for "
-        f"plotly.js {'.'.join(package)}: update the bundle (npm package plotly.js-cartesian-dist-min)")
+        f"plotly.js {'.'.join(package)}: rebuild it with components/charts/build_plotly.sh")
     script = (Path(ui.CHARTS_DIR) / "charts.js").read_text(encoding="utf-8")
-    assert '"./app/static/plotly-cartesian.min.js"' in script  # Streamlit's static serving of static/
+    assert '"./app/static/plotly-symbreak.min.js"' in script  # Streamlit's static serving of static/
     config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     assert "enableStaticServing = true" in config
 

@@ -6,6 +6,8 @@ import time
 import pytest
 from conftest import EXCEPTION, charts_drawn, exception_text, metric, open_app, step_count, wait_idle, wait_until
 
+import ui
+
 pytestmark = pytest.mark.e2e
 TRAIN_STEPS = 50  # five live refreshes at the default speed of 10 steps per refresh
 
@@ -14,6 +16,8 @@ def test_page_loads_without_exception(streamlit_server, page):
     open_app(page, streamlit_server.url + "/")
     assert page.locator(EXCEPTION).count() == 0, exception_text(page)
     wait_until(lambda: charts_drawn(page) == 6, timeout=20, what="all six Playground charts")
+    # the plotly.js bundle in static/ has exactly the trace types ui.chart_grid promises
+    assert sorted(page.evaluate("Object.keys(Plotly.PlotSchema.get().traces)")) == sorted(ui.GRID_TRACES)
     assert step_count(page) == 0
     assert not page.js_errors, page.js_errors
 

@@ -1,9 +1,10 @@
 // symbreak chart grid: a Streamlit v2 component (no iframe) that draws rows of Plotly figures and
 // redraws them in place with Plotly.react whenever the Python side sends new data.
 //   data.rows = [[{fig: figure JSON text, w: flex weight, h: height in px}, ...], ...]
-// plotly.js is the cartesian bundle served by Streamlit's static file serving (static/ beside app.py);
+// plotly.js is a small bundle (core, bar, heatmap, contour; build_plotly.sh) in static/ beside app.py, served by
+// Streamlit's static file serving;
 // it is loaded once per page, as soon as the first grid mounts.
-const PLOTLY_URL = "./app/static/plotly-cartesian.min.js";
+const PLOTLY_URL = "./app/static/plotly-symbreak.min.js";
 const grids = new WeakMap();  // parentElement -> its grid state, kept across reruns
 let plotly = null;
 
