@@ -1,9 +1,8 @@
 // symbreak chart grid: a Streamlit v2 component (no iframe) that draws rows of Plotly figures and
 // redraws them in place with Plotly.react whenever the Python side sends new data.
 //   data.rows = [[{fig: figure JSON text, w: flex weight, h: height in px}, ...], ...]
-// plotly.js is a small bundle (core, bar, heatmap, contour; build_plotly.sh) in static/ beside app.py, served by
-// Streamlit's static file serving;
-// it is loaded once per page, as soon as the first grid mounts.
+// plotly.js is our small bundle (core, bar, heatmap, contour; see build_plotly.sh) in static/ beside app.py,
+// served by Streamlit's static file serving. It is loaded once per page, when a grid first has charts to draw.
 const PLOTLY_URL = "./app/static/plotly-symbreak.min.js";
 const grids = new WeakMap();  // parentElement -> its grid state, kept across reruns
 let plotly = null;
@@ -57,8 +56,12 @@ async function draw(g) {  // draw the newest rows; rows that arrive meanwhile re
       g.pending = null;
       if (rows.length) await loadPlotly();  // an empty grid needs no plotly.js
       if (g.pending) continue;  // newer data arrived while plotly.js loaded
+      let complete = true;
       cells: for (let i = 0; i < rows.length; i++) for (let j = 0; j < rows[i].length; j++) {
-        if (g.pending) break cells;  // newer data arrived: draw that instead
+        if (g.pending) {  // newer data arrived: draw that instead
+          complete = false;
+          break cells;
+        }
         const div = g.cells[i] && g.cells[i][j], text = rows[i][j].fig;
         if (!div || g.drawn.get(div) === text) continue;  // unchanged figure: nothing to do
         try {
@@ -72,7 +75,7 @@ async function draw(g) {  // draw the newest rows; rows that arrive meanwhile re
           g.drawn.delete(div);
         }
       }
-      g.root.dataset.draws = String(++g.draws);  // grids drawn so far (read by tests and benchmarks)
+      if (complete) g.root.dataset.draws = String(++g.draws);  // whole grids drawn (read by tests, benchmarks)
     }
   } catch (err) {
     g.root.textContent = `The charts could not be drawn (${err.message}); they try again on the next change.`;
