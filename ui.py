@@ -482,10 +482,10 @@ def _layers(ks) -> str:
 # ---- Charts drawn in place ----
 # st.plotly_chart hashes the whole figure into its element id, so in Streamlit 1.67 every
 # redraw of a changed figure remounts the chart: it flashes blank and costs a full Plotly.newPlot.
-# Charts that change often (the Playground's, and the live side-by-side view) are drawn instead by
+# Charts that change often (the Playground's and Side by side's) are drawn instead by
 # components/charts/charts.js, a Streamlit v2 component (no iframe) that stays mounted across reruns
-# and calls Plotly.react on the same divs. It loads a small plotly.js bundle from static/ (same
-# plotly.js version as the plotly package, a third of the full size) as soon as it first mounts.
+# and calls Plotly.react on the same divs. It loads our small plotly.js bundle from static/ (the
+# plotly.js version the plotly package targets, a quarter of the full size) when it first has charts.
 
 CHARTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "components", "charts")
 PLOTLY_BUNDLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "static", "plotly-symbreak.min.js")
@@ -516,8 +516,8 @@ def chart_grid(rows, key: str):
     """Draw rows of figures in place: rows = [[(figure, relative width), ...], ...]; heights from the figures.
 
     A figure is a go.Figure or, faster, a raw spec from a symbreak_core.figures builder called with raw=True.
-    Only the trace types in GRID_TRACES can be drawn. The grid stays
-    mounted across reruns as long as `key` and its position on the page stay the same.
+    Only the trace types in GRID_TRACES can be drawn. The grid stays mounted across reruns as long as `key`
+    and its position on the page stay the same.
     """
     import streamlit as st
 
