@@ -147,10 +147,14 @@ def test_round_trip_through_a_lesson_page_redraws_the_playground(streamlit_serve
     """
     open_app(page, streamlit_server.url + "/?preset=constant_05&width=8")
     nav = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
+    page.evaluate("window.__oldCell = document.querySelector('.sb-grid .sb-cell')")
     nav.filter(has_text="Side by side").first.click()
     side = page.get_by_role("heading", name="Side by side")
     wait_until(lambda: side.count() == 1 and charts_drawn(page) >= 1, timeout=60, what="the Side by side page")
     assert "/Side_by_side?preset=" in page.evaluate("location.href")
+    # the Playground's grid has left the page and freed its plots (their resize listeners would keep them alive)
+    wait_until(lambda: page.evaluate("!window.__oldCell.isConnected && !window.__oldCell._responsiveChartHandler"),
+               timeout=10, what="the old chart grid to free its plots")
     wait_idle(page)
     nav.filter(has_text="Playground").first.click()
     wait_until(lambda: page.locator(".sb-grid .js-plotly-plot:has(.main-svg)").count() == 6, timeout=30,
