@@ -1,0 +1,42 @@
+"""The small grammar every narration module shares: counts with plurals, lists, percentages, numbers."""
+from __future__ import annotations
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 unit', '2 units', '0 units'; `many` for irregular plurals ('1 is', '3 are')."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def join(items) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def layers(ks) -> str:
+    """'layer 1', 'layers 1 and 2', 'layers 1, 2 and 3' (1-based layer numbers)."""
+    ks = list(ks)
+    return ("layer " if len(ks) == 1 else "layers ") + join(ks)
+
+
+def percent(x: float) -> str:
+    """A share as a percentage that never reads as 0 or 100 when it is not: 0.4%, 3%, 12%, 99.6%."""
+    if 0 < x < 0.01:
+        return f"{x:.1%}"
+    if 0.99 < x < 1:
+        return f"{x:.1%}" if x < 0.999 else "more than 99.9%"
+    return f"{x:.0%}"
+
+
+def num(x: float, digits: int = 3) -> str:
+    """A number to `digits` significant digits, no trailing '.0': 0.0123, 5.8, 1.2e-07."""
+    return f"{x:.{digits}g}"
+
+
+def times(ratio: float) -> str:
+    """A ratio for prose: '72 times', '1.5 times', '3,000 times'."""
+    if ratio >= 100:
+        return f"{ratio:,.0f} times"
+    return f"{ratio:.2g} times"
