@@ -3,6 +3,8 @@
 - symbreak_core is pure NumPy: it imports only the standard library, numpy and itself.
 - No module of symbreak_core imports streamlit; only symbreak_core/figures.py imports plotly.
 - No numeric module of symbreak_core (every module but figures.py, __init__.py included) imports figures.
+- narration/ (every sentence the app prints) is pure: the standard library, numpy, the engine's constants and
+  itself; no Streamlit, no Plotly.
 - Pages, app.py and ui.py build no Plotly figures themselves: they call symbreak_core.figures. (Serving
   Plotly's assets or its JSON encoder, e.g. plotly.offline / plotly.io, is not building a figure.)
 """
@@ -21,12 +23,13 @@ CORE_FILES = sorted(CORE.glob("*.py"))
 PAGE_FILES = sorted(p for p in [ROOT / "app.py", ROOT / "ui.py", *(ROOT / "pages").glob("*.py")]
                     if p.exists())
 STDLIB = set(sys.stdlib_module_names)
+NARRATION_FILES = sorted((ROOT / "narration").glob("*.py"))
 
 
 def imported_modules(path: Path) -> set[str]:
     """Absolute dotted names imported by a file; relative imports resolved inside symbreak_core."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    package = "symbreak_core" if path.parent == CORE else ""
+    package = path.parent.name if path.parent in (CORE, ROOT / "narration") else ""
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -112,3 +115,27 @@ def test_pages_leave_figures_to_the_figure_module(path):
     assert not bad, (
         f"{path.relative_to(ROOT)} imports {sorted(bad)}; Plotly figures are built only in symbreak_core/figures.py"
     )
+
+
+def test_narration_modules_exist():
+    assert (ROOT / "narration" / "__init__.py").exists() and len(NARRATION_FILES) > 1
+
+
+@pytest.mark.parametrize("path", NARRATION_FILES, ids=lambda p: p.name)
+def test_narration_is_pure_words(path):
+    allowed = {"numpy", "narration", "symbreak_core", "__future__"} | STDLIB  # the engine's constants and types
+    names = imported_modules(path)
+    bad = {n for n in names if top(n) not in allowed}
+    assert not bad, f"narration/{path.name} imports {sorted(bad)}; sentences come from numbers, without Streamlit"
+
+
+def test_importing_the_narration_loads_neither_streamlit_nor_plotly():
+    code = (
+        "import sys, pkgutil, importlib, narration;"
+        "[importlib.import_module('narration.' + m.name) for m in pkgutil.iter_modules(narration.__path__)];"
+        "bad=[m for m in sys.modules if m.split('.')[0] in ('streamlit','plotly')];"
+        "print(','.join(sorted(bad)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"importing narration pulled in: {out.stdout.strip()}"
