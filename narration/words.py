@@ -23,6 +23,8 @@ def layers(ks) -> str:
 
 def percent(x: float) -> str:
     """A share as a percentage that never reads as 0 or 100 when it is not: 0.4%, 3%, 12%, 99.6%."""
+    if 0 < x < 0.001:
+        return "less than 0.1%"
     if 0 < x < 0.01:
         return f"{x:.1%}"
     if 0.99 < x < 1:

@@ -1,0 +1,51 @@
+"""The shared grammar of narration/: plurals, lists, percentages and ratios, as a table."""
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from narration import words
+
+
+@pytest.mark.parametrize("args,expected", [
+    ((0, "unit"), "0 units"), ((1, "unit"), "1 unit"), ((2, "unit"), "2 units"),
+    ((1, "iteration"), "1 iteration"), ((1500, "step"), "1,500 steps"), ((3, "is", "are"), "3 are"),
+    ((1, "is", "are"), "1 is"),
+])
+def test_plural(args, expected):
+    assert words.plural(*args) == expected
+
+
+@pytest.mark.parametrize("items,expected", [
+    ([], ""), (["a"], "a"), (["a", "b"], "a and b"), (["a", "b", "c"], "a, b and c"),
+])
+def test_join(items, expected):
+    assert words.join(items) == expected
+
+
+def test_layers():
+    assert words.layers([2]) == "layer 2"
+    assert words.layers([1, 3]) == "layers 1 and 3"
+    assert words.layers([1, 2, 3]) == "layers 1, 2 and 3"
+
+
+@pytest.mark.parametrize("x,expected", [
+    (0.0, "0%"), (0.0004, "less than 0.1%"), (0.004, "0.4%"), (0.03, "3%"), (0.5, "50%"), (0.996, "99.6%"),
+    (0.9996, "more than 99.9%"), (1.0, "100%"),
+])
+def test_percent(x, expected):
+    assert words.percent(x) == expected
+
+
+@given(st.floats(0.0, 1.0))
+def test_percent_never_reads_as_none_or_all_when_it_is_not(x):
+    s = words.percent(x)
+    if x > 0:
+        assert s != "0%" and s != "0.0%"
+    if x < 1:
+        assert s != "100%" and s != "100.0%"
+
+
+@pytest.mark.parametrize("r,expected", [(1.5, "1.5 times"), (72.4, "72 times"), (824.3, "824 times"),
+                                        (3000.0, "3,000 times")])
+def test_times(r, expected):
+    assert words.times(r) == expected
