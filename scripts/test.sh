@@ -7,14 +7,18 @@ cd "$(dirname "$0")/.."
 PY="${PYTHON:-python3}"
 
 # Browser tests drive Debian's Chromium; we never download a browser of our own.
-if [ ! -x /usr/bin/chromium ]; then
+# The load-balancer test (tests/test_serve.py) runs scripts/serve.sh, which puts Debian's HAProxy in front.
+MISSING=()
+if [ ! -x /usr/bin/chromium ]; then MISSING+=(chromium); fi
+if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then MISSING+=(haproxy); fi
+if [ ${#MISSING[@]} -gt 0 ]; then
     if command -v apt-get >/dev/null 2>&1; then
         SUDO=""
         if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
         $SUDO apt-get update
-        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends chromium
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${MISSING[@]}"
     else
-        echo "scripts/test.sh: /usr/bin/chromium is missing and apt-get is not available." >&2
+        echo "scripts/test.sh: apt-get is not available to install ${MISSING[*]}." >&2
     fi
 fi
 
