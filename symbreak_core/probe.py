@@ -13,6 +13,7 @@ from .init import init_weights
 
 PROBE_LIMITS = {"width": (1, 512), "depth": (1, 20), "n_samples": (10, 5000)}
 HIST_BINS = 41
+CONSTANT_VALUE = 0.5  # init "constant" starts every weight here: the Playground's classic 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,6 +31,10 @@ class ProbeResult:
     grad_std: np.ndarray  # std of dL/dz_l
     hist_edges: np.ndarray  # (depth, HIST_BINS + 1)
     hist_counts: np.ndarray  # (depth, HIST_BINS), fractions of all outputs of the layer
+    input_rms: float  # RMS of the inputs that go up (about 1)
+    error_std: float  # std of the error signal that comes down into the top layer (about 1)
+    unit_gap: np.ndarray  # (depth,) largest |a_ij - a_i1| over examples i and units j, over the layer's largest |a|
+    weight_value: float | None  # the one value every weight starts at, if they all start equal; else None
 
 
 def depth_probe(width=500, depth=10, activation="tanh", init="xavier_normal", spread=1.0, n_samples=1000, seed=0):
@@ -46,8 +51,11 @@ def depth_probe(width=500, depth=10, activation="tanh", init="xavier_normal", sp
         raise param_error("spread", "a float in [0, 100]", spread, owner="depth_probe")
     data_rng, init_rng, grad_rng = np.random.default_rng(seed).spawn(3)
     f, df = activations.get(activation)
-    weights = init_weights((width,) * (depth + 1), init, init_rng, spread=spread)
+    weights = init_weights((width,) * (depth + 1), init, init_rng, spread=spread, value=CONSTANT_VALUE)
+    first = float(weights[0].flat[0])
+    same = all(W.min() == W.max() == first for W in weights)
     a = data_rng.standard_normal((n_samples, width))
+    input_rms = float(np.sqrt(np.mean(a * a)))
     zs, acts = [], []
     with np.errstate(all="ignore"):
         for W in weights:
@@ -55,7 +63,8 @@ def depth_probe(width=500, depth=10, activation="tanh", init="xavier_normal", sp
             a = f(z)
             zs.append(z)
             acts.append(a)
-        delta = grad_rng.standard_normal((n_samples, width)) * df(zs[-1], acts[-1])
+        error = grad_rng.standard_normal((n_samples, width))
+        delta = error * df(zs[-1], acts[-1])
         grad_std = [0.0] * depth
         for l in range(depth - 1, -1, -1):
             grad_std[l] = float(delta.std())
@@ -73,7 +82,17 @@ def depth_probe(width=500, depth=10, activation="tanh", init="xavier_normal", sp
         act_std=np.array([a.std() for a in acts]), act_rms=np.array([np.sqrt(np.mean(a * a)) for a in acts]),
         saturated=np.array([activations.saturated(activation, a).mean() for a in acts]),
         grad_std=np.array(grad_std), hist_edges=np.array(edges), hist_counts=np.array(counts),
+        input_rms=input_rms, error_std=float(error.std()), unit_gap=np.array([_unit_gap(a) for a in acts]),
+        weight_value=first if same else None,
     )
+
+
+def _unit_gap(a: np.ndarray) -> float:
+    """How far the units of a layer are from being copies: max |a[i, j] - a[i, 0]| / max |a| (0 if all are 0)."""
+    with np.errstate(all="ignore"):
+        size = float(np.max(np.abs(a)))
+        gap = float(np.max(np.abs(a - a[:, :1])))
+    return gap / size if size > 0 and np.isfinite(size) else float(gap != 0)
 
 
 def theory_rms(result: ProbeResult) -> np.ndarray | None:

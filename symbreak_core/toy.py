@@ -14,8 +14,6 @@ from . import model
 
 NAMES = tuple(f"w{i}" for i in range(1, 11))
 SIZES = (2, 2, 2, 1)
-# Groups that constant init keeps equal forever (the text's conclusion), and the pair inputs keep apart.
-EQUAL_GROUPS = (("w1", "w2"), ("w3", "w4"), ("w5", "w6", "w7", "w8"), ("w9", "w10"))
 
 
 def named(weights) -> dict:
@@ -51,6 +49,12 @@ class ToyRun:
     def units_at(self, n: int) -> dict:
         return dict(zip(("y1", "y2", "y3", "y4", "y"), self.units[n].tolist()))
 
+    def last_finite(self) -> int:
+        """The last iteration whose weights, derivatives and units are all finite (a large lr overflows)."""
+        finite = np.isfinite(self.weights).all(axis=1) & np.isfinite(self.grads).all(axis=1)
+        finite &= np.isfinite(self.units).all(axis=1)
+        return len(finite) - 1 if finite.all() else max(0, int(np.argmin(finite)) - 1)
+
 
 def run(a=0.5, x1=1.0, x2=2.0, lr=0.01, steps=50, activation="identity", start=None) -> ToyRun:
     """Gradient descent on the output itself, from all ten weights = a (or from `start`, ten values)."""
@@ -69,7 +73,3 @@ def run(a=0.5, x1=1.0, x2=2.0, lr=0.01, steps=50, activation="identity", start=N
                 weights = [W - lr * g for W, g in zip(weights, dW)]
     return ToyRun((float(x1), float(x2)), float(lr), activation, np.array(rows_w), np.array(rows_g), np.array(rows_u))
 
-
-def groups_equal(values: dict, groups=EQUAL_GROUPS) -> bool:
-    """True when every weight of each group equals the others exactly."""
-    return all(len({values[n] for n in g}) == 1 for g in groups)
