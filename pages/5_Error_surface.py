@@ -1,11 +1,11 @@
 """The error surface: the loss of a two-unit network seen on a slice through its symmetric point."""
 from dataclasses import replace
 
-import numpy as np
 import pandas  # noqa: F401 -- fully imported before plotly looks it up (two first page loads race otherwise)
 import streamlit as st
 
 import ui
+from narration import surface as say
 from symbreak_core import DATASETS, error_surface, surface
 from symbreak_core import figures as fig
 
@@ -55,56 +55,22 @@ except ui.Busy as e:
     st.error(str(e))
     st.stop()
 
-sym, noisy = sr.paths["constant"], sr.paths["constant + noise"]
+end = (*sr.end, sr.end_loss)
+level = float(sr.paths["constant"].loss[-1])
 if v["view"] == "3d":
-    st.plotly_chart(fig.surface_3d(sr.s, sr.t, sr.loss, sr.paths), theme=None, key="es_3d")
+    st.plotly_chart(fig.surface_3d(sr.s, sr.t, sr.loss, sr.paths, end, level), theme=None, key="es_3d")
 else:
-    st.plotly_chart(fig.surface_contour(sr.s, sr.t, sr.loss, sr.paths), theme=None, key="es_contour")
-st.caption(
-    "Horizontal axis s: both units change together, from the constant start (s = 1) to where the symmetric run "
-    "ends (s = 0). Vertical axis t: the units move in opposite directions, +t on one and −t on the other. "
-    "The loss is the same at t and −t, so the picture is a mirror image about the dotted line. The symmetric run "
-    "lies in this slice exactly; the noisy run also moves in directions the slice cannot show, so its line is its "
-    "shadow on the slice (its true loss is in the chart below right)."
-)
+    st.plotly_chart(fig.surface_contour(sr.s, sr.t, sr.loss, sr.paths, end, level), theme=None, key="es_contour")
+st.caption(say.caption(sr))
 
 left, right = st.columns(2)
 left.plotly_chart(fig.surface_section(sr.s, sr.t, sr.loss, 0.0), theme=None, key="es_section")
 right.plotly_chart(fig.surface_path_losses(sr.paths), theme=None, key="es_losses")
 
 st.subheader("What the numbers say")
-kappa = sr.curvature
-drift = float(np.max(np.abs(sym.t)))
-t0, t1 = abs(float(noisy.t[0])), abs(float(noisy.t[-1]))
-st.markdown(
-    f"- **The symmetric run never leaves the line.** Its largest distance from t = 0 over {sym.steps[-1]} steps "
-    f"is {drift:.3g}"
-    + (" (exactly zero)." if drift == 0 else ".")
-    + " On the line the loss is the same for t and −t, so its slope across the line is exactly zero and no "
-    "step can push the run sideways.\n"
-    "- **The line is a ridge, not a valley.** Across the line at the centre the loss curves "
-    + ("downward" if kappa < 0 else "upward")
-    + f", with curvature **{kappa:.3g}** "
-    + ("(negative: a saddle). Moving apart by a small δ lowers the loss by about "
-       f"{abs(kappa) / 2:.3g}·δ², so the point where the symmetric run stops is an unstable balance."
-       if kappa < 0 else "(not negative here, so at this centre the units have no reason to split).")
-    + f"\n- **A nudge grows.** The second run started ε = {v['perturbation']:g} off the line (|t| = {t0:.2g} at "
-    f"its first record) and ended at |t| = **{t1:.3g}**, "
-    + (f"{t1 / t0:.3g} times further out." if t0 > 0 else "from exactly on the line.")
-    + f" Its final loss is **{noisy.loss[-1]:.4f}** against **{sym.loss[-1]:.4f}** for the run that stayed "
-    "symmetric."
-)
-if kappa < 0 and noisy.loss[-1] < sym.loss[-1] - 1e-3:
-    st.success(
-        "This is the picture behind the rule \"never start with equal weights\": equal weights put the network on "
-        "a ridge it cannot leave by itself, while the smallest random difference lets it roll off and find the "
-        "better solutions on either side, which are mirror images of each other."
-    )
-elif noisy.loss[-1] >= sym.loss[-1] - 1e-3:
-    st.info(
-        "The noisy run has not yet pulled away from the symmetric one in loss. With this data or this ε the ridge "
-        "is flat enough that it needs more steps, a larger learning rate, or a bigger ε."
-    )
+st.markdown("\n".join(f"- {line}" for line in say.findings(sr, v["perturbation"])))
+kind, message = say.verdict(sr, v["perturbation"])
+getattr(st, kind)(message)
 
 with st.expander("Share this setup"):
     ui.share_link(v)

@@ -1,9 +1,12 @@
 """The error surface of a two-hidden-unit net on a 2-D slice through its symmetric saddle.
 
 Swapping the two hidden units leaves the loss unchanged, so the loss is mirror-symmetric across the
-line of equal units. We centre the slice on the point the symmetric run settles at, take the
-symmetric axis along that run (both units move together) and the antisymmetric axis along the
-direction of most negative curvature among moves that pull the units apart (+e on one, -e on the other).
+line of equal units. The slice is a sheet through three points that matter: the point the symmetric
+run settles at (the centre, s = 0, t = 0), the point the noisy run ends at (s = 1, t = tau) and its
+mirror image, the same network with the two hidden units swapped (s = 1, t = -tau). Along s both units
+change together; along t they move apart, +t on one and -t on the other, and |t| is the exact distance
+from the line of equal units. At s = 0 the t direction is the one in which the loss curves down most
+steeply (so the saddle shows); by s = 1 it has turned, linearly, to the direction of the noisy run's end.
 """
 from dataclasses import dataclass, replace
 
@@ -18,6 +21,10 @@ DEFAULT = TrainConfig(
     dataset="circles", n_samples=200, noise=0.1, hidden=(2,), activation="tanh", loss="bce",
     init="constant", init_value=0.5, optimizer="sgd", lr=1.0, steps=1500, record_every=5,
 )
+MARGIN = 0.3  # the slice reaches this far (as a share of the minima's reach) beyond the points it must show
+# ...and at most this far in s beyond the centre (s = 0) and the end (s = 1), so the saddle and the minima keep most
+# of the map; a run whose shadow reaches further (its start, when the s axis is short) runs off the edge.
+MAX_REACH = 1.0
 
 
 def flatten(weights, biases) -> np.ndarray:
@@ -44,6 +51,13 @@ def units(theta: np.ndarray):
     return theta[..., UNIT[0]], theta[..., UNIT[1]]
 
 
+def swapped(theta: np.ndarray) -> np.ndarray:
+    """The same network with its two hidden units swapped: the mirror image of theta."""
+    out = theta.copy()
+    out[..., UNIT[0]], out[..., UNIT[1]] = theta[..., UNIT[1]], theta[..., UNIT[0]]
+    return out
+
+
 def antisymmetric(e: np.ndarray) -> np.ndarray:
     """The move +e on unit 1 and -e on unit 2, nothing else."""
     d = np.zeros(9)
@@ -51,28 +65,52 @@ def antisymmetric(e: np.ndarray) -> np.ndarray:
     return d
 
 
+def split(theta: np.ndarray):
+    """(shared, apart): theta's mirror-symmetric part (theta + mirror) / 2 and the part (theta - mirror) / 2 that
+    pulls the units apart. Both exact: apart is exactly 0 when the units are equal, and shared is exactly symmetric."""
+    mirror = swapped(theta)
+    return (theta + mirror) / 2, (theta - mirror) / 2
+
+
 @dataclass(frozen=True, eq=False)
 class Path:
     steps: np.ndarray
-    s: np.ndarray  # coordinates of the projection onto the slice
-    t: np.ndarray
+    s: np.ndarray  # where the run's symmetric part lies along the slice's s axis
+    t: np.ndarray  # its exact distance from the line of equal units, signed by the side of the slice it leans to
     loss: np.ndarray  # the run's true training loss at those steps
+    hidden_max: np.ndarray  # largest |output| of any hidden unit on any training input, at those steps
+    hidden_grad: float  # size of the loss gradient with respect to the hidden layer (W1, b1) at the end
 
 
 @dataclass(frozen=True, eq=False)
 class SurfaceResult:
     config: TrainConfig
-    center: np.ndarray  # (9,) the symmetric point the slice is centred on
-    d_sym: np.ndarray  # (9,) symmetric axis
-    d_anti: np.ndarray  # (9,) antisymmetric axis, unit length
-    curvature: float  # loss curvature along d_anti at the centre: < 0 means a saddle
-    s: np.ndarray  # (res,)
-    t: np.ndarray  # (res,)
-    loss: np.ndarray  # (res, res), loss[i, j] at (s[j], t[i])
+    center: np.ndarray  # (9,) the symmetric run's end, the slice's centre (s = 0, t = 0)
+    d_sym: np.ndarray  # (9,) s axis: from the centre to the symmetric part of the noisy run's end
+    d_down: np.ndarray  # (9,) t axis at s = 0: unit antisymmetric move of most negative curvature
+    d_end: np.ndarray  # (9,) t axis at s = 1: unit antisymmetric move towards the noisy run's end
+    step: float  # the grid step in t: the smallest move apart that the map and its cut at s = 0 show
+    dip: float  # loss one step either side of the centre (mean of t = +-step) minus the centre's: < 0 on a ridge
+    curvature: float  # the second difference that dip gives, 2 * dip / step^2
+    end: tuple  # (s, t) of the noisy run's end on the slice; (s, -t) is its mirror image
+    end_loss: float  # the loss at the noisy run's end, evaluated on the slice
+    mirror_loss: float  # the loss at its mirror image, evaluated on the slice
+    constant_loss: float  # the loss of the best constant guess (the class balance): what dead units can reach
+    s: np.ndarray  # (about res,) steps of 1/k, so s = 0 and s = 1 are grid columns
+    t: np.ndarray  # (res or res + 1,) symmetric about 0, with t = 0 in the middle
+    loss: np.ndarray  # (len(t), len(s)), loss[i, j] at (s[j], t[i])
     paths: dict  # name -> Path
 
-    def point(self, s: float, t: float) -> np.ndarray:
-        return self.center + s * self.d_sym + t * self.d_anti
+    def t_axis(self, s) -> np.ndarray:
+        """The unit antisymmetric direction of t at s: d_down at s <= 0, d_end at s >= 1, turning linearly between."""
+        w = np.clip(np.asarray(s, dtype=float), 0.0, 1.0)[..., None]
+        v = (1 - w) * self.d_down + w * self.d_end
+        return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+    def point(self, s, t) -> np.ndarray:
+        """theta at (s, t) on the slice; broadcasts over arrays of s and t."""
+        s, t = np.asarray(s, dtype=float), np.asarray(t, dtype=float)
+        return self.center + s[..., None] * self.d_sym + t[..., None] * self.t_axis(s)
 
 
 def _grad(theta, data, c):
@@ -81,20 +119,48 @@ def _grad(theta, data, c):
     return flatten(dW, db)
 
 
-def _path(trainer, center, d_sym, d_anti, c):
+def _hidden_max(weights, biases, data, activation) -> float:
+    return float(np.max(np.abs(model.forward(weights, biases, data.X, activation)[1][1])))
+
+
+def _path(trainer, r: SurfaceResult, data, c) -> Path:
     thetas = np.array([flatten(s.weights, s.biases) for s in trainer.snapshots])
-    rel = thetas - center
+    shared, off = split(thetas)
+    s = (shared - r.center) @ r.d_sym / (r.d_sym @ r.d_sym)
+    side = np.where(np.einsum("ij,ij->i", off, r.t_axis(s)) < 0, -1.0, 1.0)
+    grad = _grad(flatten(trainer.weights, trainer.biases), data, c)
     return Path(
-        steps=np.array([s.step for s in trainer.snapshots]),
-        s=rel @ d_sym / (d_sym @ d_sym), t=rel @ d_anti,
-        loss=np.array([s.train_loss for s in trainer.snapshots]),
+        steps=np.array([x.step for x in trainer.snapshots]), s=s, t=side * np.linalg.norm(off, axis=1),
+        loss=np.array([x.train_loss for x in trainer.snapshots]),
+        hidden_max=np.array([_hidden_max(x.weights, x.biases, data, c.activation) for x in trainer.snapshots]),
+        hidden_grad=float(np.linalg.norm(grad[:6])),
     )
 
 
+def _steepest_apart(center, data, c):
+    """The unit move pulling the units apart along which the loss curves down most steeply at the centre.
+
+    From the Hessian restricted to antisymmetric moves, by central differences of the exact gradient.
+    """
+    h, basis = 1e-5, [antisymmetric(e) / np.sqrt(2) for e in np.eye(4)]
+    H = np.array([[b @ (_grad(center + h * v, data, c) - _grad(center - h * v, data, c)) / (2 * h)
+                   for v in basis] for b in basis])
+    _, vecs = np.linalg.eigh(0.5 * (H + H.T))
+    d = sum(w * b for w, b in zip(vecs[:, 0], basis))
+    return d / np.linalg.norm(d)
+
+
+def _loss(thetas, data, c):
+    weights, biases = unflatten(thetas.reshape(-1, 9))
+    return model.evaluate(weights, biases, data.X, data.y, c.activation, c.loss)[0].reshape(thetas.shape[:-1])
+
+
 def error_surface(config: TrainConfig = DEFAULT, eps: float = 1e-3, res: int = 61) -> SurfaceResult:
-    """Train the symmetric run and a run with N(0, eps^2) noise, then slice the loss around the saddle."""
-    if config.hidden != (2,) or not config.bias or config.init not in ("constant", "zeros"):
-        raise ValueError("error_surface needs hidden=(2,), bias=True and a symmetric init ('constant' or 'zeros').")
+    """Train the symmetric run and a run with N(0, eps^2) noise, then slice the loss through the saddle and the
+    noisy run's end and its mirror image."""
+    if config.hidden != (2,) or not config.bias or config.init not in ("constant", "zeros") or config.loss == "output":
+        raise ValueError("error_surface needs hidden=(2,), bias=True, a symmetric init ('constant' or 'zeros') "
+                         "and the loss 'bce' or 'mse'.")
     c = replace(config, perturbation=0.0)
     sym = Trainer(c)
     sym.run(c.steps)
@@ -103,31 +169,33 @@ def error_surface(config: TrainConfig = DEFAULT, eps: float = 1e-3, res: int = 6
     data = dataset_of(c)
     with np.errstate(all="ignore"):
         center = flatten(sym.weights, sym.biases)
-        d_sym = flatten(*_start(sym)) - center
-        if np.linalg.norm(d_sym) < 1e-12:  # the symmetric run never moved: use the shared incoming weights
-            d_sym = -antisymmetric(np.zeros(4))
-            d_sym[[0, 1, 2, 3]] = 1.0
-        # Hessian of the loss restricted to antisymmetric moves, by central differences of the exact gradient
-        h, basis = 1e-5, [antisymmetric(e) / np.sqrt(2) for e in np.eye(4)]
-        H = np.array([[b @ (_grad(center + h * v, data, c) - _grad(center - h * v, data, c)) / (2 * h)
-                       for v in basis] for b in basis])
-        vals, vecs = np.linalg.eigh(0.5 * (H + H.T))
-        d_anti = sum(w * b for w, b in zip(vecs[:, 0], basis))
-        d_anti /= np.linalg.norm(d_anti)
-        paths = {name: _path(run, center, d_sym, d_anti, c)
-                 for name, run in (("constant", sym), ("constant + noise", broken))}
-        t_reach = max(0.5, 1.2 * float(np.max(np.abs(paths["constant + noise"].t))))
+        end = flatten(broken.weights, broken.biases)
+        shared, off = split(end)
+        tau = float(np.linalg.norm(off))
+        d_down = _steepest_apart(center, data, c)
+        d_end = off / tau
+        if d_down @ d_end < 0:  # the sign of an eigenvector is arbitrary: turn it towards the end, so t never flips
+            d_down = -d_down
+        p = float(np.mean(data.y))  # the best constant guess: the class balance (bce) or the mean target (mse)
+        constant_loss = -(p * np.log(p) + (1 - p) * np.log1p(-p)) if c.loss == "bce" else 0.5 * float(np.var(data.y))
+        r = SurfaceResult(c, center, shared - center, d_down, d_end, 0.0, 0.0, 0.0, (1.0, tau), 0.0, 0.0,
+                          constant_loss, np.zeros(0), np.zeros(0), np.zeros((0, 0)), {})
+        paths = {"constant": _path(sym, r, data, c), "constant + noise": _path(broken, r, data, c)}
         s_all = np.concatenate([p.s for p in paths.values()])
-        s_lo, s_hi = min(-0.25, s_all.min() - 0.1), max(1.25, s_all.max() + 0.1)
-        s = np.linspace(s_lo, s_hi, res)
-        t = np.linspace(-t_reach, t_reach, res)
+        t_reach = (1 + MARGIN) * max(tau, float(np.max(np.abs(paths["constant + noise"].t))))
+        s_lo = max(-MAX_REACH, min(-MARGIN, float(s_all.min()) - MARGIN))
+        s_hi = min(1 + MAX_REACH, max(1 + MARGIN, float(s_all.max()) + MARGIN))
+        per_unit = max(1, round((res - 1) / (s_hi - s_lo)))  # grid steps 1/per_unit, so s = 0 and s = 1 are columns
+        s = np.arange(np.floor(s_lo * per_unit), np.ceil(s_hi * per_unit) + 1) / per_unit
+        half = np.linspace(0.0, t_reach, res // 2 + 1)
+        t = np.concatenate([-half[:0:-1], half])  # exactly mirrored, with t = 0 as the middle row
         T, S = np.meshgrid(t, s, indexing="ij")
-        thetas = center + S[..., None] * d_sym + T[..., None] * d_anti
-        weights, biases = unflatten(thetas.reshape(-1, 9))
-        loss, _ = model.evaluate(weights, biases, data.X, data.y, c.activation, c.loss)
-    return SurfaceResult(c, center, d_sym, d_anti, float(vals[0]), s, t, loss.reshape(res, res), paths)
-
-
-def _start(trainer):
-    first = trainer.snapshots[0]
-    return first.weights, first.biases
+        loss = _loss(r.point(S, T), data, c)
+        mirror = _loss(r.point(1.0, -tau), data, c)
+        at_end = _loss(r.point(1.0, tau), data, c)
+        # Curvature as the map shows it, not only infinitesimally: with ReLU the loss can curve down within 0.003
+        # of the centre and up beyond, and the page must not call a line a ridge while its own cut curves upward.
+        mid, j0, h = len(t) // 2, int(np.flatnonzero(s == 0.0)[0]), float(t[len(t) // 2 + 1])
+        dip = float((loss[mid + 1, j0] + loss[mid - 1, j0]) / 2 - loss[mid, j0])
+    return replace(r, step=h, dip=dip, curvature=2 * dip / h**2, end_loss=float(at_end), mirror_loss=float(mirror),
+                   s=s, t=t, loss=loss, paths=paths)

@@ -1,7 +1,7 @@
-"""The lesson pages' figure builders (symbreak_core.figures, '# ---- Lesson figures ----') and the error-surface slice.
+"""The lesson pages' figure builders (symbreak_core.figures, '# ---- Lesson figures ----').
 
 Builders: the right traces, nothing non-finite sent to the browser, colour ranges fixed and symmetric about 0.
-Slice: the line t = 0 really is a line of equal units, and the loss is mirror-symmetric across it.
+The error-surface slice itself is tested in test_surface.py.
 """
 from dataclasses import replace
 
@@ -10,8 +10,6 @@ import pytest
 
 from symbreak_core import TrainConfig, depth_probe, error_surface, restarts, surface, theory_rms, toy, train
 from symbreak_core import figures as fig
-from symbreak_core.model import evaluate
-from symbreak_core.train import dataset_of
 
 
 def _arrays(figure):
@@ -161,7 +159,7 @@ def test_restarts_histogram_of_one_outcome_is_one_narrow_labelled_bar():
     assert any("all 50 seeds" in a.text for a in f.layout.annotations)
 
 
-# ---- the error surface: the builders and the slice itself
+# ---- the error surface: the builders (the slice itself is tested in test_surface.py)
 
 @pytest.fixture(scope="module", params=["circles", "xor"])
 def slice_result(request):
@@ -169,45 +167,13 @@ def slice_result(request):
     return error_surface(c, eps=0.05, res=21)
 
 
-def test_symmetric_line_is_a_line_of_equal_units(slice_result):
-    for s in np.linspace(float(slice_result.s[0]), float(slice_result.s[-1]), 7):
-        u1, u2 = surface.units(slice_result.point(s, 0.0))
-        np.testing.assert_array_equal(u1, u2)
-    for s, t in ((0.3, 0.4), (1.0, -0.2)):  # off the line the units differ, and t <-> -t swaps them exactly
-        a1, a2 = surface.units(slice_result.point(s, t))
-        b1, b2 = surface.units(slice_result.point(s, -t))
-        assert not np.array_equal(a1, a2)
-        np.testing.assert_array_equal(a1, b2)
-        np.testing.assert_array_equal(a2, b1)
-
-
-def test_loss_is_mirror_symmetric_across_the_line(slice_result):
-    r = slice_result
-    np.testing.assert_allclose(r.t, -r.t[::-1], atol=1e-15)
-    np.testing.assert_allclose(r.loss, r.loss[::-1], rtol=1e-12)  # loss(s, t) == loss(s, -t)
-    data = dataset_of(r.config)
-    for s, t in ((0.2, 0.3), (0.9, 0.05)):
-        W, b = surface.unflatten(r.point(s, t))
-        W2, b2 = surface.unflatten(r.point(s, -t))
-        a = evaluate(W, b, data.X, data.y, r.config.activation, r.config.loss)[0]
-        c = evaluate(W2, b2, data.X, data.y, r.config.activation, r.config.loss)[0]
-        assert a == pytest.approx(c, rel=1e-13)
-
-
-def test_constant_path_stays_on_the_line_and_matches_the_surface(slice_result):
-    r = slice_result
-    const = r.paths["constant"]
-    assert np.all(const.t == 0.0)
-    data = dataset_of(r.config)
-    W, b = surface.unflatten(r.point(float(const.s[-1]), 0.0))  # the run's last point lies in the slice
-    loss = evaluate(W, b, data.X, data.y, r.config.activation, r.config.loss)[0]
-    assert loss == pytest.approx(const.loss[-1], rel=1e-9)
-    assert np.max(np.abs(r.paths["constant + noise"].t)) > 10 * abs(r.paths["constant + noise"].t[0])
+def _surface_args(r):
+    return r.s, r.t, r.loss, r.paths, (*r.end, r.end_loss), float(r.paths["constant"].loss[-1])
 
 
 def test_surface_figures(slice_result):
     r = slice_result
-    c = fig.surface_contour(r.s, r.t, r.loss, r.paths)
+    c = fig.surface_contour(*_surface_args(r))
     names = [t.name for t in c.data]
     assert "descent from constant" in names and "descent from constant + noise" in names
     assert c.data[0].type == "contour"
@@ -215,5 +181,35 @@ def test_surface_figures(slice_result):
     y = np.asarray(sec.data[0].y, dtype=float)
     m = len(y) // 2
     assert r.curvature < 0 and y[m] >= y[m - 1] and y[m] >= y[m + 1]  # the ridge: a local hump at t = 0
-    for f in (c, fig.surface_3d(r.s, r.t, r.loss, r.paths), sec, fig.surface_path_losses(r.paths)):
+    for f in (c, fig.surface_3d(*_surface_args(r)), sec, fig.surface_path_losses(r.paths)):
         assert_finite(f)
+
+
+def test_surface_map_marks_both_minima_and_is_coloured_about_the_saddle(slice_result):
+    r = slice_result
+    level = float(r.paths["constant"].loss[-1])
+    c = fig.surface_contour(*_surface_args(r))
+    heat = c.data[0]
+    assert heat.zmin < float(r.loss.min()) + 1e-6 and heat.zmax - level == pytest.approx(level - heat.zmin)
+    by_name = {t.name: t for t in c.data}
+    end = next(t for name, t in by_name.items() if name.startswith("the noisy run's end"))
+    mirror = by_name["its mirror image: the units swapped"]
+    assert (end.x[0], end.y[0]) == (1.0, pytest.approx(r.end[1], rel=1e-6))
+    assert (mirror.x[0], mirror.y[0]) == (1.0, pytest.approx(-r.end[1], rel=1e-6))
+    assert f"{r.end_loss:.4f}" in end.name
+    level_line = next(t for t in c.data[1:] if t.type == "contour")
+    assert level_line.contours.start == level_line.contours.end == level
+    xs, ys = c.layout.xaxis.range, c.layout.yaxis.range  # the map's extent holds the centre and both minima
+    assert xs[0] < 0 < 1 < xs[1] and ys[0] < -r.end[1] and r.end[1] < ys[1]
+
+
+def test_a_flat_slice_is_drawn_flat():
+    """Dead ReLU units: the loss differs by round-off only, so the map is one colour and the cut a flat line."""
+    r = error_surface(replace(surface.DEFAULT, activation="relu", steps=400), eps=1e-3, res=11)
+    level = float(r.paths["constant"].loss[-1])
+    assert float(np.ptp(r.loss)) < 1e-4
+    c = fig.surface_contour(*_surface_args(r))
+    assert c.data[0].zmax - level == pytest.approx(fig.FLAT_SPAN)
+    assert not any(t.type == "contour" for t in c.data[1:])  # no level line tracing round-off
+    lo, hi = fig.surface_section(r.s, r.t, r.loss, 0.0).layout.yaxis.range
+    assert hi - lo >= 2 * fig.FLAT_SPAN
