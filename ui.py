@@ -12,6 +12,9 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from narration import glossary
+from narration.words import join, plural
+
 # ---- Resource limits (issue 5: fair share) ----
 MAX_HEAVY_JOBS = 2  # heavy engine calls running at once across all sessions (one per core here)
 HEAVY_JOB_WAIT = 60.0  # seconds a session waits for a free slot before it gets a "server busy" message
@@ -69,6 +72,10 @@ class Param:
     def labels(self) -> dict:
         return {c[0]: c[1] for c in self.choices if isinstance(c, tuple)}
 
+    def label_of(self, value) -> str:
+        """What a menu shows for an option: the param's own label, else the glossary's words, else the value."""
+        return self.labels.get(value) or glossary.option_label(value) or fmt(value)
+
 
 @dataclass(frozen=True)
 class Preset:
@@ -78,6 +85,47 @@ class Preset:
     label: str
     values: dict
     about: str = ""
+
+
+CUSTOM = "custom"  # the preset selector's value while the controls equal none of the presets
+CUSTOM_LABEL = "Custom setup"
+MAX_NAMED_CHANGES = 3  # a custom setup's note names this many changed controls, then counts the rest
+
+
+def preset_values(specs, preset) -> dict:
+    """Every control's value under `preset` (None: the specs' own defaults)."""
+    return {p.name: p.default for p in _with_preset(specs, preset)}
+
+
+def changed_controls(specs, preset, values) -> list:
+    """The specs whose value in `values` differs from the preset's. Two values are the same when a link writes
+    them alike, so a slider's 0.15000000000000002 still equals a preset's 0.15."""
+    want = preset_values(specs, preset)
+    return [p for p in specs if fmt(values.get(p.name, p.default)) != fmt(want[p.name])]
+
+
+def matching_preset(specs, presets, values, prefer=None):
+    """The preset every control still equals (`prefer` first, when it does), or None for a custom setup."""
+    for q in ([prefer] if prefer is not None else []) + list(presets):
+        if not changed_controls(specs, q, values):
+            return q
+    return None
+
+
+def closest_preset(specs, presets, values):
+    """The preset the fewest controls differ from (the first of a tie): what a link without a preset came from."""
+    return min(presets, key=lambda q: len(changed_controls(specs, q, values)))
+
+
+def custom_note(specs, origin, values) -> str:
+    """The caption of a custom setup: which controls differ from the preset it came from."""
+    changed = [p.label or p.name for p in changed_controls(specs, origin, values)]
+    named = changed[:MAX_NAMED_CHANGES]
+    if len(changed) > len(named):
+        named.append(plural(len(changed) - len(named), "other control"))
+    verb = "differs" if len(changed) == 1 else "differ"
+    return (f"{CUSTOM_LABEL}: {_md(join(named))} {verb} from the preset “{_md(origin.label)}”, so its notes no "
+            "longer apply. Choose a preset above to start from it again.")
 
 
 def log_steps(lo: float, hi: float) -> tuple:
@@ -214,6 +262,7 @@ PAGES = (
     ("pages/3_Depth_and_scale.py", "Depth and scale", ":material/stacked_line_chart:"),
     ("pages/4_Restarts.py", "Restarts", ":material/casino:"),
     ("pages/5_Error_surface.py", "The error surface", ":material/landscape:"),
+    ("pages/6_Glossary.py", "Glossary", ":material/menu_book:"),
 )
 
 
@@ -230,6 +279,14 @@ def navigation():
     st.sidebar.divider()
 
 
+def page_without_controls():
+    """The sidebar's page list for a page with no settings; the next page with controls gets back its own."""
+    import streamlit as st
+
+    st.session_state["_ui_page"] = "_ui_page:none"
+    navigation()
+
+
 def controls(specs, presets=None, container=None) -> dict:
     """Render `specs` as widgets bound to the URL and return their values.
 
@@ -237,8 +294,11 @@ def controls(specs, presets=None, container=None) -> dict:
     keys, and every change is listed in a st.warning; on a later page switch the page gets back its
     own last values (or its first preset). Choosing a preset sets every control at once.
     With `presets` (a sequence of Preset), a "preset" selector comes first: a URL
-    `?preset=x&width=8` applies preset x, then the explicit URL values override it. Widget
-    defaults follow the chosen preset, so the URL holds only what differs from the preset.
+    `?preset=x&width=8` applies preset x, then the explicit URL values override it. The selector shows
+    a preset, with its notes, only while every control still equals it; once one differs it shows
+    "Custom setup" and says what changed from which preset. Widget defaults follow the preset shown (the
+    specs' own defaults for a custom setup), so the URL holds the preset and what differs from it, or,
+    for a custom setup, no preset and everything that differs from the defaults.
     """
     import streamlit as st
 
@@ -246,44 +306,36 @@ def controls(specs, presets=None, container=None) -> dict:
         navigation()
     box = container if container is not None else st.sidebar
     specs = list(specs)
-    preset_spec, by_id = None, {}
-    if presets:
-        by_id = {q.id: q for q in presets}
-        preset_spec = Param("preset", presets[0].id, "choice", choices=tuple((q.id, q.label) for q in presets),
-                            label="Preset", help="Sets every control at once.")
     # Pages share widget keys (width, steps, preset...) but not their ranges, so the session state
     # is (re)seeded whenever this page's controls differ from the last page's: from the link on the
     # session's first page, else from this page's own last values (or its defaults).
     page = "_ui_page:" + _signature(specs, presets)
     saved = st.session_state.setdefault("_ui_saved", {})
+    first_run = "_ui_page" not in st.session_state
     if st.session_state.get("_ui_page") != page:
-        if "_ui_page" not in st.session_state:
-            values, notices = _from_link(specs, preset_spec, by_id)
+        if first_run:
+            values, notices = _from_link(specs, presets)
         else:
-            values = saved.get(page) or _defaults(specs, presets)
-            notices = []
+            values, notices = saved.get(page) or _defaults(specs, presets), []
         st.session_state.update(values)
         st.session_state["_ui_notices"] = notices
         st.session_state["_ui_page"] = page
-    base = _with_preset(specs, by_id.get(st.session_state.get("preset")))
-
-    if preset_spec is not None:
-        box.selectbox(
-            preset_spec.label, preset_spec.options, key="preset", help=preset_spec.help,
-            format_func=preset_spec.labels.get, on_change=_apply_preset, args=(specs, by_id),
-        )
-        _sync_unbound("preset", st.session_state["preset"], presets[0].id)
-        chosen = by_id[st.session_state["preset"]]
-        if chosen.about:
-            box.caption(chosen.about)
+    current = {p.name: st.session_state.get(p.name, p.default) for p in specs}
+    shown = _preset_shown(specs, presets, current) if presets else None
+    base = _with_preset(specs, shown)
+    if first_run:  # no widget is bound yet: write the address bar in the form _from_link reads back
+        for p in base:
+            _sync_unbound(p.name, current[p.name], p.default)
+    if presets:
+        _preset_selector(box, specs, presets, shown, current)
     notices = st.session_state.get("_ui_notices") or []
     if notices:
         st.warning("Some settings in the link were changed:\n\n" + "\n".join(f"- {_md(n)}" for n in notices))
     values = {p.name: _widget(box, p) for p in base}
     for p in base:
-        if _number_box(p):
+        if _by_hand(p):
             _sync_unbound(p.name, values[p.name], p.default)
-    saved[page] = values | ({"preset": st.session_state["preset"]} if preset_spec is not None else {})
+    saved[page] = values | ({"_ui_origin": st.session_state["_ui_origin"]} if presets else {})
     return values
 
 
@@ -293,23 +345,27 @@ def _signature(specs, presets) -> str:
     return hashlib.sha1(repr((specs, [q.id for q in presets or ()])).encode()).hexdigest()[:16]
 
 
-def _from_link(specs, preset_spec, by_id):
-    """The session's first page: values from the URL, clamped, and the notice listing every change."""
+def _from_link(specs, presets):
+    """The session's first page: values from the URL, clamped, and the notice listing every change.
+
+    With a preset in the link its values come first and the link's other values override them; without
+    one, the link's values override the specs' own defaults. "_ui_origin" is the link's preset, if any.
+    """
     raw = _raw_query()
-    values, notices = {}, []
-    if preset_spec is not None:
-        values, notices = clamp_params([preset_spec], {"preset": raw["preset"]} if "preset" in raw else {})
-    base = _with_preset(specs, by_id.get(values.get("preset")))
-    raw_rest = {k: v for k, v in raw.items() if k != "preset" or preset_spec is None}
-    rest, more = clamp_params(base, raw_rest)
-    return values | rest, notices + more
+    chosen, notices = None, []
+    if presets and "preset" in raw:
+        spec = Param("preset", presets[0].id, "choice", choices=tuple(q.id for q in presets))
+        got, notices = clamp_params([spec], {"preset": raw["preset"]})
+        chosen = next(q for q in presets if q.id == got["preset"])
+    rest = {k: v for k, v in raw.items() if k != "preset" or not presets}
+    values, more = clamp_params(_with_preset(specs, chosen), rest)
+    return values | ({"_ui_origin": chosen.id if chosen else None} if presets else {}), notices + more
 
 
 def _defaults(specs, presets):
     """This page's own starting values: its first preset applied to the defaults."""
-    if not presets:
-        return {p.name: p.default for p in specs}
-    return {"preset": presets[0].id} | {p.name: p.default for p in _with_preset(specs, presets[0])}
+    first = presets[0] if presets else None
+    return preset_values(specs, first) | ({"_ui_origin": first.id} if first else {})
 
 
 def _with_preset(specs, preset):
@@ -318,12 +374,45 @@ def _with_preset(specs, preset):
     return [Param(**{**p.__dict__, "default": preset.values.get(p.name, p.default)}) for p in specs]
 
 
-def _apply_preset(specs, by_id):
+def _preset_shown(specs, presets, current):
+    """The preset the controls equal (None: a custom setup); keeps "preset" and "_ui_origin" in step with it."""
     import streamlit as st
 
-    chosen = by_id.get(st.session_state.get("preset"))
-    for p in _with_preset(specs, chosen):
-        st.session_state[p.name] = p.default
+    origin = next((q for q in presets if q.id == st.session_state.get("_ui_origin")), None)
+    shown = matching_preset(specs, presets, current, prefer=origin)
+    st.session_state["_ui_origin"] = (shown or origin or closest_preset(specs, presets, current)).id
+    want = shown.id if shown else CUSTOM
+    if st.session_state.get("preset") != want:
+        st.session_state["preset"] = want
+        for p in specs:  # set again, so that Streamlit rewrites each URL value against the new widget default
+            st.session_state[p.name] = current[p.name]
+    return shown
+
+
+def _preset_selector(box, specs, presets, shown, current):
+    """The preset menu ("Custom setup" is in it only while it is the setup) and its caption."""
+    import streamlit as st
+
+    labels = {q.id: q.label for q in presets} | {CUSTOM: CUSTOM_LABEL}
+    options = [q.id for q in presets] + ([] if shown else [CUSTOM])
+    box.selectbox("Preset", options, key="preset", help="Sets every control at once.", format_func=labels.get,
+                  on_change=_apply_preset, args=(specs, presets))
+    _sync_unbound("preset", st.session_state["preset"], CUSTOM)  # a custom setup's link names no preset
+    if shown is None:
+        origin = next(q for q in presets if q.id == st.session_state["_ui_origin"])
+        box.caption(custom_note(specs, origin, current))
+    elif shown.about:
+        box.caption(shown.about)
+
+
+def _apply_preset(specs, presets):
+    import streamlit as st
+
+    chosen = next((q for q in presets if q.id == st.session_state.get("preset")), None)
+    if chosen is None:
+        return  # "Custom setup" itself changes nothing
+    st.session_state.update(preset_values(specs, chosen))
+    st.session_state["_ui_origin"] = chosen.id
     st.session_state["_ui_notices"] = []
 
 
@@ -337,7 +426,7 @@ def _sync_unbound(key, value, default):
     """Keep an unbound key in the URL by hand: written when it changes, dropped when it equals the default."""
     import streamlit as st
 
-    want = None if value == default and key != "preset" else fmt(value)
+    want = None if fmt(value) == fmt(default) else fmt(value)
     if st.query_params.get(key) != want:
         if want is None:
             del st.query_params[key]
@@ -351,6 +440,12 @@ def _number_box(p: Param) -> bool:
     return p.kind == "int" and not (p.hi is not None and p.lo is not None and p.hi - p.lo <= 1000)
 
 
+def _by_hand(p: Param) -> bool:
+    """Controls that controls() keeps in the URL itself: number boxes (see _number_box) and menus, because
+    Streamlit would write a menu's shown words ("He (normal)") into the URL; the link keeps the value (he_normal)."""
+    return _number_box(p) or p.kind == "choice"
+
+
 def _md(text: str) -> str:
     """Escape Markdown so URL text is shown literally."""
     return "".join("\\" + c if c in "\\`*_[]<>#|~$" else c for c in text)
@@ -361,21 +456,20 @@ def _widget(box, p: Param):
     # out of the URL any value equal to its default, so the default must be the preset's value, or a
     # shared link would lose settings. (Streamlit's "default and Session State" log line is switched off
     # in .streamlit/config.toml: seeding both is deliberate here.)
-    common = dict(key=p.name, help=p.help or None, on_change=_clear_notices, bind="query-params")
+    common = dict(key=p.name, help=p.help or None, on_change=_clear_notices)
+    if not _by_hand(p):
+        common["bind"] = "query-params"
     label = p.label or p.name
     if p.kind == "bool":
         return box.checkbox(label, value=bool(p.default), **common)
     if p.kind == "choice":
-        labels = p.labels
         opts = list(p.options)
-        return box.selectbox(label, opts, index=opts.index(p.default),
-                             format_func=(lambda v: labels.get(v, fmt(v))) if labels else fmt, **common)
+        return box.selectbox(label, opts, index=opts.index(p.default), format_func=p.label_of, **common)
     if p.kind == "log":
         return box.select_slider(label, options=list(p.options), value=p.default, format_func=fmt, **common)
     if p.kind == "int":
         if p.hi is not None and p.lo is not None and p.hi - p.lo <= 1000:
             return box.slider(label, int(p.lo), int(p.hi), value=int(p.default), step=int(p.step or 1), **common)
-        common.pop("bind")  # see _number_box
         return box.number_input(label, min_value=None if p.lo is None else int(p.lo),
                                 max_value=None if p.hi is None else int(p.hi),
                                 value=int(p.default), step=int(p.step or 1), **common)
@@ -401,82 +495,15 @@ def share_link(values: dict, note: str = SHARE_NOTE) -> str:
 
 
 def share_url(values: dict, preset_id: str | None = None, base: str = "") -> str:
-    """The link that reproduces `values`: the preset, then every value (a stable, complete setup)."""
+    """The link that reproduces `values`: the preset, then every value (a stable, complete setup).
+
+    A custom setup (preset_id CUSTOM or None) names no preset: its values are read over the defaults.
+    """
     from urllib.parse import urlencode
 
-    pairs = ([("preset", preset_id)] if preset_id else []) + [(k, fmt(v)) for k, v in values.items()]
+    named = preset_id not in (None, CUSTOM)
+    pairs = ([("preset", preset_id)] if named else []) + [(k, fmt(v)) for k, v in values.items()]
     return f"{base}?{urlencode(pairs)}"
-
-
-# ---- Explanations that react to the numbers ----
-
-SATURATING = ("tanh", "sigmoid")
-SMALL_GAP = 0.1  # units whose largest gap is below this fraction of their size still act almost as one
-
-
-def whats_happening(*, activation: str, widths, step: int, status: str, diverged_at=None, reason: str = "",
-                    distinct=(), gaps=(), grad_norms=None, saturated=(), sizes=None) -> list[str]:
-    """Plain sentences about the state of a run, most important first. Pure: numbers in, text out.
-
-    distinct, gaps, saturated, sizes (see metrics.unit_sizes; default 1): per hidden layer;
-    grad_norms: the last step's norm per weight layer (or None).
-    """
-    out = []
-    if status == "diverged":
-        out.append(f"Training diverged at step {diverged_at}"
-                   + (f" ({reason})" if reason else "") + ": lower the learning rate or the spread.")
-    if step > 0 and grad_norms is not None and len(grad_norms):
-        if all(g == 0 for g in grad_norms):
-            out.append("Every gradient is exactly zero: nothing will ever change, however long you train.")
-        elif len(grad_norms) > 1 and all(g == 0 for g in grad_norms[:-1]):
-            out.append("Every gradient reaching the hidden layers is exactly zero: their weights will never "
-                       "change, however long you train. Only the output layer still learns.")
-    copies = [k for k, (w, d) in enumerate(zip(widths, distinct), start=1) if w > 1 and d == 1]
-    if copies:
-        which = _layers(copies)
-        if len(set(widths[k - 1] for k in copies)) == 1:
-            head = f"All {widths[copies[0] - 1]} units of {which} are identical"
-        else:
-            head = f"All units of {which} are identical"
-        s = head + (": this layer is" if len(copies) == 1 else ": each of these layers is")
-        s += " effectively 1 unit wide."
-        if step > 0 and all(k - 1 < len(gaps) and gaps[k - 1] == 0 for k in copies):
-            s += " Every unit gets exactly the same update, so they stay identical."
-        out.append(s)
-    close = []  # (layer, gap, gap relative to the units' size) of layers distinct on paper only
-    for k, (w, d) in enumerate(zip(widths, distinct), start=1):
-        gap = gaps[k - 1] if k - 1 < len(gaps) else None
-        size = sizes[k - 1] if sizes is not None and k - 1 < len(sizes) and sizes[k - 1] > 0 else 1.0
-        if w > 1 and d > 1 and gap is not None and 0 < gap < SMALL_GAP * size:
-            close.append((k, gap, gap / size))
-    if close:
-        gap, rel = max(c[1] for c in close), max(c[2] for c in close)
-        out.append(f"The units of {_layers([c[0] for c in close])} differ by at most {gap:.1e}, "
-                   f"{_percent(rel)} of their size: on paper they are distinct, but they still act almost as one.")
-    if activation in SATURATING and len(saturated):
-        frac = float(sum(saturated)) / len(saturated)
-        if frac >= 0.3:
-            out.append(f"{frac:.0%} of {activation} units are saturated, so their gradients nearly vanish.")
-    if not out and step > 0 and max(widths, default=1) > 1 and all(d == w for d, w in zip(distinct, widths)):
-        out.append("Every unit of every layer is different, so each one can learn its own feature.")
-    if status == "done":
-        out.append(f"Training finished after {step} steps. Press Reset to watch it again.")
-    if step == 0 and status == "running":
-        out.append("Press Play (or Step) to start training.")
-    return out
-
-
-def _percent(x: float) -> str:
-    """A share as a percentage with enough digits to not read as zero: 0.4%, 3%, 12%."""
-    return f"{x:.1%}" if 0 < x < 0.01 else f"{x:.0%}"
-
-
-def _layers(ks) -> str:
-    """'layer 1', 'layers 1 and 2', 'layers 1, 2 and 3'."""
-    ks = [str(k) for k in ks]
-    if len(ks) == 1:
-        return f"layer {ks[0]}"
-    return "layers " + ", ".join(ks[:-1]) + " and " + ks[-1]
 
 
 # ---- Charts drawn in place ----

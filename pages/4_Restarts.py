@@ -1,9 +1,9 @@
 """Restarts: train the same network from many random starts and look at the spread of where they end."""
-import numpy as np
 import pandas  # noqa: F401 -- fully imported before plotly looks it up (two first page loads race otherwise)
 import streamlit as st
 
 import ui
+from narration import restarts as story
 from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig, restarts
 from symbreak_core import figures as fig
 from symbreak_core.model import field, grid_extent
@@ -70,58 +70,34 @@ except ui.Busy as e:
     st.error(str(e))
     st.stop()
 
-ok = rr.finished
-loss, acc = rr.train_loss[ok], rr.test_acc[ok]
-n_ok, n_bad = int(ok.sum()), int((~ok).sum())
-if n_bad:
-    st.warning(f"{n_bad} of {len(seeds)} runs diverged and are left out; lower the learning rate or the spread.")
-if n_ok == 0:
-    st.error("Every run diverged, so there is nothing to compare. Lower the learning rate or the spread.")
+r = story.read(rr)
+if warning := story.diverged_warning(r):
+    st.warning(warning)
+if stop := story.nothing_to_compare(r):
+    st.error(stop)
     st.stop()
 
-one_outcome = len(np.unique(loss)) == 1
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("Seeds that finished", f"{n_ok} / {len(seeds)}")
-c2.metric("Different final losses", f"{len(np.unique(loss))}")
-c3.metric("Best test accuracy", f"{100 * np.nanmax(acc):.0f}%")
-c4.metric("Worst test accuracy", f"{100 * np.nanmin(acc):.0f}%")
+for col, (label, value) in zip(st.columns(4), story.metrics(r)):
+    col.metric(label, value)
+if same := story.identical(r):
+    st.error(same)
 
-if one_outcome:
-    st.error(
-        f"**All {n_ok} restarts ended at exactly the same loss, {loss[0]:.6f}.** With a "
-        f"{'constant' if config.init == 'constant' else config.init} start and no added noise, the seed changes "
-        "nothing: every run begins at the same weights, sees the same data and takes the same steps, bit for bit. "
-        "Restarting a symmetric network is useless; it has one outcome, and it is the outcome of a network whose "
-        "units are all copies of each other."
-    )
+st.plotly_chart(fig.restarts_histograms(rr.train_loss, rr.test_acc, r.moving), theme=None, key="rs_hist")
 
-st.plotly_chart(fig.restarts_histograms(rr.train_loss, rr.test_acc), theme=None, key="rs_hist")
-
-best, worst = rr.best, rr.worst
 extent = grid_extent(rr.data.X)
 left, right = st.columns(2)
-for k, (col, i, name) in enumerate(((left, best, "Lowest training loss: seed"),
-                                     (right, worst, "Highest training loss: seed"))):
+for k, (col, i, lowest) in enumerate(((left, rr.best, True), (right, rr.worst, False))):
     weights, biases = rr.network(i)
     f = field(weights, biases, config.activation, config.loss, extent=extent, res=60)
-    name = "Seed" if one_outcome else name  # with one outcome there is no best or worst
-    col.plotly_chart(fig.titled(fig.decision_boundary(f, rr.data, height=460),
-                                f"{name} {rr.seeds[i]}: loss {rr.train_loss[i]:.3f}, "
-                                f"test accuracy {100 * rr.test_acc[i]:.0f}%"), theme=None, key=f"rs_boundary_{k}")
+    col.plotly_chart(fig.titled(fig.decision_boundary(f, rr.data, height=460), story.boundary_title(r, i, lowest)),
+                     theme=None, key=f"rs_boundary_{k}")
+    col.caption(story.boundary_caption(r, i))
 
-st.plotly_chart(fig.restarts_curves(rr.curve_steps, rr.curves, best, worst), theme=None, key="rs_curves")
+st.plotly_chart(fig.restarts_curves(rr.curve_steps, rr.curves, rr.best, rr.worst), theme=None, key="rs_curves")
 
 st.subheader("Reading the spread")
-if not one_outcome:
-    near = int(np.sum(loss <= loss.min() * 1.05))
-    good = int(np.sum(acc >= 0.9))
-    st.markdown(
-        f"The final training losses run from **{loss.min():.3g}** to **{loss.max():.3g}**. {near} of the {n_ok} "
-        f"seeds ({100 * near / n_ok:.0f}%) end within 5% of the best loss, and {good} ({100 * good / n_ok:.0f}%) "
-        f"reach at least 90% test accuracy. Same network, same data, same steps: only the random start differs, "
-        f"and it decides which valley of the loss surface each run settles in. The seeds with the lowest and the "
-        f"highest final training loss, above, show two of those valleys as two decision boundaries."
-    )
+if summary := story.summary(r):
+    st.markdown(summary)
 st.markdown(
     """
 **When are restarts worth it?**

@@ -3,7 +3,10 @@ import numpy as np
 
 from . import activations, model
 
-DISTINCT_RTOL = 1e-4  # units agreeing to about 4 significant digits count as one (far below what a heatmap shows)
+# Units whose outputs over the inputs differ (RMS) by at most 5% of the layer's output spread count as one unit:
+# the unit pictures draw them alike, whatever round-off or a small nudge did to their weights. Measured on the
+# Playground's runs: copies pushed apart by dropout or tiny noise still group together, random starts keep 8 of 8.
+BEHAVIOUR_TOL = 0.05
 
 
 def unit_vectors(W, b=None):
@@ -25,21 +28,36 @@ def _pairwise_distances(U):
     return np.sqrt(d2)
 
 
-def distinct_units(W, b=None, rtol=DISTINCT_RTOL):
-    """How many different units a layer has: units within rtol of each other (relative) are grouped as one."""
-    U = unit_vectors(W, b)
-    return _groups(U, _pairwise_distances(U), rtol)
+def distinct_units(A, tol=BEHAVIOUR_TOL):
+    """How many units of a layer behave differently, from its outputs A: (n_inputs, n_units), one row per input.
 
-
-def _groups(U, D, rtol):
-    norms = np.sqrt(np.einsum("ij,ij->i", U, U))
-    same = D <= rtol * np.maximum(norms[:, None], norms[None, :])
-    unassigned = np.ones(len(U), dtype=bool)
+    Two units are alike when the RMS difference of their outputs over the inputs,
+    sqrt(mean_n (A[n, i] - A[n, j])**2), is at most tol times the layer's output spread, the RMS deviation of
+    all the layer's outputs from their common mean, sqrt(mean_{n,k} (A[n, k] - mean(A))**2) (A.std()). Alike
+    units are grouped transitively (if a is like b and b like c, a, b and c are one group even when a and c
+    are further apart): the count is the number of connected groups. A spread of 0 (every output equal) is one group.
+    """
+    n, width = A.shape
+    C = A - A.mean()  # a common shift changes no difference and keeps the Gram trick's round-off small
+    spread2 = float(np.einsum("ij,ij->", C, C)) / C.size
+    if spread2 == 0.0:
+        return 1
+    sq = np.einsum("ij,ij->j", C, C)
+    d2 = (sq[:, None] + sq[None, :] - 2.0 * (C.T @ C)) / n  # mean squared difference of every pair of units
+    alike = d2 <= tol * tol * spread2
+    pairs = np.count_nonzero(alike)
+    if pairs == width * width or pairs == width:  # the common cases, without the search: all alike, or none
+        return 1 if pairs == width * width else width
+    unseen = np.ones(width, dtype=bool)
     groups = 0
-    for i in range(len(U)):  # greedy: each unassigned unit founds a group of its look-alikes
-        if unassigned[i]:
+    for i in range(width):  # each unseen unit starts a group; it takes in every unit reachable through alike pairs
+        if unseen[i]:
             groups += 1
-            unassigned &= ~same[i]
+            unseen[i] = False
+            frontier = alike[i] & unseen
+            while frontier.any():
+                unseen &= ~frontier
+                frontier = alike[frontier].any(axis=0) & unseen
     return groups
 
 
@@ -89,9 +107,10 @@ def dead_fraction(activation, z):
 
 def layer_stats(weights, biases, X, y, activation, loss, trace=None):
     """Loss and accuracy on (X, y); per hidden layer: activation std, saturated and dead fractions;
-    per layer: std of the backprop gradient dL/dz. `trace` reuses a pass already made on exactly (X, y)."""
-    if trace is None:
-        trace = {}
+    per layer: std of the backprop gradient dL/dz. A filled `trace` reuses a pass already made on exactly (X, y);
+    an empty dict receives the pass made here (loss, zs, acts, deltas)."""
+    if not trace:
+        trace = {} if trace is None else trace
         trace["loss"] = model.loss_and_grads(weights, biases, X, y, activation, loss, trace=trace)[0]
     value, zs, acts, deltas = trace["loss"], trace["zs"], trace["acts"], trace["deltas"]
     return {
@@ -104,12 +123,12 @@ def layer_stats(weights, biases, X, y, activation, loss, trace=None):
     }
 
 
-def symmetry(weights, biases):
-    """Per hidden layer: distinct units and the unit gap; per weight matrix: its numerical rank."""
-    distinct, gap = [], []
-    for l in range(len(weights) - 1):
-        U = unit_vectors(weights[l], None if biases is None else biases[l])
-        D = _pairwise_distances(U)  # shared by both measures
-        distinct.append(_groups(U, D, DISTINCT_RTOL))
-        gap.append(float(D.max()))
+def symmetry(weights, biases, outputs):
+    """Per hidden layer: distinct units (from its outputs over the inputs, see distinct_units) and the exact
+    largest unit gap of its weights; per weight matrix: its numerical rank.
+
+    `outputs` holds each hidden layer's outputs over the inputs, (n_inputs, width), in order (a trace's acts[1:]).
+    """
+    distinct = [distinct_units(A) for A in outputs]
+    gap = [unit_gap(weights[l], None if biases is None else biases[l]) for l in range(len(weights) - 1)]
     return {"distinct": distinct, "gap": gap, "rank": [numerical_rank(W) for W in weights]}

@@ -22,6 +22,7 @@ PARAM_BOUND = 1e6  # |weight| past this, or an update that large, counts as dive
 LOSS_BOUND = 1e12
 CHECK_PARAMS_EVERY = 10
 GROUP_BYTES = 96_000  # restarts: largest temporary per group of seeds, below glibc's 128 kB mmap threshold
+TAIL_FRACTION = 0.1  # restarts: the loss is also taken this far before the end, to tell settled runs from moving ones
 
 
 def streams(seed: int) -> list[np.random.Generator]:
@@ -91,7 +92,7 @@ class Snapshot:
     test_loss: float
     train_acc: float
     test_acc: float
-    distinct: tuple  # per hidden layer: distinct units
+    distinct: tuple  # per hidden layer: units that behave differently on the training inputs (metrics.distinct_units)
     gap: tuple  # per hidden layer: largest unit gap
     rank: tuple  # per weight matrix
     act_std: tuple  # per hidden layer
@@ -206,11 +207,17 @@ class Trainer:
             self._record()
         return False
 
+    def symmetry(self) -> dict:
+        """metrics.symmetry of the weights now (not of the last snapshot): distinct units over the training inputs."""
+        acts = model.forward(self.weights, self.biases, self.data.X, self.config.activation)[1]
+        return metrics.symmetry(self.weights, self.biases, acts[1:])
+
     def _record(self, trace=None):
         c, d = self.config, self.data
+        trace = {} if trace is None else trace  # layer_stats fills an empty one with its own pass
         stats = metrics.layer_stats(self.weights, self.biases, d.X, d.y, c.activation, c.loss, trace)
         test_loss, test_acc = model.evaluate(self.weights, self.biases, d.X_test, d.y_test, c.activation, c.loss)
-        sym = metrics.symmetry(self.weights, self.biases)
+        sym = metrics.symmetry(self.weights, self.biases, trace["acts"][1:])
         self.snapshots.append(Snapshot(
             step=self.step,
             weights=tuple(W.copy() for W in self.weights),
@@ -254,6 +261,9 @@ class RestartsResult:
     train_acc: np.ndarray
     test_acc: np.ndarray
     diverged_at: np.ndarray  # (S,), -1 where the run finished
+    start_loss: np.ndarray  # (S,) training loss (whole training set, no dropout) at step 0; NaN where diverged
+    tail_start: int  # the step where the last TAIL_FRACTION of the run begins
+    tail_loss: np.ndarray  # (S,) the same at tail_start
     curve_steps: np.ndarray  # (T,) steps at which `curves` were taken
     curves: np.ndarray  # (T, S) training loss; NaN after a seed diverged
     weights: tuple  # per layer (S, fan_in, fan_out)
@@ -293,6 +303,8 @@ def restarts(config: TrainConfig, seeds, on_progress=None, max_curve_points=200)
     """Train one network per seed, many at once: every array gets a leading seed axis.
 
     Seed s draws its init, noise, batches and dropout exactly as train(restart_config(config, s)) does.
+    Besides the final numbers, each seed's training loss is taken at the start and at tail_start, TAIL_FRACTION
+    before the end, so a reader can tell runs that have settled from runs still moving.
     Seeds go in groups small enough that each temporary array stays under GROUP_BYTES: larger ones
     are fresh memory from the OS on every step, and their page faults cost more than the arithmetic.
     """
@@ -302,23 +314,25 @@ def restarts(config: TrainConfig, seeds, on_progress=None, max_curve_points=200)
     rows = len(data.X) if c.batch_size == 0 else min(c.batch_size, len(data.X))
     group = max(1, GROUP_BYTES // (8 * rows * max(c.sizes)))
     stride = max(1, -(-c.steps // max_curve_points))
+    tail_start = c.steps - max(1, round(TAIL_FRACTION * c.steps))
     parts = []
     for start in range(0, len(seeds), group):
         chunk = seeds[start:start + group]
         report = None if on_progress is None else (
             lambda f, done=start, n=len(chunk): on_progress((done + f * n) / len(seeds)))
-        parts.append(_train_group(c, data, chunk, stride, report))
+        parts.append(_train_group(c, data, chunk, stride, tail_start, report))
     joined = {k: np.concatenate([p[k] for p in parts], axis=-1 if k == "curves" else 0) for k in parts[0]}
     biases = None if not c.bias else tuple(np.concatenate([p[f"b{l}"] for p in parts]) for l in range(len(c.sizes) - 1))
     return RestartsResult(
         config=c, seeds=seeds, train_loss=joined["train_loss"], test_loss=joined["test_loss"],
         train_acc=joined["train_acc"], test_acc=joined["test_acc"], diverged_at=joined["diverged_at"],
+        start_loss=joined["start_loss"], tail_start=tail_start, tail_loss=joined["tail_loss"],
         curve_steps=np.arange(0, c.steps, stride), curves=joined["curves"],
         weights=tuple(joined[f"W{l}"] for l in range(len(c.sizes) - 1)), biases=biases, data=data,
     )
 
 
-def _train_group(c: TrainConfig, data: Dataset, seeds: tuple, stride: int, on_progress) -> dict:
+def _train_group(c: TrainConfig, data: Dataset, seeds: tuple, stride: int, tail_start: int, on_progress) -> dict:
     """restarts() for one group of seeds: final numbers, loss curves and weights, all with a seed axis."""
     S = len(seeds)
     nets, batchers, drop_rngs = [], [], []
@@ -336,7 +350,11 @@ def _train_group(c: TrainConfig, data: Dataset, seeds: tuple, stride: int, on_pr
     diverged_at = np.full(S, -1)
     curves = np.full((len(range(0, c.steps, stride)), S), np.nan)
     with np.errstate(all="ignore"):
+        # two extra forward passes, on the whole training set as the final loss is: at the start and at tail_start
+        start_loss = model.evaluate(weights, biases, data.X, data.y, c.activation, c.loss)[0]
         for t in range(c.steps):
+            if t == tail_start:
+                tail_loss = model.evaluate(weights, biases, data.X, data.y, c.activation, c.loss)[0]
             idx = [b.next() for b in batchers]
             X, y = (data.X, data.y) if idx[0] is None else (data.X[np.stack(idx)], data.y[np.stack(idx)])
             rows = X.shape[-2]
@@ -372,7 +390,8 @@ def _train_group(c: TrainConfig, data: Dataset, seeds: tuple, stride: int, on_pr
         test_loss, test_acc = model.evaluate(weights, biases, data.X_test, data.y_test, c.activation, c.loss)
     nan = lambda a: np.where(alive, a, np.nan)  # noqa: E731
     out = dict(train_loss=nan(train_loss), test_loss=nan(test_loss), train_acc=nan(train_acc),
-               test_acc=nan(test_acc), diverged_at=diverged_at, curves=curves)
+               test_acc=nan(test_acc), diverged_at=diverged_at, start_loss=nan(start_loss), tail_loss=nan(tail_loss),
+               curves=curves)
     out.update({f"W{l}": W for l, W in enumerate(weights)})
     out.update({f"b{l}": b for l, b in enumerate(biases or [])})
     return out

@@ -22,7 +22,10 @@ import ui
 
 ROOT = Path(__file__).resolve().parents[1]
 # app.py (the router, which runs the Playground as its home page), the Playground itself, and every lesson page
-PAGES = [p for p in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))] if p.exists()]
+ALL_PAGES = [p for p in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))] if p.exists()]
+# pages with settings read the URL through ui.controls; the others (the Glossary) read no URL at all
+PAGES = [p for p in ALL_PAGES if "ui.controls(" in p.read_text(encoding="utf-8")]
+PLAIN_PAGES = [p for p in ALL_PAGES if p not in PAGES]
 IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 NOTICE = "Some settings in the link were changed"
 APPTEST_TIMEOUT = 60
@@ -194,7 +197,7 @@ def test_clamp_params_with_the_pages_specs(name, data):
 
 
 def test_every_page_specs_were_found():
-    """Each page keeps its URL parameters in a module-level SPECS list that this fuzzer can read."""
+    """Each page with settings keeps its URL parameters in a module-level SPECS list that this fuzzer can read."""
     missing = [p.name for p in PAGES if p.name != "app.py" and p.name not in SPEC_LISTS]
     assert not missing, f"no readable SPECS in {missing}"
 
@@ -286,3 +289,16 @@ def test_every_page_survives_random_hostile_urls(path, data):
     assert NOTICE in warnings, f"{path.name} showed no notice for {query!r}"
     for k in bad_keys:
         assert k in warnings, f"{path.name}: the notice does not name {k} (query {query!r})"
+
+
+@pytest.mark.fuzz
+@pytest.mark.parametrize("path", PLAIN_PAGES, ids=lambda p: p.relative_to(ROOT).as_posix())
+@settings(PROFILE, max_examples=3, deadline=None)
+@given(query=st.dictionaries(unknown_key, hostile_value, min_size=1, max_size=4))
+@example(query={"preset": "he", "width": ["1", "😀", "-1e999"], "init": "<script>alert(1)</script>"})
+def test_pages_without_settings_ignore_any_url(path, query):
+    """A page without settings (the Glossary) reads nothing from the URL: any query string leaves it whole."""
+    at = run_with_query(path, query)
+    assert not at.exception, f"{path.name} with {query!r}: {at.exception[0].value}"
+    assert not at.warning and at.markdown, path.name
+    assert not _widget_keys(at), f"{path.name} has settings but does not read them through ui.controls"

@@ -4,7 +4,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from symbreak_core import TrainConfig, distinct_units, numerical_rank, train, unit_gap, unit_similarity
+from symbreak_core import TrainConfig, distinct_units, forward, numerical_rank, train, unit_gap, unit_similarity
 
 CLASSROOM = TrainConfig(dataset="xor", hidden=(8, 8), init="constant", init_value=0.5, steps=1000, record_every=100)
 RANDOM_SCHEMES = ["uniform", "normal", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "lecun_normal",
@@ -23,7 +23,7 @@ def test_constant_init_keeps_one_unit_per_layer_for_1000_steps(activation):
     assert not np.array_equal(first.weights[1], last.weights[1])  # they did move, together
 
 
-@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])  # ReLUs that die all output 0: tests/test_meter.py
 @pytest.mark.parametrize("scheme", RANDOM_SCHEMES)
 def test_random_schemes_give_eight_distinct_units(activation, scheme):
     r = train(replace(CLASSROOM, activation=activation, init=scheme, record_every=500))
@@ -50,10 +50,10 @@ def test_tiny_noise_breaks_the_symmetry_because_the_equilibrium_is_unstable():
     c = replace(CLASSROOM, dataset="moons", optimizer="adam", lr=0.01, perturbation=1e-6, steps=3000)
     r = train(c)
     start, end = r.snapshots[0], r.final
-    assert start.distinct == (1, 1)  # 1e-6 apart: identical to the metric's tolerance
+    assert start.distinct == (1, 1)  # 1e-6 apart: they behave the same
     assert all(0 < g < 1e-4 for g in start.gap)
     assert all(e / s > 1e3 for s, e in zip(start.gap, end.gap))  # grew by orders of magnitude
-    assert end.distinct == (8, 8)
+    assert min(end.distinct) >= 7  # by step 3,000 both layers behave as (nearly) eight different units
     symmetric = train(replace(c, perturbation=0.0))
     assert symmetric.final.distinct == (1, 1)
     assert end.train_loss < symmetric.final.train_loss / 10
@@ -62,15 +62,17 @@ def test_tiny_noise_breaks_the_symmetry_because_the_equilibrium_is_unstable():
 def test_once_broken_the_symmetry_never_comes_back():
     r = train(replace(CLASSROOM, dataset="moons", optimizer="adam", lr=0.01, perturbation=1e-6, steps=3000,
                       record_every=50))
-    counts = [min(s.distinct) for s in r.snapshots]
-    first_full = counts.index(8)
-    assert all(c == 8 for c in counts[first_full:])
+    for layer in range(2):
+        counts = [s.distinct[layer] for s in r.snapshots]
+        split = next(k for k, c in enumerate(counts) if c > 1)
+        assert all(c > 1 for c in counts[split:]), layer  # the units may regroup, but never become one again
 
 
-def test_dropout_makes_constant_units_distinct():
+def test_dropout_moves_constant_units_apart_but_they_still_behave_alike():
     r = train(replace(CLASSROOM, dropout=0.5))
-    assert r.snapshots[0].distinct == (1, 1)
-    assert r.final.distinct == (8, 8)
+    assert r.snapshots[0].distinct == (1, 1) and r.snapshots[0].gap == (0.0, 0.0)
+    assert min(r.final.gap) > 1e-2  # far beyond round-off: the weights differ...
+    assert r.final.distinct == (1, 1)  # ...but each layer's units still give the same outputs to within 5%
 
 
 def test_round_off_alone_never_breaks_symmetry_for_widths_that_are_multiples_of_8():
@@ -92,10 +94,15 @@ def test_round_off_in_other_widths_is_reported_honestly_but_stays_tiny():
 def test_metrics_on_handmade_layers():
     W = np.array([[1.0, 1.0, 2.0], [0.5, 0.5, -1.0]])
     b = np.array([0.0, 0.0, 0.0])
-    assert distinct_units(W, b) == 2
+    X = np.random.default_rng(0).normal(size=(40, 2))
+
+    def behaviours(W):
+        return distinct_units(forward([W, np.ones((3, 1))], [b, np.zeros(1)], X, "tanh")[1][1])
+
+    assert behaviours(W) == 2
     assert unit_gap(W, b) == pytest.approx(np.hypot(1.0, 1.5))
     assert numerical_rank(W) == 2 and numerical_rank(np.full((3, 4), 0.5)) == 1
     S = unit_similarity(W, b)
     assert S[0, 1] == pytest.approx(1.0) and S[0, 2] == pytest.approx((2 - 0.5) / (np.hypot(1, 0.5) * np.hypot(2, 1)))
-    assert distinct_units(W + np.array([[0, 1e-9, 0], [0, 0, 0]]), b) == 2  # within tolerance
-    assert distinct_units(W + np.array([[0, 1e-2, 0], [0, 0, 0]]), b) == 3
+    assert behaviours(W + np.array([[0, 1e-2, 0], [0, 0, 0]])) == 2  # outputs within 5% of the spread
+    assert behaviours(W + np.array([[0, 0.5, 0], [0, 0, 0]])) == 3

@@ -139,6 +139,21 @@ def test_restarts_equal_single_runs_seed_by_seed():
             np.testing.assert_allclose(W, V, rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize("extra", [{}, {"batch_size": 32, "dropout": 0.2, "optimizer": "adam"}])
+def test_restarts_start_and_tail_losses_are_the_single_runs_training_losses_then(extra):
+    c = replace(SMALL, steps=200, **extra)
+    seeds = [3, 11]
+    batch = restarts(c, seeds)
+    assert batch.tail_start == 180 == c.steps - round(train_mod.TAIL_FRACTION * c.steps)
+    for i, s in enumerate(seeds):
+        single = train(restart_config(c, s))
+        at = {snap.step: snap.train_loss for snap in single.snapshots}
+        assert batch.start_loss[i] == pytest.approx(at[0], rel=1e-9)
+        assert batch.tail_loss[i] == pytest.approx(at[batch.tail_start], rel=1e-9)
+        assert batch.start_loss[i] != batch.tail_loss[i] != batch.train_loss[i]
+    assert restarts(replace(c, steps=5), seeds).tail_start == 4  # at least the last step, however short the run
+
+
 def test_restarts_of_constant_init_all_land_on_one_outcome_and_random_ones_spread():
     c = TrainConfig(steps=300, init="constant", init_value=0.5)
     r = restarts(c, range(20))
@@ -156,6 +171,9 @@ def test_restarts_flag_diverging_seeds_without_warnings():
         r = restarts(c, range(8))
     assert np.any(r.diverged_at >= 0)
     assert np.all(np.isnan(r.train_loss[~r.finished])) and np.all(np.isfinite(r.train_loss[r.finished]))
+    for name in ("start_loss", "tail_loss"):
+        a = getattr(r, name)
+        assert np.all(np.isnan(a[~r.finished])) and np.all(np.isfinite(a[r.finished])), name
     for i in np.flatnonzero(~r.finished):
         single = train(restart_config(c, int(r.seeds[i])))
         assert single.status == "diverged" and single.diverged_at == r.diverged_at[i]
@@ -173,7 +191,8 @@ def test_restarts_do_not_depend_on_how_seeds_are_grouped(monkeypatch):
     apart = restarts(c, range(7))
     monkeypatch.setattr(train_mod, "GROUP_BYTES", 10**9)  # all seeds in one group
     together = restarts(c, range(7))
-    for name in ("train_loss", "test_loss", "train_acc", "test_acc", "diverged_at", "curves"):
+    for name in ("train_loss", "test_loss", "train_acc", "test_acc", "diverged_at", "start_loss", "tail_loss",
+                 "curves"):
         np.testing.assert_array_equal(getattr(apart, name), getattr(together, name), err_msg=name)
     for W, V in zip(apart.weights, together.weights):
         np.testing.assert_array_equal(W, V)

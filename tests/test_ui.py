@@ -150,27 +150,6 @@ def test_fuzz_never_raises_and_values_are_always_valid(raw):
     assert all(isinstance(n, str) and n for n in notices)
 
 
-def test_whats_happening_reacts_to_the_numbers():
-    common = dict(activation="tanh", widths=(8, 8), step=40, status="running")
-    sym = ui.whats_happening(**common, distinct=(1, 1), gaps=(0.0, 0.0), grad_norms=[0.1, 0.1, 0.1])
-    assert "All 8 units of layers 1 and 2 are identical" in sym[0] and "effectively 1 unit wide" in sym[0]
-    frozen = ui.whats_happening(**common, distinct=(1, 1), gaps=(0.0, 0.0), grad_norms=[0.0, 0.0, 0.0])
-    assert frozen[0].startswith("Every gradient is exactly zero: nothing will ever change")
-    hidden = ui.whats_happening(**common, distinct=(1, 1), gaps=(0.0, 0.0), grad_norms=[0.0, 0.0, 0.03])
-    assert hidden[0].startswith("Every gradient reaching the hidden layers is exactly zero")
-    div = ui.whats_happening(**dict(common, status="diverged"), diverged_at=132, distinct=(8, 8), gaps=(1, 1))
-    assert div[0].startswith("Training diverged at step 132") and "learning rate" in div[0]
-    sat = ui.whats_happening(**common, distinct=(8, 8), gaps=(3.0, 3.0), saturated=(0.6, 0.86))
-    assert "73% of tanh units are saturated" in " ".join(sat)
-    tiny = ui.whats_happening(**common, distinct=(8, 8), gaps=(1e-4, 2.0))
-    assert "layer 1 differ by at most 1.0e-04" in " ".join(tiny)
-    relative = ui.whats_happening(**common, distinct=(8, 8), gaps=(0.03, 0.5), sizes=(0.7, 1.4))
-    assert "units of layer 1 differ by at most 3.0e-02, 4% of their size" in " ".join(relative)
-    assert "layer 2" not in " ".join(relative)
-    fine = ui.whats_happening(**common, distinct=(8, 8), gaps=(2.0, 2.0))
-    assert "Every unit of every layer is different" in fine[0]
-
-
 def test_heavy_job_admits_at_most_max_heavy_jobs_at_once():
     running, peak, lock = [0], [0], threading.Lock()
 
@@ -224,3 +203,177 @@ def test_chart_heights_come_from_raw_specs_and_figures_alike():
     assert ui._height(F.weight_heatmaps(weights, height=430, raw=True)) == 430
     assert ui._height(F.weight_heatmaps(weights, height=431)) == 431  # a go.Figure
     assert ui._height({"data": [], "layout": {}}) == 400  # none asked for: the default
+
+
+# ---- presets that stay true: pure helpers ----
+
+PRESET_SPECS = [
+    Param("width", 8, "int", 1, 32, label="Units per hidden layer"),
+    Param("noise", 0.1, "float", 0.0, 0.5, step=0.05, label="Noise"),
+    Param("init", "constant", "choice", choices=("constant", "he_normal", "xavier_normal"), label="Initial weights"),
+    Param("lr", 0.5, "log", 1e-4, 10.0, label="Learning rate"),
+    Param("bias", True, "bool", label="Biases"),
+]
+PRESETS = [
+    ui.Preset("half", "All weights 0.5", {}),
+    ui.Preset("he", "He", {"init": "he_normal"}),
+    ui.Preset("he_wide", "He, wide", {"init": "he_normal", "width": 32}),
+]
+
+
+def test_a_preset_is_shown_only_while_every_control_equals_it():
+    he = ui.preset_values(PRESET_SPECS, PRESETS[1])
+    assert ui.matching_preset(PRESET_SPECS, PRESETS, he) is PRESETS[1]
+    assert ui.matching_preset(PRESET_SPECS, PRESETS, he | {"lr": 10.0}) is None
+    assert ui.matching_preset(PRESET_SPECS, PRESETS, he | {"noise": 0.15000000000000002, "lr": 0.5}) is None
+    assert ui.matching_preset(PRESET_SPECS, PRESETS, he | {"noise": 0.1 + 1e-12}) is PRESETS[1]  # the same in a link
+    assert [p.name for p in ui.changed_controls(PRESET_SPECS, PRESETS[1], he | {"lr": 10.0, "bias": False})] == [
+        "lr", "bias"]
+
+
+def test_a_custom_setup_names_what_changed_from_which_preset():
+    he = ui.preset_values(PRESET_SPECS, PRESETS[1])
+    assert ui.custom_note(PRESET_SPECS, PRESETS[1], he | {"lr": 10.0}) == (
+        "Custom setup: Learning rate differs from the preset “He”, so its notes no longer apply. "
+        "Choose a preset above to start from it again.")
+    many = he | {"width": 4, "noise": 0.3, "lr": 10.0, "bias": False}
+    assert ui.custom_note(PRESET_SPECS, PRESETS[1], many).startswith(
+        "Custom setup: Units per hidden layer, Noise, Learning rate and 1 other control differ from the preset “He”")
+    assert ui.closest_preset(PRESET_SPECS, PRESETS, he | {"width": 30}) is PRESETS[1]
+    assert ui.closest_preset(PRESET_SPECS, PRESETS, he | {"width": 32, "lr": 10.0}) is PRESETS[2]
+
+
+preset_setups = st.fixed_dictionaries({
+    "width": st.sampled_from([4, 8, 32]), "noise": st.sampled_from([0.1, 0.3]),
+    "init": st.sampled_from(["constant", "he_normal", "xavier_normal"]), "lr": st.sampled_from([0.5, 10.0]),
+    "bias": st.booleans()})
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=preset_setups, prefer=st.sampled_from([None, *PRESETS]))
+def test_preset_or_custom_is_one_decision_and_always_true(values, prefer):
+    shown = ui.matching_preset(PRESET_SPECS, PRESETS, values, prefer=prefer)
+    if shown is None:  # custom: every preset differs somewhere, and the note names exactly what differs
+        for q in PRESETS:
+            changed = ui.changed_controls(PRESET_SPECS, q, values)
+            assert changed
+            note = ui.custom_note(PRESET_SPECS, q, values)
+            assert all(p.label in note for p in changed[:ui.MAX_NAMED_CHANGES])
+            assert ("differs" in note) == (len(changed) == 1)
+    else:  # a preset: no control differs from it, and the preferred one wins when it also matches
+        assert not ui.changed_controls(PRESET_SPECS, shown, values)
+        if prefer is not None and not ui.changed_controls(PRESET_SPECS, prefer, values):
+            assert shown is prefer
+
+
+def test_a_custom_share_url_names_no_preset():
+    assert ui.share_url({"lr": 10.0}, ui.CUSTOM, base="http://h/") == "http://h/?lr=10"
+    assert ui.share_url({"lr": 10.0}, None) == "?lr=10"
+    assert ui.share_url({"lr": 0.5}, "he") == "?preset=he&lr=0.5"
+
+
+def test_menus_show_words_but_keep_values():
+    p = Param("init", "he_normal", "choice", choices=("he_normal", "mystery"))
+    assert p.label_of("he_normal") == "He (normal)" and p.label_of("mystery") == "mystery"
+    assert Param("view", "3d", "choice", choices=(("3d", "3-D surface"),)).label_of("3d") == "3-D surface"
+    assert p.options == ("he_normal", "mystery")
+
+
+# ---- presets that stay true: the Playground and a lesson page under AppTest ----
+
+def _app(page="app.py", query=None):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / page), default_timeout=60)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def _share(at) -> str:
+    return next(m.value for m in at.markdown if "](?" in m.value).split("](")[1].rstrip(")")
+
+
+def _captions(at) -> str:
+    return "\n".join(c.value for c in at.sidebar.caption)
+
+
+def test_changing_a_control_after_a_preset_makes_the_setup_custom_and_a_preset_restores_it():
+    at = _app()
+    at.selectbox(key="preset").select("he").run()
+    at.selectbox(key="preset").select("constant_05").run()
+    assert "watch the meter stay at 1 / 8" in _captions(at) and "preset=constant_05" in _share(at)
+    at.selectbox(key="init").select("he_normal").run()
+    assert not at.exception
+    assert at.selectbox(key="preset").value == ui.CUSTOM
+    assert "Custom setup" in at.selectbox(key="preset").options
+    assert "stay at 1 / 8" not in _captions(at)
+    assert "Initial weights differs from the preset “All weights 0.5: the classic question”" in _captions(at)
+    next(b for b in at.button if b.label == "Step").click().run()
+    assert next(m.value for m in at.metric if m.label == "Layer 1 distinct") == "8 / 8"
+    link = _share(at)
+    assert "preset=" not in link and "init=he_normal" in link
+    at.selectbox(key="preset").select("constant_05").run()  # choosing the preset again restores it
+    assert at.selectbox(key="init").value == "constant" and "stay at 1 / 8" in _captions(at)
+    assert "Custom setup" not in at.selectbox(key="preset").options and "preset=constant_05" in _share(at)
+
+
+def test_a_preset_link_with_an_override_opens_as_a_custom_setup_and_its_link_reproduces_it():
+    at = _app(query={"preset": "he", "lr": "10"})
+    assert not at.exception and not at.warning
+    config = at.session_state["trainer"].config
+    assert (config.init, config.activation, config.lr) == ("he_normal", "relu", 10.0)
+    assert at.selectbox(key="preset").value == ui.CUSTOM
+    assert "Custom setup: Learning rate differs from the preset “He”" in _captions(at)
+    assert "He et al. scale" not in _captions(at)  # the preset's notes are gone
+    assert "preset" not in at.query_params
+    link = _share(at)
+    assert "preset=" not in link and "lr=10" in link
+    from urllib.parse import parse_qsl
+
+    again = _app(query=dict(parse_qsl(link.lstrip("?"))))
+    assert not again.exception and not again.warning
+    assert again.session_state["trainer"].config == config
+    assert again.selectbox(key="preset").value == ui.CUSTOM and _share(again) == link
+    assert "Learning rate differs from the preset “He”" in _captions(again)  # the closest preset
+
+
+def test_a_lesson_page_goes_custom_too():
+    at = _app("pages/3_Depth_and_scale.py", {"preset": "relu-he"})
+    assert at.selectbox(key="preset").value == "relu-he" and "He et al.'s scale" in _captions(at)
+    at.selectbox(key="init").select("xavier_normal").run()  # now equal to another preset: that one is shown
+    assert not at.exception and at.selectbox(key="preset").value == "relu-xavier"
+    assert "preset=relu-xavier" in _share(at) and "He et al.'s scale" not in _captions(at)
+    at.select_slider(key="spread").set_value(2.0).run()
+    assert not at.exception and at.selectbox(key="preset").value == ui.CUSTOM
+    assert "Xavier was derived" not in _captions(at)
+    assert "differs from the preset “20 ReLU layers, Xavier”" in _captions(at)
+    assert "preset=" not in _share(at) and "init=xavier_normal" in _share(at) and "spread=2" in _share(at)
+    at.selectbox(key="preset").select("relu-he").run()
+    assert at.selectbox(key="preset").value == "relu-he" and at.select_slider(key="spread").value == 1.0
+
+
+def test_menus_show_plain_words_and_the_url_keeps_the_short_value():
+    at = _app(query={"dataset": "moons"})
+    assert "He (normal)" in at.selectbox(key="init").options
+    assert "two moons" in at.selectbox(key="dataset").options
+    at.selectbox(key="init").select("he_normal").run()
+    assert at.query_params["init"] == "he_normal" and at.query_params["dataset"] == "moons"
+
+
+def test_the_glossary_page_runs_and_every_page_links_to_it():
+    from narration.glossary import GLOSSARY
+
+    assert ("pages/6_Glossary.py", "Glossary", ":material/menu_book:") in ui.PAGES
+    at = _app()
+    links = [e.proto.page for e in at.sidebar.get("page_link")]
+    assert "Glossary" in links and len(links) == len(ui.PAGES)
+    at.switch_page("pages/6_Glossary.py").run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    for term, _ in GLOSSARY:
+        assert f"**{term}.**" in text
+    assert "| `he_normal` | He (normal) |" in text
+    at.switch_page("app.py").run()  # and back: the Playground is as it was
+    assert not at.exception and at.selectbox(key="preset").value == "constant_05"
