@@ -38,7 +38,7 @@ def num(x: float, digits: int = 3) -> str:
 
 
 def times(ratio: float) -> str:
-    """A ratio for prose: '72 times', '1.5 times', '3,000 times'."""
-    if ratio >= 100:
+    """A ratio for prose: '72 times', '1.5 times', '1.0 times', '3,000 times'."""
+    if ratio >= 10:
         return f"{ratio:,.0f} times"
-    return f"{ratio:.2g} times"
+    return f"{ratio:.1f} times"  # 1.04 reads '1.0 times', never '1 times'
