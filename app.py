@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig, Trainer, metrics, model
+from narration import run as narrate
+from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig, Trainer, model
 from symbreak_core import figures as F
 
 LIVE_STEPS = 20_000  # a live run stops here
@@ -44,28 +45,33 @@ PRESETS = [
               "Every weight starts at 0.5, so the eight units of each layer start as copies. Press Play and "
               "watch the meter stay at 1 / 8 and the loss stall."),
     ui.Preset("zeros", "All zeros", dict(SYMMETRIC, init="zeros"),
-              "With tanh, a zero weight sends zero forward and zero back. The hidden layers get gradients of "
-              "exactly zero and never move; only the output bias learns."),
-    ui.Preset("zeros_sigmoid", "Zeros with sigmoid units", dict(SYMMETRIC, init="zeros", activation="sigmoid"),
-              "Sigmoid turns 0 into 0.5, so the output weights do learn. But all hidden units receive the same "
-              "update and remain one unit."),
+              "With tanh, zero weights make every hidden unit output tanh(0) = 0, so no weight gets a gradient: "
+              "every weight stays exactly 0 and only the output bias moves."),
+    ui.Preset("zeros_sigmoid", "Zeros with sigmoid units",
+              dict(SYMMETRIC, init="zeros", activation="sigmoid", dataset="moons", depth=1, lr=2.0),
+              "Sigmoid turns 0 into 0.5, so a signal passes and every weight moves: watch the heatmap's columns "
+              "change colour. But all eight units get the same update, so the columns stay equal, the layer "
+              "acts as one unit and the boundary stays a straight line that cannot follow the moons."),
     ui.Preset("small_random", "Small random", dict(SYMMETRIC, init="normal", spread=0.1),
               "Tiny random weights make every unit different, but the signal is weak at first. Expect a long "
               "flat stretch in the loss before it drops."),
-    ui.Preset("too_large", "Too large (saturation)", dict(SYMMETRIC, init="normal", spread=5.0),
-              "Large weights push tanh into its flat ends. Watch the saturation note and the gradient norms: "
-              "saturated units barely learn."),
+    ui.Preset("too_large", "Too large (saturation)",
+              dict(SYMMETRIC, init="normal", spread=10.0, dataset="circles", depth=4),
+              "Weights of spread 10 push most tanh outputs onto the flat ends, where the slope is almost 0, so "
+              "the gradients nearly vanish. With four layers the loss stalls far above a Xavier start (set "
+              "Initial weights to xavier_normal and Spread to 1 to compare); with two layers the effect is mild."),
     ui.Preset("xavier", "Xavier", dict(SYMMETRIC, init="xavier_normal", spread=1.0),
               "Glorot and Bengio scale the random weights to the layer sizes. The units differ from step 0 "
               "and the loss falls steadily."),
     ui.Preset("he", "He", dict(SYMMETRIC, init="he_normal", spread=1.0, activation="relu"),
-              "He et al. scale random weights for ReLU units, which zero out half their inputs. Every unit "
-              "is distinct and the boundary bends quickly."),
+              "He et al. scale random weights for ReLU units, which zero out half their inputs. The units "
+              "differ from the start and the boundary bends within a few steps; a unit that outputs 0 on every "
+              "point (a dead ReLU) is named in the notes."),
     ui.Preset("constant_noise", "Constant + tiny noise",
               dict(SYMMETRIC, perturbation=0.001, dataset="moons", optimizer="adam", lr=0.01),
               "Every weight is 0.5 plus noise of size 0.001. The copies are an unstable balance: the gap chart "
-              "climbs by orders of magnitude, the units split and the loss falls far below the symmetric run "
-              "(set the noise to 0 to compare). Once apart, they never merge again."),
+              "climbs by orders of magnitude, the first layer's units split apart within about a thousand steps "
+              "and the loss falls far below the symmetric run (set the noise to 0 to compare)."),
     ui.Preset("constant_dropout", "Constant + dropout", dict(SYMMETRIC, dropout=0.2),
               "Dropout silences different units on each step, which nudges copies apart. Compare how far the "
               "gap grows with how far the loss falls."),
@@ -119,10 +125,16 @@ def new_seed():
 
 
 def history_csv(trainer: Trainer) -> str:
+    """The run so far: one row per step (batch loss, gradient norms) joined with the snapshots' metrics.
+
+    Called by the download button from a server thread without a session, perhaps while the live area trains:
+    it reads only `trainer`, and cuts both per-step arrays to the same length.
+    """
     r = trainer.result()
-    df = pd.DataFrame({"step": range(r.steps_done), "batch_loss": r.losses})
+    n = min(len(r.losses), len(r.grad_norms))
+    df = pd.DataFrame({"step": range(n), "batch_loss": r.losses[:n]})
     for k, name in enumerate(F.layer_names(r.grad_norms.shape[1])):
-        df[f"grad_norm {name}"] = r.grad_norms[:, k]
+        df[f"grad_norm {name}"] = r.grad_norms[:n, k]
     snaps = pd.DataFrame([
         {"step": s.step, "train_loss": s.train_loss, "test_loss": s.test_loss, "train_acc": s.train_acc,
          "test_acc": s.test_acc, **{f"distinct layer {k + 1}": d for k, d in enumerate(s.distinct)},
@@ -185,26 +197,22 @@ def draw(trainer: Trainer):
     c = trainer.config
     r = trainer.result()
     snap = r.final
-    sym = metrics.symmetry(trainer.weights, trainer.biases)  # the weights now, not the last snapshot
+    sym = trainer.symmetry()  # the weights now, not the last snapshot
     cols = st.columns(2 + len(c.hidden))
     cols[0].metric("Step", f"{trainer.step:,}")
     cols[1].metric("Train loss", f"{snap.train_loss:.4f}", help=f"At step {snap.step}; test loss {snap.test_loss:.4f}")
     for k, (d, w) in enumerate(zip(sym["distinct"], c.hidden)):
         cols[2 + k].metric(f"Layer {k + 1} distinct", f"{d} / {w}")
-    notes = ui.whats_happening(
-        activation=c.activation, widths=c.hidden, step=trainer.step, status=trainer.status,
-        diverged_at=trainer.diverged_at, reason=trainer.reason, distinct=sym["distinct"], gaps=sym["gap"],
-        grad_norms=r.grad_norms[-1] if r.steps_done else None, saturated=snap.saturated,
-        sizes=metrics.unit_sizes(trainer.weights, trainer.biases))
+    notes = narrate.whats_happening(narrate.facts(r, trainer.weights, trainer.biases, sym))
     box = st.error if trainer.status == "diverged" else st.info
-    box("**What's happening:** " + " ".join(notes) if notes else "**What's happening:** training.")
+    box("**What's happening:** " + " ".join(notes))
 
-    vmax = F.nice_ceiling(max(1.0, *(float(abs(W).max()) for W in trainer.weights)))
+    vmax = F.nice_ceiling(max(1.0, *(float(abs(p).max()) for p in trainer.weights + (trainer.biases or []))))
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),
                         res=FIELD_RES)
     steps = r.snapshot_steps
     rows = [
-        [(F.weight_heatmaps(trainer.weights, vmax=vmax, height=430, raw=True), 3),
+        [(F.weight_heatmaps(trainer.weights, vmax=vmax, height=430, raw=True, biases=trainer.biases), 3),
          (F.decision_boundary(field, r.data, raw=True), 2)],
         [(F.unit_outputs(field, distinct=sym["distinct"], raw=True), 1),
          (F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
@@ -223,7 +231,12 @@ with st.expander("Share this exact run, or download it", expanded=True):
     ui.share_link(values | {"speed": speed},
                   "Anyone who opens this link sees exactly this run: same data, same initial weights, same curves.")
     d1, d2 = st.columns(2)
-    d1.download_button("History (CSV)", data=lambda: history_csv(state.trainer), file_name="symbreak_history.csv",
-                       mime="text/csv", on_click="ignore")
+    # The file is made when clicked, on a server thread without a session: the callable reads only `trainer`.
+    # While playing, every live refresh sweeps away files no element holds, the fresh one included, before the
+    # browser can fetch it; so the history is offered from a paused run.
+    trainer = state.trainer
+    d1.download_button("History (CSV)", data=lambda: history_csv(trainer), file_name="symbreak_history.csv",
+                       mime="text/csv", on_click="ignore", disabled=state.playing,
+                       help="Every step so far, from a paused run.")
     d2.download_button("Config (JSON)", data=json.dumps(config.to_dict(), indent=2), file_name="symbreak_config.json",
                        mime="application/json", on_click="ignore")

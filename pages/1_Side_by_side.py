@@ -5,6 +5,7 @@ import pandas  # noqa: F401 -- fully imported before plotly looks it up (two fir
 import streamlit as st
 
 import ui
+from narration import run as narrate
 from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig, train
 from symbreak_core import figures as fig
 
@@ -12,13 +13,17 @@ st.set_page_config(page_title="Side by side · symbreak", page_icon="⚖️", la
 
 RUNS = ("init_a", "init_b", "init_c", "init_d")
 OFF = "off"
+SPREAD_WORD = {"normal": "std", "uniform": "half-width"}  # what the spread slider sets; named schemes keep gain 1
+SPREAD_SCHEMES = tuple(SPREAD_WORD)
 SPECS = [
     ui.Param("init_a", "constant", "choice", choices=INIT_SCHEMES, label="Run A: init scheme"),
     ui.Param("init_b", "he_normal", "choice", choices=INIT_SCHEMES, label="Run B: init scheme"),
     ui.Param("init_c", OFF, "choice", choices=(OFF, *INIT_SCHEMES), label="Run C: init scheme"),
     ui.Param("init_d", OFF, "choice", choices=(OFF, *INIT_SCHEMES), label="Run D: init scheme"),
     ui.Param("init_value", 0.5, "float", -2.0, 2.0, step=0.1, label="Constant value (for 'constant')"),
-    ui.Param("spread", 1.0, "log", 0.01, 10.0, label="Spread (std, or gain of a named scheme)"),
+    ui.Param("spread", 1.0, "log", 0.01, 10.0, label="Spread of 'normal' and 'uniform'",
+             help="The std of 'normal' and the half-width of 'uniform'. The named schemes (Xavier, He, ...) "
+                  "always use the scale from their paper, so a comparison shows each at its best."),
     ui.Param("dataset", "xor", "choice", choices=DATASETS, label="Data set"),
     ui.Param("noise", 0.1, "float", 0.0, 0.5, step=0.05, label="Data noise"),
     ui.Param("width", 8, "int", 1, 32, label="Units per hidden layer"),
@@ -36,11 +41,16 @@ PRESETS = [
               {"init_a": "zeros", "init_b": "constant", "init_c": "xavier_normal", "init_d": "he_normal"},
               "Two symmetric starts against two random ones, everything else equal."),
     ui.Preset("sigmoid-zeros", "Zeros with sigmoid units",
-              {"init_a": "zeros", "init_b": "xavier_normal", "activation": "sigmoid", "lr": 0.5},
-              "Sigmoid(0) = 0.5, so zero weights still pass a signal: the weights move, but together."),
+              {"init_a": "zeros", "init_b": "xavier_normal", "activation": "sigmoid", "lr": 2.0, "dataset": "moons",
+               "depth": 1},
+              "Sigmoid(0) = 0.5, so zero weights still pass a signal and every weight moves, but all units move "
+              "together: their columns stay equal and the zero start stays one unit wide, against Xavier's eight."),
     ui.Preset("too-large", "Too large against Xavier",
-              {"init_a": "normal", "init_b": "xavier_normal", "spread": 5.0, "init_c": "constant"},
-              "Normal with std 5 saturates tanh units; Xavier keeps them in their useful range."),
+              {"init_a": "normal", "init_b": "xavier_normal", "spread": 10.0, "dataset": "circles", "depth": 4,
+               "lr": 0.5},
+              "Normal with std 10 pushes most tanh outputs onto their flat ends, where the gradient nearly "
+              "vanishes; four layers deep its loss stalls far above Xavier's, which keeps the units in their "
+              "useful range. (With two layers the gap is small.)"),
 ]
 
 st.title("Side by side")
@@ -52,13 +62,14 @@ st.markdown(
 v = ui.controls(SPECS, PRESETS)
 base = TrainConfig(
     dataset=v["dataset"], noise=v["noise"], hidden=(v["width"],) * v["depth"], activation=v["activation"],
-    init_value=v["init_value"], spread=v["spread"], optimizer=v["optimizer"], lr=v["lr"], steps=v["steps"],
+    init_value=v["init_value"], optimizer=v["optimizer"], lr=v["lr"], steps=v["steps"],
     record_every=max(1, v["steps"] // 100), seed=v["seed"],
 )
 schemes = list(dict.fromkeys(v[k] for k in RUNS if v[k] != OFF))  # each scheme once, in order
 if len(schemes) < len([k for k in RUNS if v[k] != OFF]):
     st.info("The same scheme was chosen twice; it is trained once, since equal settings give equal runs.")
-labels = {s: (f"constant {v['init_value']:g}" if s == "constant" else s) for s in schemes}
+labels = {s: (f"constant {v['init_value']:g}" if s == "constant" else
+              f"{s} ({SPREAD_WORD[s]} {v['spread']:g})" if s in SPREAD_SCHEMES else s) for s in schemes}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -72,7 +83,7 @@ bar = st.progress(0.0, text="Training…")
 try:
     for i, s in enumerate(schemes):
         bar.progress(i / len(schemes), text=f"Training {labels[s]} ({i + 1} of {len(schemes)})…")
-        results[labels[s]] = run(replace(base, init=s))
+        results[labels[s]] = run(replace(base, init=s, spread=v["spread"] if s in SPREAD_SCHEMES else 1.0))
 except ui.Busy as e:
     bar.empty()
     st.error(str(e))
@@ -80,7 +91,7 @@ except ui.Busy as e:
 bar.empty()
 
 widths = base.hidden
-vmax = fig.weight_vmax(W for r in results.values() for snap in r.snapshots for W in snap.weights)
+vmax = fig.weight_vmax(p for r in results.values() for snap in r.snapshots for p in snap.weights + (snap.biases or ()))
 
 
 def _snapshot(result, step):
@@ -120,48 +131,26 @@ def timeline():
     loss = fig.compare_loss({k: (range(r.steps_done), r.losses) for k, r in results.items()}, step)
     distinct = fig.compare_distinct({k: s.distinct for k, s in snaps.items()}, widths,
                                     title=f"Distinct units at step {step}")
-    heatmaps = [fig.titled(fig.weight_heatmaps(snap.weights, vmax=vmax, height=300),
-                           f"{label}: weights at step {snap.step}") for label, snap in snaps.items()]
+    heatmaps = [fig.titled(fig.weight_heatmaps(snap.weights, vmax=vmax, height=300, biases=snap.biases),
+                           f"{label} at step {snap.step}") for label, snap in snaps.items()]  # short: fits a phone
     per_row = min(2, len(heatmaps))
     rows = [[(loss, 3), (distinct, 2)]] + [[(h, 1) for h in heatmaps[i:i + per_row]]
                                            for i in range(0, len(heatmaps), per_row)]
     ui.chart_grid(rows, key="sbs_charts")  # redrawn in place while playing or scrubbing: no flicker
-    st.caption("Each heatmap: rows are inputs, columns are units. Two units are the same unit exactly when "
-               "their columns match, bias included. The colour range is fixed for the whole timeline.")
+    st.caption("Each heatmap: columns are units, rows are their inputs, and the bottom row (b) is each unit's "
+               "bias. Two units of a layer compute the same thing when their columns match, bias included. The "
+               "colour range is fixed for the whole timeline.")
 
 
 timeline()
 
 st.subheader("What happened")
-for label, r in results.items():
-    last = r.final
-    layers = ", ".join(f"{d} of {w}" for d, w in zip(last.distinct, widths, strict=True))
-    line = (f"**{label}**: final training loss {last.train_loss:.3g}, test accuracy {100 * last.test_acc:.0f}%; "
-            f"distinct units per hidden layer: {layers}.")
-    if r.status == "diverged":
-        line += f" The run diverged at step {r.diverged_at} ({r.reason}); lower the learning rate or the spread."
-    elif all(d == 1 for d in last.distinct) and max(widths) > 1:
-        line += (f" Every hidden layer is still a stack of identical copies, so this network computes what a "
-                 f"network with one unit per layer would: its {max(widths)} units are wasted.")
-        if len(r.grad_norms) and not r.grad_norms[-1].any():
-            line += " Every gradient is exactly zero: nothing has moved and nothing ever will."
-        elif len(r.grad_norms) and not r.grad_norms[-1][:-1].any():
-            line += (" The hidden layers' gradients are exactly zero, so their weights have never moved; only the "
-                     "last layer learns.")
-    elif all(d == w for d, w in zip(last.distinct, widths, strict=True)):
-        line += " Every unit became its own feature detector."
-    st.markdown("- " + line)
-
-stuck = [k for k, r in results.items() if all(d == 1 for d in r.final.distinct)]
-free = [k for k, r in results.items() if k not in stuck]
-if stuck and free and max(widths) > 1:
-    st.markdown(
-        f"Why: when all weights into a layer start equal, every unit of that layer computes the same number on "
-        f"every input, receives the same error signal, and therefore gets the same update. After the update they "
-        f"are equal again, and so on for every step: the equality is never broken by gradient descent itself. "
-        f"**{', '.join(stuck)}** shows exactly that. A random start (**{', '.join(free)}**) gives each unit "
-        f"its own weights, so each gets its own gradient and they can learn different things."
-    )
+run_facts = {label: narrate.facts(r) for label, r in results.items()}
+for label, f in run_facts.items():
+    st.markdown("- " + " ".join([narrate.summary(label, f), *narrate.notes(f)]))
+why = narrate.why(run_facts)
+if why:
+    st.markdown(why)
 
 with st.expander("Share this setup"):
     ui.share_link(v)

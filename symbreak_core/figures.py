@@ -117,42 +117,69 @@ def layer_names(n_layers: int) -> list[str]:
     return [f"{a} → {b}" for a, b in zip(ends[:-1], ends[1:])]
 
 
-def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, raw: bool = False) -> go.Figure | dict:
-    """One heatmap per weight matrix W (fan_in, fan_out): row i = input i, column j = unit j.
+BIAS_ROW_GAP = 0.35  # the bias row sits this far (in rows) below the weights, so it reads as a row of its own
 
-    Identical units are identical columns. The colour range is [-vmax, vmax] (default: a 1-2-5
-    step above the largest |w|); pass the same vmax at every step so colours keep their meaning.
+
+def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, raw: bool = False,
+                    biases=None) -> go.Figure | dict:
+    """One heatmap per weight matrix W (fan_in, fan_out): row i = input i, column j = unit j; with `biases`,
+    each unit's bias b[j] is drawn as an extra row "b" under its column (traces: the weights, then the biases).
+
+    A unit is its column (bias included), so identical units are identical columns. The colour range is
+    [-vmax, vmax] (default: a 1-2-5 step above the largest |w| or |b|); pass the same vmax at every step so
+    colours keep their meaning.
     """
     weights = [finite32(W) for W in weights]
+    biases = None if biases is None else [finite32(b).reshape(1, -1) for b in biases]
     if vmax is None:
-        vmax = nice_ceiling(max(float(np.abs(W).max(initial=0.0)) for W in weights))
+        vmax = nice_ceiling(max(float(np.abs(a).max(initial=0.0)) for a in weights + (biases or [])))
     n, gap = len(weights), 0.03
     widths = [W.shape[1] + 1.5 for W in weights]
     usable = 1 - gap * (n - 1)
     names = layer_names(n)
     ends = ["input"] + [str(i) for i in range(1, n)] + ["out"]
     short = [f"{a} → {b}" for a, b in zip(ends[:-1], ends[1:])]  # axis titles must fit narrow panels
-    data, layout, x0 = [], {}, 0.0
+    data, bias_rows, layout, x0 = [], [], {}, 0.0
     for k, W in enumerate(weights):
         x1 = min(1.0, x0 + usable * widths[k] / sum(widths))
         ax = "" if k == 0 else str(k + 1)
+        rows, cols = W.shape
+        columns = np.arange(1, cols + 1)
         data.append(dict(
-            type="heatmap", z=W, x=np.arange(1, W.shape[1] + 1), y=np.arange(1, W.shape[0] + 1),
+            type="heatmap", z=W, x=columns, y=np.arange(1, rows + 1),
             coloraxis="coloraxis", xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=1, ygap=1,
             hovertemplate=f"{names[k]}<br>w[%{{y}}, %{{x}}] = %{{z:.4g}}<extra></extra>",
         ))
-        small_x, small_y = W.shape[1] <= 16, W.shape[0] <= 16
+        small_x, small_y = cols <= 16, rows <= 16
+        ticks = dict(tickmode="array", tickvals=list(range(1, rows + 1)) if small_y else [],
+                     ticktext=[str(i) for i in range(1, rows + 1)] if small_y else [])
+        if biases is not None:
+            y_b = rows + 1 + BIAS_ROW_GAP
+            bias_rows.append(dict(
+                type="heatmap", z=biases[k], x=columns, y=np.array([y_b]), coloraxis="coloraxis",
+                xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=1, ygap=1,
+                hovertemplate=f"{names[k]}<br>bias b[%{{x}}] = %{{z:.4g}}<extra></extra>",
+            ))
+            ticks["tickvals"] = ticks["tickvals"] + [y_b]
+            ticks["ticktext"] = ticks["ticktext"] + ["b"]
         layout[f"xaxis{ax}"] = dict(
             domain=[x0, x1], anchor=f"y{ax}", title=dict(text=short[k], font=dict(size=14)), showgrid=False,
             zeroline=False, tickfont=dict(size=12), showticklabels=small_x, **(dict(dtick=1) if small_x else {}))
         layout[f"yaxis{ax}"] = dict(
-            anchor=f"x{ax}", autorange="reversed", showgrid=False, zeroline=False, tickfont=dict(size=12),
-            showticklabels=small_y, **(dict(dtick=1) if small_y else {}))
+            anchor=f"x{ax}", autorange="reversed", showgrid=False, zeroline=False, tickfont=dict(size=12), **ticks)
         x0 = x1 + gap
     layout["coloraxis"] = dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,
-                               colorbar=dict(title=dict(text="w"), thickness=14, len=0.9))
-    return _figure(raw, data, "Weights (equal columns = identical units)", height,
-                   **layout)
+                               colorbar=dict(title=dict(text="w, b" if biases is not None else "w"), thickness=14,
+                                             len=0.9))
+    title = "Weights and biases" if biases is not None else "Weights"
+    fig = _figure(raw, data + bias_rows, title, height, margin=dict(l=60, r=20, t=76, b=48), **layout)
+    # the rule goes on a line of its own, so the title fits a phone and the rule is never cut off
+    subtitle = dict(text="equal columns = identical units", font=dict(size=14))
+    if raw:
+        fig["layout"]["title"]["subtitle"] = subtitle
+    else:
+        fig.layout.title.subtitle = subtitle
+    return fig
 
 
 def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | None = None, vmax: float | None = None,
@@ -246,7 +273,11 @@ def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT, raw: bo
 
 
 def grad_norms(grad_norms, height: int = HEIGHT, raw: bool = False) -> go.Figure | dict:
-    """Gradient norm of each weight layer (T, n_layers) against step, log y; exact zeros drawn at LOG_FLOOR."""
+    """Gradient norm of each layer (T, n_layers) against step, log y; exact zeros drawn at LOG_FLOOR.
+
+    Each norm is the Trainer's: sqrt(|dL/dW|^2 + |dL/db|^2) over the layer's weights and biases together
+    (just the weights when the network has no biases), and the labels say so.
+    """
     G = finite32(grad_norms)
     data, any_zero = [], False
     if G.ndim == 2 and len(G):
@@ -258,9 +289,9 @@ def grad_norms(grad_norms, height: int = HEIGHT, raw: bool = False) -> go.Figure
                              line=dict(color=LAYER_COLORS[k % len(LAYER_COLORS)], width=2.5)))
     extra = _floor_marks("x", "y") if any_zero else {}
     return _figure(raw,
-        data, "Gradient norm per layer", height,
+        data, "Gradient norm (weights + biases)", height,
         xaxis=dict(title=dict(text="step"), rangemode="tozero", **_AXIS),
-        yaxis=dict(title=dict(text="‖∂L/∂W‖"), type="log", exponentformat="power", **_AXIS),
+        yaxis=dict(title=dict(text="‖∂L/∂(W, b)‖"), type="log", exponentformat="power", **_AXIS),
         legend=dict(font=dict(size=13)), **extra,
     )
 
@@ -298,7 +329,8 @@ def decision_boundary(field, data, height: int = 430, raw: bool = False) -> go.F
 
 
 def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, raw: bool = False) -> go.Figure | dict:
-    """Left: distinct units / width of each hidden layer now. Right: each layer's largest unit gap over time (log).
+    """Left: how many different units each hidden layer behaves as now (metrics.distinct_units), out of its
+    width. Right: each layer's exact largest weight gap between two units over time (log).
 
     distinct, gaps: (T, n_hidden) over `steps`. A gap of exactly 0 (perfect symmetry) is drawn at
     LOG_FLOOR with a label, never dropped.
@@ -312,13 +344,22 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, raw: boo
     ticks = [str(k + 1) for k in range(n)]
     colors = [LAYER_COLORS[k % len(LAYER_COLORS)] for k in range(n)]
     now = D[-1] if len(D) else np.ones(n, dtype=np.int64)
+    from .metrics import BEHAVIOUR_TOL  # the rule the hover states, defined once beside the count
+
+    def units(m):
+        return f"{m} unit" + ("" if m == 1 else "s")
+
+    hover = [f"layer {k + 1}: its {units(w)} behave{'s' if w == 1 else ''} as {units(d)}<br>"
+             f"(outputs within {BEHAVIOUR_TOL:.0%} of the layer's spread count as one)"
+             for k, (d, w) in enumerate(zip(now, widths))]
     data = [
         dict(type="bar", x=ticks, y=np.asarray(widths, dtype=np.float32), marker=dict(color="#e6e6e6"),
              showlegend=False, hoverinfo="skip", xaxis="x", yaxis="y"),
         dict(type="bar", x=ticks, y=now.astype(np.float32), marker=dict(color=colors), showlegend=False,
              text=[f"{d} / {w}" for d, w in zip(now, widths)], textposition="outside",
              textfont=dict(size=18 if n <= 3 else 13),
-             cliponaxis=False, hovertemplate="layer %{x}: %{text} distinct<extra></extra>", xaxis="x", yaxis="y"),
+             cliponaxis=False, hovertext=hover,
+             hovertemplate="%{hovertext}<extra></extra>", xaxis="x", yaxis="y"),
     ]
     any_zero, top = False, 1.0
     i = thin(len(steps))
@@ -330,12 +371,12 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, raw: boo
                          line=dict(color=colors[k], width=2.5)))
     extra = _floor_marks("x2", "y2") if any_zero else dict(annotations=[])  # no empty "shapes" in a raw spec
     heads = [dict(xref="x domain", x=0, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
-                  text="Distinct / width", font=dict(size=16)),
+                  text="Behaves as<br>N of W units", font=dict(size=16), align="left"),
              dict(xref="x2 domain", x=0, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
-                  text="Largest gap between two units (log)", font=dict(size=16))]
+                  text="Largest weight gap<br>between units (log)", font=dict(size=16), align="left")]
     return _figure(raw,
         data, "Symmetry meter", height, barmode="overlay",
-        margin=dict(l=60, r=20, t=80, b=48),
+        margin=dict(l=60, r=20, t=100, b=48),
         annotations=heads + extra["annotations"], **({"shapes": extra["shapes"]} if "shapes" in extra else {}),
         xaxis=dict(domain=[0, 0.3], anchor="y", title=dict(text="layer"), tickangle=0, type="category", **_AXIS),
         yaxis=dict(domain=[0, 1], anchor="x", range=[0, max(widths, default=1) * 1.3], **_AXIS),
@@ -430,7 +471,8 @@ def compare_distinct(distinct: dict, widths, title: str = "Distinct units in eac
         ))
     top = max(widths, default=1)
     fig.add_hline(y=top, line=dict(color="#555555", dash="dot", width=1.5), annotation_text=f"all {top} units",
-                  annotation_position="top left", annotation_font_size=LESSON_FONT - 3)
+                  annotation_position="top left", annotation_font_size=LESSON_FONT - 3,
+                  annotation_yshift=24)  # above the bars' own labels, which sit on the line when a layer is full
     fig.update_yaxes(title="distinct units", range=[0, top * 1.3])
     return _lesson_layout(fig, 420, title, barmode="group", legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
                           margin=dict(l=70, r=30, t=60, b=40))
@@ -634,19 +676,28 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
 
 # -- 4. Restarts ------------------------------------------------------------------------------------
 
-def restarts_histograms(train_loss, test_acc):
-    """Over the seeds that finished: histograms of the final training loss and of the test accuracy."""
+def restarts_histograms(train_loss, test_acc, moving=None):
+    """Over the seeds that finished: histograms of the final training loss and of the test accuracy.
+
+    moving: optional bool mask of runs still moving at the end; they are stacked on in grey, with a legend.
+    """
     from plotly.subplots import make_subplots
 
     loss = np.asarray(train_loss, dtype=float)
     acc = 100 * np.asarray(test_acc, dtype=float)
-    loss, acc = loss[np.isfinite(loss)], acc[np.isfinite(acc)]
+    moving = np.zeros(loss.shape, bool) if moving is None else np.asarray(moving, bool)
+    ok = np.isfinite(loss) & np.isfinite(acc)
+    loss, acc, moving = loss[ok], acc[ok], moving[ok]
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
                         subplot_titles=("Final training loss", "Final test accuracy"))
     for col, values, color, what in ((1, loss, LESSON_COLORS[1], "loss %{x}"),
                                      (2, acc, LESSON_COLORS[2], "accuracy %{x}%")):
-        fig.add_trace(go.Histogram(x=finite32(values), nbinsx=40, marker_color=color, showlegend=False,
-                                   hovertemplate=what + "<br>%{y} seeds<extra></extra>"), row=1, col=col)
+        for part, name, c in ((~moving, "settled", color), (moving, "still moving", "#9a9a9a")):
+            if part.any() or name == "settled":
+                fig.add_trace(go.Histogram(x=finite32(values[part]), nbinsx=40, marker_color=c, name=name,
+                                           legendgroup=name, showlegend=bool(moving.any()) and col == 1,
+                                           hovertemplate=what + f"<br>%{{y}} {name} seeds<extra></extra>"),
+                              row=1, col=col)
         if values.size and np.ptp(values) == 0:  # one outcome: a narrow bar at that value, not a 0-to-1 slab
             v = float(values[0])
             w = max(abs(v) * 0.002, 1e-3)
@@ -658,7 +709,8 @@ def restarts_histograms(train_loss, test_acc):
     fig.update_yaxes(title="seeds", row=1, col=1)
     fig.update_xaxes(title="loss", row=1, col=1)
     fig.update_xaxes(title="accuracy", ticksuffix="%", row=1, col=2)
-    _lesson_layout(fig, 380, bargap=0.06, margin=dict(l=70, r=30, t=50, b=60))
+    _lesson_layout(fig, 380, bargap=0.06, barmode="stack", margin=dict(l=70, r=30, t=90 if moving.any() else 50, b=60),
+                   legend=dict(orientation="h", y=1.12, x=0, xanchor="left", yanchor="bottom"))
     fig.update_annotations(font_size=LESSON_FONT)
     return fig
 
@@ -685,54 +737,91 @@ def restarts_curves(steps, curves, best=None, worst=None, max_lines: int = 200):
 
 # -- 5. The error surface ---------------------------------------------------------------------------
 
-PATH_COLORS = {"constant": LESSON_COLORS[4], "constant + noise": LESSON_COLORS[5]}
+PATH_COLORS = {"constant": LESSON_COLORS[6], "constant + noise": LESSON_COLORS[4]}
+# Diverging about the loss where the symmetric run stops (ColorBrewer RdBu): blue lower, white level, red higher.
+SADDLE_SCALE = [[0.0, "#2166ac"], [0.2, "#67a9cf"], [0.4, "#d1e5f0"], [0.5, "#f7f7f7"], [0.6, "#fddbc7"],
+                [0.8, "#ef8a62"], [1.0, "#b2182b"]]
+# Smallest colour half-range: differences under 0.001 in loss are round-off or too small to read off a colour, so a
+# flat slice (dead units) is drawn in the level colour instead of amplified noise.
+FLAT_SPAN = 1e-3
 
 
 def _path_color(name: str, k: int) -> str:
     return PATH_COLORS.get(name, LESSON_COLORS[k % len(LESSON_COLORS)])
 
 
-def surface_contour(s, t, loss, paths: dict, title: str | None = None):
-    """Loss over the slice (x: symmetric direction s, y: antisymmetric direction t) with the descent paths on top."""
+def saddle_span(loss, level: float) -> float:
+    """Colour half-range about `level`: as deep as the slice goes below it, so both minima are the darkest blue."""
+    z = np.asarray(loss, dtype=float)
+    z = z[np.isfinite(z)]
+    below, above = level - float(z.min(initial=level)), float(z.max(initial=level)) - level
+    return max(below if below > FLAT_SPAN else above, FLAT_SPAN)
+
+
+def surface_contour(s, t, loss, paths: dict, end, level: float, title: str | None = None):
+    """Loss over the slice (x: s, units change together; y: t, units pull apart), coloured about `level` (the
+    loss where the symmetric run stops), with both runs, the noisy run's end `end` = (s, t, loss) and its mirror."""
     s, t = finite32(s), finite32(t)
+    span = saddle_span(loss, level)
     fig = go.Figure(go.Contour(
-        x=s, y=t, z=finite32(loss), colorscale="Viridis", ncontours=32, contours=dict(showlines=True),
-        line=dict(width=0.6, color="rgba(255,255,255,0.45)"), colorbar=dict(title=dict(text="loss"), thickness=16),
-        hovertemplate="s = %{x:.3f}<br>t = %{y:.3f}<br>loss = %{z:.5f}<extra></extra>",
+        x=s, y=t, z=finite32(loss), colorscale=SADDLE_SCALE, zmin=level - span, zmax=level + span,
+        # 17 bands, the middle one centred on the level: round-off about a flat level stays white, not tinted
+        contours=dict(start=level - span, end=level + span, size=2 * span / 17, showlines=True),
+        line=dict(width=0.5, color="rgba(80,80,80,0.35)"),
+        colorbar=dict(title=dict(text="loss"), thickness=16),
+        hovertemplate="s = %{x:.3f}<br>t = %{y:.3f}<br>loss = %{z:.5f}<extra></extra>", name="loss",
     ))
-    fig.add_hline(y=0, line=dict(color="white", dash="dot", width=2))
-    fig.add_annotation(x=float(s[0]), y=0, xanchor="left", yanchor="bottom", showarrow=False, xshift=8,
-                       text="t = 0: the two units are equal", font=dict(color="white", size=LESSON_FONT - 1))
+    if span > FLAT_SPAN:  # on a flat slice the level line would only trace round-off
+        fig.add_trace(go.Contour(  # the level line of the saddle's own loss: it crosses itself at a saddle
+            x=s, y=t, z=finite32(loss), contours=dict(start=level, end=level, size=1, coloring="none"),
+            line=dict(width=3, color="black", dash="dash"), showscale=False, hoverinfo="skip", showlegend=True,
+            name=f"loss {level:.4f}, as at the ●"))
+    fig.add_hline(y=0, line=dict(color="#333333", dash="dot", width=1.5))
     for k, (name, p) in enumerate(paths.items()):
         color = _path_color(name, k)
-        ps, pt = finite32(p.s), finite32(p.t)
-        fig.add_trace(go.Scatter(x=ps, y=pt, mode="lines", name=f"descent from {name}",
+        fig.add_trace(go.Scatter(x=finite32(p.s), y=finite32(p.t), mode="lines", name=f"descent from {name}",
                                  line=dict(color=color, width=5 if k == 0 else 3.5),
                                  customdata=np.asarray(p.steps, dtype=np.float32),
                                  hovertemplate="step %{customdata}<br>s = %{x:.3f}, t = %{y:.4f}<extra>"
                                  + name + "</extra>"))
-        fig.add_trace(go.Scatter(x=ps[-1:], y=pt[-1:], mode="markers", showlegend=False, hoverinfo="skip",
-                                 marker=dict(color=color, size=16, symbol="x", line=dict(color="black", width=1))))
-    fig.add_trace(go.Scatter(x=[1.0], y=[0.0], mode="markers", name="start: all weights equal",
-                             marker=dict(color="white", size=15, line=dict(color="black", width=2))))
-    fig.update_xaxes(title="s: symmetric direction (both units change together)",
-                     range=[float(s[0]), float(s[-1])], showgrid=False)
-    fig.update_yaxes(title="t: antisymmetric direction (units pull apart)",
-                     range=[float(t[0]), float(t[-1])], showgrid=False)
-    return _lesson_layout(fig, 580, title, legend=dict(orientation="h", y=-0.17, x=0))
+    es, et, el = (float(v) for v in end)
+    fig.add_trace(go.Scatter(x=[0.0], y=[0.0], mode="markers", name="the symmetric run's end",
+                             marker=dict(color=PATH_COLORS["constant"], size=15, line=dict(color="white", width=2))))
+    fig.add_trace(go.Scatter(x=[es], y=[et], mode="markers", name=f"the noisy run's end (loss {el:.4f})",
+                             marker=dict(color=PATH_COLORS["constant + noise"], size=18, symbol="x",
+                                         line=dict(color="black", width=1.5))))
+    fig.add_trace(go.Scatter(x=[es], y=[-et], mode="markers", name="its mirror image: the units swapped",
+                             marker=dict(color=PATH_COLORS["constant + noise"], size=16, symbol="diamond-open",
+                                         line=dict(width=3))))
+    fig.update_xaxes(title="s: both units change together", range=[float(s[0]), float(s[-1])], showgrid=False)
+    fig.update_yaxes(title="t: the units pull apart (0: equal)", range=[float(t[0]), float(t[-1])], showgrid=False)
+    return _lesson_layout(fig, 620, title, legend=dict(orientation="h", y=-0.17, x=0))
 
 
-def surface_3d(s, t, loss, paths: dict, title: str | None = None):
-    """The slice as a 3-D surface; each path drawn on the surface at its own (s, t)."""
+def surface_3d(s, t, loss, paths: dict, end, level: float, title: str | None = None):
+    """The slice as a 3-D surface in the contour map's colours; each path drawn on the surface at its own (s, t)."""
     S, T, L = np.asarray(s, dtype=float), np.asarray(t, dtype=float), np.asarray(loss, dtype=float)
-    fig = go.Figure(go.Surface(x=finite32(S), y=finite32(T), z=finite32(L), colorscale="Viridis", opacity=0.9,
+    span = saddle_span(L, level)
+    fig = go.Figure(go.Surface(x=finite32(S), y=finite32(T), z=finite32(L), colorscale=SADDLE_SCALE, opacity=0.9,
+                               cmin=level - span, cmax=level + span,
                                colorbar=dict(title=dict(text="loss"), thickness=16)))
+    lift = 0.015 * float(np.ptp(L[np.isfinite(L)])) if np.isfinite(L).any() else 0.0  # keep paths above it
     for k, (name, p) in enumerate(paths.items()):
         j = np.clip(np.searchsorted(S, p.s), 0, len(S) - 1)
         i = np.clip(np.searchsorted(T, p.t), 0, len(T) - 1)
-        lift = 0.015 * float(np.ptp(L[np.isfinite(L)])) if np.isfinite(L).any() else 0.0  # keep paths above it
         fig.add_trace(go.Scatter3d(x=finite32(p.s), y=finite32(p.t), z=finite32(L[i, j] + lift), mode="lines",
                                    name=f"descent from {name}", line=dict(color=_path_color(name, k), width=9)))
+    mid = int(np.argmin(np.abs(T)))  # the row t = 0: the line of equal units, dotted as on the map
+    fig.add_trace(go.Scatter3d(x=finite32(S), y=np.zeros(len(S), dtype=np.float32), z=finite32(L[mid] + lift),
+                               mode="lines", name="t = 0: the units are equal",
+                               line=dict(color="#333333", width=4, dash="dot")))
+    es, et, el = (float(v) for v in end)
+    for name, x, y, z, symbol, color in (
+            ("the symmetric run's end", 0.0, 0.0, level, "circle", PATH_COLORS["constant"]),
+            (f"the noisy run's end (loss {el:.4f})", es, et, el, "x", PATH_COLORS["constant + noise"]),
+            ("its mirror image: the units swapped", es, -et, el, "diamond-open", PATH_COLORS["constant + noise"])):
+        fig.add_trace(go.Scatter3d(x=[x], y=[y], z=finite32([z + lift]), mode="markers", name=name,
+                                   marker=dict(color=color, size=8, symbol=symbol)))
     fig.update_layout(scene=dict(xaxis_title="s (together)", yaxis_title="t (apart)", zaxis_title="loss",
                                  camera=dict(eye=dict(x=-1.5, y=-1.5, z=1.1))))
     return _lesson_layout(fig, 620, title, legend=dict(orientation="h", y=0.02, x=0),
@@ -746,13 +835,15 @@ def surface_section(s, t, loss, s_value: float = 0.0):
     """
     j = int(np.argmin(np.abs(np.asarray(s, dtype=float) - s_value)))
     s_value = float(np.asarray(s)[j])
-    fig = go.Figure(go.Scatter(x=finite32(t), y=finite32(np.asarray(loss)[:, j]), mode="lines",
-                               line=dict(color=LESSON_COLORS[1], width=4),
+    cut = finite32(np.asarray(loss)[:, j])
+    mid = (float(cut.min()) + float(cut.max())) / 2
+    half = max((float(cut.max()) - float(cut.min())) * 0.55, FLAT_SPAN)  # a flat cut is drawn flat, not zoomed
+    fig = go.Figure(go.Scatter(x=finite32(t), y=cut, mode="lines", line=dict(color=LESSON_COLORS[1], width=4),
                                hovertemplate="t = %{x:.3f}<br>loss = %{y:.6f}<extra></extra>"))
     fig.add_vline(x=0, line=dict(color="#555555", dash="dot", width=1.5))
     fig.update_xaxes(title="t (units pull apart)")
-    fig.update_yaxes(title="loss", tickformat=".4f")
-    return _lesson_layout(fig, 380, f"A cut across the symmetric line at s = {s_value:.2f}")
+    fig.update_yaxes(title="loss", tickformat=".4f", range=[mid - half, mid + half])
+    return _lesson_layout(fig, 380, f"Across the line at s = {s_value:.2f}")
 
 
 def surface_path_losses(paths: dict):
@@ -764,4 +855,4 @@ def surface_path_losses(paths: dict):
     fig.update_xaxes(title="step", rangemode="tozero")
     fig.update_yaxes(title="training loss")
     return _lesson_layout(fig, 380, "Loss along each run",
-                          legend=dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom"))
+                          legend=dict(y=0.98, x=0.98, xanchor="right", yanchor="top", bgcolor="rgba(255,255,255,0.8)"))

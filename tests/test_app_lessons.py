@@ -55,6 +55,10 @@ def chart_titles(at) -> list[str]:
     return [((c.get("layout") or {}).get("title") or {}).get("text", "") for c in charts(at)]
 
 
+def is_heatmap(chart) -> bool:
+    return any(trace.get("type") == "heatmap" for trace in chart["data"])
+
+
 @pytest.mark.parametrize("page,preset", [(p, q) for p, qs in PRESETS.items() for q in qs])
 def test_every_preset_runs(page, preset):
     at = run(page, {"preset": preset})
@@ -69,7 +73,7 @@ def test_side_by_side_defaults_constant_against_he():
     t = text(at)
     assert "**constant 0.5**" in t and "1 of 8, 1 of 8" in t
     assert "**he_normal**" in t and "8 of 8, 8 of 8" in t
-    assert len([c for c in charts(at) if "weights at step" in str(c["layout"].get("title"))]) == 2
+    assert len([c for c in charts(at) if is_heatmap(c)]) == 2
 
 
 def test_side_by_side_draws_every_chart_in_the_chart_grid(static_serving):
@@ -91,13 +95,64 @@ def test_side_by_side_controls_change_the_runs():
     at.selectbox(key="init_c").set_value("xavier_normal").run()
     ok(at)
     assert "**xavier_normal**" in text(at)
-    assert len([c for c in charts(at) if "weights at step" in str(c["layout"].get("title"))]) == 3
+    assert len([c for c in charts(at) if is_heatmap(c)]) == 3
     at.slider(key="sbs_step").set_value(0).run()  # scrub the shared timeline back to the start
     ok(at)
     assert "Distinct units at step 0" in chart_titles(at)
     at.button(key="sbs_play_button").click().run()
     ok(at)
     assert at.session_state["sbs_play"] is True
+
+
+def side_notes(at) -> dict:
+    """Side by side's "What happened": {run label: its note}."""
+    notes = [m.value[2:] for m in at.markdown if m.value.startswith("- **")]
+    return {n[2:n.index("**", 2)]: n for n in notes}
+
+
+def test_side_by_side_heatmaps_draw_the_bias_the_caption_names():
+    """Finding 8: the caption says columns match "bias included"; each heatmap now has the bias row it means."""
+    at = run("side")
+    ok(at)
+    heatmaps = [c for c in charts(at) if is_heatmap(c)]
+    assert len(heatmaps) == 2
+    for h in heatmaps:
+        rows = [t for t in h["data"] if "bias b[" in t["hovertemplate"]]
+        assert len(rows) == 3  # one bias row under each of the three weight matrices
+        assert all(tick[-1] == "b" for tick in (h["layout"][k]["ticktext"] for k in h["layout"] if k[:5] == "yaxis"))
+    assert any("the bottom row (b) is each unit's bias" in c.value and "bias included" in c.value
+               for c in at.caption)
+
+
+def test_side_by_side_zero_start_names_the_output_bias_and_learning_is_never_claimed_falsely():
+    """Findings 10 and 13 on Side by side."""
+    at = run("side", {"preset": "four-starts"})
+    ok(at)
+    notes = side_notes(at)
+    assert "only the output bias changed" in notes["zeros"] and "last layer" not in notes["zeros"]
+    assert "behave as one" in notes["constant 0.5"] and "flat ends" not in notes["constant 0.5"]
+    assert "Every unit of every layer behaves differently, and together they fit the data" in notes["xavier_normal"]
+    assert "**zeros and constant 0.5** show exactly that" in text(at)
+    at = run("side", {"width": "1"})
+    ok(at)
+    for note in side_notes(at).values():
+        assert "behaves differently" not in note and "feature" not in note
+    assert "Why:" not in text(at)  # with one unit per layer there are no copies to explain
+
+
+def test_side_by_side_sigmoid_zeros_moves_together_and_too_large_stalls():
+    at = run("side", {"preset": "sigmoid-zeros"})
+    ok(at)
+    notes = side_notes(at)
+    assert "All 8 units of layer 1 behave as one" in notes["zeros"] and "has not learned" in notes["zeros"]
+    assert "units that behave differently in each hidden layer: 8 of 8" in notes["xavier_normal"]
+    assert "fit the data" in notes["xavier_normal"]
+    at = run("side", {"preset": "too-large"})
+    ok(at)
+    notes = side_notes(at)
+    assert set(notes) == {"normal (std 10)", "xavier_normal"}  # Xavier at its paper's scale, not std 10
+    assert "has not learned" in notes["normal (std 10)"] and "flat ends" in notes["normal (std 10)"]
+    assert "fit the data" in notes["xavier_normal"] or "fits the training data" in notes["xavier_normal"]
 
 
 def test_worked_example_shows_the_exact_groups_and_the_zero_case():
@@ -113,6 +168,27 @@ def test_worked_example_shows_the_exact_groups_and_the_zero_case():
     assert "The network at iteration 0" in chart_titles(at)
 
 
+def test_worked_example_iteration_0_is_told_truly():
+    """Finding 7: at iteration 0 every weight is still a, and w1, w3 first differ after iteration 1."""
+    at = run("toy")
+    at.slider(key="toy_iter").set_value(0).run()
+    ok(at)
+    t = text(at)
+    assert "All ten weights are equal** (to 0.5)" in t and "nothing has moved yet" in t
+    assert "stay equal as well" not in t and "1 different values" not in t and "1 iterations" not in t
+    assert "in this run they first differ at iteration 1" in t
+    at.slider(key="toy_iter").set_value(1).run()
+    assert "After 1 iteration," in text(at) and "only 4 different values" in text(at)
+
+
+def test_worked_example_relu_notes_depend_on_the_inputs():
+    at = run("toy", {"activation": "relu", "x1": "-1", "x2": "-2"})
+    ok(at)
+    t = text(at)
+    assert "switched on" not in t and "as here" not in t
+    assert "Not for these inputs: their sum is negative" in at.expander[0].markdown[0].value
+
+
 def test_worked_example_relu_dead_and_nudge_breaks_groups():
     at = run("toy", {"preset": "relu-negative"})
     ok(at)
@@ -125,7 +201,7 @@ def test_worked_example_relu_dead_and_nudge_breaks_groups():
 def test_depth_page_reads_the_live_numbers():
     at = run("depth")
     ok(at)
-    assert "The signal is vanishing" in text(at)
+    assert "The signal and the gradient are vanishing." in text(at)
     at = run("depth", {"preset": "tanh-large"})
     assert "saturates the units" in text(at)
     at = run("depth", {"preset": "relu-he"})
@@ -133,7 +209,33 @@ def test_depth_page_reads_the_live_numbers():
     before = text(at)
     at.slider(key="depth").set_value(5).run()
     ok(at)
-    assert text(at) != before and "in layer 5" in text(at)
+    assert text(at) != before and "after layer 5" in text(at)
+
+
+VERDICT_WORDS = ("A healthy start", "vanishing.**", "exploding.**", "saturates the units", "is identical")
+
+
+@pytest.mark.parametrize("query,verdict", [
+    ({"preset": "sigmoid-large", "depth": "20"}, "saturates the units"),
+    ({"preset": "relu-he", "init": "normal", "spread": "0.05"}, "vanishing.**"),
+])
+def test_depth_page_gives_exactly_one_verdict(query, verdict):
+    """Finding 2: these links printed "vanishing", "saturates" and the green "A healthy start" together."""
+    at = run("depth", query)
+    ok(at)
+    boxes = [e.value for kind in ("success", "warning", "error") for e in at.get(kind)]
+    assert [w for w in VERDICT_WORDS if any(w in b for b in boxes)] == [verdict]
+    assert not at.success
+
+
+@pytest.mark.parametrize("init,activation", [("zeros", "tanh"), ("constant", "relu")])
+def test_depth_page_symmetric_start_says_the_units_are_copies(init, activation):
+    """Finding 3: no "from 0 to 0" and no saturation warning; the units are copies, with a Playground link."""
+    at = run("depth", {"init": init, "activation": activation})
+    ok(at)
+    t = text(at)
+    assert "from 0 to 0" not in t and "saturates" not in t and "a factor of about" not in t
+    assert "Every unit of a layer is identical" in at.error[0].value and "[Playground](./?preset=" in t
 
 
 def test_depth_page_overlays_the_classic_settings():
@@ -147,6 +249,7 @@ def test_restarts_constant_init_has_one_outcome_and_says_so():
     at = run("restarts", {"preset": "constant"})
     ok(at)
     assert "All 50 restarts ended at exactly the same loss" in text(at)
+    assert next(m.value for m in at.metric if m.label == "Outcome groups") == "1"
     at = run("restarts")
     ok(at)
     assert "exactly the same loss" not in text(at)
@@ -156,17 +259,48 @@ def test_restarts_constant_init_has_one_outcome_and_says_so():
     assert next(m.value for m in at.metric if m.label == "Seeds that finished") == "10 / 10"
 
 
+def test_restarts_default_groups_settled_runs_and_names_the_one_still_moving():
+    at = run("restarts")
+    ok(at)
+    t = text(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert "Different final losses" not in metrics  # no count of float-distinct values
+    assert metrics["Settled runs"] == "49 / 50" and metrics["Outcome groups"] == "5"
+    assert metrics["Test accuracy"] == "78%–90%"
+    assert "**49 of the 50 finished runs settled**" in t and "they form **5 groups**" in t
+    assert "**1 run is still moving**" in t and "Give it more steps, or a larger learning rate" in t
+    assert "reach at least 90%" not in t
+    hist = next(c for c in charts(at) if any(tr.get("type") == "histogram" for tr in c["data"]))
+    moving = [tr for tr in hist["data"] if tr.get("name") == "still moving"]
+    assert len(moving) == 2  # grey in the loss and the accuracy panel
+
+
 def test_error_surface_controls_change_the_slice():
     at = run("surface")
     ok(at)
     t = text(at)
-    assert "never leaves the line" in t and "(exactly zero)" in t and "negative: a saddle" in t
+    assert "never leaves the line" in t and "stay exactly equal" in t and "a ridge, not a valley" in t
+    assert "The nudge grows" in t and "mirror-image networks" in t and at.success and not at.warning
+    contour = next(c for c in charts(at) if c["data"][0].get("type") == "contour")
+    names = [tr.get("name", "") for tr in contour["data"]]
+    assert any(n.startswith("the noisy run's end") for n in names) and "its mirror image: the units swapped" in names
     at.selectbox(key="dataset").set_value("xor").run()
     ok(at)
     assert text(at) != t
     at.selectbox(key="view").set_value("3d").run()
     ok(at)
     assert any(tr.get("type") == "surface" for c in charts(at) for tr in c["data"])
+
+
+def test_error_surface_with_relu_says_the_units_died_not_ridge():
+    """Issue 9, finding 4: with ReLU the units die; the page must say so, and must not call the flat line a ridge."""
+    at = run("surface", {"activation": "relu"})
+    ok(at)
+    t = text(at)
+    assert "ridge, not a valley" not in t and "flat here: neither ridge nor valley" in t
+    assert "**Dead units.** In both runs every hidden unit outputs exactly 0" in t
+    assert [w.value for w in at.warning][0].startswith("The noisy run's hidden units died")
+    assert not at.success
 
 
 def test_switching_between_pages_keeps_each_pages_own_settings():

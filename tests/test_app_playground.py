@@ -147,10 +147,27 @@ def test_play_runs_the_live_fragment_and_pause_stops_it():
     assert metric(at, "Step") == stopped
 
 
-def test_zero_init_explains_frozen_gradients_and_diverging_runs_are_reported():
+def trained(query: dict, steps: int) -> AppTest:
+    """The page after `steps` training steps (taken on the session's trainer, then one rerun)."""
+    at = run(query)
+    at.session_state["trainer"].run(steps)
+    return at.run()
+
+
+def panel(at) -> str:
+    return (at.info or at.error)[0].value
+
+
+def test_zero_init_names_the_one_parameter_that_moves_and_diverging_runs_are_reported():
+    """Finding 10 (this replaces "Only the output layer still learns", which was false): with tanh, W_out stays
+    exactly 0 because tanh(0) = 0; only the output bias moves."""
     at = run({"preset": "zeros"})
     button(at, "Step").click().run()
-    assert "Every gradient reaching the hidden layers is exactly zero" in at.info[0].value
+    t = at.session_state["trainer"]
+    assert not any(W.any() for W in t.weights) and t.biases[-1].any()
+    text = panel(at)
+    assert "only the output bias changed; all the weights and the hidden biases still have exactly" in text
+    assert "tanh(0) = 0" in text and "output layer" not in text
     at = run({"preset": "he", "lr": "10", "spread": "10"})
     for _ in range(3):
         if not button(at, "Step").disabled:
@@ -158,13 +175,67 @@ def test_zero_init_explains_frozen_gradients_and_diverging_runs_are_reported():
     no_exception(at)
     assert button(at, "Step").disabled and button(at, "Play").disabled
     assert at.error and "diverged at step" in at.error[0].value
+    assert "lower it (or start from smaller weights)" in at.error[0].value  # says why and what to do
+
+
+def test_dead_relus_are_named_with_what_to_do():
+    """Finding 11: /?preset=he&lr=10 kills every ReLU; the panel says so, why, and what to do."""
+    at = run({"preset": "he", "lr": "10"})
+    button(at, "Step").click().run()
+    no_exception(at)
+    snap = at.session_state["trainer"].result().final
+    assert snap.dead == (1.0, 1.0)
+    text = panel(at)
+    assert "Every unit of layers 1 and 2 is dead: it outputs 0 on every training input" in text
+    assert "Lower the learning rate" in text and "has not learned" in text
+
+
+def test_no_learning_is_claimed_for_one_unit_or_a_run_that_did_not_learn():
+    """Finding 13: width 1, or a run below run.LEARNED_ACCURACY, never hears that its units became features."""
+    at = trained({"preset": "xavier", "width": "1"}, 200)
+    text = panel(at)
+    assert "behaves differently" not in text and "feature" not in text
+    assert "Layers 1 and 2 each have a single unit" in text and "has not learned" in text
+    at = trained({"preset": "xavier"}, 300)
+    assert "Every unit of every layer behaves differently, and together they fit the data" in panel(at)
+
+
+def test_all_half_preset_blames_the_symmetry_not_saturation():
+    at = trained({"preset": "constant_05"}, 3000)
+    snap = at.session_state["trainer"].result().final
+    assert max(snap.saturated) > 0.3  # saturated a lot, yet that is not what holds it back
+    text = panel(at)
+    assert text.startswith("**What's happening:** All 8 units of layers 1 and 2 behave as one")
+    assert "flat ends" not in text and "saturat" not in text
+
+
+def test_too_large_preset_saturates_and_stalls_against_xavier():
+    big = trained({"preset": "too_large"}, 3000)
+    xavier = trained({"preset": "too_large", "init": "xavier_normal", "spread": "1"}, 3000)
+    loss_big = big.session_state["trainer"].result().final.train_loss
+    loss_xavier = xavier.session_state["trainer"].result().final.train_loss
+    assert loss_big > 10 * loss_xavier
+    assert "of the outputs of layers 1, 2, 3 and 4 sit on tanh's flat ends" in panel(big)
+    assert "has not learned" in panel(big) and "The network fits the training data: 100%" in panel(xavier)
+
+
+def test_zeros_with_sigmoid_moves_every_weight_but_the_columns_stay_equal(static_serving):
+    at = trained({"preset": "zeros_sigmoid"}, 200)
+    no_exception(at)
+    t = at.session_state["trainer"]
+    assert all(np.abs(W).max() > 0.5 for W in t.weights), "the weights move visibly"
+    _, rows = chart_grid(at)
+    for trace in rows[0][0]["data"]:  # every weight and bias row: equal columns
+        z = decode(trace["z"])
+        assert np.all(z == z[:, :1]) and np.abs(z).max() > 0.2
+    assert "All 8 units of layer 1 behave as one" in panel(at)
 
 
 def test_share_link_and_downloads_are_offered():
     at = run({"preset": "he", "width": "4"})
-    link = next(m.value for m in at.markdown if "preset=he" in m.value)
-    assert "width=4" in link and "seed=0" in link
-    assert at.get("download_button")
+    link = next(m.value for m in at.markdown if "width=4" in m.value)  # a custom setup: ui.share_url omits preset
+    assert "init=he\\_normal" in link and "seed=0" in link
+    assert [b.label for b in at.get("download_button")] == ["History (CSV)", "Config (JSON)"]
 
 
 def test_work_per_refresh_is_capped_for_big_networks():

@@ -45,7 +45,7 @@ def test_percent_never_reads_as_none_or_all_when_it_is_not(x):
         assert s != "100%" and s != "100.0%"
 
 
-@pytest.mark.parametrize("r,expected", [(1.04, "1.0 times"), (1.5, "1.5 times"), (9.94, "9.9 times"), (72.4, "72 times"), (824.3, "824 times"),
-                                        (3000.0, "3,000 times")])
+@pytest.mark.parametrize("r,expected", [(1.04, "1.0 times"), (1.5, "1.5 times"), (9.94, "9.9 times"),
+                                        (72.4, "72 times"), (824.3, "824 times"), (3000.0, "3,000 times")])
 def test_times(r, expected):
     assert words.times(r) == expected

@@ -1,0 +1,312 @@
+"""A training run in words: the Playground's "What's happening" and Side by side's notes and "Why".
+
+Numbers in, sentences out. `facts` reads what the sentences need from an engine result (a TrainResult,
+optionally with the weights of a live Trainer); `notes` turns them into the verdicts both pages show.
+Each verdict comes from one decision function, so two that exclude each other are never printed together:
+
+    layer_verdict   per hidden layer: single unit / dead / copies / partly distinct / all distinct
+    movement        since step 0: nothing moved / only some parameters moved / some stopped now / all move
+    learned         the training data fitted (LEARNED_ACCURACY) or not
+    saturation      named only when it is what holds learning back (see `saturation_layers`)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .words import join, layers, num, percent, plural
+
+LEARNED_ACCURACY = 0.9  # "learned" = at least 9 in 10 training points right (a coin gets about half) and a
+# lower loss than at step 0; below it the app never says a network learned, whatever its units look like.
+SATURATED_SHARE = 0.3  # a layer with this share of its outputs on tanh's or sigmoid's flat ends has lost a good
+# part of its gradient; named only when nothing else explains a run that has not learned.
+SATURATING = ("tanh", "sigmoid")
+ZERO_AT_ZERO = ("tanh", "relu", "leaky_relu", "identity")  # f(0) = 0: all-zero weights make every output 0
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """What the sentences about one run need. Per-layer tuples run from the input side."""
+
+    activation: str
+    widths: tuple  # hidden layer widths
+    step: int  # steps taken
+    status: str  # "running", "done" or "diverged"
+    diverged_at: int | None
+    reason: str  # the engine's reason for divergence
+    distinct: tuple  # per hidden layer: units that behave differently
+    gaps: tuple  # per hidden layer: the largest difference between two units' weights (exactly 0 = copies)
+    dead: tuple  # per hidden layer: share of units that output 0 on every training input
+    dead_at_start: tuple
+    saturated: tuple  # per hidden layer: share of outputs on the activation's flat ends
+    moved_weights: tuple  # per weight matrix: changed since step 0
+    moved_biases: tuple | None  # per bias vector: changed since step 0 (None: no biases)
+    zero_gradient: tuple  # per weight matrix: the last step's gradient was exactly 0
+    zero_start: bool  # every weight was exactly 0 at step 0
+    measured_at: int  # the step of the loss and accuracy below
+    loss_start: float  # training loss at step 0
+    loss: float
+    accuracy: float  # training accuracy
+    test_accuracy: float
+
+
+def facts(result, weights=None, biases=None, symmetry=None) -> RunFacts:
+    """RunFacts of an engine TrainResult at its last snapshot; a live Trainer passes its weights now and
+    its symmetry() (distinct units and gaps of those weights), which may be a few steps past that snapshot."""
+    first, snap = result.snapshots[0], result.final
+    weights = snap.weights if weights is None else weights
+    biases = snap.biases if biases is None else biases
+    sym = symmetry or {"distinct": snap.distinct, "gap": snap.gap}
+    grads = result.grad_norms[-1] if result.steps_done else np.ones(len(weights))
+    return RunFacts(
+        activation=result.config.activation, widths=tuple(result.config.hidden), step=result.steps_done,
+        status=result.status, diverged_at=result.diverged_at, reason=result.reason,
+        distinct=tuple(sym["distinct"]), gaps=tuple(float(g) for g in sym["gap"]),
+        dead=tuple(snap.dead), dead_at_start=tuple(first.dead), saturated=tuple(snap.saturated),
+        moved_weights=tuple(not np.array_equal(W, W0) for W, W0 in zip(weights, first.weights)),
+        moved_biases=None if biases is None else tuple(
+            not np.array_equal(b, b0) for b, b0 in zip(biases, first.biases)),
+        zero_gradient=tuple(bool(g == 0) for g in grads),
+        zero_start=all(not np.any(W) for W in first.weights),
+        measured_at=snap.step, loss_start=float(first.train_loss), loss=float(snap.train_loss),
+        accuracy=float(snap.train_acc), test_accuracy=float(snap.test_acc),
+    )
+
+
+# ---- the decisions ----
+
+def layer_verdict(width: int, distinct: int, dead: float) -> str:
+    """One verdict per hidden layer: "single" (1 unit wide), "dead" (every unit outputs 0 on every input),
+    "copies" (all units behave as one), "distinct" (every unit differs) or "partly" (some groups)."""
+    if width == 1:
+        return "single"
+    if dead >= 1.0:
+        return "dead"
+    if distinct <= 1:
+        return "copies"
+    return "distinct" if distinct >= width else "partly"
+
+
+def verdicts(f: RunFacts) -> list[str]:
+    return [layer_verdict(w, d, x) for w, d, x in zip(f.widths, f.distinct, f.dead)]
+
+
+def movement(f: RunFacts) -> str:
+    """Since step 0: "start" (no step yet), "frozen" (nothing moved), "partly" (some parameters never moved),
+    "stopped" (all moved, but some weight matrices have an exactly zero gradient now) or "moving"."""
+    if f.step == 0:
+        return "start"
+    moved = f.moved_weights + (f.moved_biases or ())
+    if not any(moved):
+        return "frozen"
+    if not all(moved):
+        return "partly"
+    return "stopped" if any(f.zero_gradient) else "moving"
+
+
+def learned(f: RunFacts) -> bool:
+    """The rule for ever saying a network learned: LEARNED_ACCURACY of the training points right, and a lower
+    training loss than at step 0."""
+    return f.step > 0 and f.accuracy >= LEARNED_ACCURACY and f.loss < f.loss_start
+
+
+def saturation_layers(f: RunFacts) -> list[int]:
+    """Layers (1-based) whose saturation is named: only in a run that has not learned, whose units are neither
+    copies nor dead and whose parameters all move, so nothing else explains the stall; then every layer with
+    at least SATURATED_SHARE of its outputs on the flat ends."""
+    if (f.activation not in SATURATING or f.step == 0 or learned(f) or movement(f) != "moving"
+            or {"copies", "dead", "single"} & set(verdicts(f)) or any(f.dead)):
+        return []
+    return [k for k, s in enumerate(f.saturated, start=1) if s >= SATURATED_SHARE]
+
+
+# ---- the sentences ----
+
+def notes(f: RunFacts) -> list[str]:
+    """The verdicts about a run, most important first: what both pages show."""
+    if f.status == "diverged":
+        return [diverged(f)]
+    out = _movement_notes(f) + _dead_notes(f) + _copies_notes(f) + _single_notes(f)
+    out.append(_learning_note(f))
+    sat = saturation_layers(f)
+    if sat:
+        share = max(f.saturated[k - 1] for k in sat)
+        out.append(f"{'Up to ' if len(sat) > 1 else ''}{percent(share)} of the outputs of {layers(sat)} sit on "
+                   f"{f.activation}'s flat ends, where its slope is almost 0: the gradients through them nearly "
+                   "vanish, and nothing else here holds learning back. Start from smaller weights (Xavier scales "
+                   "them to the layer sizes).")
+    elif f.step > 0 and not learned(f) and len(out) == 1:  # no cause found: say what to try
+        out.append("Keep training; if the loss stops falling, try another learning rate or another start."
+                   if f.status == "running" else "More steps may get there, or another learning rate or start.")
+    return [s for s in out if s]
+
+
+def whats_happening(f: RunFacts) -> list[str]:
+    """The Playground's panel: the verdicts, then what to press."""
+    out = notes(f)
+    if f.status == "done":
+        out.append(f"Training finished after {plural(f.step, 'step')}. Press Reset to watch it again.")
+    elif f.step == 0 and f.status == "running":
+        out.append("Press Play (or Step) to start training.")
+    return out
+
+
+def diverged(f: RunFacts) -> str:
+    return (f"Training diverged at step {f.diverged_at:,}: {f.reason}. The updates grew instead of settling, so "
+            "the learning rate is too large for this start: lower it (or start from smaller weights) and train "
+            "again.")
+
+
+def _weight_names(ls, n: int) -> list[str]:
+    """'the weights into layers 1 and 2', 'the output weights' for weight matrices ls (0-based) of n."""
+    hidden = [l + 1 for l in ls if l < n - 1]
+    return ([f"the weights into {layers(hidden)}"] if hidden else []) + (["the output weights"] if n - 1 in ls else [])
+
+
+def _param_names(f: RunFacts, moved: bool) -> list[tuple[str, bool]]:
+    """(name, is plural) of the weight matrices and bias vectors that moved (moved=True) or did not."""
+    n = len(f.moved_weights)
+    ws = [l for l in range(n) if f.moved_weights[l] == moved]
+    bs = [] if f.moved_biases is None else [l for l in range(n) if f.moved_biases[l] == moved]
+    out = [("all the weights", True)] if len(ws) == n and n > 1 else [(w, True) for w in _weight_names(ws, n)]
+    hidden_b = [l + 1 for l in bs if l < n - 1]
+    if hidden_b:
+        out.append(("the hidden biases" if len(hidden_b) == n - 1 else f"the biases of {layers(hidden_b)}", True))
+    if n - 1 in bs:
+        out.append(("the output bias", False))
+    return out
+
+
+def _movement_notes(f: RunFacts) -> list[str]:
+    kind = movement(f)
+    out = []
+    if kind == "frozen":
+        what = "every weight and bias" if f.moved_biases is not None else "every weight"
+        out.append(f"Nothing has changed in {plural(f.step, 'step')}: every gradient is exactly zero, so {what} "
+                   "still has its starting value.")
+    elif kind == "partly":
+        moved, still = _param_names(f, True), _param_names(f, False)
+        many = len(still) > 1 or still[0][1]
+        out.append(f"In {plural(f.step, 'step')} only {join(n for n, _ in moved)} changed; "
+                   f"{join(n for n, _ in still)} still {'have' if many else 'has'} exactly "
+                   f"{'their' if many else 'its'} starting value{'s' if many else ''}, because "
+                   f"{'their gradients are' if many else 'its gradient is'} exactly zero.")
+    elif kind == "stopped":
+        stopped = [l for l, z in enumerate(f.zero_gradient) if z]
+        names = _weight_names(stopped, len(f.zero_gradient))
+        out.append(f"The gradients of {join(names)} are exactly zero now: those weights have stopped changing.")
+    if kind in ("frozen", "partly") and f.zero_start and f.activation in ZERO_AT_ZERO:
+        only_bias = [n for n, _ in _param_names(f, True)] == ["the output bias"]
+        out.append(f"Every weight started at 0 and {f.activation}(0) = 0, so every hidden unit outputs 0 on every "
+                   "input. A weight's gradient is its input times the error at its unit, so the output weights get "
+                   "none; and the error sent back to the hidden layers is multiplied by the output weights, which "
+                   "are 0." + (" Only the output bias, which multiplies no input, learns: it moves the output "
+                               "towards the share of each class, the same for every point." if only_bias else "")
+                   + " Start from random weights.")
+    return out
+
+
+def _dead_notes(f: RunFacts) -> list[str]:
+    vs = verdicts(f)
+    whole = [k for k, v in enumerate(vs, start=1) if v == "dead"]
+    some = [k for k, (v, d) in enumerate(zip(vs, f.dead), start=1) if v != "dead" and d > 0]
+    out = []
+    if whole:
+        out.append(f"Every unit of {layers(whole)} is dead: it outputs 0 on every training input, so it passes "
+                   "nothing on and gets no gradient back, and no update can revive it.")
+    if some:
+        parts = [f"the only unit of layer {k}" if f.widths[k - 1] == 1 else
+                 f"{round(f.dead[k - 1] * f.widths[k - 1])} of the {f.widths[k - 1]} units of layer {k}" for k in some]
+        count = sum(round(f.dead[k - 1] * f.widths[k - 1]) for k in some)
+        one = count == 1
+        out.append(f"{join(parts)} {'is' if one else 'are'} dead: {'it outputs' if one else 'they output'} 0 on "
+                   f"every training input, so {'its' if one else 'their'} own weights get no gradient and do not "
+                   "change.")
+    if (whole or some) and not f.zero_start:  # a zero start is explained with the movement
+        ks = whole + some
+        before = [f.dead_at_start[k - 1] >= f.dead[k - 1] for k in ks]
+        one = not whole and sum(round(f.dead[k - 1] * f.widths[k - 1]) for k in some) == 1
+        if all(before):
+            cause = (f"{'It was' if one else 'They were'} dead from the start: the starting weights and bias make "
+                     f"every input {'it gets' if one else 'they get'} 0 or negative.")
+            fix = " Start from other weights."
+        else:
+            cause = ("Some were dead from the start; the others died during training" if any(
+                f.dead_at_start[k - 1] > 0 for k in ks) else f"{'It' if one else 'They'} died during training")
+            whose = "its" if one else "each one's"
+            cause += f": an update pushed {whose} input below 0 on every point."
+            fix = " Lower the learning rate and train again (leaky_relu units never go completely silent)."
+        out.append(cause + ("" if f.step == 0 or learned(f) else fix))
+    return out
+
+
+def _copies_notes(f: RunFacts) -> list[str]:
+    ks = [k for k, v in enumerate(verdicts(f), start=1) if v == "copies"]
+    if not ks:
+        return []
+    widths = {f.widths[k - 1] for k in ks}
+    head = (f"All {widths.pop()} units of {layers(ks)}" if len(widths) == 1 else f"All the units of {layers(ks)}")
+    s = head + (" behave as one: the layer works like a single unit." if len(ks) == 1
+                else " behave as one: each of these layers works like a single unit.")
+    gap = max(f.gaps[k - 1] for k in ks)
+    if gap == 0:
+        s += (" Their weights are exactly equal, so every step gives them exactly the same update and they stay "
+              "copies.")
+    else:
+        s += f" Their weights differ by at most {gap:.1e}, too little to make them behave differently."
+    return [s]
+
+
+def _single_notes(f: RunFacts) -> list[str]:
+    """Named only in a run that has not learned: one unit is then a likely limit."""
+    ks = [k for k, v in enumerate(verdicts(f), start=1) if v == "single"]
+    if not ks or f.step == 0 or learned(f):
+        return []
+    one = len(ks) == 1
+    return [f"{layers(ks).capitalize()} {'has' if one else 'each have'} a single unit, so everything the network "
+            f"knows passes through one number there: give {'it' if one else 'them'} more units."]
+
+
+def _learning_note(f: RunFacts) -> str:
+    if f.step == 0:
+        return ""
+    scores = (f"{percent(f.accuracy)} of the training points are classified right (loss {num(f.loss_start)} at "
+              f"step 0, {num(f.loss)} at step {f.measured_at:,})")
+    if learned(f):
+        if set(verdicts(f)) == {"distinct"}:
+            return f"Every unit of every layer behaves differently, and together they fit the data: {scores}."
+        return f"The network fits the training data: {scores}."
+    return f"The network has not learned the data: {scores}."
+
+
+# ---- Side by side ----
+
+def summary(label: str, f: RunFacts) -> str:
+    """The head of a run's note on Side by side: its numbers at the end."""
+    units = ", ".join(f"{d} of {w}" for d, w in zip(f.distinct, f.widths))
+    return (f"**{label}**: test accuracy {percent(f.test_accuracy)} at step {f.measured_at:,}; units that behave "
+            f"differently in each hidden layer: {units}.")
+
+
+def stuck(f: RunFacts) -> bool:
+    """Every hidden layer is a stack of copies (and at least one is wider than 1 unit)."""
+    vs = verdicts(f)
+    return "copies" in vs and set(vs) <= {"copies", "single"}
+
+
+def why(runs: dict) -> str:
+    """The paragraph under Side by side's notes, when some runs stayed copies and others did not; else ''.
+
+    runs: {label: RunFacts}."""
+    copies = [k for k, f in runs.items() if stuck(f)]
+    free = [k for k, f in runs.items() if f.status != "diverged" and set(verdicts(f)) & {"distinct", "partly"}
+            and set(verdicts(f)) <= {"distinct", "partly", "single"}]
+    if not copies or not free:
+        return ""
+    return ("Why: when every weight into a layer starts equal, every unit of that layer computes the same number on "
+            "every input, gets the same error signal back, and so the same update; after the update they are equal "
+            "again. Different inputs do not break the tie, because every unit sees the same inputs through the "
+            f"same weights. **{join(copies)}** {'shows' if len(copies) == 1 else 'show'} exactly that. A random "
+            f"start (**{join(free)}**) gives each unit its own weights, so each gets its own gradient and the units "
+            "can learn different things.")

@@ -1,0 +1,279 @@
+"""narration/run.py: the words about a training run, on the Playground and Side by side.
+
+A table of states from real engine runs (small configs, a few dozen steps) to the exact sentences, and
+Hypothesis properties over random small configs: no two contradictory verdicts together, and every claim
+true for the numbers it is about.
+"""
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from narration import run
+from narration.words import layers
+from symbreak_core import ACTIVATIONS, DATASETS, TrainConfig, Trainer, train
+
+BASE = dict(dataset="xor", hidden=(8, 8), activation="tanh", init="constant", init_value=0.5, lr=0.5, steps=5000,
+            record_every=5)
+CASES = {  # name: (settings on top of BASE, steps taken)
+    "constant 0.5": (dict(), 30),
+    "zeros, tanh": (dict(init="zeros"), 30),
+    "zeros, tanh, no biases": (dict(init="zeros", bias=False), 30),
+    "zeros, sigmoid, moons": (dict(init="zeros", activation="sigmoid", dataset="moons", hidden=(8,), lr=2.0), 300),
+    "he, relu, lr 10": (dict(init="he_normal", activation="relu", lr=10.0), 30),
+    "he, relu": (dict(init="he_normal", activation="relu"), 30),
+    "xavier": (dict(init="xavier_normal"), 300),
+    "xavier, early": (dict(init="xavier_normal"), 10),
+    "width 1": (dict(init="xavier_normal", hidden=(1, 1)), 30),
+    "diverging": (dict(init="he_normal", activation="relu", lr=10.0, spread=10.0), 30),
+    "constant + dropout": (dict(dropout=0.2), 30),
+    "too large": (dict(init="normal", spread=10.0, dataset="circles", hidden=(8, 8, 8, 8)), 30),
+    "step 0": (dict(), 0),
+    "finished": (dict(init="xavier_normal", steps=20), 20),
+}
+EXPECTED = {  # the sentences, exactly; regenerate only after reading every changed one
+    'constant 0.5': [
+        ('All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit. Their '
+         'weights are exactly equal, so every step gives them exactly the same update and they stay copies.'),
+        ('The network has not learned the data: 64% of the training points are classified right (loss 1.47 at '
+         'step 0, 0.614 at step 30).'),
+    ],
+    'zeros, tanh': [
+        ('In 30 steps only the output bias changed; all the weights and the hidden biases still have exactly '
+         'their starting values, because their gradients are exactly zero.'),
+        ("Every weight started at 0 and tanh(0) = 0, so every hidden unit outputs 0 on every input. A weight's"
+         ' gradient is its input times the error at its unit, so the output weights get none; and the error '
+         'sent back to the hidden layers is multiplied by the output weights, which are 0. Only the output '
+         'bias, which multiplies no input, learns: it moves the output towards the share of each class, the '
+         'same for every point. Start from random weights.'),
+        ('All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit. Their '
+         'weights are exactly equal, so every step gives them exactly the same update and they stay copies.'),
+        ('The network has not learned the data: 54% of the training points are classified right (loss 0.693 at'
+         ' step 0, 0.691 at step 30).'),
+    ],
+    'zeros, tanh, no biases': [
+        ('Nothing has changed in 30 steps: every gradient is exactly zero, so every weight still has its '
+         'starting value.'),
+        ("Every weight started at 0 and tanh(0) = 0, so every hidden unit outputs 0 on every input. A weight's"
+         ' gradient is its input times the error at its unit, so the output weights get none; and the error '
+         'sent back to the hidden layers is multiplied by the output weights, which are 0. Start from random '
+         'weights.'),
+        ('All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit. Their '
+         'weights are exactly equal, so every step gives them exactly the same update and they stay copies.'),
+        ('The network has not learned the data: 46% of the training points are classified right (loss 0.693 at'
+         ' step 0, 0.693 at step 30).'),
+    ],
+    'zeros, sigmoid, moons': [
+        ('All 8 units of layer 1 behave as one: the layer works like a single unit. Their weights are exactly '
+         'equal, so every step gives them exactly the same update and they stay copies.'),
+        ('The network has not learned the data: 84% of the training points are classified right (loss 0.693 at'
+         ' step 0, 0.261 at step 300).'),
+    ],
+    'he, relu, lr 10': [
+        ('The gradients of the weights into layers 1 and 2 are exactly zero now: those weights have stopped '
+         'changing.'),
+        ('Every unit of layers 1 and 2 is dead: it outputs 0 on every training input, so it passes nothing on '
+         'and gets no gradient back, and no update can revive it.'),
+        ("Some were dead from the start; the others died during training: an update pushed each one's input "
+         'below 0 on every point. Lower the learning rate and train again (leaky_relu units never go '
+         'completely silent).'),
+        ('The network has not learned the data: 54% of the training points are classified right (loss 0.613 at'
+         ' step 0, 1.06 at step 30).'),
+    ],
+    'he, relu': [
+        ('2 of the 8 units of layer 2 are dead: they output 0 on every training input, so their own weights '
+         'get no gradient and do not change.'),
+        ("Some were dead from the start; the others died during training: an update pushed each one's input "
+         'below 0 on every point.'),
+        ('The network fits the training data: 96% of the training points are classified right (loss 0.613 at '
+         'step 0, 0.188 at step 30).'),
+    ],
+    'xavier': [
+        ('Every unit of every layer behaves differently, and together they fit the data: 96% of the training '
+         'points are classified right (loss 0.691 at step 0, 0.0887 at step 300).'),
+    ],
+    'xavier, early': [
+        ('The network has not learned the data: 71% of the training points are classified right (loss 0.691 at'
+         ' step 0, 0.666 at step 10).'),
+        'Keep training; if the loss stops falling, try another learning rate or another start.',
+    ],
+    'width 1': [
+        ('Layers 1 and 2 each have a single unit, so everything the network knows passes through one number '
+         'there: give them more units.'),
+        ('The network has not learned the data: 74% of the training points are classified right (loss 0.744 at'
+         ' step 0, 0.555 at step 30).'),
+    ],
+    'diverging': [
+        ('Training diverged at step 2: an update would move a weight by more than 1e+06. The updates grew '
+         'instead of settling, so the learning rate is too large for this start: lower it (or start from '
+         'smaller weights) and train again.'),
+    ],
+    'constant + dropout': [
+        ('All 8 units of layer 2 behave as one: the layer works like a single unit. Their weights differ by at'
+         ' most 2.2e-02, too little to make them behave differently.'),
+        ('The network has not learned the data: 64% of the training points are classified right (loss 1.47 at '
+         'step 0, 0.616 at step 30).'),
+    ],
+    'too large': [
+        ('The network has not learned the data: 61% of the training points are classified right (loss 4.58 at '
+         'step 0, 3.24 at step 30).'),
+        ("Up to 99% of the outputs of layers 1, 2, 3 and 4 sit on tanh's flat ends, where its slope is almost "
+         '0: the gradients through them nearly vanish, and nothing else here holds learning back. Start from '
+         'smaller weights (Xavier scales them to the layer sizes).'),
+    ],
+    'step 0': [
+        ('All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit. Their '
+         'weights are exactly equal, so every step gives them exactly the same update and they stay copies.'),
+        'Press Play (or Step) to start training.',
+    ],
+    'finished': [
+        ('The network has not learned the data: 72% of the training points are classified right (loss 0.691 at'
+         ' step 0, 0.627 at step 20).'),
+        'More steps may get there, or another learning rate or start.',
+        'Training finished after 20 steps. Press Reset to watch it again.',
+    ],
+}
+
+
+
+def live(settings: dict, steps: int) -> Trainer:
+    t = Trainer(TrainConfig(**(BASE | settings)))
+    t.run(steps)
+    return t
+
+
+def facts_of(t: Trainer) -> run.RunFacts:
+    """What the Playground passes: the result, the weights now and their symmetry."""
+    return run.facts(t.result(), t.weights, t.biases, t.symmetry())
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_playground_panel_says_exactly_this(name):
+    settings, steps = CASES[name]
+    assert run.whats_happening(facts_of(live(settings, steps))) == EXPECTED[name]
+
+
+def test_what_the_old_ui_test_asserted_still_holds_on_real_runs():
+    """Moved from tests/test_ui.py (ui.whats_happening), on real states now. Changed on purpose: "are identical" is
+    now "behave as one" (the meter counts behaviour); "Only the output layer still learns" was false (finding 10);
+    saturation is named only when it holds learning back; "differ by at most ..., x% of their size" went with the
+    parameter-based count; "every unit is different" is said only of a run that learned (finding 13)."""
+    sym = run.whats_happening(facts_of(live(dict(), 40)))
+    assert sym[0].startswith("All 8 units of layers 1 and 2 behave as one")
+    frozen = run.whats_happening(facts_of(live(dict(init="zeros", bias=False), 40)))
+    assert frozen[0].startswith("Nothing has changed in 40 steps: every gradient is exactly zero")
+    div = run.whats_happening(facts_of(live(CASES["diverging"][0], 40)))
+    assert div[0].startswith("Training diverged at step 2") and "learning rate" in div[0]
+    fine = run.whats_happening(facts_of(live(dict(init="xavier_normal"), 300)))
+    assert fine[0].startswith("Every unit of every layer behaves differently")
+
+
+def test_zero_start_names_the_one_parameter_that_moves():
+    """Finding 10: with tanh and all weights 0, W_out stays exactly 0; only the output bias moves."""
+    t = live(dict(init="zeros"), 30)
+    assert not any(W.any() for W in t.weights) and t.biases[-1].any() and not any(b.any() for b in t.biases[:-1])
+    text = " ".join(run.whats_happening(facts_of(t)))
+    assert "only the output bias changed" in text and "output layer" not in text
+
+
+def test_side_by_side_notes_are_the_same_sentences_with_a_summary_and_why():
+    config = TrainConfig(**(BASE | dict(steps=300, record_every=3)))
+    runs = {"constant 0.5": run.facts(train(config)),
+            "xavier_normal": run.facts(train(TrainConfig(**(BASE | dict(steps=300, record_every=3,
+                                                                      init="xavier_normal")))))}
+    assert run.summary("constant 0.5", runs["constant 0.5"]) == (
+        "**constant 0.5**: test accuracy 67% at step 300; units that behave differently in each hidden layer: "
+        "1 of 8, 1 of 8.")
+    assert run.notes(runs["xavier_normal"]) == [
+        "Every unit of every layer behaves differently, and together they fit the data: 96% of the training points "
+        "are classified right (loss 0.691 at step 0, 0.0887 at step 300)."]
+    why = run.why(runs)
+    assert why.startswith("Why: when every weight into a layer starts equal")
+    assert "**constant 0.5** shows exactly that" in why and "(**xavier_normal**)" in why
+    assert run.why({"xavier_normal": runs["xavier_normal"]}) == ""  # nothing to contrast
+    assert run.why({"constant 0.5": runs["constant 0.5"]}) == ""
+
+
+def test_the_side_by_side_summary_counts_the_units_of_every_layer():
+    f = facts_of(live(dict(init="xavier_normal", hidden=(3, 1)), 10))
+    assert run.summary("x", f).endswith("units that behave differently in each hidden layer: 3 of 3, 1 of 1.")
+
+
+# ---- properties over random small configs ----
+
+CONFIGS = st.fixed_dictionaries(dict(
+    dataset=st.sampled_from(DATASETS), n_samples=st.just(40),
+    hidden=st.lists(st.integers(1, 4), min_size=1, max_size=2).map(tuple),
+    activation=st.sampled_from(ACTIVATIONS),
+    init=st.sampled_from(("zeros", "constant", "normal", "xavier_normal", "he_normal")),
+    init_value=st.sampled_from((-0.5, 0.5, 1.0)), spread=st.sampled_from((0.1, 1.0, 5.0)),
+    bias=st.booleans(), dropout=st.sampled_from((0.0, 0.3)), lr=st.sampled_from((0.05, 0.5, 5.0)),
+    steps=st.integers(1, 40), record_every=st.integers(1, 7), seed=st.integers(0, 3),
+))
+COPIES = re.compile(r"All (?:\d+|the) units of (layers? [\d, and]+?) behave as one")
+
+
+def params_now_and_then(t: Trainer):
+    first = t.snapshots[0]
+    now = list(t.weights) + list(t.biases or [])
+    then = list(first.weights) + list(first.biases or [])
+    return [not np.array_equal(a, b) for a, b in zip(now, then)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(CONFIGS, st.integers(0, 40))
+def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
+    t = Trainer(TrainConfig(**kw))
+    t.run(steps)
+    r = t.result()
+    f = facts_of(t)
+    said = run.whats_happening(f)
+    text = " ".join(said)
+    snap, first, sym = r.final, r.snapshots[0], t.symmetry()
+    widths = t.config.hidden
+    learned = r.steps_done > 0 and snap.train_acc >= run.LEARNED_ACCURACY and snap.train_loss < first.train_loss
+    moved = params_now_and_then(t)
+
+    assert said and all(s.endswith((".", ")")) for s in said)
+    assert not re.search(r"\b1 (steps|units|layers)\b", text)
+    # contradictory pairs never appear together
+    assert not ("behave as one" in text and "Every unit of every layer behaves differently" in text)
+    learned_said = "fits the training data" in text or "together they fit the data" in text
+    assert not ("Nothing has changed" in text and learned_said)  # frozen vs learning
+    assert learned_said == learned
+    assert ("has not learned" in text) == (r.steps_done > 0 and r.status != "diverged" and not learned)
+    assert ("Training diverged" in text) == (r.status == "diverged")
+    if r.status == "diverged":
+        assert len(said) == 1
+        return
+    # every claim true for its numbers
+    if "Nothing has changed" in text:
+        assert r.steps_done > 0 and not any(moved)
+    if "only the output bias changed" in text:
+        assert moved == [False] * len(t.weights) + [False] * (len(t.weights) - 1) + [True]
+    if "stopped changing" in text:
+        assert all(moved) and not np.all(r.grad_norms[-1] > 0)
+    m = COPIES.search(text)
+    if m:
+        ks = [k for k, (w, d, dead) in enumerate(zip(widths, sym["distinct"], snap.dead), 1)
+              if w > 1 and d == 1 and dead < 1]
+        assert m.group(1) == layers(ks)
+        if "exactly equal" in text:
+            assert all(sym["gap"][k - 1] == 0 for k in ks)
+    if "Every unit of every layer behaves differently" in text:
+        assert learned and all(d == w > 1 for d, w in zip(sym["distinct"], widths))
+    if "Every unit of layer" in text and "is dead" in text:
+        assert any(d == 1.0 for d in snap.dead)
+    if "dead" in text:
+        assert t.config.activation == "relu" and any(d > 0 for d in snap.dead)
+    if "flat ends" in text:
+        assert not learned and t.config.activation in run.SATURATING
+        assert max(snap.saturated) >= run.SATURATED_SHARE
+    if "single unit, so everything" in text:
+        assert 1 in widths and not learned
+    if "Press Play" in text:
+        assert r.steps_done == 0
+    if "Training finished" in text:
+        assert r.status == "done" and r.steps_done == t.config.steps
