@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from narration import glossary
 from narration import run as narrate
 from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig, Trainer, model
 from symbreak_core import figures as F
@@ -73,8 +74,10 @@ PRESETS = [
               "climbs by orders of magnitude, the first layer's units split apart within about a thousand steps "
               "and the loss falls far below the symmetric run (set the noise to 0 to compare)."),
     ui.Preset("constant_dropout", "Constant + dropout", dict(SYMMETRIC, dropout=0.2),
-              "Dropout silences different units on each step, which nudges copies apart. Compare how far the "
-              "gap grows with how far the loss falls."),
+              "Dropout silences different units on each step, so the copies get slightly different updates: the "
+              "gap chart leaves exactly 0 at the first step. But they stay close: the first layer flickers "
+              "between one and a few units that behave differently, the second stays one unit, and the loss "
+              "stays near the all-0.5 run's. On its own, dropout is a weak way to break the symmetry."),
 ]
 
 
@@ -202,7 +205,7 @@ def draw(trainer: Trainer):
     cols[0].metric("Step", f"{trainer.step:,}")
     cols[1].metric("Train loss", f"{snap.train_loss:.4f}", help=f"At step {snap.step}; test loss {snap.test_loss:.4f}")
     for k, (d, w) in enumerate(zip(sym["distinct"], c.hidden)):
-        cols[2 + k].metric(f"Layer {k + 1} distinct", f"{d} / {w}")
+        cols[2 + k].metric(f"Layer {k + 1} distinct", f"{d} / {w}", help=glossary.meaning("Distinct units (copies)"))
     notes = narrate.whats_happening(narrate.facts(r, trainer.weights, trainer.biases, sym))
     box = st.error if trainer.status == "diverged" else st.info
     box("**What's happening:** " + " ".join(notes))

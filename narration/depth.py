@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .glossary import option_label
 from .words import num, plural
 
 # Healthy means both end-to-end ratios lie within [1/BAND, BAND]: one order of magnitude, so one learning rate still
@@ -156,14 +157,15 @@ def _advice(p, smaller: bool) -> str:
     if p.activation == "sigmoid":
         return ("A sigmoid unit passes back at most a quarter of the gradient it receives (its slope is at most "
                 "0.25), so deep sigmoid stacks lose the gradient at almost any scale: larger weights make up for "
-                "the slope only by saturating the units. Try tanh with xavier_normal, or ReLU with he_normal.")
+                "the slope only by saturating the units. Try tanh with Xavier/Glorot (normal), or ReLU with He "
+                "(normal).")
     scheme, name = SCALE_FOR[p.activation]
     if p.init == scheme and p.spread == 1:
         return (f"This is already {name}, made for {p.activation} units: with "
                 f"{plural(p.width, 'unit')} per layer the random draws decide a lot, so try another seed or more "
                 "units.")
     return (f"Start {'smaller' if smaller else 'larger'}, or use {name}, made for {p.activation} units: init "
-            f"**{scheme}** with spread 1.")
+            f"**{option_label(scheme)}** with spread 1.")
 
 
 def _healthy_headline(p) -> str:

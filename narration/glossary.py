@@ -104,3 +104,8 @@ GLOSSARY = (  # (term, definition), alphabetical
      "It is exactly 0 while the layer is perfectly symmetric; the gap chart draws it on a log scale, so even "
      "the tiny differences left by round-off show."),
 )
+
+
+def meaning(term: str) -> str:
+    """The glossary's definition of `term` (one of GLOSSARY's terms), for a help tooltip."""
+    return dict(GLOSSARY)[term]

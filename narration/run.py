@@ -129,6 +129,7 @@ def notes(f: RunFacts) -> list[str]:
         return [diverged(f)]
     out = _movement_notes(f) + _dead_notes(f) + _copies_notes(f) + _single_notes(f)
     out.append(_learning_note(f))
+    out += _partly_notes(f)
     sat = saturation_layers(f)
     if sat:
         share = max(f.saturated[k - 1] for k in sat)
@@ -256,6 +257,23 @@ def _copies_notes(f: RunFacts) -> list[str]:
     else:
         s += f" Their weights differ by at most {gap:.1e}, too little to make them behave differently."
     return [s]
+
+
+def _partly_notes(f: RunFacts) -> list[str]:
+    """Layers whose units fall into fewer groups than they have units, beyond what their dead units explain
+    (dead units all output 0, so they always behave as one): wider than they act."""
+    ks = []
+    for k, (v, w, d, dead) in enumerate(zip(verdicts(f), f.widths, f.distinct, f.dead), start=1):
+        n_dead = round(dead * w)
+        if v == "partly" and w - d > max(n_dead - 1, 0):
+            ks.append(k)
+    out = []
+    for w, d in dict.fromkeys((f.widths[k - 1], f.distinct[k - 1]) for k in ks):
+        same = [k for k in ks if (f.widths[k - 1], f.distinct[k - 1]) == (w, d)]
+        each = " each" if len(same) > 1 else ""
+        out.append(f"The {w} units of {layers(same)}{each} behave as {plural(d, 'different unit')}: the others are "
+                   f"near-copies of these, so {'each' if each else 'the'} layer is narrower than it looks.")
+    return out
 
 
 def _single_notes(f: RunFacts) -> list[str]:

@@ -66,7 +66,7 @@ def _page_specs(path: Path):
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             pass
-        elif isinstance(node, ast.Assign) and "st." not in ast.unparse(node):
+        elif isinstance(node, ast.Assign) and not any(isinstance(n, ast.Name) and n.id == "st" for n in ast.walk(node)):
             pass
         else:
             continue

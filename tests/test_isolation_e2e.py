@@ -38,4 +38,6 @@ def test_two_sessions_keep_their_own_settings_and_runs(streamlit_server, new_con
     assert metric(c, "Layer 1 distinct") == "1 / 8"
     # and their own URLs (a value equal to the preset's may or may not be written out)
     assert "preset=constant_05" in a.url and "width=3" not in a.url and "depth=1" not in a.url
-    assert "preset=he" in b.url and "width=3" in b.url and "depth=1" in b.url and "width=8" not in b.url
+    # b changed He's width and depth: a custom setup, whose link spells out He's values instead of naming it
+    assert "preset=" not in b.url and "init=he_normal" in b.url and "activation=relu" in b.url
+    assert "width=3" in b.url and "depth=1" in b.url and "width=8" not in b.url

@@ -193,3 +193,17 @@ def test_playground_meter_reads_one_for_the_dropout_preset_at_step_150():
     assert not at.exception, [e.value for e in at.exception]
     assert next(m.value for m in at.metric if m.label == "Step") == "150"
     assert next(m.value for m in at.metric if m.label.startswith("Layer 1")) == "1 / 8"
+
+
+def test_the_dropout_preset_text_is_true_for_its_run():
+    """app.py's 'Constant + dropout' text: the gap leaves 0 at the first step, layer 1 flickers between one and a
+    few behaviours, layer 2 stays one, and the loss stays near the all-0.5 run's."""
+    drop, sym = Trainer(preset("constant_dropout", steps=2000)), Trainer(preset("constant_05", steps=2000))
+    drop.run(1)
+    assert drop.symmetry()["gap"][0] > 0 and drop.symmetry()["gap"][1] > 0
+    drop.run(1999)
+    sym.run(2000)
+    layer1 = [s.distinct[0] for s in drop.snapshots]
+    assert min(layer1) == 1 and 1 < max(layer1) <= 5
+    assert {s.distinct[1] for s in drop.snapshots} == {1}
+    assert abs(drop.snapshots[-1].train_loss - sym.snapshots[-1].train_loss) < 0.02

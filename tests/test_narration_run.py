@@ -115,10 +115,14 @@ EXPECTED = {  # the sentences, exactly; regenerate only after reading every chan
          ' most 2.2e-02, too little to make them behave differently.'),
         ('The network has not learned the data: 64% of the training points are classified right (loss 1.47 at '
          'step 0, 0.616 at step 30).'),
+        ('The 8 units of layer 1 behave as 3 different units: the others are near-copies of these, so the layer '
+         'is narrower than it looks.'),
     ],
     'too large': [
         ('The network has not learned the data: 61% of the training points are classified right (loss 4.58 at '
          'step 0, 3.24 at step 30).'),
+        ('The 8 units of layers 2 and 4 each behave as 7 different units: the others are near-copies of these, '
+         'so each layer is narrower than it looks.'),
         ("Up to 99% of the outputs of layers 1, 2, 3 and 4 sit on tanh's flat ends, where its slope is almost "
          '0: the gradients through them nearly vanish, and nothing else here holds learning back. Start from '
          'smaller weights (Xavier scales them to the layer sizes).'),
@@ -213,6 +217,7 @@ CONFIGS = st.fixed_dictionaries(dict(
     steps=st.integers(1, 40), record_every=st.integers(1, 7), seed=st.integers(0, 3),
 ))
 COPIES = re.compile(r"All (?:\d+|the) units of (layers? [\d, and]+?) behave as one")
+PARTLY = re.compile(r"The (\d+) units of (layers? [\d, and]+?)(?: each)? behave as (\d+) different units")
 
 
 def params_now_and_then(t: Trainer):
@@ -262,6 +267,12 @@ def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
         assert m.group(1) == layers(ks)
         if "exactly equal" in text:
             assert all(sym["gap"][k - 1] == 0 for k in ks)
+    for m in PARTLY.finditer(text):
+        ks = [int(k) for k in re.findall(r"\d+", m.group(2))]
+        for k in ks:
+            w, d = widths[k - 1], sym["distinct"][k - 1]
+            assert int(m.group(1)) == w and int(m.group(3)) == d and 1 < d < w
+            assert w - d > max(round(snap.dead[k - 1] * w) - 1, 0)  # not merely its dead units, which act as one
     if "Every unit of every layer behaves differently" in text:
         assert learned and all(d == w > 1 for d, w in zip(sym["distinct"], widths))
     if "Every unit of layer" in text and "is dead" in text:
