@@ -17,26 +17,30 @@ N_SAMPLES = 200
 REFRESH_SECONDS = 0.2  # live area redraws at most 5 times a second
 FIELD_RES = 32  # grid of the unit pictures and the decision boundary
 
+RANDOM_INITS = tuple(s for s in INIT_SCHEMES if s not in ("zeros", "constant"))  # the schemes Spread scales
 SPECS = [
     ui.Param("dataset", "xor", "choice", choices=DATASETS, label="Dataset"),
     ui.Param("noise", 0.1, "float", 0.0, 0.5, step=0.05, label="Noise in the data"),
-    ui.Param("width", 8, "int", 1, 32, label="Units per hidden layer"),
+    ui.Param("width", 8, "int", 1, 32, label="Units per hidden layer", main=True),
     ui.Param("depth", 2, "int", 1, 6, label="Hidden layers"),
     ui.Param("activation", "tanh", "choice", choices=ACTIVATIONS, label="Activation"),
-    ui.Param("init", "constant", "choice", choices=INIT_SCHEMES, label="Initial weights",
-             help="constant: every weight = the value below. zeros: every weight 0. Others draw random weights."),
+    ui.Param("init", "constant", "choice", choices=INIT_SCHEMES, label="Initial weights", main=True,
+             help="constant: every weight = the constant value. zeros: every weight 0. Others draw random weights."),
     ui.Param("init_value", 0.5, "float", -2.0, 2.0, step=0.05, label="Constant value",
-             help="Used when the initial weights are 'constant'."),
+             help="Every initial weight gets this value.", needs=("init", ("constant",)),
+             why="Used only when the initial weights are constant."),
     ui.Param("spread", 1.0, "float", 0.0, 10.0, step=0.05, label="Spread",
-             help="Standard deviation for normal, half-width for uniform, a multiplier for the named schemes."),
+             help="Standard deviation for normal, half-width for uniform, a multiplier for the named schemes.",
+             needs=("init", RANDOM_INITS), why="Used only when the initial weights are random."),
     ui.Param("perturbation", 0.0, "float", 0.0, 0.5, step=0.001, label="Extra noise on the weights",
-             help="Adds a little Gaussian noise of this size to every initial weight."),
+             help="Adds a little Gaussian noise of this size to every initial weight, whatever the scheme."),
     ui.Param("bias", True, "bool", label="Biases"),
     ui.Param("dropout", 0.0, "float", 0.0, 0.8, step=0.05, label="Dropout"),
     ui.Param("optimizer", "sgd", "choice", choices=OPTIMIZERS, label="Optimizer"),
     ui.Param("lr", 0.5, "log", 1e-4, 10.0, label="Learning rate"),
     ui.Param("batch_size", 0, "int", 0, 140, label="Batch size (0 = all training points)"),
-    ui.Param("speed", 10.0, "log", 1, 200, label="Speed (steps per refresh)"),
+    ui.Param("speed", 10.0, "log", 1, 200, label="Speed (steps per refresh)",
+             help="Steps taken per refresh while playing, and by the Step ×N button."),
     ui.Param("seed", 0, "int", 0, 2**32 - 1, label="Seed"),
 ]
 
@@ -101,16 +105,24 @@ def steps_per_refresh(config: TrainConfig, speed: int) -> int:
     return max(1, min(speed, ui.WORK_PER_REFRESH // config.n_params))
 
 
-def play():
-    st.session_state.playing = True
+# The buttons stand outside the live fragment: Streamlit 1.67 loses about one click in twenty on a button inside
+# a fragment that reruns five times a second (measured), and a lost Pause leaves a class watching a run it
+# cannot stop. A button outside may instead have its callback run twice, when a live refresh interrupts the
+# run that the click started (measured too); so every callback says what it wants, and running it again is
+# harmless.
+
+def set_playing(on: bool):
+    """Play (on) or pause: the state asked for, never "the other one", which a second run would undo."""
+    st.session_state.playing = on
 
 
-def pause():
-    st.session_state.playing = False
-
-
-def step_once(n: int):
-    st.session_state.playing = False
+def take_steps(n: int, shown: int | None):
+    """Pause and take n steps. shown: the step the paused page showed when the button was drawn; once the
+    trainer is past it, this click's steps are taken (a second run of the callback takes none). None while
+    playing, when the page's buttons are not redrawn at each step."""
+    set_playing(False)
+    if shown is not None and st.session_state.trainer.step != shown:
+        return
     try:
         with ui.heavy_job(wait=5.0):
             st.session_state.trainer.run(n)
@@ -119,7 +131,7 @@ def step_once(n: int):
 
 
 def reset():
-    st.session_state.playing = False
+    set_playing(False)
     st.session_state.trainer = fresh_trainer(st.session_state.trainer.config)
 
 
@@ -146,11 +158,12 @@ def history_csv(trainer: Trainer) -> str:
     return df.merge(snaps, on="step", how="outer").to_csv(index=False)
 
 
-st.set_page_config(page_title="symbreak · Playground", page_icon="⚖️", layout="wide")
-st.title("Playground: do the hidden units stay the same?")
-st.markdown("Pick a starting point in the sidebar and press **Play**. If every weight starts equal, every unit of "
-            "a layer computes the same thing and receives the same update; watch whether anything can ever "
-            "make them differ.")
+present = ui.page_setup("symbreak · Playground", "⚖️")
+# Presenting, the buttons share the heading's line, so the four key charts fit under the compact header.
+heading = st.container(horizontal=True, vertical_alignment="center", gap="small") if present else st.container()
+heading.title("Playground: do the hidden units stay the same?", width="content" if present else "stretch")
+if not present:  # on a projector the teacher says it
+    st.markdown("Choose a preset and press **Play**: can units that start equal ever become different?")
 
 values = ui.controls(SPECS, PRESETS)
 st.sidebar.button("New seed", on_click=new_seed, help="Draw a different random start (and data).")
@@ -166,19 +179,41 @@ state.setdefault("playing", False)
 if "trainer" not in state or state.trainer.config != config:
     state.trainer = fresh_trainer(config)
 per_refresh = steps_per_refresh(config, speed)
+# A presentation clicker's "next" key is Page Down; it takes one step like the arrow key shown on Step.
+# The numbers take less height than Streamlit's metrics, so a chart shows on the first screen of a 720-px display.
+# On a phone (where Streamlit stacks columns, below 640 px) the first row of charts comes right after the buttons
+# and the numbers and words follow it, so a chart shows on the first screen there too.
+PHONE_ORDER = """@media (max-width: 640px) {
+  .st-key-pg_live > :has(> .st-key-pg_words) { order: 1; }
+  .st-key-pg_live > .st-key-pg_grid_more { order: 2; }
+}"""
+st.html("<style>.st-key-step_clicker { display: none; } "
+        f".st-key-pg_numbers [data-testid='stMetricValue'] {{ font-size: 1.75rem; }} {PHONE_ORDER}</style>")
 
-# One row that wraps on narrow screens; buttons as wide as their labels, so none is cut to "P...".
-buttons = st.container(horizontal=True, vertical_alignment="center")
-buttons.button("Play", icon=":material/play_arrow:", on_click=play, type="primary",
-               disabled=state.playing or state.trainer.done)
-buttons.button("Pause", icon=":material/pause:", on_click=pause, disabled=not state.playing)
-buttons.button("Step", icon=":material/skip_next:", on_click=step_once, args=(per_refresh,),
-               disabled=state.trainer.done, help=f"Advance {per_refresh} steps.")
-buttons.button("Reset", icon=":material/replay:", on_click=reset,
+
+def buttons(row, trainer: Trainer):
+    """Play/Pause, Step, Step ×N and Reset in `row` (a horizontal container), with their keys shown."""
+    playing = state.playing
+    shown = None if playing else trainer.step
+    row.button("Pause" if playing else "Play", key="play", icon=":material/pause:" if playing else
+               ":material/play_arrow:", on_click=set_playing, args=(not playing,), type="primary", shortcut="Space",
+               disabled=trainer.done and not playing)
+    row.button("Step", key="step", icon=":material/skip_next:", on_click=take_steps,
+               args=(1, shown), shortcut="Right", disabled=trainer.done,
+               help="One gradient step (also Page Down, the 'next' key of a clicker).")
+    row.button(f"Step ×{per_refresh}", key="step_many", on_click=take_steps, args=(per_refresh, shown),
+               shortcut="Shift+Right", disabled=trainer.done,
+               help="As many steps as one refresh takes while playing: the Speed setting.")
+    row.button("Reset", key="reset", icon=":material/replay:", on_click=reset, shortcut="Home",
                help="Back to step 0 with exactly the same initial weights.")
-if per_refresh < speed:
-    buttons.caption(f"Speed capped at {per_refresh} steps per refresh for a network this size, "
-                    "so everyone sharing the server stays fast.", width="stretch")
+    row.button("Next step", key="step_clicker", on_click=take_steps, args=(1, shown), shortcut="PageDown",
+               disabled=trainer.done)
+    if per_refresh < speed:
+        row.caption(narrate.speed_capped(per_refresh), width="stretch")
+
+
+buttons(heading if present else st.container(horizontal=True, vertical_alignment="center", gap="small"),
+        state.trainer)
 
 
 @st.fragment(run_every=REFRESH_SECONDS if state.playing and not state.trainer.done else None)
@@ -193,39 +228,81 @@ def live():
     if state.playing and trainer.done:
         state.playing = False
         st.rerun(scope="app")  # stop the timer and re-enable Play
-    draw(trainer)
+    # Presenting, the words and numbers stand beside the charts, so the four key charts fit one 1280x720 screen;
+    # otherwise the numbers stand beside the words, so a chart starts on the first screen of a 720-px display.
+    if present:
+        side, main = st.columns([1.1, 3], gap="medium")  # 3 parts hold two 420-px charts (ui.MIN_CELL_PX)
+        main = main.container(gap=None)  # the grids' rows keep their own 16-px spacing, and no more
+        with side.container(gap="small"):
+            rest = happening(trainer)
+            numbers(trainer)
+            if rest:
+                with st.expander("The whole note"):
+                    st.markdown(rest)
+    else:
+        main = st.container(gap="small", key="pg_live")
+        with main:
+            left, right = st.container(key="pg_words").columns([2, 3], gap="medium")
+            with left:
+                numbers(trainer)
+            with right:
+                happening(trainer)
+    with main:
+        draw(trainer)
+
+
+def numbers(trainer: Trainer):
+    """The step, the loss and each layer's units that behave differently."""
+    c = trainer.config
+    snap = trainer.result().final
+    row = st.container(horizontal=True, gap="small", key="pg_numbers")
+    row.metric("Step", f"{trainer.step:,}", width="content")
+    row.metric("Train loss", f"{snap.train_loss:.4f}", width="content",
+               help=None if present else f"At step {snap.step}; test loss {snap.test_loss:.4f}")
+    for k, (d, w) in enumerate(zip(trainer.symmetry()["distinct"], c.hidden)):
+        row.metric(f"Layer {k + 1} distinct", f"{d} / {w}", width="content",
+                   help=None if present else glossary.meaning("Distinct units (copies)"))
+
+
+def happening(trainer: Trainer) -> str:
+    """What is happening, in words: all of it, or on a projector its first sentence; returns what was left out."""
+    sym = trainer.symmetry()  # the weights now, not the last snapshot
+    notes = narrate.whats_happening(narrate.facts(trainer.result(), trainer.weights, trainer.biases, sym))
+    head, rest = narrate.headline(notes) if present else (" ".join(notes), "")
+    (st.error if trainer.status == "diverged" else st.info)("**What's happening:** " + head)
+    return rest
+
+
+# Presenting, the two rows of key charts fill what a 1280x720 projector shows under the compact header: the
+# weights and units need less height than the meter and the loss, whose two panels and curves need more.
+KEY_HEIGHTS = (204, 244)
+HEIGHT = 400  # otherwise: a chart this tall keeps its labels apart at 420 px wide (1280 px, sidebar open)
 
 
 def draw(trainer: Trainer):
     c = trainer.config
     r = trainer.result()
-    snap = r.final
-    sym = trainer.symmetry()  # the weights now, not the last snapshot
-    cols = st.columns(2 + len(c.hidden))
-    cols[0].metric("Step", f"{trainer.step:,}")
-    cols[1].metric("Train loss", f"{snap.train_loss:.4f}", help=f"At step {snap.step}; test loss {snap.test_loss:.4f}")
-    for k, (d, w) in enumerate(zip(sym["distinct"], c.hidden)):
-        cols[2 + k].metric(f"Layer {k + 1} distinct", f"{d} / {w}", help=glossary.meaning("Distinct units (copies)"))
-    notes = narrate.whats_happening(narrate.facts(r, trainer.weights, trainer.biases, sym))
-    box = st.error if trainer.status == "diverged" else st.info
-    box("**What's happening:** " + " ".join(notes))
-
+    sym = trainer.symmetry()
+    top_h, bottom_h = KEY_HEIGHTS if present else (HEIGHT, HEIGHT)
     vmax = F.nice_ceiling(max(1.0, *(float(abs(p).max()) for p in trainer.weights + (trainer.biases or []))))
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),
                         res=FIELD_RES)
     steps = r.snapshot_steps
     rows = [
-        [(F.weight_heatmaps(trainer.weights, vmax=vmax, height=430, raw=True, biases=trainer.biases), 3),
-         (F.decision_boundary(field, r.data, raw=True), 2)],
-        [(F.unit_outputs(field, distinct=sym["distinct"], raw=True), 1),
-         (F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
-                           height=430, raw=True), 1)],
-        [(F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
-                        per_step=r.losses, raw=True), 1), (F.grad_norms(r.grad_norms, raw=True), 1)],
+        [(F.weight_heatmaps(trainer.weights, vmax=vmax, height=top_h, raw=True, biases=trainer.biases), 1),
+         (F.unit_outputs(field, distinct=sym["distinct"], height=top_h, raw=True), 1)],
+        [(F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
+                           height=bottom_h, raw=True), 1),
+         (F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
+                        per_step=r.losses, height=bottom_h, raw=True), 1)],
+        [(F.decision_boundary(field, r.data, height=HEIGHT, raw=True), 1),
+         (F.grad_norms(r.grad_norms, height=HEIGHT, raw=True), 1)],
     ]
-    # One chart grid (components/charts) for all six charts, paused or playing: each redraw is a Plotly.react
-    # in place, so charts keep their size and never flash, and a slider move only sends new data.
-    ui.chart_grid(rows, key="playground_charts")
+    # Chart grids (components/charts), paused or playing: each redraw is a Plotly.react in place, so charts keep
+    # their size and never flash, and a slider move only sends new data. Two grids, so that on a phone the
+    # numbers and words can stand between the first row and the rest (PHONE_ORDER).
+    ui.chart_grid(rows[:1], key="pg_grid_top")
+    ui.chart_grid(rows[1:], key="pg_grid_more")
 
 
 live()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -60,6 +61,25 @@ class Param:
     label: str = ""
     help: str = ""
     step: float | None = None
+    main: bool = False  # drawn in the page's quick-controls row at the top of the main area, not in the sidebar
+    # (other control's name, (values, ...)): drawn disabled unless that control has one of them; or several such
+    # pairs, ((name, values), (name, values), ...): disabled unless at least one of them holds
+    needs: tuple = ()
+    why: str = ""  # with needs: why the control is disabled, shown in its help
+
+    def __post_init__(self):
+        if self.needs and not (self.why and all(len(n) == 2 and isinstance(n[0], str) and isinstance(n[1], tuple)
+                                                for n in self._conditions())):
+            raise ValueError(f"{self.name}: needs must be (name, (values, ...)) or a tuple of such pairs, "
+                             "and comes with a why")
+
+    def _conditions(self) -> tuple:
+        """needs as a tuple of (name, values) pairs."""
+        return (self.needs,) if len(self.needs) == 2 and isinstance(self.needs[0], str) else tuple(self.needs)
+
+    def applies(self, values: dict) -> bool:
+        """Whether this control has an effect under `values` (the other controls' current values)."""
+        return not self.needs or any(values.get(name) in allowed for name, allowed in self._conditions())
 
     @property
     def options(self) -> tuple:
@@ -154,15 +174,20 @@ def _shown(raw: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in s)
 
 
+# A number in a link: optional sign, ASCII digits with an optional fraction (or a fraction alone, ".5"), optional
+# exponent. float() alone would also take underscores ("1_000"), "inf", "nan" and non-ASCII digits ("٣٣", "１２").
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def _parse_number(text: str):
-    """float(text) for plain decimal notation only; None when it does not parse."""
+    """The number `text` writes in plain ASCII decimal or exponent notation, surrounding whitespace allowed;
+    None when it is anything else (or longer than MAX_RAW_CHARS). Too large a number reads as ±inf; -0 as 0."""
     if len(text) > MAX_RAW_CHARS:
         return None
-    try:
-        x = float(text.strip())
-    except ValueError:
+    t = text.strip()
+    if not _NUMBER.fullmatch(t):
         return None
-    return x
+    return float(t) + 0.0  # + 0.0 turns -0.0 into 0.0, so a link never writes "-0"
 
 
 def _clamp_one(p: Param, text: str):
@@ -228,7 +253,7 @@ def clamp_params(specs, raw) -> tuple[dict, list[str]]:
     for key, val in items:
         key = str(key)
         if key not in names:
-            if key.lower() not in _IGNORED_KEYS:
+            if key.lower() not in _IGNORED_KEYS and key != PRESENT:  # page_setup reads present
                 notices.append(f"Ignored the unknown setting '{_shown(key)}'.")
             continue
         p = next(s for s in specs if s.name == key)
@@ -252,6 +277,92 @@ def _raw_query():
 
     qp = st.query_params
     return {k: qp.get_all(k) for k in qp}
+
+
+# ---- Classroom screens: presenter mode ----
+PRESENT = "present"  # URL key and toggle key of presenter mode; a link carries present=1 only while it is on
+PRESENT_HELP = ("A projector view: the sidebar folds away, the heading shrinks and chart text grows, so the page's "
+                "key charts fit one screen. The share link keeps it.")
+
+
+def present_from_link(raw) -> tuple[bool, str]:
+    """Presenter mode from the URL's `present` values (a list, the last one wins): (on, notice or '')."""
+    if not raw:
+        return False, ""
+    text = str(raw[-1]).strip().casefold()
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE, ""
+    return False, f"{PRESENT}={_shown(str(raw[-1]))} is not 1 or 0; presenter mode is off."
+
+
+def page_setup(title: str, icon: str) -> bool:
+    """The page's first Streamlit call: page config and CSS, in presenter mode or not; returns whether it is on.
+
+    Presenter mode comes from the toggle when it is on the page, else from this session's earlier pages, else
+    from the link (?present=1). Presenting, the sidebar starts collapsed; Streamlit applies that on a rerun too,
+    unless the visitor opened or closed the sidebar by hand in this browser (then their choice wins).
+    """
+    import streamlit as st
+
+    state = st.session_state
+    if PRESENT in state:  # the toggle, as last clicked
+        on = bool(state[PRESENT])
+    elif "_ui_present" in state:
+        on = bool(state["_ui_present"])
+    else:
+        on, note = present_from_link(st.query_params.get_all(PRESENT))
+        if note:
+            state["_ui_present_note"] = note
+    state["_ui_present"] = on
+    st.set_page_config(page_title=title, page_icon=icon, layout="wide",
+                       initial_sidebar_state="collapsed" if on else "auto")
+    st.html(f"<style>{_PAGE_CSS}{_PRESENT_CSS if on else ''}</style>")
+    return on
+
+
+def presenting() -> bool:
+    """Whether this run draws the presenter view (as page_setup decided)."""
+    import streamlit as st
+
+    return bool(st.session_state.get("_ui_present", False))
+
+
+def _present_toggle(box):
+    """The small presenter-mode switch; the URL gets present=1 while it is on and loses it when off."""
+    import streamlit as st
+
+    st.session_state.setdefault(PRESENT, presenting())
+    box.toggle("Presenter mode", key=PRESENT, help=PRESENT_HELP, width="content")
+    want = "1" if st.session_state[PRESENT] else None
+    if st.query_params.get(PRESENT) != want:
+        if want is None:
+            del st.query_params[PRESENT]
+        else:
+            st.query_params[PRESENT] = want
+
+
+# Streamlit 1.67's DOM (inspected in Chromium): stHeader is the fixed bar at the top, holding the button that
+# reopens a collapsed sidebar; stMainBlockContainer is the main column, with 6rem of top padding and, in the wide
+# layout, 5rem at each side; st.title is an h1 in stHeading; .st-key-ui_quick is the quick-controls row. The
+# selectors repeat a parent so they outrank Streamlit's own class rules whatever order the styles load in.
+_PAGE_CSS = """
+.stApp header[data-testid="stHeader"] { height: 2.5rem; min-height: 2.5rem; }
+.stMain [data-testid="stMainBlockContainer"] { padding-top: 3.25rem; }
+@media (min-width: 736px) {
+  .stMain [data-testid="stMainBlockContainer"] { padding-left: 2rem; padding-right: 2rem; }
+}
+.stMain [data-testid="stHeading"] h1 { font-size: 2rem; line-height: 1.2; padding: 0 0 0.5rem 0; }
+.stMain .st-key-ui_quick { row-gap: 0.25rem; }
+.stMain [data-testid="stMarkdownContainer"] .katex-display { overflow-x: auto; overflow-y: hidden; }
+@media (max-width: 640px) {
+  .stMain [data-testid="stHeading"] h1 { font-size: 1.6rem; }
+  .stMain .st-key-ui_quick > .stElementContainer:not(.st-key-present) { flex: 1 1 100% !important; width: 100%; }
+}
+"""
+_PRESENT_CSS = """
+.stMain [data-testid="stMainBlockContainer"] { padding-top: 2.75rem; padding-bottom: 1rem; }
+.stMain [data-testid="stHeading"] h1 { font-size: 1.5rem; padding-bottom: 0.25rem; }
+"""
 
 
 # The sidebar's page list, drawn by us: Streamlit's own list would call the home page "app" after its file.
@@ -285,6 +396,7 @@ def page_without_controls():
 
     st.session_state["_ui_page"] = "_ui_page:none"
     navigation()
+    _present_toggle(st.container(key="ui_quick", horizontal=True))
 
 
 def controls(specs, presets=None, container=None) -> dict:
@@ -326,12 +438,17 @@ def controls(specs, presets=None, container=None) -> dict:
     if first_run:  # no widget is bound yet: write the address bar in the form _from_link reads back
         for p in base:
             _sync_unbound(p.name, current[p.name], p.default)
-    if presets:
-        _preset_selector(box, specs, presets, shown, current)
+    quick = st.container(key="ui_quick", horizontal=True, vertical_alignment="bottom")
+    note = _preset_selector(quick, specs, presets, shown, current) if presets else ""
+    main = {p.name for p in base if p.main}
+    values = {p.name: _widget(quick, p, current) for p in base if p.main}
+    _present_toggle(quick)
+    if note:
+        st.caption(note)
     notices = st.session_state.get("_ui_notices") or []
     if notices:
         st.warning("Some settings in the link were changed:\n\n" + "\n".join(f"- {_md(n)}" for n in notices))
-    values = {p.name: _widget(box, p) for p in base}
+    values = {p.name: values[p.name] if p.name in main else _widget(box, p, current) for p in base}
     for p in base:
         if _by_hand(p):
             _sync_unbound(p.name, values[p.name], p.default)
@@ -351,6 +468,8 @@ def _from_link(specs, presets):
     With a preset in the link its values come first and the link's other values override them; without
     one, the link's values override the specs' own defaults. "_ui_origin" is the link's preset, if any.
     """
+    import streamlit as st
+
     raw = _raw_query()
     chosen, notices = None, []
     if presets and "preset" in raw:
@@ -359,7 +478,8 @@ def _from_link(specs, presets):
         chosen = next(q for q in presets if q.id == got["preset"])
     rest = {k: v for k, v in raw.items() if k != "preset" or not presets}
     values, more = clamp_params(_with_preset(specs, chosen), rest)
-    return values | ({"_ui_origin": chosen.id if chosen else None} if presets else {}), notices + more
+    present = [st.session_state.pop("_ui_present_note")] if "_ui_present_note" in st.session_state else []
+    return values | ({"_ui_origin": chosen.id if chosen else None} if presets else {}), notices + more + present
 
 
 def _defaults(specs, presets):
@@ -389,20 +509,19 @@ def _preset_shown(specs, presets, current):
     return shown
 
 
-def _preset_selector(box, specs, presets, shown, current):
-    """The preset menu ("Custom setup" is in it only while it is the setup) and its caption."""
+def _preset_selector(box, specs, presets, shown, current) -> str:
+    """The preset menu ("Custom setup" is in it only while it is the setup); returns its caption."""
     import streamlit as st
 
     labels = {q.id: q.label for q in presets} | {CUSTOM: CUSTOM_LABEL}
     options = [q.id for q in presets] + ([] if shown else [CUSTOM])
     box.selectbox("Preset", options, key="preset", help="Sets every control at once.", format_func=labels.get,
-                  on_change=_apply_preset, args=(specs, presets))
+                  on_change=_apply_preset, args=(specs, presets), width=PRESET_WIDTH_PX)
     _sync_unbound("preset", st.session_state["preset"], CUSTOM)  # a custom setup's link names no preset
     if shown is None:
         origin = next(q for q in presets if q.id == st.session_state["_ui_origin"])
-        box.caption(custom_note(specs, origin, current))
-    elif shown.about:
-        box.caption(shown.about)
+        return custom_note(specs, origin, current)
+    return shown.about
 
 
 def _apply_preset(specs, presets):
@@ -451,12 +570,23 @@ def _md(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_[]<>#|~$" else c for c in text)
 
 
-def _widget(box, p: Param):
+# Widths in the quick-controls row: each control keeps a readable width and the row wraps on a phone (390 px
+# leaves about 350 px for the main column, so no width may exceed that).
+PRESET_WIDTH_PX = 330
+QUICK_WIDTH_PX = 250
+
+
+def _widget(box, p: Param, current: dict):
     # The default matters even though controls() has seeded the session state: a URL-bound widget leaves
     # out of the URL any value equal to its default, so the default must be the preset's value, or a
     # shared link would lose settings. (Streamlit's "default and Session State" log line is switched off
-    # in .streamlit/config.toml: seeding both is deliberate here.)
-    common = dict(key=p.name, help=p.help or None, on_change=_clear_notices)
+    # in .streamlit/config.toml: seeding both is deliberate here.) A control that does not apply is drawn
+    # disabled: it keeps its value and its place in the link, and its help says why.
+    off = not p.applies(current)
+    text = f"{p.why} {p.help}".strip() if off else p.help
+    common = dict(key=p.name, help=text or None, on_change=_clear_notices, disabled=off)
+    if p.main:
+        common["width"] = QUICK_WIDTH_PX
     if not _by_hand(p):
         common["bind"] = "query-params"
     label = p.label or p.name
@@ -489,13 +619,14 @@ def share_link(values: dict, note: str = SHARE_NOTE) -> str:
     """
     import streamlit as st
 
-    link = share_url(values, st.session_state.get("preset"), base=st.context.url or "")
+    link = share_url(values, st.session_state.get("preset"), base=st.context.url or "", present=presenting())
     st.markdown(f"{note}\n\n[{_md(link)}]({link})")
     return link
 
 
-def share_url(values: dict, preset_id: str | None = None, base: str = "") -> str:
-    """The link that reproduces `values`: the preset, then every value (a stable, complete setup).
+def share_url(values: dict, preset_id: str | None = None, base: str = "", present: bool = False) -> str:
+    """The link that reproduces `values`: the preset, then every value (a stable, complete setup), then
+    present=1 in presenter mode.
 
     A custom setup (preset_id CUSTOM or None) names no preset: its values are read over the defaults.
     """
@@ -503,6 +634,7 @@ def share_url(values: dict, preset_id: str | None = None, base: str = "") -> str
 
     named = preset_id not in (None, CUSTOM)
     pairs = ([("preset", preset_id)] if named else []) + [(k, fmt(v)) for k, v in values.items()]
+    pairs += [(PRESENT, "1")] if present else []
     return f"{base}?{urlencode(pairs)}"
 
 
@@ -526,6 +658,80 @@ _CHARTS_CSS = f"""
 """
 _chart_component = None
 
+# The smallest chart text, in px: titles, tick labels, axis titles, legends, annotations and text on the marks.
+CHART_FONT_PX = 14  # on a screen: the page's own text is 18 px, and 12 px tick labels read as a smudge beside it
+PRESENT_FONT_PX = 16  # in presenter mode: what the back row of a classroom can read on a 1280x720 projector
+PLOTLY_FONT_PX = 12  # plotly.js's size for text whose figure sets none
+
+
+def font_floor() -> int:
+    """The smallest chart text for this run: PRESENT_FONT_PX when presenting, else CHART_FONT_PX."""
+    return PRESENT_FONT_PX if presenting() else CHART_FONT_PX
+
+
+def floor_fonts(fig: dict, floor: int) -> dict:
+    """A figure dict ({"data", "layout"}) whose every font is at least `floor` px; `fig` is left as it is.
+
+    Explicit sizes below the floor are raised. A font without a size inherits the layout's font (plotly.js draws
+    titles and axis titles larger than it), so the layout's font gets the floor when it has less or none.
+    Only the dicts on the way to a changed font are copied: data arrays are shared, not walked.
+    """
+    out = _floor(fig, floor)
+    layout = out.get("layout") or {}
+    font = layout.get("font") or {}
+    if "size" not in font:
+        out = {**out, "layout": {**layout, "font": {**font, "size": max(floor, PLOTLY_FONT_PX)}}}
+    return out
+
+
+def _floor(obj, floor):
+    """obj with every font dict's size raised to `floor`; the same object when nothing changes."""
+    if isinstance(obj, dict):
+        changed = {}
+        for k, v in obj.items():
+            if isinstance(v, dict) and isinstance(k, str) and (k == "font" or k.endswith("font")):
+                size = _raised(v.get("size"), floor)
+                new = _floor(v, floor) if size is None else {**v, "size": size}
+            elif isinstance(v, (dict, list, tuple)):
+                new = _floor(v, floor)
+            else:
+                continue
+            if new is not v:
+                changed[k] = new
+        return {**obj, **changed} if changed else obj
+    if isinstance(obj, (list, tuple)):
+        new = [_floor(v, floor) if isinstance(v, (dict, list, tuple)) else v for v in obj]
+        return new if any(a is not b for a, b in zip(new, obj)) else obj
+    return obj
+
+
+def _raised(size, floor):
+    """A font size (a number, or one per point) raised to `floor`; None when it needs no change."""
+    import numpy as np
+
+    if isinstance(size, (int, float)) and not isinstance(size, bool):
+        return floor if size < floor else None
+    if isinstance(size, (list, tuple, np.ndarray)) and len(size) and min(size) < floor:
+        return [max(float(x), floor) for x in size]
+    return None
+
+
+def _fig_dict(fig) -> dict:
+    """A go.Figure or raw spec as a {"data", "layout"} dict (a raw spec is one already)."""
+    return fig if isinstance(fig, dict) else fig.to_plotly_json()
+
+
+def plotly_chart(fig, key: str, height: int | None = None, key_chart: bool = False):
+    """st.plotly_chart for the lesson pages: no Streamlit theme, no mode bar, chart text at least font_floor().
+
+    key_chart: one of the page's key charts, which its presenter screen shows whole; it is drawn in a container
+    with the class st-key-sb-key-<key>, which the screen tests look for (like a chart grid's sb-key cells)."""
+    import streamlit as st
+
+    box = st.container(key=f"sb-key-{key}") if key_chart else st.container()
+    box.plotly_chart(floor_fonts(_fig_dict(fig), font_floor()), key=key, theme=None,
+                     config={"displayModeBar": False}, **({} if height is None else {"height": height}))
+
 
 def _charts():
     global _chart_component
@@ -540,7 +746,8 @@ def _charts():
 
 
 def chart_grid(rows, key: str):
-    """Draw rows of figures in place: rows = [[(figure, relative width), ...], ...]; heights from the figures.
+    """Draw rows of figures in place: rows = [[(figure, relative width[, key chart]), ...], ...]; heights from the
+    figures. A cell whose third item is True is one of the page's key charts (class sb-key on its cell).
 
     A figure is a go.Figure or, faster, a raw spec from a symbreak_core.figures builder called with raw=True.
     Only the trace types in GRID_TRACES can be drawn. The grid stays mounted across reruns as long as `key`
@@ -548,15 +755,28 @@ def chart_grid(rows, key: str):
     """
     import streamlit as st
 
-    from symbreak_core.figures import spec_json
-
     if not st.get_option("server.enableStaticServing"):  # turned off, overriding our .streamlit/config.toml
         _plain_charts(rows, key)
         return
     # plotly escapes "/" for <script> embedding; not needed in a message
-    spec = [[{"fig": spec_json(fig).replace("\\u002f", "/"), "w": w, "h": _height(fig)} for fig, w in row]
-            for row in rows]
+    floor = font_floor()
+    spec = [[{"fig": _grid_json(cell[0], floor), "w": cell[1], "h": _height(cell[0]), "key": _is_key(cell)}
+             for cell in row] for row in rows]
     _charts()(data={"rows": spec}, key=key)
+
+
+def _is_key(cell) -> bool:
+    """A chart-grid cell (figure, weight[, key chart]) marked as one of the page's key charts."""
+    return len(cell) > 2 and bool(cell[2])
+
+
+def _grid_json(fig, floor: int) -> str:
+    """A grid figure's JSON with its text raised to `floor` (plotly escapes "/" for <script> embedding; a
+    message does not need it)."""
+    from symbreak_core.figures import as_figure, spec_json
+
+    spec = floor_fonts(_fig_dict(fig), floor)
+    return spec_json(spec if isinstance(fig, dict) else as_figure(spec)).replace("\\u002f", "/")
 
 
 def _height(fig) -> int:
@@ -569,12 +789,10 @@ def _plain_charts(rows, key: str):
     """The same rows with st.plotly_chart: slower and they flash on redraw, but they need no static files."""
     import streamlit as st
 
-    from symbreak_core.figures import as_figure
-
     if rows:
         st.caption("Charts are in compatibility mode because static file serving is off: keep the project's "
                    "`.streamlit/config.toml` or pass `--server.enableStaticServing true` for faster charts.")
     for r, row in enumerate(rows):
-        for c, (col, (fig, _)) in enumerate(zip(st.columns([w for _, w in row]), row)):
-            col.plotly_chart(as_figure(fig), key=f"{key}_{r}_{c}", theme=None, config={"displayModeBar": False},
-                             height=_height(fig))
+        for c, (col, cell) in enumerate(zip(st.columns([cell[1] for cell in row]), row)):
+            with col:
+                plotly_chart(cell[0], key=f"{key}_{r}_{c}", height=_height(cell[0]), key_chart=_is_key(cell))

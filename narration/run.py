@@ -11,6 +11,7 @@ Each verdict comes from one decision function, so two that exclude each other ar
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -151,6 +152,25 @@ def whats_happening(f: RunFacts) -> list[str]:
     elif f.step == 0 and f.status == "running":
         out.append("Press Play (or Step) to start training.")
     return out
+
+
+def speed_capped(per_refresh: int) -> str:
+    """The Playground's note when the network is too big for the Speed setting."""
+    return (f"Speed capped at {plural(per_refresh, 'step')} per refresh for a network this size, so everyone "
+            "sharing the server stays fast.")
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")  # a sentence ends where a capital follows its stop
+
+
+def headline(panel: list[str]) -> tuple[str, str]:
+    """The panel for a projector: (its first sentence, the rest of it, '' when there is none).
+
+    The first note is the most important verdict, and its first sentence states it; the rest explains it.
+    """
+    text = " ".join(panel)
+    parts = _SENTENCE_END.split(text, maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
 
 
 def diverged(f: RunFacts) -> str:

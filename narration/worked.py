@@ -21,7 +21,8 @@ class Worked:
 
     checks: list  # [(holds, markdown)]: the equal groups, then w1 != w3
     status: tuple | None  # ("error" | "success", markdown), or None
-    derivatives: str  # LaTeX, one aligned line per weight
+    derivatives: str  # LaTeX, one aligned line per weight: the chain rule, then its numbers
+    derivatives_short: str  # the same lines with the numbers only (narrow: beside the diagram on a projector)
     derivatives_caption: str
     summary: str
     relu_note: str | None
@@ -40,7 +41,8 @@ def overflow_note(last: int, steps: int) -> str | None:
 def explain(run, n: int, last: int) -> Worked:
     """The explanation of iteration n of `run`, whose iterations 0..last are finite."""
     s = _State(run, n, last)
-    return Worked(_checks(s), _status(s), _derivatives(s), _caption(s), _summary(s), _relu_note(s), relu_answer(run))
+    return Worked(_checks(s), _status(s), _derivatives(s), _derivatives(s, short=True), _caption(s), _summary(s),
+                  _relu_note(s), relu_answer(run))
 
 
 class _State:
@@ -133,28 +135,37 @@ def _gate(s: _State, k: int) -> str:
     return r"\cdot\underbrace{1}_{y_%d>0}" % k if s.u[f"y{k}"] > 0 else r"\cdot\underbrace{0}_{y_%d\le0}" % k
 
 
-def _derivatives(s: _State) -> str:
+def _w(i: int) -> str:
+    """Weight i in LaTeX: w_9, w_{10}."""
+    return f"w_{i}" if i < 10 else f"w_{{{i}}}"
+
+
+def _derivatives(s: _State, short: bool = False) -> str:
+    """One aligned line per weight: dy/dw_i = the chain rule = its numbers = the engine's value (short: the chain
+    rule left out, dy/dw_i written inline)."""
     W = {i: _f(s.w[f"w{i}"]) for i in range(1, 11)}
     d = {i: _f(s.g[f"w{i}"]) for i in range(1, 11)}
     ys = {k: _f(s.u[f"y{k}"]) for k in range(1, 5)}
     lo, hi = (r"\max(0,\ ", ")") if s.relu else ("", "")  # a ReLU unit outputs max(0, its input)
-    out_layer = [
-        rf"\frac{{\partial y}}{{\partial {'w_9' if i == 9 else 'w_{10}'}}} &= y_{k} = {lo}w_{a}y_1 + w_{b}y_2{hi} = "
-        rf"{lo}{W[a]}\cdot{ys[1]} + {W[b]}\cdot{ys[2]}{hi} = {d[i]}" for i, k, a, b in ((9, 3, 5, 7), (10, 4, 6, 8))
-    ]
-    middle = [
-        rf"\frac{{\partial y}}{{\partial w_{i}}} &= w_{{{o}}}\,{_gate(s, k)}\, y_{src} = "
-        rf"{W[o]}{_gate(s, k)}\cdot{ys[src]} = {d[i]}" for i, o, k, src in ((5, 9, 3, 1), (6, 10, 4, 1), (7, 9, 3, 2),
-                                                                           (8, 10, 4, 2))
+    rows = [  # (i, the chain rule, its numbers)
+        (i, rf"y_{k} = {lo}w_{a}y_1 + w_{b}y_2{hi}", rf"{lo}{W[a]}\cdot{ys[1]} + {W[b]}\cdot{ys[2]}{hi}")
+        for i, k, a, b in ((9, 3, 5, 7), (10, 4, 6, 8))
+    ] + [
+        (i, rf"w_{{{o}}}\,{_gate(s, k)}\, y_{src}", rf"{W[o]}{_gate(s, k)}\cdot{ys[src]}")
+        for i, o, k, src in ((5, 9, 3, 1), (6, 10, 4, 1), (7, 9, 3, 2), (8, 10, 4, 2))
     ]
     xs = (s.x1, s.x2)
-    first = [
-        rf"\frac{{\partial y}}{{\partial w_{i}}} &= (w_9{_gate(s, 3)}\,w_{p} + w_{{10}}{_gate(s, 4)}\,w_{q})"
-        rf"{_gate(s, k)}\,x_{x} = ({W[9]}{_gate(s, 3)}\cdot{W[p]} + {W[10]}{_gate(s, 4)}\cdot{W[q]}){_gate(s, k)}"
-        rf"\cdot{_f(xs[x - 1])} = {d[i]}" for i, p, q, k, x in ((1, 5, 6, 1, 1), (2, 7, 8, 2, 1), (3, 5, 6, 1, 2),
-                                                                 (4, 7, 8, 2, 2))
+    rows += [
+        (i, rf"(w_9{_gate(s, 3)}\,w_{p} + w_{{10}}{_gate(s, 4)}\,w_{q}){_gate(s, k)}\,x_{x}",
+         rf"({W[9]}{_gate(s, 3)}\cdot{W[p]} + {W[10]}{_gate(s, 4)}\cdot{W[q]}){_gate(s, k)}\cdot{_f(xs[x - 1])}")
+        for i, p, q, k, x in ((1, 5, 6, 1, 1), (2, 7, 8, 2, 1), (3, 5, 6, 1, 2), (4, 7, 8, 2, 2))
     ]
-    return r"\begin{aligned}" + r"\\".join(out_layer + middle + first) + r"\end{aligned}"
+    if short:
+        lines = [rf"\partial y/\partial {_w(i)} &= {numbers} = {d[i]}" for i, _, numbers in rows]
+    else:
+        lines = [rf"\frac{{\partial y}}{{\partial {_w(i)}}} &= {rule} = {numbers} = {d[i]}"
+                 for i, rule, numbers in rows]
+    return r"\begin{aligned}" + r"\\".join(lines) + r"\end{aligned}"
 
 
 def _caption(s: _State) -> str:

@@ -9,15 +9,15 @@ from narration import run as narrate
 from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig, train
 from symbreak_core import figures as fig
 
-st.set_page_config(page_title="Side by side · symbreak", page_icon="⚖️", layout="wide")
+present = ui.page_setup("Side by side · symbreak", "⚖️")
 
 RUNS = ("init_a", "init_b", "init_c", "init_d")
 OFF = "off"
 SPREAD_WORD = {"normal": "std", "uniform": "half-width"}  # what the spread slider sets; named schemes keep gain 1
 SPREAD_SCHEMES = tuple(SPREAD_WORD)
 SPECS = [
-    ui.Param("init_a", "constant", "choice", choices=INIT_SCHEMES, label="Run A: init scheme"),
-    ui.Param("init_b", "he_normal", "choice", choices=INIT_SCHEMES, label="Run B: init scheme"),
+    ui.Param("init_a", "constant", "choice", choices=INIT_SCHEMES, label="Run A: init scheme", main=True),
+    ui.Param("init_b", "he_normal", "choice", choices=INIT_SCHEMES, label="Run B: init scheme", main=True),
     ui.Param("init_c", OFF, "choice", choices=(OFF, *INIT_SCHEMES), label="Run C: init scheme"),
     ui.Param("init_d", OFF, "choice", choices=(OFF, *INIT_SCHEMES), label="Run D: init scheme"),
     ui.Param("init_value", 0.5, "float", -2.0, 2.0, step=0.1, label="Constant value (for 'constant')"),
@@ -54,10 +54,10 @@ PRESETS = [
 ]
 
 st.title("Side by side")
-st.markdown(
-    "Each run below trains the **same network on the same points with the same seed**; the only thing that "
-    "differs is how the weights start. Press **Play** or drag the step slider to move all runs together."
-)
+INTRO = ("Each run trains the **same network on the same points with the same seed**; only the start of the weights "
+         "differs. Press **Play** or drag the step slider to move all runs together.")
+if not present:  # presenter mode: the charts first, this under them
+    st.markdown(INTRO)
 
 v = ui.controls(SPECS, PRESETS)
 base = TrainConfig(
@@ -105,13 +105,22 @@ def _toggle_play():
         st.session_state["sbs_step"] = 0  # play again from the start
 
 
+def _move(to_start: bool):
+    """One recorded step forward (Step, Right, PageDown), or back to step 0 (Start, Home); either pauses."""
+    st.session_state["sbs_play"] = False
+    step = min(int(st.session_state.get("sbs_step", base.steps)), base.steps)
+    st.session_state["sbs_step"] = 0 if to_start else min(base.steps, step + base.record_every)
+
+
 PLAYING = st.session_state.get("sbs_play", False)  # the timer below is set when the page runs, not the fragment
+HEATMAP_HEIGHT = 370 if present else 300  # presenter mode: two runs' weights and the loss in one row, one screen
+LOSS_HEIGHT = 370 if present else 420
 
 
 @st.fragment(run_every=0.35 if PLAYING else None)
 def timeline():
     if st.session_state.get("sbs_play", False) != PLAYING:
-        st.rerun()  # Play or Pause was pressed: rerun the page to start or stop the timer
+        st.rerun()  # Play or Pause was pressed (or a step paused the timer): rerun the page to change the timer
     every = base.record_every
     step = min(int(st.session_state.get("sbs_step", base.steps)), base.steps)
     step -= step % every
@@ -120,29 +129,44 @@ def timeline():
         if step >= base.steps:
             st.session_state["sbs_play"] = False  # the next tick sees the change and stops the timer
     st.session_state["sbs_step"] = step
-    left, right = st.columns([1, 6], vertical_alignment="bottom")
     playing = st.session_state.get("sbs_play", False)
-    left.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
-                on_click=_toggle_play, width="stretch",
-                key="sbs_play_button")
-    right.slider("Step (shared by all runs)", 0, base.steps, step=every, key="sbs_step")
+    # presenter mode: the buttons and the slider share one row, to leave the screen to the charts
+    buttons, scrub = st.columns([5, 4], vertical_alignment="bottom") if present else (st.container(), st.container())
+    buttons = buttons.container(horizontal=True, vertical_alignment="bottom")
+    buttons.button("Start", icon=":material/first_page:", on_click=_move, args=(True,), key="sbs_home",
+                   shortcut="Home", help="Back to step 0.")
+    buttons.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
+                   on_click=_toggle_play, key="sbs_play_button", shortcut="Space")
+    buttons.button("Step", icon=":material/skip_next:", on_click=_move, args=(False,), key="sbs_next",
+                   shortcut="Right", help="One recorded step forward: the step slider's own increment.")
+    buttons.button("Next", key="sbs_clicker", on_click=_move, args=(False,), shortcut="PageDown",
+                   help="The same step forward, for a presentation clicker (it sends PageDown).")
+    scrub.slider("Step (shared by all runs)", 0, base.steps, step=every, key="sbs_step")
 
     snaps = {label: _snapshot(r, step) for label, r in results.items()}
-    loss = fig.compare_loss({k: (range(r.steps_done), r.losses) for k, r in results.items()}, step)
-    distinct = fig.compare_distinct({k: s.distinct for k, s in snaps.items()}, widths,
+    loss = fig.compare_loss({k: (range(r.steps_done), r.losses) for k, r in results.items()}, step,
+                            height=LOSS_HEIGHT, **({"title": "Training loss"} if present else {}))  # a third: short
+    distinct = fig.compare_distinct({k: s.distinct for k, s in snaps.items()}, widths, height=LOSS_HEIGHT,
                                     title=f"Distinct units at step {step}")
-    heatmaps = [fig.titled(fig.weight_heatmaps(snap.weights, vmax=vmax, height=300, biases=snap.biases),
+    heatmaps = [fig.titled(fig.weight_heatmaps(snap.weights, vmax=vmax, height=HEATMAP_HEIGHT, biases=snap.biases),
                            f"{label} at step {snap.step}") for label, snap in snaps.items()]  # short: fits a phone
-    per_row = min(2, len(heatmaps))
-    rows = [[(loss, 3), (distinct, 2)]] + [[(h, 1) for h in heatmaps[i:i + per_row]]
-                                           for i in range(0, len(heatmaps), per_row)]
-    ui.chart_grid(rows, key="sbs_charts")  # redrawn in place while playing or scrubbing: no flicker
+    if present:  # runs A and B and the loss in three columns (a grid's cells would wrap at 1280 px), the rest below
+        for k, (col, chart) in enumerate(zip(st.columns(len(heatmaps[:2]) + 1), [*heatmaps[:2], loss])):
+            with col:
+                ui.chart_grid([[(chart, 1)]], key=f"sbs_present_{k}")
+        heatmaps, curves = heatmaps[2:], [[(distinct, 1)]]
+    else:
+        curves = [[(loss, 3), (distinct, 2)]]
+    pictures = [[(h, 1) for h in heatmaps[i:i + 2]] for i in range(0, len(heatmaps), 2)]  # two runs to a row
+    ui.chart_grid(curves + pictures, key="sbs_charts")  # redrawn in place while playing or scrubbing: no flicker
     st.caption("Each heatmap: columns are units, rows are their inputs, and the bottom row (b) is each unit's "
                "bias. Two units of a layer compute the same thing when their columns match, bias included. The "
                "colour range is fixed for the whole timeline.")
 
 
 timeline()
+if present:
+    st.markdown(INTRO)
 
 st.subheader("What happened")
 run_facts = {label: narrate.facts(r) for label, r in results.items()}

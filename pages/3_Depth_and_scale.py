@@ -7,15 +7,18 @@ from narration import depth
 from symbreak_core import ACTIVATIONS, INIT_SCHEMES, depth_probe, theory_rms
 from symbreak_core import figures as fig
 
-st.set_page_config(page_title="Depth and scale · symbreak", page_icon="📏", layout="wide")
+present = ui.page_setup("Depth and scale · symbreak", "📏")
 
 N_SAMPLES = 1000
+SYMMETRIC = ("zeros", "constant")  # the schemes that set every weight alike, so a spread means nothing for them
 SPECS = [
     ui.Param("depth", 10, "int", 1, 20, label="Layers"),
     ui.Param("width", 500, "int", 10, 512, label="Units per layer"),
-    ui.Param("activation", "tanh", "choice", choices=ACTIVATIONS, label="Activation"),
-    ui.Param("init", "normal", "choice", choices=INIT_SCHEMES, label="Init scheme"),
-    ui.Param("spread", 0.01, "log", 0.001, 10.0, label="Spread (std for normal; gain for named schemes)"),
+    ui.Param("activation", "tanh", "choice", choices=ACTIVATIONS, label="Activation", main=True),
+    ui.Param("init", "normal", "choice", choices=INIT_SCHEMES, label="Init scheme", main=True),
+    ui.Param("spread", 0.01, "log", 0.001, 10.0, label="Spread (std for normal; gain for named schemes)", main=True,
+             needs=("init", tuple(s for s in INIT_SCHEMES if s not in SYMMETRIC)),
+             why="Zeros and constant starts have no spread: every weight gets the same value."),
     ui.Param("seed", 0, "int", 0, 9999, label="Seed"),
     ui.Param("compare", False, "bool", label="Overlay the classic settings"),
 ]
@@ -51,11 +54,11 @@ ABOUT = {  # each claim measured at seed 0 (tests/test_narration_depth.py checks
 PRESETS = [ui.Preset(k, label, values, ABOUT[k]) for k, (label, values) in CLASSIC.items()]
 
 st.title("Depth and scale")
-st.markdown(
-    f"Random weights break the symmetry, but their **size** matters too. Here {N_SAMPLES} random inputs pass "
-    "once through a deep stack of equal layers (no training), and a random error signal passes back down. "
-    "Watch whether the signal and the gradient keep their size from layer to layer."
-)
+INTRO = (f"Random weights break the symmetry, but their **size** matters too. {N_SAMPLES} random inputs pass once "
+         "up a deep stack of equal layers (no training) and a random error signal passes back down: do both keep "
+         "their size?")
+if not present:  # presenter mode: the charts first, this under them
+    st.markdown(INTRO)
 
 v = ui.controls(SPECS, PRESETS)
 
@@ -82,18 +85,43 @@ except ui.Busy as e:
     st.stop()
 
 theory = theory_rms(p)
-st.plotly_chart(fig.depth_stats(p.act_rms, p.saturated, p.grad_std, theory, compare, p.act_std), theme=None,
-                key="depth_stats")
-
 read = depth.reading(p, theory)
-st.markdown(read.facts)
-box = st.success if read.verdict == "healthy" else st.error if read.verdict == "symmetric" else st.warning
-box(read.headline)
 
-st.subheader("What each layer outputs")
-st.caption(f"Distribution of the {N_SAMPLES} × {p.width} outputs of each layer. Each panel has its own x range: "
+
+def verdict():
+    st.markdown(read.facts)
+    box = st.success if read.verdict == "healthy" else st.error if read.verdict == "symmetric" else st.warning
+    box(read.headline)
+
+
+stats = fig.depth_stats(p.act_rms, p.saturated, p.grad_std, theory, compare, p.act_std, height=400)
+
+
+def per_layer():
+    """The three per-layer charts side by side (one under another on a phone)."""
+    for k, (col, chart) in enumerate(zip(st.columns(3), stats)):
+        with col:
+            ui.plotly_chart(chart, key=f"depth_stats_{k}")
+
+
+caption = (f"Distribution of the {N_SAMPLES} × {p.width} outputs of each layer. Each panel has its own x range: "
            "read the std in its title.")
-st.plotly_chart(fig.depth_histograms(p.hist_edges, p.hist_counts, p.act_std), theme=None, key="depth_hist")
+hist = fig.depth_histograms(p.hist_edges, p.hist_counts, p.act_std, height=440 if present else None)
+if present:  # one screen: the per-layer picture beside the histograms; the reading under them
+    left, right = st.columns([3, 2])
+    with left:
+        per_layer()
+    with right:
+        ui.plotly_chart(hist, key="depth_hist")
+    st.caption(caption)
+    verdict()
+    st.markdown(INTRO)
+else:
+    per_layer()
+    verdict()
+    st.subheader("What each layer outputs")
+    st.caption(caption)
+    ui.plotly_chart(hist, key="depth_hist")
 
 with st.expander("The arithmetic behind the theory line", expanded=theory is not None):
     st.markdown(

@@ -8,19 +8,24 @@ from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, Train
 from symbreak_core import figures as fig
 from symbreak_core.model import field, grid_extent
 
-st.set_page_config(page_title="Restarts · symbreak", page_icon="🎲", layout="wide")
+present = ui.page_setup("Restarts · symbreak", "🎲")
+
+SYMMETRIC = ("zeros", "constant")  # the schemes that set every weight alike: no spread to choose
 
 SPECS = [
-    ui.Param("n_seeds", 50, "int", 2, 200, label="Number of restarts (seeds)"),
+    ui.Param("n_seeds", 50, "int", 2, 200, label="Number of restarts (seeds)", main=True),
     ui.Param("seed", 0, "int", 0, 9999, label="First seed (the data come from it)"),
     ui.Param("dataset", "xor", "choice", choices=DATASETS, label="Data set"),
     ui.Param("noise", 0.1, "float", 0.0, 0.5, step=0.05, label="Data noise"),
-    ui.Param("width", 3, "int", 1, 16, label="Units per hidden layer"),
+    ui.Param("width", 3, "int", 1, 16, label="Units per hidden layer", main=True),
     ui.Param("depth", 1, "int", 1, 3, label="Hidden layers"),
     ui.Param("activation", "tanh", "choice", choices=ACTIVATIONS, label="Activation"),
-    ui.Param("init", "xavier_normal", "choice", choices=INIT_SCHEMES, label="Init scheme"),
-    ui.Param("init_value", 0.5, "float", -2.0, 2.0, step=0.1, label="Constant value (for 'constant')"),
-    ui.Param("spread", 1.0, "log", 0.01, 10.0, label="Spread (std, or gain of a named scheme)"),
+    ui.Param("init", "xavier_normal", "choice", choices=INIT_SCHEMES, label="Init scheme", main=True),
+    ui.Param("init_value", 0.5, "float", -2.0, 2.0, step=0.1, label="Constant value (for 'constant')",
+             needs=("init", ("constant",)), why="Used only when the init scheme is constant."),
+    ui.Param("spread", 1.0, "log", 0.01, 10.0, label="Spread (std, or gain of a named scheme)",
+             needs=("init", tuple(s for s in INIT_SCHEMES if s not in SYMMETRIC)),
+             why="Zeros and constant starts have no spread: every weight gets the same value."),
     ui.Param("perturbation", 0.0, "float", 0.0, 0.1, step=0.001, label="Extra noise on every weight (std)"),
     ui.Param("optimizer", "sgd", "choice", choices=OPTIMIZERS, label="Optimizer"),
     ui.Param("lr", 0.5, "log", 0.001, 5.0, label="Learning rate"),
@@ -38,11 +43,10 @@ PRESETS = [
 ]
 
 st.title("Restarts")
-st.markdown(
-    "Gradient descent only ever walks downhill from where it starts, so the start decides which valley it ends "
-    "in. Here one network is trained from many random starts at once, **on the same data**, and we compare "
-    "where they end."
-)
+INTRO = ("Gradient descent only walks downhill from where it starts, so the start decides which valley it ends in. "
+         "One network is trained from many random starts, **on the same data**; where do they end?")
+if not present:  # presenter mode: the charts first, this under them
+    st.markdown(INTRO)
 
 v = ui.controls(SPECS, PRESETS)
 config = TrainConfig(
@@ -77,23 +81,41 @@ if stop := story.nothing_to_compare(r):
     st.error(stop)
     st.stop()
 
-for col, (label, value) in zip(st.columns(4), story.metrics(r)):
-    col.metric(label, value)
+
+
+def metrics():
+    for col, (label, value) in zip(st.columns(4), story.metrics(r)):
+        col.metric(label, value)
+
+
+if not present:  # presenter mode: the distribution and the two boundaries first, the numbers under them
+    metrics()
 if same := story.identical(r):
     st.error(same)
 
-st.plotly_chart(fig.restarts_histograms(rr.train_loss, rr.test_acc, r.moving), theme=None, key="rs_hist")
+# presenter mode: the distribution and the best and worst boundaries in one row, one screen
+hist = fig.restarts_histograms(rr.train_loss, rr.test_acc, r.moving, height=440 if present else 380)
+if present:
+    spread, left, right = st.columns([2, 1, 1])
+    with spread:
+        ui.plotly_chart(hist, key="rs_hist")
+else:
+    ui.plotly_chart(hist, key="rs_hist")
+    left, right = st.columns(2)
 
 extent = grid_extent(rr.data.X)
-left, right = st.columns(2)
 for k, (col, i, lowest) in enumerate(((left, rr.best, True), (right, rr.worst, False))):
     weights, biases = rr.network(i)
     f = field(weights, biases, config.activation, config.loss, extent=extent, res=60)
-    col.plotly_chart(fig.titled(fig.decision_boundary(f, rr.data, height=460), story.boundary_title(r, i, lowest)),
-                     theme=None, key=f"rs_boundary_{k}")
-    col.caption(story.boundary_caption(r, i))
+    with col:
+        ui.plotly_chart(fig.titled(fig.decision_boundary(f, rr.data, height=440 if present else 460),
+                                   story.boundary_title(r, i, lowest)), key=f"rs_boundary_{k}")
+        st.caption(story.boundary_caption(r, i))
+if present:
+    metrics()
+    st.markdown(INTRO)
 
-st.plotly_chart(fig.restarts_curves(rr.curve_steps, rr.curves, rr.best, rr.worst), theme=None, key="rs_curves")
+ui.plotly_chart(fig.restarts_curves(rr.curve_steps, rr.curves, rr.best, rr.worst), key="rs_curves")
 
 st.subheader("Reading the spread")
 if summary := story.summary(r):

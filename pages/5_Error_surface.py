@@ -9,14 +9,16 @@ from narration import surface as say
 from symbreak_core import DATASETS, error_surface, surface
 from symbreak_core import figures as fig
 
-st.set_page_config(page_title="The error surface · symbreak", page_icon="⛰️", layout="wide")
+present = ui.page_setup("The error surface · symbreak", "⛰️")
 
 D = surface.DEFAULT
 SPECS = [
-    ui.Param("dataset", D.dataset, "choice", choices=tuple(d for d in DATASETS if d != "toy"), label="Data set"),
-    ui.Param("activation", D.activation, "choice", choices=("tanh", "sigmoid", "relu"), label="Activation"),
+    ui.Param("dataset", D.dataset, "choice", choices=tuple(d for d in DATASETS if d != "toy"), label="Data set",
+             main=True),
+    ui.Param("activation", D.activation, "choice", choices=("tanh", "sigmoid", "relu"), label="Activation",
+             main=True),
     ui.Param("init_value", D.init_value, "float", -1.5, 1.5, step=0.1, label="Constant start value"),
-    ui.Param("perturbation", 1e-3, "log", 1e-5, 0.1, label="Noise ε on the second run"),
+    ui.Param("perturbation", 1e-3, "log", 1e-5, 0.1, label="Noise ε on the second run", main=True),
     ui.Param("lr", D.lr, "log", 0.01, 5.0, label="Learning rate"),
     ui.Param("steps", D.steps, "int", 200, 5000, step=100, label="Training steps"),
     ui.Param("seed", 0, "int", 0, 9999, label="Seed (data and noise)"),
@@ -32,11 +34,11 @@ PRESETS = [
 ]
 
 st.title("The error surface")
-st.markdown(
-    "A network with two hidden units has a mirror in its loss: swapping the two units changes nothing. "
-    "So every point where the two units are equal lies on the mirror line, and gradient descent started there "
-    "can never leave it. Below is the loss on a slice of weight space that contains that line."
-)
+INTRO = ("Swapping the two hidden units of this network changes nothing, so its loss has a mirror line where the "
+         "units are equal, and gradient descent started on it never leaves it. Below: the loss on a slice through "
+         "that line.")
+if not present:  # presenter mode: the charts first, this under them
+    st.markdown(INTRO)
 
 v = ui.controls(SPECS, PRESETS)
 config = replace(D, dataset=v["dataset"], activation=v["activation"], init_value=v["init_value"], lr=v["lr"],
@@ -57,15 +59,30 @@ except ui.Busy as e:
 
 end = (*sr.end, sr.end_loss)
 level = float(sr.paths["constant"].loss[-1])
+height = 450 if present else 620  # presenter mode: the slice and the cut across it side by side, one screen
 if v["view"] == "3d":
-    st.plotly_chart(fig.surface_3d(sr.s, sr.t, sr.loss, sr.paths, end, level), theme=None, key="es_3d")
+    slice_fig, slice_key = fig.surface_3d(sr.s, sr.t, sr.loss, sr.paths, end, level, height=height), "es_3d"
 else:
-    st.plotly_chart(fig.surface_contour(sr.s, sr.t, sr.loss, sr.paths, end, level), theme=None, key="es_contour")
-st.caption(say.caption(sr))
-
-left, right = st.columns(2)
-left.plotly_chart(fig.surface_section(sr.s, sr.t, sr.loss, 0.0), theme=None, key="es_section")
-right.plotly_chart(fig.surface_path_losses(sr.paths), theme=None, key="es_losses")
+    slice_fig, slice_key = fig.surface_contour(sr.s, sr.t, sr.loss, sr.paths, end, level, height=height), "es_contour"
+section = fig.surface_section(sr.s, sr.t, sr.loss, 0.0, height=height if present else 380)
+losses = fig.surface_path_losses(sr.paths)
+if present:
+    left, right = st.columns([3, 2])
+    with left:
+        ui.plotly_chart(slice_fig, key=slice_key)
+    with right:
+        ui.plotly_chart(section, key="es_section")
+    st.caption(say.caption(sr))
+    st.markdown(INTRO)
+    ui.plotly_chart(losses, key="es_losses")
+else:
+    ui.plotly_chart(slice_fig, key=slice_key)
+    st.caption(say.caption(sr))
+    left, right = st.columns(2)
+    with left:
+        ui.plotly_chart(section, key="es_section")
+    with right:
+        ui.plotly_chart(losses, key="es_losses")
 
 st.subheader("What the numbers say")
 st.markdown("\n".join(f"- {line}" for line in say.findings(sr, v["perturbation"])))

@@ -4,7 +4,7 @@ import streamlit as st
 import ui
 from narration.glossary import GLOSSARY, OPTION_LABELS
 
-st.set_page_config(page_title="Glossary · symbreak", page_icon="📖", layout="wide")
+ui.page_setup("Glossary · symbreak", "📖")
 ui.page_without_controls()
 
 st.title("Glossary")

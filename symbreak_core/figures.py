@@ -27,6 +27,7 @@ LOG_FLOOR = 1e-17  # an exact 0 on a log axis is drawn here, and labelled as exa
 MAX_POINTS = 600  # a curve sends at most this many points
 HEIGHT = 340
 _AXIS = dict(gridcolor="#e5e5e5", zerolinecolor="#cccccc", linecolor="#999999", automargin=True)
+_MARGIN = dict(l=60, r=20, t=64, b=48)  # t: the title (about 34 px with its pad) and a line for a legend
 
 
 def finite32(a, fill=0.0) -> np.ndarray:
@@ -55,15 +56,17 @@ def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
 
 
-def _figure(raw: bool, data, title: str, height: int, **layout):
+def _figure(raw: bool, data, title: str, height: int, subtitle: str = "", **layout):
     """One go.Figure from trace dicts: large fonts, fixed height, white background, zoom kept across redraws.
 
-    raw=True returns the plain {"data", "layout"} dict instead, skipping plotly's validation (about 7 ms a
-    figure): the live view serialises it with spec_json several times a second.
+    subtitle: a line under the title (leave room for it in margin t). raw=True returns the plain {"data",
+    "layout"} dict instead, skipping plotly's validation (about 7 ms a figure): the live view serialises it with
+    spec_json several times a second.
     """
-    base = dict(
-        title=dict(text=title, font=dict(size=19), x=0.01, xanchor="left"),
-        font=FONT, height=height, margin=dict(l=60, r=20, t=56, b=48), uirevision="keep",
+    base = dict(  # the title at the very top, so a legend or heading above the plot has a line of its own
+        title=dict(text=title, font=dict(size=19), x=0.01, xanchor="left", yref="container", y=1, yanchor="top",
+                   pad=dict(t=8), **({"subtitle": dict(text=subtitle, font=dict(size=14))} if subtitle else {})),
+        font=FONT, height=height, margin=dict(_MARGIN), uirevision="keep",
         paper_bgcolor="white", plot_bgcolor="white", hoverlabel=dict(font=dict(size=15)),
     )
     base.update(layout)
@@ -117,7 +120,22 @@ def layer_names(n_layers: int) -> list[str]:
     return [f"{a} → {b}" for a, b in zip(ends[:-1], ends[1:])]
 
 
+def _colorbar(title: str, lo: float, mid: float, hi: float) -> dict:
+    """A colour bar labelled at its ends and middle only: five labels collide on a chart 220 px tall."""
+    values = [float(lo), float(mid), float(hi)]
+    return dict(title=dict(text=title), thickness=14, len=0.9, tickmode="array", tickvals=values,
+                ticktext=[f"{v:g}".replace("-", "−") for v in values])
+
+
+def short_layer_names(n_layers: int) -> list[str]:
+    """'input → 1', ..., 'L → out': the same names, short enough for a narrow panel or a legend."""
+    ends = ["input"] + [str(i) for i in range(1, n_layers)] + ["out"]
+    return [f"{a} → {b}" for a, b in zip(ends[:-1], ends[1:])]
+
+
 BIAS_ROW_GAP = 0.35  # the bias row sits this far (in rows) below the weights, so it reads as a row of its own
+MAX_NUMBERED = 8  # a weight panel numbers every column up to this many; 8 numbers fit a panel on a phone
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, raw: bool = False,
@@ -137,8 +155,7 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, ra
     widths = [W.shape[1] + 1.5 for W in weights]
     usable = 1 - gap * (n - 1)
     names = layer_names(n)
-    ends = ["input"] + [str(i) for i in range(1, n)] + ["out"]
-    short = [f"{a} → {b}" for a, b in zip(ends[:-1], ends[1:])]  # axis titles must fit narrow panels
+    short = short_layer_names(n)  # axis titles must fit narrow panels
     data, bias_rows, layout, x0 = [], [], {}, 0.0
     for k, W in enumerate(weights):
         x1 = min(1.0, x0 + usable * widths[k] / sum(widths))
@@ -150,9 +167,11 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, ra
             coloraxis="coloraxis", xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=1, ygap=1,
             hovertemplate=f"{names[k]}<br>w[%{{y}}, %{{x}}] = %{{z:.4g}}<extra></extra>",
         ))
-        small_x, small_y = cols <= 16, rows <= 16
-        ticks = dict(tickmode="array", tickvals=list(range(1, rows + 1)) if small_y else [],
-                     ticktext=[str(i) for i in range(1, rows + 1)] if small_y else [])
+        # Row numbers only on the first panel (the inputs); a later panel's rows are the previous panel's columns.
+        # Columns are numbered in full up to MAX_NUMBERED, else only the first and last, so labels never collide.
+        names_y = [f"x{str(i).translate(_SUBSCRIPT)}" for i in range(1, rows + 1)] if k == 0 and rows <= 16 else []
+        ticks = dict(tickmode="array", tickvals=list(range(1, len(names_y) + 1)), ticktext=names_y)
+        numbered = list(range(1, cols + 1)) if cols <= MAX_NUMBERED else [1, cols]
         if biases is not None:
             y_b = rows + 1 + BIAS_ROW_GAP
             bias_rows.append(dict(
@@ -160,26 +179,22 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, ra
                 xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=1, ygap=1,
                 hovertemplate=f"{names[k]}<br>bias b[%{{x}}] = %{{z:.4g}}<extra></extra>",
             ))
-            ticks["tickvals"] = ticks["tickvals"] + [y_b]
-            ticks["ticktext"] = ticks["ticktext"] + ["b"]
+            if k == 0:
+                ticks["tickvals"] = ticks["tickvals"] + [y_b]
+                ticks["ticktext"] = ticks["ticktext"] + ["b"]
         layout[f"xaxis{ax}"] = dict(
             domain=[x0, x1], anchor=f"y{ax}", title=dict(text=short[k], font=dict(size=14)), showgrid=False,
-            zeroline=False, tickfont=dict(size=12), showticklabels=small_x, **(dict(dtick=1) if small_x else {}))
+            zeroline=False, tickfont=dict(size=14), tickmode="array", tickvals=numbered,
+            ticktext=[str(c) for c in numbered])
         layout[f"yaxis{ax}"] = dict(
-            anchor=f"x{ax}", autorange="reversed", showgrid=False, zeroline=False, tickfont=dict(size=12), **ticks)
+            anchor=f"x{ax}", autorange="reversed", showgrid=False, zeroline=False, tickfont=dict(size=14), **ticks)
         x0 = x1 + gap
     layout["coloraxis"] = dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,
-                               colorbar=dict(title=dict(text="w, b" if biases is not None else "w"), thickness=14,
-                                             len=0.9))
+                               colorbar=_colorbar("w, b" if biases is not None else "w", -vmax, 0.0, vmax))
     title = "Weights and biases" if biases is not None else "Weights"
-    fig = _figure(raw, data + bias_rows, title, height, margin=dict(l=60, r=20, t=76, b=48), **layout)
     # the rule goes on a line of its own, so the title fits a phone and the rule is never cut off
-    subtitle = dict(text="equal columns = identical units", font=dict(size=14))
-    if raw:
-        fig["layout"]["title"]["subtitle"] = subtitle
-    else:
-        fig.layout.title.subtitle = subtitle
-    return fig
+    return _figure(raw, data + bias_rows, title, height, subtitle="equal columns = identical units",
+                   margin=dict(l=60, r=20, t=76, b=48), **layout)
 
 
 def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | None = None, vmax: float | None = None,
@@ -199,7 +214,7 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
     res = len(field.xs)
     pad = max(2, res // 8)
     cell = res + pad
-    data, notes, top = [], [], 0
+    data, mids, notes, top = [], [], [], 0
     for li, h in enumerate(layers):
         shown = h[:max_units]
         n = len(shown)
@@ -209,24 +224,27 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
         for u in range(n):
             r, c = divmod(u, cols)
             Z[r * cell: r * cell + res, c * cell: c * cell + res] = shown[u][::-1]  # row 0 = top of the plane
-        top += 2 * pad if li else pad  # room for the caption
+        top += 2 * pad if li else 0  # a wider gap between layers than between units
         data.append(dict(type="heatmap", z=Z, x0=0, dx=1, y0=top, dy=1, coloraxis="coloraxis",
                          hovertemplate=f"layer {li + 1}<br>output %{{z:.3f}}<extra></extra>"))
-        note = f"Layer {li + 1}: {len(h)} units"
+        # The layer's caption is its tick label, in the left margin: it can never cover a tile.
+        note = f"layer {li + 1}<br>{len(h)} units"
         if distinct is not None and li < len(distinct):
-            note += f", {distinct[li]} distinct"
+            note += f"<br>{distinct[li]} distinct"
         if len(h) > n:
-            note += f" (first {n} drawn, {len(h) - n} more not shown)"
-        notes.append(dict(x=0, y=top - 0.3 * pad, xref="x", yref="y", text=note, showarrow=False,
-                          xanchor="left", yanchor="bottom", font=dict(size=15)))
+            note += f"<br>{n} shown"
+        mids.append(top + (rows * cell - pad) / 2)
+        notes.append(note)
         top += rows * cell
     return _figure(raw,
-        data, "Hidden units over the input plane (same picture = same unit)", height,
-        annotations=notes, margin=dict(l=10, r=20, t=56, b=10),
+        data, "Hidden units", height, subtitle="over the input plane: same picture = same unit",
+        margin=dict(l=10, r=20, t=76, b=10),
         xaxis=dict(visible=False, range=[-0.5, per_row * cell - pad - 0.5], constrain="domain"),
-        yaxis=dict(visible=False, range=[top, 0], scaleanchor="x", constrain="domain"),
+        yaxis=dict(range=[top - pad, 0], scaleanchor="x", constrain="domain", showgrid=False, zeroline=False,
+                   showline=False, ticks="", tickmode="array", tickvals=mids, ticktext=notes, automargin=True,
+                   tickfont=dict(size=14)),
         coloraxis=dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,
-                       colorbar=dict(title=dict(text="output"), thickness=14, len=0.9)),
+                       colorbar=_colorbar("output", -vmax, 0.0, vmax)),
     )
 
 
@@ -247,6 +265,73 @@ def _floor_marks(xref: str, yref: str) -> dict:
     )
 
 
+TICK_SPACING_PX = 34  # a log axis gets at most one labelled tick per this many pixels of its height
+
+
+def _log_tick_text(v: float, step: float | None = None) -> str:
+    """A positive tick value written out in full ("0.2", "1.48", "5×10<sup>-8</sup>"), never as the bare
+    mantissa digit plotly.js puts on a minor tick. step: the spacing of evenly spaced ticks, for their digits."""
+    e = int(np.floor(np.log10(v) + 1e-9))
+    digits = 3 if step is None else max(1, e - int(np.floor(np.log10(step) + 1e-9)) + 1)
+    if -3 <= e <= 3:
+        return f"{v:.{max(digits, e + 1)}g}"
+    m = f"{v / 10.0 ** e:.{digits}g}"
+    return ("" if m == "1" else f"{m}×") + f"10<sup>{e}</sup>"
+
+
+def _nice_step(x: float) -> float:
+    """The smallest 1-2-5 step >= x."""
+    e = np.floor(np.log10(x))
+    return float(next(m * 10 ** e for m in (1, 2, 5, 10) if m * 10 ** e >= x * (1 - 1e-9)))
+
+
+def log_axis(values, plot_px: float) -> dict:
+    """Range and labelled ticks of a log axis over the positive `values`, for a plot `plot_px` pixels tall.
+
+    Every label is a whole number (decades, or 1-2-5 steps, or evenly spaced values on a short range), so
+    plotly never labels minor ticks with bare digits ("2" for 0.2). At most one tick per TICK_SPACING_PX.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v) & (v > 0)]
+    lo, hi = (float(v.min()), float(v.max())) if v.size else (0.1, 1.0)
+    if hi < lo * 1.001:  # one value, or nearly: show a little around it
+        lo, hi = lo / 1.05, hi * 1.05
+    most = max(2, int(plot_px // TICK_SPACING_PX))
+    e0, e1 = int(np.floor(np.log10(lo))), int(np.ceil(np.log10(hi)))
+    decades = [k for k in range(e0, e1 + 1) if lo <= 10.0 ** k <= hi]
+    step = None
+    if len(decades) >= 2:
+        every = int(np.ceil(len(decades) / most))
+        ks = [k for k in decades if k % every == 0]
+        ticks = [10.0 ** k for k in (ks if len(ks) >= 2 else (decades[0], decades[-1]))]
+    else:
+        ticks = [m * 10.0 ** k for k in range(e0, e1 + 1) for m in (1, 2, 5) if lo <= m * 10.0 ** k <= hi]
+        if not 2 <= len(ticks) <= most:  # a short range: evenly spaced values
+            step = _nice_step((hi - lo) / most)
+            while np.floor(hi / step) - np.ceil(lo / step) < 1:  # fewer than two inside: the next finer 1-2-5 step
+                step = _nice_step(step / 2.6)
+            ticks = [t for t in np.arange(np.ceil(lo / step), np.floor(hi / step) + 1) * step if t > 0]
+    pad = 0.04 * (np.log10(hi) - np.log10(lo))
+    return dict(type="log", range=[float(np.log10(lo) - pad), float(np.log10(hi) + pad)], tickmode="array",
+                tickvals=[float(t) for t in ticks], ticktext=[_log_tick_text(t, step) for t in ticks])
+
+
+def _plot_px(height: int, margin: dict) -> float:
+    """The plot area's height in pixels, before plotly grows the margins for long labels."""
+    return height - margin["t"] - margin["b"]
+
+
+def _inside_legend() -> dict:
+    """A legend in the plot's top right corner: it never meets the title, the ticks or a neighbouring chart."""
+    return dict(x=0.99, xanchor="right", y=0.99, yanchor="top", bgcolor="rgba(255,255,255,0.8)",
+                font=dict(size=14))
+
+
+def _step_axis(last) -> dict:
+    """The x axis of a curve over steps: from 0 to at least 10, so a fresh run shows whole steps."""
+    return dict(title=dict(text="step"), range=[0, max(10.0, float(last))], **_AXIS)
+
+
 def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT, raw: bool = False) -> go.Figure | dict:
     """Train and test loss against step (log y when all are positive). per_step: each step's batch loss, faint."""
     steps, train, test = np.asarray(steps, dtype=np.float32), finite32(train), finite32(test)
@@ -263,12 +348,13 @@ def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT, raw: bo
     data.append(dict(type="scatter", x=steps[i], y=test[i], mode="lines", name="test",
                      line=dict(color=CLASS_COLORS[0], width=3, dash="dash")))
     every = np.concatenate(ys)
-    ytype = "log" if every.size and np.all(every > 0) else "linear"
+    y = (log_axis(every, _plot_px(height, _MARGIN)) if every.size and np.all(every > 0)
+         else dict(type="linear", exponentformat="power"))
     return _figure(raw,
         data, "Loss", height,
-        xaxis=dict(title=dict(text="step"), rangemode="tozero", **_AXIS),
-        yaxis=dict(title=dict(text="loss"), type=ytype, exponentformat="power", **_AXIS),
-        legend=dict(orientation="h", y=1.02, x=1, xanchor="right", yanchor="bottom"),
+        xaxis=_step_axis(max(float(steps.max(initial=0)), len(per_step) if per_step is not None else 0)),
+        yaxis=dict(title=dict(text="loss"), **y, **_AXIS),
+        legend=_inside_legend(),
     )
 
 
@@ -280,19 +366,20 @@ def grad_norms(grad_norms, height: int = HEIGHT, raw: bool = False) -> go.Figure
     """
     G = finite32(grad_norms)
     data, any_zero = [], False
-    if G.ndim == 2 and len(G):
+    if G.ndim == 2:  # at step 0 each layer's trace is empty, so the legend already names the layers
         i = thin(len(G))
-        for k, name in enumerate(layer_names(G.shape[1])):
+        for k, name in enumerate(short_layer_names(G.shape[1])):
             y, zero = _floored(G[i, k])
             any_zero |= bool(zero.any())
             data.append(dict(type="scatter", x=i.astype(np.float32), y=y, mode="lines", name=name,
                              line=dict(color=LAYER_COLORS[k % len(LAYER_COLORS)], width=2.5)))
     extra = _floor_marks("x", "y") if any_zero else {}
+    every = np.concatenate([tr["y"] for tr in data]) if data else np.ones(1)
     return _figure(raw,
         data, "Gradient norm (weights + biases)", height,
-        xaxis=dict(title=dict(text="step"), rangemode="tozero", **_AXIS),
-        yaxis=dict(title=dict(text="‖∂L/∂(W, b)‖"), type="log", exponentformat="power", **_AXIS),
-        legend=dict(font=dict(size=13)), **extra,
+        xaxis=_step_axis(len(G)),
+        yaxis=dict(title=dict(text="‖∂L/∂(W, b)‖"), **log_axis(every, _plot_px(height, _MARGIN)), **_AXIS),
+        legend=_inside_legend(), **extra,
     )
 
 
@@ -304,7 +391,7 @@ def decision_boundary(field, data, height: int = 430, raw: bool = False) -> go.F
     xs = finite32(field.xs)
     traces = [
         dict(type="heatmap", z=out, x=xs, y=xs, colorscale=COLORSCALE, zmin=0.5 - r, zmax=0.5 + r, zmid=0.5,
-             colorbar=dict(title=dict(text="output"), thickness=14, len=0.9),
+             colorbar=_colorbar("output", 0.5 - r, 0.5, 0.5 + r),
              hovertemplate="x₁ %{x:.2f}, x₂ %{y:.2f}<br>output %{z:.3f}<extra></extra>"),
     ]
     if float(out.min()) < 0.5 < float(out.max()):
@@ -321,16 +408,20 @@ def decision_boundary(field, data, height: int = 430, raw: bool = False) -> go.F
         ))
     lo, hi = float(xs[0]), float(xs[-1])
     return _figure(raw,
-        traces, "Decision boundary and training data", height,
+        traces, "Decision boundary and data", height,
         xaxis=dict(range=[lo, hi], title=dict(text="x₁"), constrain="domain", showgrid=False),
         yaxis=dict(range=[lo, hi], title=dict(text="x₂"), scaleanchor="x", constrain="domain", showgrid=False),
         legend=dict(orientation="h", y=1.0, x=1.0, xanchor="right", yanchor="bottom", font=dict(size=14)),
     )
 
 
+METER_ROW_PX = 24  # one layer's bar in the meter: room for its 16-px label
+METER_HEAD_PX = 30  # the gap chart's heading, between the bars and the chart
+
+
 def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, raw: bool = False) -> go.Figure | dict:
-    """Left: how many different units each hidden layer behaves as now (metrics.distinct_units), out of its
-    width. Right: each layer's exact largest weight gap between two units over time (log).
+    """Top: how many different units each hidden layer behaves as now (metrics.distinct_units), out of its
+    width. Below: each layer's exact largest weight gap between two units over time (log).
 
     distinct, gaps: (T, n_hidden) over `steps`. A gap of exactly 0 (perfect symmetry) is drawn at
     LOG_FLOOR with a label, never dropped.
@@ -341,7 +432,6 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, raw: boo
     D = np.asarray(distinct, dtype=np.int64).reshape(len(steps), n)
     Gp = finite32(gaps).reshape(len(steps), n)
     names = [f"layer {k + 1}" for k in range(n)]
-    ticks = [str(k + 1) for k in range(n)]
     colors = [LAYER_COLORS[k % len(LAYER_COLORS)] for k in range(n)]
     now = D[-1] if len(D) else np.ones(n, dtype=np.int64)
     from .metrics import BEHAVIOUR_TOL  # the rule the hover states, defined once beside the count
@@ -353,12 +443,11 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, raw: boo
              f"(outputs within {BEHAVIOUR_TOL:.0%} of the layer's spread count as one)"
              for k, (d, w) in enumerate(zip(now, widths))]
     data = [
-        dict(type="bar", x=ticks, y=np.asarray(widths, dtype=np.float32), marker=dict(color="#e6e6e6"),
-             showlegend=False, hoverinfo="skip", xaxis="x", yaxis="y"),
-        dict(type="bar", x=ticks, y=now.astype(np.float32), marker=dict(color=colors), showlegend=False,
-             text=[f"{d} / {w}" for d, w in zip(now, widths)], textposition="outside",
-             textfont=dict(size=18 if n <= 3 else 13),
-             cliponaxis=False, hovertext=hover,
+        dict(type="bar", orientation="h", y=names, x=np.asarray(widths, dtype=np.float32),
+             marker=dict(color="#e6e6e6"), showlegend=False, hoverinfo="skip", xaxis="x", yaxis="y"),
+        dict(type="bar", orientation="h", y=names, x=now.astype(np.float32), marker=dict(color=colors),
+             showlegend=False, text=[f"{d} / {w}" for d, w in zip(now, widths)], textposition="outside",
+             textfont=dict(size=16), cliponaxis=False, hovertext=hover,
              hovertemplate="%{hovertext}<extra></extra>", xaxis="x", yaxis="y"),
     ]
     any_zero, top = False, 1.0
@@ -368,22 +457,27 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, raw: boo
         any_zero |= bool(zero.any())
         top = max(top, float(y.max(initial=0.0)))
         data.append(dict(type="scatter", x=steps[i], y=y, mode="lines", name=names[k], xaxis="x2", yaxis="y2",
-                         line=dict(color=colors[k], width=2.5)))
+                         line=dict(color=colors[k], width=2.5), showlegend=False))
+    # Stacked panels, sized in pixels: a bar row per layer on top (its colour names the layer's line below),
+    # then the gap chart under its heading. Side by side, the two headings collided on a phone.
+    margin = dict(l=60, r=20, t=64, b=48)
+    plot = max(_plot_px(height, margin), 1.0)
+    bars = min(METER_ROW_PX * n, 0.45 * plot) / plot
+    gap_top = max(0.2, 1 - bars - METER_HEAD_PX / plot)
     extra = _floor_marks("x2", "y2") if any_zero else dict(annotations=[])  # no empty "shapes" in a raw spec
-    heads = [dict(xref="x domain", x=0, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
-                  text="Behaves as<br>N of W units", font=dict(size=16), align="left"),
-             dict(xref="x2 domain", x=0, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
-                  text="Largest weight gap<br>between units (log)", font=dict(size=16), align="left")]
+    heads = [dict(xref="paper", x=0, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
+                  text="Behaves as N of its W units", font=dict(size=16)),
+             dict(xref="paper", x=0, yref="paper", y=gap_top, yanchor="bottom", xanchor="left", showarrow=False,
+                  text="Largest weight gap between units", font=dict(size=16))]
+    gap_axis = log_axis([LOG_FLOOR, 10.0 ** np.ceil(np.log10(top))], gap_top * plot)
     return _figure(raw,
-        data, "Symmetry meter", height, barmode="overlay",
-        margin=dict(l=60, r=20, t=100, b=48),
+        data, "Symmetry meter", height, barmode="overlay", margin=margin,
         annotations=heads + extra["annotations"], **({"shapes": extra["shapes"]} if "shapes" in extra else {}),
-        xaxis=dict(domain=[0, 0.3], anchor="y", title=dict(text="layer"), tickangle=0, type="category", **_AXIS),
-        yaxis=dict(domain=[0, 1], anchor="x", range=[0, max(widths, default=1) * 1.3], **_AXIS),
-        xaxis2=dict(domain=[0.42, 1], anchor="y2", title=dict(text="step"), rangemode="tozero", **_AXIS),
-        yaxis2=dict(domain=[0, 1], anchor="x2", type="log", exponentformat="power", dtick=4,
-                    range=[np.log10(LOG_FLOOR) - 0.7, np.ceil(np.log10(top)) + 0.3], **_AXIS),
-        legend=dict(font=dict(size=13)),
+        xaxis=dict(domain=[0, 1], anchor="y", visible=False, range=[0, max(widths, default=1) * 1.35]),
+        yaxis=dict(domain=[1 - bars, 1], anchor="x", type="category", autorange="reversed", showgrid=False,
+                   ticks="", automargin=True),
+        xaxis2=dict(domain=[0, 1], anchor="y2", **_step_axis(steps.max(initial=0))),
+        yaxis2=dict(domain=[0, gap_top], anchor="x2", **gap_axis, **_AXIS),
     )
 
 
@@ -412,6 +506,44 @@ def _lesson_layout(fig: go.Figure, height: int, title: str | None = None, **kw) 
     return fig
 
 
+def _tick_label(v: float) -> str:
+    """A log-axis tick: plain digits between 0.001 and 10,000, else m×10^k (never a bare mantissa)."""
+    if 1e-3 <= v < 1e4:
+        return f"{v:g}"
+    k = int(np.floor(np.log10(v) + 1e-9))
+    m = round(v / 10.0 ** k)
+    return (f"{m}×" if m != 1 else "") + f"10<sup>{k}</sup>"
+
+
+def log_ticks(lo: float, hi: float, most: int = 6) -> dict:
+    """Axis settings for a log axis over [lo, hi] (log10 units): labelled ticks at whole decades (every few decades
+    when there are many) once three or more fall inside, else at 1-2-5 values (1 and 5 only when those are too
+    many). Every label is written out in full, never the bare digit plotly.js puts on a minor tick ("2" for 0.2).
+    A range at least one decade tall gets at least three ticks."""
+    first, last = int(np.ceil(lo - 1e-9)), int(np.floor(hi + 1e-9))
+    if last - first >= 2:
+        every = max(1, int(np.ceil((last - first + 1) / most)))
+        values = [10.0 ** k for k in range(first, last + 1, every)]
+    else:
+        def steps(mantissas):
+            return [float(f"{m * 10.0 ** k:.1e}") for k in range(first - 1, last + 2) for m in mantissas
+                    if lo - 1e-9 <= np.log10(m) + k <= hi + 1e-9]
+        values = steps((1, 2, 5))
+        if len(values) > most + 1:
+            values = steps((1, 5))
+    return dict(type="log", range=[lo, hi], tickmode="array", tickvals=values,
+                ticktext=[_tick_label(v) for v in values])
+
+
+LEGEND_ROW_PX = 28  # one row of a horizontal legend at LESSON_FONT
+
+
+def _legend_below(rows: int) -> tuple[dict, int]:
+    """(legend, bottom margin) for a horizontal legend of `rows` rows at the foot of the figure, under the x-axis
+    title and never on it: the legend sits against the figure's bottom edge, and the margin holds it and the title."""
+    return dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0), 62 + LEGEND_ROW_PX * rows
+
+
 def weight_vmax(arrays) -> float:
     """One colour limit for a whole timeline: a 1-2-5 step above the largest finite |w| in any of arrays."""
     peak = 0.0
@@ -425,7 +557,8 @@ def weight_vmax(arrays) -> float:
 
 # -- 1. Side by side --------------------------------------------------------------------------------
 
-def compare_loss(curves: dict, step: int | None = None, title: str = "Training loss, same data, same settings"):
+def compare_loss(curves: dict, step: int | None = None, title: str = "Training loss, same data, same settings",
+                 height: int = 420):
     """Overlaid loss curves, curves = {label: (steps, losses)}; a dashed line and dots mark the current step."""
     fig = go.Figure()
     finite = [np.asarray(v, dtype=float) for _, v in curves.values()]
@@ -448,13 +581,16 @@ def compare_loss(curves: dict, step: int | None = None, title: str = "Training l
     if step is not None:
         fig.add_vline(x=step, line=dict(color="#555555", dash="dash", width=1.5))
     fig.update_xaxes(title="step", rangemode="tozero")
-    fig.update_yaxes(title="loss" + (" (log scale)" if positive else ""), type="log" if positive else "linear",
-                     exponentformat="power")
-    return _lesson_layout(fig, 420, title, legend=dict(orientation="h", y=-0.2, x=0, yanchor="top"),
-                          margin=dict(l=70, r=30, t=60, b=40))
+    shown = [v[np.isfinite(v)] for v in finite]
+    axis = dict(type="log" if positive else "linear")
+    if positive and any(v.size for v in shown):
+        axis = log_ticks(*_log_range(shown, min_decades=1))
+    fig.update_yaxes(title="loss" + (" (log scale)" if positive else ""), **axis)
+    legend, bottom = _legend_below(1 + len(curves) // 3)
+    return _lesson_layout(fig, height, title, legend=legend, margin=dict(l=70, r=30, t=60, b=bottom))
 
 
-def compare_distinct(distinct: dict, widths, title: str = "Distinct units in each hidden layer"):
+def compare_distinct(distinct: dict, widths, title: str = "Distinct units in each hidden layer", height: int = 420):
     """Grouped bars, distinct = {label: counts per hidden layer}, labelled 'k / width'; the full width is dotted."""
     fig = go.Figure()
     widths = [int(w) for w in widths]
@@ -474,7 +610,8 @@ def compare_distinct(distinct: dict, widths, title: str = "Distinct units in eac
                   annotation_position="top left", annotation_font_size=LESSON_FONT - 3,
                   annotation_yshift=24)  # above the bars' own labels, which sit on the line when a layer is full
     fig.update_yaxes(title="distinct units", range=[0, top * 1.3])
-    return _lesson_layout(fig, 420, title, barmode="group", legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
+    return _lesson_layout(fig, height, title, barmode="group",
+                          legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
                           margin=dict(l=70, r=30, t=60, b=40))
 
 
@@ -503,36 +640,43 @@ def _rdbu(value: float, vmax: float) -> str:
     return sample_colorscale(COLORSCALE, [float(np.clip(0.5 + 0.5 * value / vmax, 0.0, 1.0))])[0]
 
 
-def toy_diagram(weights: dict, units: dict, x, vmax: float, title: str | None = None):
-    """The 2-2-2-1 network: each edge labelled with its weight and coloured on the fixed scale [-vmax, vmax]."""
+def toy_diagram(weights: dict, units: dict, x, vmax: float, title: str | None = None, height: int = 440):
+    """The 2-2-2-1 network: each edge labelled with its weight and coloured on the fixed scale [-vmax, vmax].
+
+    Labels never cover a node: a weight is written in two short lines on its edge, and a unit's value sits
+    outside its circle (above the top row, below the bottom row).
+    """
     fig = go.Figure()
     for name, (a, b) in TOY_EDGES.items():
         (x0, y0), (x1, y1) = TOY_NODES[a], TOY_NODES[b]
         v = float(finite32(weights[name]))
         fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", showlegend=False, hoverinfo="text",
                                  hovertext=f"{name} = {v:.6g}", line=dict(color=_rdbu(v, vmax), width=9)))
-        crossing = TOY_NODES[a][1] != TOY_NODES[b][1] and b != "y"
-        f = 0.3 if crossing else 0.5  # two crossing edges meet mid-way, so their labels sit near the source
-        fig.add_annotation(x=x0 + f * (x1 - x0), y=y0 + f * (y1 - y0), text=f"<b>{name}</b> = {v:.4g}",
+        crossing = TOY_NODES[a][1] != TOY_NODES[b][1]
+        f = 0.3 if crossing else 0.5  # crossing edges meet mid-way (and w9, w10 at y), so labels sit near the source
+        fig.add_annotation(x=x0 + f * (x1 - x0), y=y0 + f * (y1 - y0), text=f"<b>{name}</b><br>{v:.4g}",
                            showarrow=False, bgcolor="rgba(255,255,255,0.92)", bordercolor="#888888",
-                           borderwidth=1, font=dict(size=LESSON_FONT - 2))
+                           borderwidth=1, font=dict(size=LESSON_FONT - 3))
     values = {"x1": x[0], "x2": x[1], **units}
     for name, (px, py) in TOY_NODES.items():
         v = float(finite32(values[name]))
         fig.add_trace(go.Scatter(
             x=[px], y=[py], mode="markers+text", showlegend=False, hovertext=f"{name} = {v:.6g}", hoverinfo="text",
-            marker=dict(size=64, color="#eeeeee" if name.startswith("x") else "#ffffff",
+            marker=dict(size=46, color="#eeeeee" if name.startswith("x") else "#ffffff",
                         line=dict(color="#222222", width=2.5)),
-            text=[f"<b>{name}</b><br>{v:.4g}"], textfont=dict(size=LESSON_FONT - 2),
+            text=[f"<b>{name}</b>"], textfont=dict(size=LESSON_FONT - 1),
         ))
+        above = py > 0.5  # the top row's values above it; the bottom row's and the output's below
+        fig.add_annotation(x=px, y=py, text=f"{name} = {v:.4g}", showarrow=False, yshift=36 if above else -36,
+                           font=dict(size=LESSON_FONT - 3, color="#222222"))
     fig.add_trace(go.Scatter(  # carries the colour bar of the edges
         x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
         marker=dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, color=[0.0], showscale=True,
-                    colorbar=dict(title=dict(text="weight"), thickness=16, len=0.9)),
+                    colorbar=dict(title=dict(text="weight"), thickness=14, len=0.9)),
     ))
-    fig.update_xaxes(visible=False, range=[-0.25, 3.25])
-    fig.update_yaxes(visible=False, range=[-0.25, 1.25])
-    return _lesson_layout(fig, 440, title, margin=dict(l=10, r=10, t=50 if title else 10, b=10))
+    fig.update_xaxes(visible=False, range=[-0.3, 3.3])
+    fig.update_yaxes(visible=False, range=[-0.45, 1.45])
+    return _lesson_layout(fig, height, title, margin=dict(l=10, r=10, t=50 if title else 10, b=10))
 
 
 def equal_groups(values) -> list[list[int]]:
@@ -585,21 +729,29 @@ def toy_lines(weights, upto: int, names, title: str = "The ten weights over the 
     fig.add_vline(x=upto, line=dict(color="#555555", dash="dash", width=1.5))
     fig.update_xaxes(title="iteration", rangemode="tozero")
     fig.update_yaxes(title="weight")
-    return _lesson_layout(fig, 400, title, legend=dict(orientation="h", y=-0.22, x=0))
+    legend, bottom = _legend_below(2)
+    return _lesson_layout(fig, 400, title, legend=legend, margin=dict(l=70, r=30, t=60, b=bottom))
 
 
 # -- 3. Depth and scale -----------------------------------------------------------------------------
 
-def depth_histograms(edges, counts, act_std, cols: int = 5, title: str | None = None):
-    """Small multiples: each layer's distribution of outputs (own x range per panel; bar height = % of outputs)."""
+def _short(x: float) -> str:
+    """A number in at most five characters or so: 0.21, 0.047, 3e-07 (a panel title a tenth of a screen wide)."""
+    return f"{x:.2g}" if x == 0 or abs(x) >= 0.01 else f"{x:.0e}"
+
+
+def depth_histograms(edges, counts, act_std, cols: int = 5, title: str | None = None, height: int | None = None):
+    """Small multiples: each layer's distribution of outputs (own x range per panel; bar height = % of outputs).
+
+    height: the whole figure's (default: 190 px a row of panels)."""
     from plotly.subplots import make_subplots
 
     counts = np.asarray(counts, dtype=float)
     depth = len(counts)
     cols = min(cols, depth)
     rows = -(-depth // cols)
-    fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.025, vertical_spacing=0.55 / max(rows, 1) / 1.6,
-                        subplot_titles=[f"layer {l + 1}: std {float(act_std[l]):.2g}" for l in range(depth)])
+    fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.03, vertical_spacing=0.75 / max(rows, 1) / 1.6,
+                        subplot_titles=[f"layer {l + 1}<br>std {_short(float(act_std[l]))}" for l in range(depth)])
     for l in range(depth):
         e = np.asarray(edges[l], dtype=float)
         centres, width = 0.5 * (e[:-1] + e[1:]), float(e[1] - e[0])
@@ -607,10 +759,11 @@ def depth_histograms(edges, counts, act_std, cols: int = 5, title: str | None = 
                              marker=dict(color=LESSON_COLORS[1], line=dict(width=0)),
                              hovertemplate=f"layer {l + 1}<br>%{{x:.3g}}: %{{y:.1f}}% of outputs<extra></extra>"),
                       row=l // cols + 1, col=l % cols + 1)
-    fig.update_xaxes(nticks=4, tickfont=dict(size=LESSON_FONT - 5), exponentformat="e", showgrid=False)
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True, zerolinecolor="#888888")  # 0 marked
     top = float(np.max(counts, initial=0.0)) * 100 * 1.08 or 1.0  # one height scale for all panels
     fig.update_yaxes(showticklabels=False, range=[0, top], showgrid=False)
-    _lesson_layout(fig, 60 + 190 * rows, title, bargap=0, margin=dict(l=15, r=15, t=60 if title else 40, b=30))
+    _lesson_layout(fig, height or 60 + 190 * rows, title, bargap=0,
+                   margin=dict(l=15, r=15, t=80 if title else 60, b=30))
     fig.update_annotations(font_size=LESSON_FONT - 2)
     return fig
 
@@ -626,57 +779,58 @@ def _log_range(arrays, min_decades: float = 2.0) -> list[float]:
     return [lo - pad, hi + pad]
 
 
-def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None = None, act_std=None):
-    """Three panels against layer: activation RMS and std (theory dashed), saturated %, backprop gradient std; logs.
+DEPTH_TITLES = ("Signal going up:<br>size of outputs", "Saturated<br>outputs", "Gradient down:<br>std of ∂L/∂z")
 
-    compare: optional {label: (act_rms, grad_std)} of other settings, drawn thin for reference.
+
+def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None = None, act_std=None,
+                height: int = 440) -> list[go.Figure]:
+    """Three figures against layer (a page sets them side by side, or one under another on a phone): activation RMS
+    and std (theory dashed), saturated %, backprop gradient std; the first and last on log axes.
+
+    compare: optional {label: (act_rms, grad_std)} of other settings, drawn thin for reference (legend in the first).
     """
-    from plotly.subplots import make_subplots
-
     depth = len(act_rms)
     layers = np.arange(1, depth + 1, dtype=np.float32)
-    fig = make_subplots(rows=1, cols=3, horizontal_spacing=0.1, subplot_titles=(
-        "Signal going up: size of outputs", "Saturated outputs", "Gradient coming down: std of ∂L/∂z"))
+    up, sat, down = go.Figure(), go.Figure(), go.Figure()
     for k, (label, (rms, gstd)) in enumerate((compare or {}).items()):
         color = LAYER_COLORS[k % len(LAYER_COLORS)]
         lx = np.arange(1, len(rms) + 1, dtype=np.float32)
-        fig.add_trace(go.Scatter(x=lx, y=_log32(rms), mode="lines", name=label, legendgroup=label,
-                                 line=dict(color=color, width=2, dash="dash")), row=1, col=1)
-        fig.add_trace(go.Scatter(x=lx, y=_log32(gstd), mode="lines", name=label, legendgroup=label,
-                                 showlegend=False, line=dict(color=color, width=2, dash="dash")), row=1, col=3)
-    fig.add_trace(go.Scatter(x=layers, y=_log32(act_rms), mode="lines+markers", name="measured RMS",
-                             legendgroup="measured", line=dict(color=LESSON_COLORS[1], width=4),
-                             marker=dict(size=9)), row=1, col=1)
+        up.add_trace(go.Scatter(x=lx, y=_log32(rms), mode="lines", name=label,
+                                line=dict(color=color, width=2, dash="dash")))
+        down.add_trace(go.Scatter(x=lx, y=_log32(gstd), mode="lines", name=label, showlegend=False,
+                                  line=dict(color=color, width=2, dash="dash")))
+    up.add_trace(go.Scatter(x=layers, y=_log32(act_rms), mode="lines+markers", name="measured RMS",
+                            line=dict(color=LESSON_COLORS[1], width=4), marker=dict(size=9)))
     if act_std is not None:
-        fig.add_trace(go.Scatter(x=layers, y=_log32(act_std), mode="lines", name="measured std",
-                                 line=dict(color=LESSON_COLORS[5], width=2.5, dash="dot")), row=1, col=1)
+        up.add_trace(go.Scatter(x=layers, y=_log32(act_std), mode="lines", name="measured std",
+                                line=dict(color=LESSON_COLORS[5], width=2.5, dash="dot")))
     if theory is not None:
-        fig.add_trace(go.Scatter(x=layers, y=_log32(theory), mode="lines", name="theory",
-                                 line=dict(color=LESSON_COLORS[0], width=3, dash="dash")), row=1, col=1)
-    fig.add_trace(go.Bar(x=layers, y=finite32(100 * np.asarray(saturated, dtype=float)), showlegend=False,
-                         marker_color=LESSON_COLORS[4], hovertemplate="layer %{x}: %{y:.1f}%<extra></extra>"),
-                  row=1, col=2)
-    fig.add_trace(go.Scatter(x=layers, y=_log32(grad_std), mode="lines+markers", name="measured",
-                             legendgroup="measured", showlegend=False, line=dict(color=LESSON_COLORS[2], width=4),
-                             marker=dict(size=9)), row=1, col=3)
+        up.add_trace(go.Scatter(x=layers, y=_log32(theory), mode="lines", name="theory",
+                                line=dict(color=LESSON_COLORS[0], width=3, dash="dash")))
+    sat.add_trace(go.Bar(x=layers, y=finite32(100 * np.asarray(saturated, dtype=float)), showlegend=False,
+                         marker_color=LESSON_COLORS[4], hovertemplate="layer %{x}: %{y:.1f}%<extra></extra>"))
+    down.add_trace(go.Scatter(x=layers, y=_log32(grad_std), mode="lines+markers", name="measured", showlegend=False,
+                              line=dict(color=LESSON_COLORS[2], width=4), marker=dict(size=9)))
     most = max([depth] + [len(r) for r, _ in (compare or {}).values()])
-    fig.update_xaxes(title="layer", dtick=1 if most <= 10 else 2, tickangle=0)
-    up = [act_rms] + [a for a in (theory, act_std) if a is not None] + [r for r, _ in (compare or {}).values()]
-    fig.update_yaxes(type="log", exponentformat="power", range=_log_range(up), row=1, col=1)
-    fig.update_yaxes(range=[0, 100], ticksuffix="%", row=1, col=2)
+    rising = [act_rms] + [a for a in (theory, act_std) if a is not None] + [r for r, _ in (compare or {}).values()]
+    up.update_yaxes(**log_ticks(*_log_range(rising)))
+    sat.update_yaxes(range=[0, 100], ticksuffix="%")
     if not np.any(np.asarray(saturated) > 0):
-        fig.add_annotation(x=0.5, y=0.5, xref="x2 domain", yref="y2 domain", showarrow=False,
-                           text="0% in every layer", font=dict(size=LESSON_FONT, color="#555555"))
-    down = [grad_std] + [g for _, g in (compare or {}).values()]
-    fig.update_yaxes(type="log", exponentformat="power", range=_log_range(down), row=1, col=3)
-    _lesson_layout(fig, 440, legend=dict(orientation="h", y=-0.22, x=0), margin=dict(l=60, r=20, t=50, b=60))
-    fig.update_annotations(font_size=LESSON_FONT)
-    return fig
+        sat.add_annotation(x=0.5, y=0.5, xref="x domain", yref="y domain", showarrow=False,
+                           text="0% in<br>every layer", font=dict(size=LESSON_FONT, color="#555555"))
+    down.update_yaxes(**log_ticks(*_log_range([grad_std] + [g for _, g in (compare or {}).values()])))
+    rows = 1 + len(compare or {}) + (act_std is not None) + (theory is not None)  # a narrow legend: one entry a row
+    legend, bottom = _legend_below(rows)
+    for f, title in zip((up, sat, down), DEPTH_TITLES):  # one bottom margin for all three, so their x axes line up
+        f.update_xaxes(title="layer", tick0=1, dtick=1 if most <= 5 else 3 if most <= 12 else 5, tickangle=0)
+        _lesson_layout(f, height + LEGEND_ROW_PX * (rows - 1), title, legend=legend,
+                       margin=dict(l=60, r=15, t=80, b=bottom))
+    return [up, sat, down]
 
 
 # -- 4. Restarts ------------------------------------------------------------------------------------
 
-def restarts_histograms(train_loss, test_acc, moving=None):
+def restarts_histograms(train_loss, test_acc, moving=None, height: int = 380):
     """Over the seeds that finished: histograms of the final training loss and of the test accuracy.
 
     moving: optional bool mask of runs still moving at the end; they are stacked on in grey, with a legend.
@@ -709,7 +863,8 @@ def restarts_histograms(train_loss, test_acc, moving=None):
     fig.update_yaxes(title="seeds", row=1, col=1)
     fig.update_xaxes(title="loss", row=1, col=1)
     fig.update_xaxes(title="accuracy", ticksuffix="%", row=1, col=2)
-    _lesson_layout(fig, 380, bargap=0.06, barmode="stack", margin=dict(l=70, r=30, t=90 if moving.any() else 50, b=60),
+    _lesson_layout(fig, height, bargap=0.06, barmode="stack",
+                   margin=dict(l=70, r=30, t=90 if moving.any() else 50, b=60),
                    legend=dict(orientation="h", y=1.12, x=0, xanchor="left", yanchor="bottom"))
     fig.update_annotations(font_size=LESSON_FONT)
     return fig
@@ -730,7 +885,9 @@ def restarts_curves(steps, curves, best=None, worst=None, max_lines: int = 200):
             fig.add_trace(go.Scatter(x=steps[ok], y=_log32(curves[ok, i]), mode="lines", name=label,
                                      line=dict(color=color, width=4)))
     fig.update_xaxes(title="step", rangemode="tozero")
-    fig.update_yaxes(type="log", title="training loss (log scale)", exponentformat="power")
+    ok = curves[np.isfinite(curves)]
+    fig.update_yaxes(title="training loss (log scale)", **(log_ticks(*_log_range([ok], min_decades=1)) if ok.size
+                                                            else dict(type="log")))
     return _lesson_layout(fig, 380, "Every seed's training loss",
                           legend=dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom"))
 
@@ -758,7 +915,7 @@ def saddle_span(loss, level: float) -> float:
     return max(below if below > FLAT_SPAN else above, FLAT_SPAN)
 
 
-def surface_contour(s, t, loss, paths: dict, end, level: float, title: str | None = None):
+def surface_contour(s, t, loss, paths: dict, end, level: float, title: str | None = None, height: int = 620):
     """Loss over the slice (x: s, units change together; y: t, units pull apart), coloured about `level` (the
     loss where the symmetric run stops), with both runs, the noisy run's end `end` = (s, t, loss) and its mirror."""
     s, t = finite32(s), finite32(t)
@@ -794,11 +951,12 @@ def surface_contour(s, t, loss, paths: dict, end, level: float, title: str | Non
                              marker=dict(color=PATH_COLORS["constant + noise"], size=16, symbol="diamond-open",
                                          line=dict(width=3))))
     fig.update_xaxes(title="s: both units change together", range=[float(s[0]), float(s[-1])], showgrid=False)
-    fig.update_yaxes(title="t: the units pull apart (0: equal)", range=[float(t[0]), float(t[-1])], showgrid=False)
-    return _lesson_layout(fig, 620, title, legend=dict(orientation="h", y=-0.17, x=0))
+    fig.update_yaxes(title="t: the units pull apart", range=[float(t[0]), float(t[-1])], showgrid=False)
+    legend, bottom = _legend_below(3)
+    return _lesson_layout(fig, height, title, legend=legend, margin=dict(l=70, r=30, t=60 if title else 30, b=bottom))
 
 
-def surface_3d(s, t, loss, paths: dict, end, level: float, title: str | None = None):
+def surface_3d(s, t, loss, paths: dict, end, level: float, title: str | None = None, height: int = 620):
     """The slice as a 3-D surface in the contour map's colours; each path drawn on the surface at its own (s, t)."""
     S, T, L = np.asarray(s, dtype=float), np.asarray(t, dtype=float), np.asarray(loss, dtype=float)
     span = saddle_span(L, level)
@@ -824,11 +982,11 @@ def surface_3d(s, t, loss, paths: dict, end, level: float, title: str | None = N
                                    marker=dict(color=color, size=8, symbol=symbol)))
     fig.update_layout(scene=dict(xaxis_title="s (together)", yaxis_title="t (apart)", zaxis_title="loss",
                                  camera=dict(eye=dict(x=-1.5, y=-1.5, z=1.1))))
-    return _lesson_layout(fig, 620, title, legend=dict(orientation="h", y=0.02, x=0),
+    return _lesson_layout(fig, height, title, legend=dict(orientation="h", y=0.02, x=0),
                           margin=dict(l=0, r=0, t=50 if title else 10, b=0))
 
 
-def surface_section(s, t, loss, s_value: float = 0.0):
+def surface_section(s, t, loss, s_value: float = 0.0, height: int = 380):
     """A cut straight across the symmetric line at the grid column nearest s_value: loss against t.
 
     A hump at t = 0 is the ridge: the loss falls whichever way the two units move apart.
@@ -843,7 +1001,7 @@ def surface_section(s, t, loss, s_value: float = 0.0):
     fig.add_vline(x=0, line=dict(color="#555555", dash="dot", width=1.5))
     fig.update_xaxes(title="t (units pull apart)")
     fig.update_yaxes(title="loss", tickformat=".4f", range=[mid - half, mid + half])
-    return _lesson_layout(fig, 380, f"Across the line at s = {s_value:.2f}")
+    return _lesson_layout(fig, height, f"Across the line at s = {s_value:.2f}")
 
 
 def surface_path_losses(paths: dict):

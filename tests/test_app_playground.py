@@ -3,9 +3,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import typed_array as decode
 from streamlit.testing.v1 import AppTest
 
 import ui
+from symbreak_core import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -92,8 +94,8 @@ def test_url_restores_a_setup_exactly():
     assert a.session_state["trainer"] is not b.session_state["trainer"]  # the cache hands out copies
     for W, V in zip(a.session_state["trainer"].weights, b.session_state["trainer"].weights):
         np.testing.assert_array_equal(W, V)
-    button(a, "Step").click().run()
-    button(b, "Step").click().run()
+    button(a, "Step ×20").click().run()
+    button(b, "Step ×20").click().run()
     assert metric(a, "Step") == metric(b, "Step") == "20"
     assert metric(a, "Train loss") == metric(b, "Train loss")
 
@@ -121,7 +123,7 @@ def test_bad_url_gives_the_notice_not_an_exception():
 def test_step_reset_and_new_seed():
     at = run({"preset": "xavier"})
     w0 = [W.copy() for W in at.session_state["trainer"].weights]
-    button(at, "Step").click().run()
+    button(at, "Step ×10").click().run()
     assert metric(at, "Step") == "10"
     assert not np.array_equal(at.session_state["trainer"].weights[0], w0[0])
     button(at, "Reset").click().run()
@@ -147,6 +149,88 @@ def test_play_runs_the_live_fragment_and_pause_stops_it():
     assert metric(at, "Step") == stopped
 
 
+# ---- classroom screens: one step at a time, keys, controls that apply, presenter mode (issue 10) ----
+
+
+def test_step_takes_one_gradient_step_and_step_n_takes_the_speed():
+    """Step shows one update (the same as the engine's one step); Step ×N advances N = the speed setting."""
+    at = run({"preset": "xavier", "speed": "20"})
+    trainer = at.session_state["trainer"]
+    one = Trainer(trainer.config)
+    one.run(1)
+    button(at, "Step").click().run()
+    no_exception(at)
+    assert metric(at, "Step") == "1"
+    for W, V in zip(at.session_state["trainer"].weights, one.weights):
+        np.testing.assert_array_equal(W, V)
+    button(at, "Step ×20").click().run()
+    assert metric(at, "Step") == "21"
+    next(b for b in at.button if b.key == "step_clicker").click().run()  # Page Down, a clicker's "next"
+    assert metric(at, "Step") == "22"
+
+
+def test_the_buttons_carry_their_keys():
+    """Space plays and pauses, Right (and a clicker's Page Down) steps once, Shift+Right steps by the speed,
+    Home resets; Streamlit shows each key on its button."""
+    at = run()
+    keys = {b.key: b.proto.shortcut for b in at.button if b.key}
+    assert keys == {"play": "space", "step": "right", "step_many": "shift+right", "reset": "home",
+                    "step_clicker": "pagedown"}
+    button(at, "Play").click().run()
+    assert at.session_state["playing"] and next(b for b in at.button if b.key == "play").label == "Pause"
+    button(at, "Pause").click().run()
+    assert not at.session_state["playing"] and next(b for b in at.button if b.key == "play").label == "Play"
+
+
+def widget(at, key):
+    return next(w for kind in ("slider", "selectbox", "select_slider") for w in at.get(kind) if w.key == key)
+
+
+@pytest.mark.parametrize("init, value_on, spread_on", [
+    ("constant", True, False), ("he_normal", False, True), ("zeros", False, False), ("uniform", False, True),
+])
+def test_controls_that_do_not_apply_are_disabled_with_the_reason(init, value_on, spread_on):
+    at = run({"init": init})
+    no_exception(at)
+    value, spread = widget(at, "init_value"), widget(at, "spread")
+    assert (not value.disabled, not spread.disabled) == (value_on, spread_on)
+    if not value_on:
+        assert value.help.startswith("Used only when the initial weights are constant.")
+    if not spread_on:
+        assert spread.help.startswith("Used only when the initial weights are random.")
+    assert not widget(at, "perturbation").disabled  # noise is added whatever the scheme
+
+
+def test_the_controls_that_matter_are_in_the_main_area():
+    """On a phone the sidebar is folded away: the preset, the initial weights and the width are on the page."""
+    at = run()
+    main = {w.key for kind in ("slider", "selectbox") for w in at.main.get(kind)}
+    side = {w.key for kind in ("slider", "selectbox") for w in at.sidebar.get(kind)}
+    assert {"preset", "init", "width"} <= main and not {"preset", "init", "width"} & side
+    assert "Choose a preset and press **Play**" in at.markdown[0].value and "sidebar" not in at.markdown[0].value
+
+
+def share(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("Anyone who opens this link"))
+
+
+def test_presenter_mode_is_kept_in_the_share_link_and_shortens_the_panel_to_its_first_sentence():
+    from narration import run as narrate
+
+    at = run({"present": "1"})
+    no_exception(at)
+    assert "present=1" in share(at)
+    notes = narrate.whats_happening(narrate.facts(at.session_state["trainer"].result()))
+    head, rest = narrate.headline(notes)
+    assert at.info[0].value == "**What's happening:** " + head
+    assert head == "All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit."
+    (whole,) = [e for e in at.expander if e.label == "The whole note"]
+    assert whole.markdown[0].value == rest and rest.startswith("Their weights are exactly equal")
+    at = run()
+    assert "present=" not in share(at) and not [e for e in at.expander if e.label == "The whole note"]
+    assert at.info[0].value == "**What's happening:** " + " ".join(notes)
+
+
 def trained(query: dict, steps: int) -> AppTest:
     """The page after `steps` training steps (taken on the session's trainer, then one rerun)."""
     at = run(query)
@@ -170,8 +254,8 @@ def test_zero_init_names_the_one_parameter_that_moves_and_diverging_runs_are_rep
     assert "tanh(0) = 0" in text and "output layer" not in text
     at = run({"preset": "he", "lr": "10", "spread": "10"})
     for _ in range(3):
-        if not button(at, "Step").disabled:
-            button(at, "Step").click().run()
+        if not button(at, "Step ×10").disabled:
+            button(at, "Step ×10").click().run()
     no_exception(at)
     assert button(at, "Step").disabled and button(at, "Play").disabled
     assert at.error and "diverged at step" in at.error[0].value
@@ -181,7 +265,7 @@ def test_zero_init_names_the_one_parameter_that_moves_and_diverging_runs_are_rep
 def test_dead_relus_are_named_with_what_to_do():
     """Finding 11: /?preset=he&lr=10 kills every ReLU; the panel says so, why, and what to do."""
     at = run({"preset": "he", "lr": "10"})
-    button(at, "Step").click().run()
+    button(at, "Step ×10").click().run()
     no_exception(at)
     snap = at.session_state["trainer"].result().final
     assert snap.dead == (1.0, 1.0)
@@ -241,7 +325,7 @@ def test_share_link_and_downloads_are_offered():
 def test_work_per_refresh_is_capped_for_big_networks():
     at = run({"width": "32", "depth": "6", "speed": "200"})
     no_exception(at)
-    button(at, "Step").click().run()
+    next(b for b in at.button if b.key == "step_many").click().run()
     steps = int(metric(at, "Step").replace(",", ""))
     assert 1 <= steps < 200
     assert any("capped" in c.value for c in at.caption)
@@ -250,28 +334,22 @@ def test_work_per_refresh_is_capped_for_big_networks():
 # ---- the six charts, drawn by the chart grid (components/charts) ----
 
 
-def chart_grid(at) -> tuple[str, list[list[dict]]]:
-    """(element id, rows of parsed figures) of the Playground's chart component."""
+def chart_grid(at) -> tuple[tuple[str, ...], list[list[dict]]]:
+    """(element ids, rows of parsed figures) of the Playground's chart components: the first row of charts in
+    one, the rest in the other (so a phone can put the numbers between them)."""
     import json
 
-    (grid,) = [e for e in at.get("bidi_component") if e.proto.component_name == "symbreak_charts"]
-    rows = json.loads(grid.proto.json)["rows"]
-    return grid.proto.id, [[json.loads(cell["fig"]) | {"_w": cell["w"], "_h": cell["h"]} for cell in row]
-                           for row in rows]
-
-
-def decode(z: dict) -> np.ndarray:
-    """A plotly.js typed array ({dtype, bdata, shape}) back to numpy."""
-    import base64
-
-    a = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"]))
-    return a.reshape([int(s) for s in z["shape"].split(",")]) if "shape" in z else a
+    grids = [e for e in at.get("bidi_component") if e.proto.component_name == "symbreak_charts"]
+    assert len(grids) == 2
+    rows = [row for grid in grids for row in json.loads(grid.proto.json)["rows"]]
+    return tuple(g.proto.id for g in grids), [
+        [json.loads(cell["fig"]) | {"_w": cell["w"], "_h": cell["h"]} for cell in row] for row in rows]
 
 
 def test_all_six_charts_go_to_the_chart_grid_with_bundled_traces_only(static_serving):
     at = run({"preset": "constant_05", "width": "8"})
     no_exception(at)
-    assert not at.get("plotly_chart"), "the Playground draws every chart in its one chart grid"
+    assert not at.get("plotly_chart"), "the Playground draws every chart in its chart grids"
     _, rows = chart_grid(at)
     titles = [fig["layout"]["title"]["text"] for row in rows for fig in row]
     assert len(titles) == 6
@@ -288,7 +366,7 @@ def test_all_six_charts_go_to_the_chart_grid_with_bundled_traces_only(static_ser
 
 
 def test_a_control_change_redraws_the_same_chart_grid_with_new_data(static_serving):
-    """The grid's identity survives reruns (no remount, no flash); only its data changes."""
+    """The grids' identity survives reruns (no remount, no flash); only their data changes."""
     at = run({"preset": "constant_05", "width": "8"})
     frame_id, rows = chart_grid(at)
     at.slider(key="width").set_value(5).run()

@@ -1,6 +1,7 @@
 """Playground figure builders: what they draw, fixed symmetric colour ranges, nothing non-finite."""
 import numpy as np
 import pytest
+from conftest import typed_array
 
 from symbreak_core import TrainConfig, Trainer, model
 from symbreak_core import figures as F
@@ -83,8 +84,8 @@ def test_unit_outputs_tiles_are_the_units(random_run):
     res, pad = 12, max(2, 12 // 8)
     tile = z[:res, (res + pad) * 2:(res + pad) * 2 + res]  # layer 1, unit 3 (first row, third column)
     np.testing.assert_allclose(tile, f.hidden[0][2][::-1].astype(np.float32))
-    texts = [a.text for a in fig.layout.annotations]
-    assert any("20 units" in s and "16 drawn" in s and "4 more" in s for s in texts)
+    texts = fig.layout.yaxis.ticktext  # each layer's caption is its tick label, in the margin beside its tiles
+    assert list(texts) == ["layer 1<br>20 units<br>20 distinct<br>16 shown", "layer 2<br>6 units<br>6 distinct"]
     assert fig.layout.coloraxis.cmin == -fig.layout.coloraxis.cmax
     assert_all_finite(fig)
 
@@ -164,16 +165,6 @@ def test_layer_names():
     assert F.layer_names(3) == ["input → layer 1", "layer 1 → layer 2", "layer 2 → output"]
 
 
-def _decode(v):
-    """Undo spec_json's typed arrays."""
-    import base64
-
-    if isinstance(v, dict) and "bdata" in v:
-        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-        return a.reshape([int(n) for n in v["shape"].split(",")]) if "shape" in v else a
-    return np.asarray(v)
-
-
 def test_raw_specs_serialise_to_the_same_figures(random_run):
     import json
 
@@ -200,7 +191,7 @@ def test_raw_specs_serialise_to_the_same_figures(random_run):
             for k in ("x", "y", "z"):
                 want = np.asarray(getattr(tr, k, None))
                 if k in d and want.dtype.kind in "fiu":
-                    np.testing.assert_array_equal(_decode(d[k]).astype(np.float64), want.astype(np.float64))
+                    np.testing.assert_array_equal(typed_array(d[k]).astype(np.float64), want.astype(np.float64))
         json.loads(F.spec_json(fig))  # a go.Figure goes through plotly's own JSON
 
 
@@ -226,13 +217,8 @@ def playground_figures(t, raw: bool) -> list:
 
 def decoded(o):
     """A figure's JSON with plotly.js typed arrays ({bdata, dtype, shape}) turned into plain float lists."""
-    import base64
-
     if isinstance(o, dict) and "bdata" in o and "dtype" in o:
-        a = np.frombuffer(base64.b64decode(o["bdata"]), dtype=np.dtype(o["dtype"])).astype(np.float64)
-        if "shape" in o:
-            a = a.reshape([int(n) for n in str(o["shape"]).split(",")])
-        return a.tolist()
+        return typed_array(o).astype(np.float64).tolist()
     if isinstance(o, dict):
         return {k: decoded(v) for k, v in o.items()}
     if isinstance(o, list):
@@ -255,3 +241,34 @@ def test_raw_specs_are_the_same_figures_without_validation(run, request):
         assert decoded(json.loads(F.as_figure(raw).to_json())) == decoded(json.loads(fig.to_json()))
     with pytest.raises(ValueError):
         F.spec_json({"data": [{"type": "scatter", "y": [float("nan")]}], "layout": {}})
+
+
+def _tick_value(text: str) -> float:
+    """A log-axis label read back as a number: '0.2', '1.48', '5×10<sup>-8</sup>', '10<sup>-15</sup>'."""
+    import re
+
+    m = re.fullmatch(r"(?:([\d.]+)×)?10<sup>(-?\d+)</sup>", text)
+    return float(m.group(1) or 1) * 10.0 ** int(m.group(2)) if m else float(text)
+
+
+@pytest.mark.parametrize("lo, hi", [(1.47, 1.495), (0.2, 0.9), (0.02, 1.5), (1e-17, 3.0), (0.6931, 0.6935),
+                                    (1e-7, 1.3e-7), (5.0, 900.0), (1.4676, 1.4676), (12000.0, 13000.0)])
+def test_log_axes_label_every_tick_with_its_whole_value(lo, hi):
+    """Never plotly's bare minor-tick digits ("2" for 0.2): each label reads back as its tick, inside the range."""
+    for px in (60, 150, 400):
+        axis = F.log_axis([lo, hi], px)
+        assert 2 <= len(axis["tickvals"]) <= max(2, px // F.TICK_SPACING_PX) + 1, (lo, hi, px, axis["ticktext"])
+        for v, text in zip(axis["tickvals"], axis["ticktext"]):
+            assert _tick_value(text) == pytest.approx(v, rel=1e-6), (v, text)
+            assert axis["range"][0] <= np.log10(v) <= axis["range"][1]
+
+
+def test_every_playground_log_axis_uses_labelled_ticks(random_run):
+    r = random_run.result()
+    snaps = r.snapshots
+    figs = [F.loss_curves(r.snapshot_steps, [s.train_loss for s in snaps], [s.test_loss for s in snaps],
+                          per_step=r.losses, raw=True),
+            F.grad_norms(r.grad_norms, raw=True),
+            F.symmetry_meter(r.snapshot_steps, [s.distinct for s in snaps], [s.gap for s in snaps], (20, 6), raw=True)]
+    axes = [a for fig in figs for k, a in fig["layout"].items() if k.startswith("yaxis") and a.get("type") == "log"]
+    assert len(axes) == 3 and all(a["tickmode"] == "array" and a["ticktext"] for a in axes)

@@ -7,6 +7,8 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symbreak_core import TrainConfig, depth_probe, error_surface, restarts, surface, theory_rms, toy, train
 from symbreak_core import figures as fig
@@ -121,21 +123,24 @@ def test_toy_builders_survive_overflow():
 def test_depth_figures(activation, init, spread):
     p = depth_probe(width=64, depth=6, activation=activation, init=init, spread=spread, n_samples=100)
     th = theory_rms(p)
-    f = fig.depth_stats(p.act_rms, p.saturated, p.grad_std, th)
-    assert ("theory" in [t.name for t in f.data]) == (th is not None)
-    lo, hi = f.layout.yaxis.range
-    assert hi - lo >= 2 - 1e-9  # a flat line stays flat: at least two decades shown
-    assert_finite(f)
+    up, sat, down = fig.depth_stats(p.act_rms, p.saturated, p.grad_std, th)
+    assert ("theory" in [t.name for t in up.data]) == (th is not None)
+    for f in (up, down):
+        lo, hi = f.layout.yaxis.range
+        assert hi - lo >= 2 - 1e-9  # a flat line stays flat: at least two decades shown
+    for f in (up, sat, down):
+        assert_finite(f)
     h = fig.depth_histograms(p.hist_edges, p.hist_counts, p.act_std)
     assert len(h.data) == 6
     assert_finite(h)
 
 
 def test_depth_stats_draws_exact_zeros_on_the_log_floor():
-    f = fig.depth_stats(np.array([1.0, 0.0]), np.zeros(2), np.array([0.0, np.nan]))
-    assert all(np.all(a > 0) for a in _arrays(f)[:1])
-    assert any("0% in every layer" in a.text for a in f.layout.annotations)
-    assert_finite(f)
+    up, sat, down = fig.depth_stats(np.array([1.0, 0.0]), np.zeros(2), np.array([0.0, np.nan]))
+    assert all(np.all(a > 0) for f in (up, down) for a in _arrays(f))
+    assert any(a.text == "0% in<br>every layer" for a in sat.layout.annotations)
+    for f in (up, sat, down):
+        assert_finite(f)
 
 
 # ---- restarts
@@ -213,3 +218,86 @@ def test_a_flat_slice_is_drawn_flat():
     assert not any(t.type == "contour" for t in c.data[1:])  # no level line tracing round-off
     lo, hi = fig.surface_section(r.s, r.t, r.loss, 0.0).layout.yaxis.range
     assert hi - lo >= 2 * fig.FLAT_SPAN
+
+
+# ---- issue 10: text that reads on every screen
+
+def _log_axes(figure) -> list:
+    return [a for k in figure.layout if k.startswith("yaxis") and (a := figure.layout[k]).type == "log"]
+
+
+def _reads_as(text: str) -> float:
+    """The number a tick label shows: '0.02', '5', '10<sup>-6</sup>' or '2×10<sup>-6</sup>'."""
+    if "<sup>" in text:
+        mantissa, _, rest = text.partition("10<sup>")
+        return float(mantissa.rstrip("×") or 1) * 10.0 ** int(rest.removesuffix("</sup>"))
+    return float(text)
+
+
+def assert_log_ticks_read_true(figure):
+    """Every log axis labels its ticks itself, and each label reads as the value it stands at (never '2' for 0.2)."""
+    axes = _log_axes(figure)
+    assert axes, "no log axis"
+    for axis in axes:
+        assert axis.tickmode == "array" and len(axis.tickvals) >= 2
+        for value, text in zip(axis.tickvals, axis.ticktext, strict=True):
+            assert _reads_as(text) == pytest.approx(value, rel=1e-9), (value, text)
+            assert axis.range[0] - 1e-9 <= np.log10(value) <= axis.range[1] + 1e-9
+
+
+@given(lo=st.floats(-32, 6), span=st.floats(1, 35))
+@settings(max_examples=60, deadline=None)
+def test_log_ticks_label_every_tick_with_its_own_value(lo, span):
+    axis = fig.log_ticks(lo, lo + span)
+    assert 3 <= len(axis["tickvals"]) <= 7  # a decade holds three 1-2-5 steps; many decades are thinned
+    for value, text in zip(axis["tickvals"], axis["ticktext"], strict=True):
+        assert _reads_as(text) == pytest.approx(value, rel=1e-9)
+        assert lo - 1e-9 <= np.log10(value) <= lo + span + 1e-9
+
+
+def test_lesson_log_axes_never_show_bare_minor_digits(runs):
+    assert_log_ticks_read_true(fig.compare_loss({k: (range(r.steps_done), r.losses) for k, r in runs.items()}, 50))
+    p = depth_probe(width=64, depth=6, activation="tanh", init="normal", spread=0.01, n_samples=100)
+    up, sat, down = fig.depth_stats(p.act_rms, p.saturated, p.grad_std, theory_rms(p))
+    assert not _log_axes(sat)
+    assert_log_ticks_read_true(up)
+    assert_log_ticks_read_true(down)
+    rr = restarts(TrainConfig(hidden=(3,), steps=100, lr=0.5), range(4))
+    assert_log_ticks_read_true(fig.restarts_curves(rr.curve_steps, rr.curves, rr.best, rr.worst))
+
+
+def test_depth_titles_are_short_enough_for_a_third_of_the_width_and_the_histograms_for_a_tenth():
+    """The titles were cut ("std of ∂L/∂z") and ran into each other ("std 0.0024std 0.00053")."""
+    p = depth_probe(width=32, depth=10, activation="tanh", init="normal", spread=0.01, n_samples=50)
+    titles = [f.layout.title.text for f in fig.depth_stats(p.act_rms, p.saturated, p.grad_std)]
+    assert titles[2] == "Gradient down:<br>std of ∂L/∂z"
+    assert max(len(line) for t in titles for line in t.split("<br>")) <= 16
+    panels = [a.text for a in fig.depth_histograms(p.hist_edges, p.hist_counts, p.act_std).layout.annotations]
+    for layer, (text, std) in enumerate(zip(panels, p.act_std, strict=True), start=1):
+        name, shown = text.split("<br>")
+        assert name == f"layer {layer}" and len(shown) <= 9
+        assert float(shown.removeprefix("std ")) == pytest.approx(std, rel=0.35)  # one or two digits, but true
+
+
+def test_toy_diagram_writes_unit_values_outside_their_circles():
+    """Finding: the edge labels hid y1..y4. Each value now sits above or below its node, none on a node."""
+    r = toy.run()
+    f = fig.toy_diagram(r.at(5), r.units_at(5), r.x, 1.0, height=330)
+    assert f.layout.height == 330
+    units = {a.text.split(" = ")[0]: a for a in f.layout.annotations if " = " in a.text}
+    assert set(units) == set(fig.TOY_NODES)
+    for name, a in units.items():
+        assert (a.x, a.y) == fig.TOY_NODES[name] and abs(a.yshift) >= 30  # clear of a 46 px circle
+    edges = [a for a in f.layout.annotations if a.text.startswith("<b>w")]
+    assert len(edges) == 10 and not {(a.x, a.y) for a in edges} & set(fig.TOY_NODES.values())
+
+
+def test_lesson_builders_take_the_height_a_page_asks_for(runs, slice_result):
+    curves = {k: (range(r.steps_done), r.losses) for k, r in runs.items()}
+    assert fig.compare_loss(curves, 10, height=260).layout.height == 260
+    assert fig.compare_distinct({"a": [1, 1]}, (8, 8), height=260).layout.height == 260
+    sr = slice_result
+    end = (*sr.end, sr.end_loss)
+    assert fig.surface_contour(sr.s, sr.t, sr.loss, sr.paths, end, 0.5, height=470).layout.height == 470
+    assert fig.surface_section(sr.s, sr.t, sr.loss, 0.0, height=470).layout.height == 470
+    assert fig.restarts_histograms([0.1, 0.2], [0.5, 0.9], height=260).layout.height == 260

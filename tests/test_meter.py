@@ -166,7 +166,7 @@ def test_meter_figure_says_what_the_count_means():
     assert bar.hovertext[0].startswith("layer 1: its 8 units behave as 1 unit<br>")
     assert "within 5% of the layer's spread" in bar.hovertext[0]
     heads = [a.text for a in fig.layout.annotations]
-    assert "Behaves as<br>N of W units" in heads and "Largest weight gap<br>between units (log)" in heads
+    assert "Behaves as N of its W units" in heads and "Largest weight gap between units" in heads
     one = [tr for tr in F.symmetry_meter([0], [[1]], [[0.0]], (1,)).data if tr.type == "bar"][1]
     assert one.hovertext[0].startswith("layer 1: its 1 unit behaves as 1 unit<br>")
 
@@ -186,10 +186,10 @@ def test_grad_norm_chart_is_labelled_for_weights_and_biases():
 
 def test_playground_meter_reads_one_for_the_dropout_preset_at_step_150():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.query_params.update({"preset": "constant_dropout", "speed": "50"})  # 50 steps per press of Step
+    at.query_params.update({"preset": "constant_dropout", "speed": "50"})  # 50 steps per press of Step ×50
     at.run()
     for _ in range(3):
-        next(b for b in at.button if b.label == "Step").click().run()
+        next(b for b in at.button if b.label == "Step ×50").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert next(m.value for m in at.metric if m.label == "Step") == "150"
     assert next(m.value for m in at.metric if m.label.startswith("Layer 1")) == "1 / 8"

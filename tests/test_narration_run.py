@@ -159,6 +159,32 @@ def test_the_playground_panel_says_exactly_this(name):
     assert run.whats_happening(facts_of(live(settings, steps))) == EXPECTED[name]
 
 
+HEADLINES = {  # presenter mode: the panel's first sentence, exactly
+    "constant 0.5": "All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit.",
+    "zeros, tanh": ("In 30 steps only the output bias changed; all the weights and the hidden biases still have "
+                    "exactly their starting values, because their gradients are exactly zero."),
+    "diverging": "Training diverged at step 2: an update would move a weight by more than 1e+06.",
+    "he, relu, lr 10": ("The gradients of the weights into layers 1 and 2 are exactly zero now: those weights have "
+                        "stopped changing."),
+    "finished": ("The network has not learned the data: 72% of the training points are classified right (loss "
+                 "0.691 at step 0, 0.627 at step 20)."),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADLINES))
+def test_a_projector_shows_the_first_sentence_and_keeps_the_rest(name):
+    settings, steps = CASES[name]
+    said = run.whats_happening(facts_of(live(settings, steps)))
+    head, rest = run.headline(said)
+    assert head == HEADLINES[name]
+    assert f"{head} {rest}".strip() == " ".join(said)
+
+
+def test_the_speed_cap_note_counts_its_steps():
+    assert run.speed_capped(1).startswith("Speed capped at 1 step per refresh for a network this size")
+    assert run.speed_capped(7).startswith("Speed capped at 7 steps per refresh")
+
+
 def test_what_the_old_ui_test_asserted_still_holds_on_real_runs():
     """Moved from tests/test_ui.py (ui.whats_happening), on real states now. Changed on purpose: "are identical" is
     now "behave as one" (the meter counts behaviour); "Only the output layer still learns" was false (finding 10);
@@ -242,6 +268,8 @@ def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
     moved = params_now_and_then(t)
 
     assert said and all(s.endswith((".", ")")) for s in said)
+    head, rest = run.headline(said)  # presenter mode: a first sentence, the rest one click away, nothing lost
+    assert head.endswith((".", ")")) and f"{head} {rest}".strip() == text and text.startswith(head)
     assert not re.search(r"\b1 (steps|units|layers)\b", text)
     # contradictory pairs never appear together
     assert not ("behave as one" in text and "Every unit of every layer behaves differently" in text)

@@ -43,18 +43,79 @@ def test_above_maximum_is_clamped_with_the_documented_sentence():
     assert notices == ["width=999 is above the maximum 32; using 32."]
 
 
-def test_below_minimum_is_clamped():
-    values, notices = clamp_params(SPECS, {"width": "-5", "noise": "-1e300"})
-    assert values["width"] == 1 and values["noise"] == 0.0
-    assert any("below the minimum 1" in n for n in notices)
+def _unreadable(name: str, text: str) -> tuple:
+    """What any value that is not a number does to a number param: its default, and the notice saying so."""
+    p = BY_NAME[name]
+    return p.default, f"{name}={text} is not a finite number; using the default {ui.fmt(p.default)}."
 
 
-@pytest.mark.parametrize("bad", ["abc", "nan", "NaN", "inf", "-inf", "", "   ", "1e999", "0x10", "٣٣٣٣", "🙂"])
-def test_unparseable_or_non_finite_falls_back_to_default(bad):
-    values, notices = clamp_params(SPECS, {"noise": bad})
-    assert values["noise"] == 0.1 or (0.0 <= values["noise"] <= 0.5 and math.isfinite(values["noise"]))
-    if values["noise"] == 0.1:
-        assert notices and notices[0].startswith("noise=")
+ONES_64, NINES_65 = "1" * ui.MAX_RAW_CHARS, "9" * (ui.MAX_RAW_CHARS + 1)
+PARSED = [  # (param, URL text) -> (value, notice): ASCII decimal or exponent notation only, whitespace around
+    # int: width 1..32, default 8
+    ("width", "5", 5, ""), ("width", "+3", 3, ""), ("width", " 7 ", 7, ""), ("width", "\t7\n", 7, ""),
+    ("width", "5.", 5, ""), ("width", "1e1", 10, ""), ("width", "2.5e1", 25, ""),
+    ("width", "3.7", 3, "width=3.7 is not a whole number; using 3."),
+    ("width", "-5", 1, "width=-5 is below the minimum 1; using 1."),
+    ("width", "-0", 1, "width=-0 is below the minimum 1; using 1."),
+    ("width", ".5", 1, "width=.5 is below the minimum 1; using 1."),
+    ("width", "1e3", 32, "width=1e3 is above the maximum 32; using 32."),
+    ("width", ONES_64, 32, "width=111111111111111111111... is above the maximum 32; using 32."),
+    ("width", NINES_65, *_unreadable("width", "999999999999999999999...")),  # longer than MAX_RAW_CHARS: unread
+    ("width", "1_000_000_000", *_unreadable("width", "1_000_000_000")),
+    ("width", "٣٣٣٣", *_unreadable("width", "٣٣٣٣")),  # Arabic-Indic digits, which float() would read as 3333
+    ("width", "１２", *_unreadable("width", "１２")),  # fullwidth digits, which float() would read as 12
+    ("width", "0x10", *_unreadable("width", "0x10")), ("width", "1,5", *_unreadable("width", "1,5")),
+    ("width", "", *_unreadable("width", "")), ("width", ".", *_unreadable("width", ".")),
+    ("width", "e5", *_unreadable("width", "e5")), ("width", "1e", *_unreadable("width", "1e")),
+    ("width", "+-3", *_unreadable("width", "+-3")), ("width", "inf", *_unreadable("width", "inf")),
+    ("width", "nan", *_unreadable("width", "nan")), ("width", "1e999", *_unreadable("width", "1e999")),
+    # int: seed 0..2**32-1, default 0 (a number box, so a wide range)
+    ("seed", "4294967295", 2**32 - 1, ""), ("seed", "1e9", 10**9, ""), ("seed", "-0", 0, ""),
+    ("seed", "4294967296", 2**32 - 1, "seed=4294967296 is above the maximum 4294967295; using 4294967295."),
+    ("seed", "1E-2", 0, "seed=1E-2 is not a whole number; using 0."),
+    ("seed", "1_000_000_000", *_unreadable("seed", "1_000_000_000")),
+    ("seed", "٣٣٣٣", *_unreadable("seed", "٣٣٣٣")), ("seed", "-1e999", *_unreadable("seed", "-1e999")),
+    # float: noise 0..0.5, default 0.1
+    ("noise", "0.25", 0.25, ""), ("noise", ".5", 0.5, ""), ("noise", "1E-2", 0.01, ""), ("noise", "-0", 0.0, ""),
+    ("noise", "+.25e0", 0.25, ""),
+    ("noise", "-1e300", 0.0, "noise=-1e300 is below the minimum 0; using 0."),
+    ("noise", "5.", 0.5, "noise=5. is above the maximum 0.5; using 0.5."),
+    ("noise", "abc", *_unreadable("noise", "abc")), ("noise", "NaN", *_unreadable("noise", "NaN")),
+    ("noise", "-inf", *_unreadable("noise", "-inf")), ("noise", "Infinity", *_unreadable("noise", "Infinity")),
+    ("noise", "   ", *_unreadable("noise", "   ")), ("noise", "🙂", *_unreadable("noise", "🙂")),
+    ("noise", "0,25", *_unreadable("noise", "0,25")), ("noise", "0.2_5", *_unreadable("noise", "0.2_5")),
+    ("noise", "٠.٢", *_unreadable("noise", "٠.٢")),
+    # log: lr on the 1-2-5 steps of 1e-4..10, default 0.5
+    ("lr", "1e-3", 0.001, ""), ("lr", "0.001", 0.001, ""), ("lr", "5.", 5.0, ""),
+    ("lr", "0.3", 0.2, "lr=0.3 is not one of the offered steps; using the nearest, 0.2."),
+    ("lr", "+3", 2.0, "lr=+3 is not one of the offered steps; using the nearest, 2."),
+    ("lr", "0", 1e-4, "lr=0 is below the minimum 0.0001; using 0.0001."),
+    ("lr", "1e999", *_unreadable("lr", "1e999")), ("lr", "1_0", *_unreadable("lr", "1_0")),
+    ("lr", "１", *_unreadable("lr", "１")),
+    # bool: bias, default true
+    ("bias", "false", False, ""), ("bias", "true", True, ""),
+    ("bias", "0", False, "bias=0 read as false."), ("bias", " On ", True, "bias= On  read as true."),
+    ("bias", "１", True, "bias=１ is not true or false; using the default true."),
+    ("bias", "1e3", True, "bias=1e3 is not true or false; using the default true."),
+    ("bias", "nan", True, "bias=nan is not true or false; using the default true."),
+    # choice: activation, default tanh; preset, whose labels are not its values
+    ("activation", "relu", "relu", ""),
+    ("activation", "TANH", "tanh", "activation=TANH is written differently from 'tanh'; using tanh."),
+    ("activation", " relu ", "relu", "activation= relu  is written differently from 'relu'; using relu."),
+    ("activation", "1e3", "tanh", "activation=1e3 is not one of identity, relu, tanh; using the default tanh."),
+    ("activation", "inf", "tanh", "activation=inf is not one of identity, relu, tanh; using the default tanh."),
+    ("preset", "Preset B", "a", "preset=Preset B is not one of a, b; using the default a."),
+]
+
+
+@pytest.mark.parametrize("name, text, value, notice", PARSED)
+def test_each_url_text_gives_exactly_this_value_and_notice(name, text, value, notice):
+    got, notices = clamp_params(SPECS, {name: text})
+    assert (type(got[name]), got[name]) == (type(value), value)
+    if isinstance(value, float) and value == 0:
+        assert math.copysign(1.0, got[name]) == 1.0  # "-0" reads as +0, so the share link never writes "-0"
+    assert notices == ([notice] if notice else [])
+    assert {k: v for k, v in got.items() if k != name} == {p.name: p.default for p in SPECS if p.name != name}
 
 
 def test_non_integer_width_is_truncated_like_streamlit():
@@ -296,7 +357,8 @@ def _share(at) -> str:
 
 
 def _captions(at) -> str:
-    return "\n".join(c.value for c in at.sidebar.caption)
+    """Every caption on the page: the preset's notes sit under the quick-controls row in the main area."""
+    return "\n".join(c.value for c in at.caption)
 
 
 def test_changing_a_control_after_a_preset_makes_the_setup_custom_and_a_preset_restores_it():
@@ -377,3 +439,192 @@ def test_the_glossary_page_runs_and_every_page_links_to_it():
     assert "| `he_normal` | He (normal) |" in text
     at.switch_page("app.py").run()  # and back: the Playground is as it was
     assert not at.exception and at.selectbox(key="preset").value == "constant_05"
+
+
+# ---- classroom screens: presenter mode, quick controls, controls that do not apply, chart type sizes ----
+
+@pytest.mark.parametrize("raw, on, notice", [
+    ([], False, ""), (["1"], True, ""), (["0"], False, ""), (["true"], True, ""), (["0", "1"], True, ""),
+    (["maybe"], False, "present=maybe is not 1 or 0; presenter mode is off."),
+])
+def test_presenter_mode_from_the_link(raw, on, notice):
+    assert ui.present_from_link(raw) == (on, notice)
+
+
+def test_the_link_names_presenter_mode_only_while_it_is_on_and_clamping_leaves_it_to_page_setup():
+    assert ui.share_url({"width": 4}, "a", present=True) == "?preset=a&width=4&present=1"
+    assert "present" not in ui.share_url({"width": 4}, "a")
+    assert clamp_params(SPECS, {"present": "1"}) == ({p.name: p.default for p in SPECS}, [])
+
+
+def test_a_control_that_needs_another_says_why_and_applies_only_under_the_named_values():
+    with pytest.raises(ValueError):
+        Param("spread", 1.0, "float", 0.0, 10.0, needs=("init", ("normal",)))  # no reason given
+    p = Param("spread", 1.0, "float", 0.0, 10.0, needs=("init", ("normal", "uniform")), why="Only random.")
+    assert p.applies({"init": "uniform"}) and not p.applies({"init": "constant"})
+    assert Param("width", 8, "int", 1, 32).applies({})
+
+
+def test_a_control_can_need_any_of_several_others():
+    """Side by side's Constant value applies when any of its runs starts constant."""
+    runs = tuple((k, ("constant",)) for k in ("init_a", "init_b", "init_c"))
+    p = Param("init_value", 0.5, "float", -2.0, 2.0, needs=runs, why="Used only by a constant run.")
+    assert p.applies({"init_a": "he_normal", "init_b": "off", "init_c": "constant"})
+    assert not p.applies({"init_a": "he_normal", "init_b": "zeros", "init_c": "off"})
+    with pytest.raises(ValueError):
+        Param("init_value", 0.5, "float", -2.0, 2.0, needs=(("init_a",),), why="Malformed.")
+
+
+def _fonts(obj, path=""):
+    """(path, size) of every font size in a figure dict, and of the layout's base font."""
+    out = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, dict) and (k == "font" or k.endswith("font")) and "size" in v:
+                out.append((f"{path}.{k}", v["size"]))
+            if isinstance(v, (dict, list, tuple)):
+                out += _fonts(v, f"{path}.{k}")
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            out += _fonts(v, f"{path}[{i}]")
+    return out
+
+
+def _real_figures():
+    """Figures the pages draw, built from real engine results: raw grid specs and lesson go.Figures."""
+    import numpy as np
+
+    from symbreak_core import TrainConfig, Trainer, model
+    from symbreak_core import figures as F
+
+    t = Trainer(TrainConfig(dataset="xor", n_samples=40, hidden=(5, 5), init="normal", steps=20, record_every=5))
+    t.run(20)
+    r, sym = t.result(), t.symmetry()
+    field = model.field(t.weights, t.biases, "tanh", t.config.loss, model.grid_extent(r.data.X), res=8)
+    steps = r.snapshot_steps
+    return [
+        F.weight_heatmaps(t.weights, vmax=1.0, height=430, raw=True, biases=t.biases),
+        F.unit_outputs(field, distinct=sym["distinct"], raw=True),
+        F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], (5, 5), raw=True),
+        F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
+                      per_step=r.losses, raw=True),
+        F.toy_table(np.full((3, 10), 0.5), 2, [f"w{i}" for i in range(1, 11)]).to_plotly_json(),
+    ]
+
+
+@pytest.mark.parametrize("floor", [ui.CHART_FONT_PX, ui.PRESENT_FONT_PX])
+def test_every_chart_font_is_raised_to_the_floor_and_the_figure_is_left_as_it_was(floor):
+    import json
+
+    from symbreak_core.figures import spec_json
+
+    figures = _real_figures()
+    # the figures' own text is at least 14 px, so presenter mode is what has something to raise
+    assert any(s < ui.PRESENT_FONT_PX for fig in figures for _, s in _fonts(fig)), "no small text to raise"
+    for fig in figures:
+        before = spec_json(fig)
+        out = ui.floor_fonts(fig, floor)
+        assert spec_json(fig) == before, "the caller's figure changed"
+        sizes = _fonts(out)
+        assert all(s >= floor for _, s in sizes), [x for x in sizes if x[1] < floor]
+        assert out["layout"]["font"]["size"] >= floor  # what every font without its own size inherits
+        kept = dict(_fonts(fig))
+        assert all(s == kept[p] for p, s in sizes if p in kept and kept[p] >= floor), "sizes above the floor kept"
+        assert all(a is b for a, b in zip(out["data"], fig["data"]) if not _fonts(a)), "traces without fonts shared"
+        json.loads(spec_json(out))  # still a drawable figure
+
+
+@settings(max_examples=40, deadline=None)
+@given(floor=st.integers(8, 30), sizes=st.lists(st.integers(1, 40) | st.none(), min_size=1, max_size=6))
+def test_fonts_never_end_below_the_floor_and_larger_ones_stay(floor, sizes):
+    keys = ("font", "tickfont", "textfont", "titlefont", "insidetextfont", "font")
+    fig = {"data": [{"type": "bar", keys[i % 6]: ({} if s is None else {"size": s})} for i, s in enumerate(sizes)],
+           "layout": {"annotations": [{"text": "a", "font": {"size": s}} for s in sizes if s is not None]}}
+    out = ui.floor_fonts(fig, floor)
+    got = _fonts(out)
+    assert all(s >= floor for _, s in got)
+    assert all(dict(got)[p] == s for p, s in _fonts(fig) if s >= floor)
+    assert out["layout"]["font"]["size"] == max(floor, ui.PLOTLY_FONT_PX)
+
+
+_CLASSROOM_PAGE = '''
+import streamlit as st
+import ui
+
+on = ui.page_setup("test page", "T")
+WHY = "Used only when the initial weights are constant."
+SPECS = [
+    ui.Param("init", "constant", "choice", choices=("constant", "normal"), label="Initial weights", main=True),
+    ui.Param("width", 8, "int", 1, 32, label="Units", main=True),
+    ui.Param("init_value", 0.5, "float", -2.0, 2.0, step=0.05, label="Constant value", needs=("init", ("constant",)),
+             why=WHY),
+    ui.Param("spread", 1.0, "float", 0.0, 10.0, step=0.05, label="Spread", help="Standard deviation.",
+             needs=("init", ("normal",)), why="Used only when the initial weights are random."),
+    ui.Param("bias", True, "bool", label="Biases", needs=("init", ("constant",)), why=WHY),
+    ui.Param("lr", 0.5, "log", 1e-4, 10.0, label="Learning rate", needs=("init", ("constant",)), why=WHY),
+    ui.Param("act", "tanh", "choice", choices=("tanh", "relu"), label="Activation", needs=("init", ("constant",)),
+             why=WHY),
+    ui.Param("seed", 0, "int", 0, 2**32 - 1, label="Seed", needs=("init", ("constant",)), why=WHY),
+]
+PRESETS = [ui.Preset("half", "All 0.5", {"init_value": 0.5}, "Every weight starts at 0.5.")]
+v = ui.controls(SPECS, PRESETS)
+st.text(f"page_setup={on} presenting={ui.presenting()} values={v}")
+ui.share_link(v)
+'''
+
+
+def _classroom(query=None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(_CLASSROOM_PAGE, default_timeout=30)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def test_presenter_mode_comes_from_the_link_and_the_toggle_and_the_share_link_keeps_it():
+    at = _classroom({"present": "1"})
+    assert not at.exception and not at.warning
+    assert "page_setup=True presenting=True" in at.text[0].value
+    assert at.main.toggle(key=ui.PRESENT).value and at.query_params[ui.PRESENT] == "1"
+    assert _share(at).endswith("&present=1")
+    at.toggle(key=ui.PRESENT).set_value(False).run()
+    assert "page_setup=False presenting=False" in at.text[0].value
+    assert ui.PRESENT not in at.query_params and "present" not in _share(at)
+    at.toggle(key=ui.PRESENT).set_value(True).run()
+    assert "presenting=True" in at.text[0].value and at.query_params[ui.PRESENT] == "1"
+
+
+def test_a_bad_presenter_value_in_the_link_is_named_and_presenter_mode_stays_off():
+    at = _classroom({"present": "maybe"})
+    assert "presenting=False" in at.text[0].value
+    assert "present=maybe is not 1 or 0; presenter mode is off." in at.warning[0].value
+    assert not at.toggle(key=ui.PRESENT).value and ui.PRESENT not in at.query_params
+
+
+def test_main_controls_and_the_preset_sit_in_the_main_area_and_the_rest_in_the_sidebar():
+    at = _classroom()
+    main_keys = {w.key for kind in ("selectbox", "slider", "toggle") for w in getattr(at.main, kind)}
+    side_keys = {w.key for kind in ("selectbox", "slider", "select_slider", "checkbox", "number_input")
+                 for w in getattr(at.sidebar, kind)}
+    assert {"preset", "init", "width", ui.PRESENT} <= main_keys
+    assert not {"preset", "init", "width", ui.PRESENT} & side_keys
+    assert {"init_value", "spread", "bias", "lr", "act", "seed"} <= side_keys
+    assert "Every weight starts at 0.5." in _captions(at)
+
+
+def test_a_control_that_does_not_apply_is_disabled_with_its_reason_and_keeps_its_value_and_link():
+    at = _classroom({"init_value": "0.7", "lr": "0.01", "seed": "7", "act": "relu", "bias": "false"})
+    kinds = {"init_value": "slider", "bias": "checkbox", "lr": "select_slider", "act": "selectbox",
+             "seed": "number_input"}
+    assert not any(getattr(at, k)(key=n).disabled for n, k in kinds.items())
+    spread = at.slider(key="spread")
+    assert spread.disabled and spread.help == "Used only when the initial weights are random. Standard deviation."
+    at.selectbox(key="init").select("normal").run()
+    assert not at.exception and not at.slider(key="spread").disabled
+    for name, kind in kinds.items():
+        w = getattr(at, kind)(key=name)
+        assert w.disabled and w.help.startswith("Used only when the initial weights are constant."), name
+    assert (at.slider(key="init_value").value, at.select_slider(key="lr").value) == (0.7, 0.01)
+    assert {k: at.query_params[k] for k in ("init_value", "lr", "seed", "act", "bias")} == {
+        "init_value": "0.7", "lr": "0.01", "seed": "7", "act": "relu", "bias": "false"}
+    assert "init_value=0.7" in _share(at)

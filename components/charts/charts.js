@@ -98,6 +98,9 @@ export default function (component) {
   }
   const rows = (data && data.rows) || [];
   build(g, rows);
+  // a page's key charts (those a presenter screen must show whole) carry the class sb-key
+  rows.forEach((r, i) => r.forEach((c, j) => g.cells[i] && g.cells[i][j] &&
+    g.cells[i][j].classList.toggle("sb-key", !!c.key)));
   g.pending = rows;
   draw(g);
   // Streamlit calls this when the component unmounts (and, for a superseded render, while it is still

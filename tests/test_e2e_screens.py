@@ -1,0 +1,262 @@
+"""Classroom screens: every page on a 1280x720 projector (presenting and not), a 1600x1000 desktop and a 390x844
+phone, in headless Chromium.
+
+All pages are opened at once, each in its own tab: once presenting, once for the 1280x720 projector and then the
+1600x1000 desktop (the same tabs, the window resized), and once on the phone. tests/screens.py measures them:
+nothing overflows the window, no two texts of a chart overlap or are cut off, no text is too wide for its box, a
+chart shows on the first screen (not required on the phone), the heading takes at most a fifth of it, and when
+presenting the key charts fit the screen with chart text of at least 16 px. Screenshots of every page (first
+screen and whole page) go to artifacts/screens/ (git-ignored) on every run, to be looked at.
+"""
+from __future__ import annotations
+
+import struct
+import time
+from pathlib import Path
+
+import pytest
+from conftest import exception_text
+from screens import ARTIFACTS, VIEWPORTS, overlap_depth, screen_problems
+from test_e2e_pages import draws_charts, url_path
+
+import ui
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+SETTLE_TIMEOUT = 60.0  # seconds for a page to draw all its charts (its first run may wait for a heavy-job slot)
+MAX_SHOT_PX = 12_000  # a whole-page screenshot is cut at this height
+EXCEPTION_BUTTONS = {"Copy", "Ask Google", "Ask ChatGPT"}  # Streamlit's buttons under a traceback, not its text
+RESIZE_PAUSE = 0.6  # seconds for the charts to follow a new window size
+STARTED = time.time()
+
+# "ready ..." once the script run has ended and every chart is drawn (with what settle compares between two
+# looks: the charts, the page's height and the charts' widths); "exception" when one shows.
+READY_JS = """(charts) => {
+  if (document.querySelector('[data-testid="stException"]')) return 'exception';
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return '';
+  if (!document.querySelector('[data-testid="stMain"] [data-testid="stHeading"]')) return '';
+  const boxes = [...document.querySelectorAll('[data-testid="stPlotlyChart"], .sb-grid .sb-cell')];
+  if (charts && (!boxes.length || boxes.some(b => !b.querySelector('.main-svg')))) return '';
+  const main = document.querySelector('[data-testid="stMain"]');
+  const widths = [...document.querySelectorAll('.js-plotly-plot .svg-container')].map(c => c.offsetWidth);
+  return `ready ${boxes.length} ${main.scrollHeight} ${widths}`;
+}"""
+
+
+def page_name(page_file: Path) -> str:
+    return "Playground" if page_file.name == "app.py" else url_path(page_file)
+
+
+def page_url(base: str, page_file: Path, present: bool) -> str:
+    path = "" if page_file.name == "app.py" else url_path(page_file)
+    return f"{base}/{path}" + ("?present=1" if present else "")
+
+
+def settle(tab, charts: bool) -> str:
+    """Wait until the page is drawn and has stayed the same for two looks 0.4 s apart: 'ready', 'exception'
+    (one is shown) or 'timeout'."""
+    deadline = time.monotonic() + SETTLE_TIMEOUT
+    last = None
+    while time.monotonic() < deadline:
+        state = tab.evaluate(READY_JS, charts)
+        if state == "exception":
+            return state
+        if state and state == last:
+            tab.evaluate("() => document.fonts.ready.then(() => true)")
+            return "ready"
+        last = state
+        time.sleep(0.4)
+    return "timeout"
+
+
+def shot_path(page_file: Path, viewport, whole: bool) -> Path:
+    return ARTIFACTS / f"{page_name(page_file)}-{viewport.name}{'-full' if whole else ''}.png"
+
+
+def page_loads() -> list[tuple]:
+    """Screens that differ only in size share one page load (the window is resized between them); presenting
+    and the phone need their own (another link, another device)."""
+    loads: dict[tuple, list] = {}
+    for v in VIEWPORTS:
+        loads.setdefault((v.present, v.phone), []).append(v)
+    return [tuple(vs) for vs in loads.values()]
+
+
+def survey(browser, base: str, viewports: tuple) -> dict[str, dict[Path, list[str]]]:
+    """Every page loaded once and measured at each of `viewports` in turn: {screen name: {page file: problems}}.
+
+    Screenshots (first screen and whole page) of the screens that keep them are written to ARTIFACTS.
+    """
+    first = viewports[0]
+    ctx = browser.new_context(viewport=first.size, is_mobile=first.phone, has_touch=first.phone)
+    ctx.set_default_timeout(30_000)
+    try:
+        tabs = {}
+        for f in PAGE_FILES:  # all at once: one page's first script run overlaps another's drawing
+            tab = ctx.new_page()
+            tab.js_errors = []
+            tab.on("pageerror", lambda exc, errors=tab.js_errors: errors.append(str(exc)))
+            tab.goto(page_url(base, f, first.present), wait_until="commit")
+            tabs[f] = tab
+        found = {}
+        for viewport in viewports:
+            if viewport is not first:
+                resize(tabs.values(), viewport.size)
+            found[viewport.name] = {f: look(f, tab, viewport) for f, tab in tabs.items()}
+            if viewport.screenshot:  # the whole page: the window made as tall as the main area's content
+                for tab in tabs.values():
+                    tall = tab.evaluate("() => (document.querySelector('[data-testid=\"stMain\"]') "
+                                        "|| document.documentElement).scrollHeight")
+                    tab.set_viewport_size({"width": viewport.width,
+                                           "height": min(max(tall, viewport.height), MAX_SHOT_PX)})
+                time.sleep(RESIZE_PAUSE)
+                for f, tab in tabs.items():
+                    tab.bring_to_front()
+                    tab.screenshot(path=shot_path(f, viewport, whole=True))
+        return found
+    finally:
+        ctx.close()
+
+
+def resize(tabs, size: dict) -> None:
+    for tab in tabs:
+        tab.set_viewport_size(size)
+    time.sleep(RESIZE_PAUSE)
+
+
+def look(f: Path, tab, viewport) -> list[str]:
+    """The page's problems at this screen, once it has settled; its first-screen screenshot when kept."""
+    tab.bring_to_front()  # a tab in the background paints at most once a second
+    state = settle(tab, draws_charts(f))
+    if state == "exception":
+        shown = [line for line in exception_text(tab).splitlines() if line.strip() not in EXCEPTION_BUTTONS]
+        problems = [f"the page shows an exception: {chr(10).join(shown)[:400]}"]
+    elif state == "timeout":
+        problems = [f"the page did not finish drawing within {SETTLE_TIMEOUT:.0f} s"]
+    else:
+        problems = screen_problems(tab, present=viewport.present, expects_charts=draws_charts(f),
+                                   chart_first=viewport.chart_first)
+    if viewport.screenshot:
+        tab.screenshot(path=shot_path(f, viewport, whole=False))
+    return problems + [f"JavaScript error: {e[:200]}" for e in tab.js_errors]
+
+
+@pytest.fixture(scope="module")
+def screens(streamlit_server, browser):
+    """screens(viewport) -> {page file: problems}; each page load surveyed once, when first asked for."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    done: dict[str, dict] = {}
+
+    def get(viewport):
+        if viewport.name not in done:
+            load = next(vs for vs in page_loads() if viewport in vs)
+            done.update(survey(browser, streamlit_server.url, load))
+        return done[viewport.name]
+
+    return get
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("viewport", VIEWPORTS, ids=lambda v: v.name)
+@pytest.mark.parametrize("page_file", PAGE_FILES, ids=page_name)
+def test_page_fits_the_screen(screens, page_file, viewport):
+    problems = screens(viewport)[page_file]
+    where = f"{page_name(page_file)} at {viewport.width}x{viewport.height}" + (" presenting" if viewport.present
+                                                                               else "")
+    assert not problems, f"{where}:\n  " + "\n  ".join(problems)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    with open(path, "rb") as fh:
+        head = fh.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("viewport", [v for v in VIEWPORTS if v.screenshot], ids=lambda v: v.name)
+def test_screenshots_of_every_page_are_kept(screens, viewport):
+    screens(viewport)
+    for f in PAGE_FILES:
+        first, whole = shot_path(f, viewport, whole=False), shot_path(f, viewport, whole=True)
+        for path in (first, whole):
+            assert path.exists() and path.stat().st_mtime >= STARTED, f"{path} was not written by this run"
+        assert png_size(first) == (viewport.width, viewport.height)
+        width, height = png_size(whole)
+        assert width == viewport.width and height >= viewport.height
+
+
+# ---------------------------------------------------------------- the checks themselves catch what they should
+
+def box(left, top, right, bottom):
+    return [(left, top), (right, top), (right, bottom), (left, bottom)]
+
+
+def upright(quad):
+    """The upright box around a quadrilateral: what getBoundingClientRect would give for a turned label."""
+    xs, ys = [x for x, _ in quad], [y for _, y in quad]
+    return box(min(xs), min(ys), max(xs), max(ys))
+
+
+def rotated(cx, cy, w, h, degrees):
+    import math
+
+    a = math.radians(degrees)
+    c, s = math.cos(a), math.sin(a)
+    return [(cx + x * c - y * s, cy + x * s + y * c) for x, y in ((-w / 2, -h / 2), (w / 2, -h / 2),
+                                                                   (w / 2, h / 2), (-w / 2, h / 2))]
+
+
+def test_overlap_depth():
+    assert overlap_depth(box(0, 0, 10, 10), box(20, 0, 30, 10)) == 0
+    assert overlap_depth(box(0, 0, 10, 10), box(10, 0, 20, 10)) == 0  # touching edges
+    assert overlap_depth(box(0, 0, 40, 10), box(35, 2, 80, 12)) == pytest.approx(5)
+    # two tick labels turned 45 degrees side by side: their upright boxes overlap, the labels do not
+    a, b = rotated(0, 0, 60, 10, 45), rotated(20, 0, 60, 10, 45)
+    assert overlap_depth(upright(a), upright(b)) > 2
+    assert overlap_depth(a, b) == 0
+    assert overlap_depth(rotated(0, 0, 60, 10, 45), rotated(0, 0, 60, 10, -45)) > 2  # crossing labels
+
+
+CANARY_HTML = """<!doctype html><html><body style="margin:0;font-family:sans-serif">
+<main data-testid="stMain" style="height:100vh;overflow:auto">
+<h1 data-testid="stHeading" style="margin:0;height:400px">A heading far too tall</h1>
+<div style="width:1900px">a row wider than the window</div>
+<div style="width:200px;overflow-x:auto;white-space:nowrap">an equation line too long for its narrow box</div>
+<div style="width:200px;overflow:hidden;white-space:nowrap">a sentence cut off at the edge of its box</div>
+<div id="plot" style="width:600px;height:400px"></div></main></body></html>"""
+CANARY_FIG = {
+    "data": [{"type": "scatter", "x": [1, 2, 3], "y": [0.15, 0.4, 0.9]}],
+    "layout": {
+        "title": {"text": "A title much longer than this small chart is wide, so that its end is cut off"},
+        "yaxis": {"type": "log", "range": [-1, 0]},
+        "font": {"size": 12},
+        "annotations": [{"text": "first note", "x": 2, "y": -0.5, "showarrow": False},
+                        {"text": "second note", "x": 2, "y": -0.5, "showarrow": False}],
+    },
+}
+
+
+@pytest.mark.e2e
+def test_screen_problems_names_what_is_wrong(browser):
+    """A page built to fail every check: the helper finds each fault and names the texts involved."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        tab = ctx.new_page()
+        tab.set_content(CANARY_HTML)
+        tab.add_script_tag(path=ui.PLOTLY_BUNDLE)
+        tab.evaluate("fig => Plotly.newPlot('plot', fig.data, fig.layout, {displayModeBar: false})", CANARY_FIG)
+        found = "\n".join(screen_problems(tab, present=True))
+    finally:
+        ctx.close()
+    assert "the main area scrolls sideways: 1900 px of content in 1280 px" in found, found
+    assert 'div "a row wider than the window" reaches 1900 px' in found, found
+    assert 'div "an equation line too long for its narrow box" is' in found, found
+    assert "in a 200 px box: it must be scrolled sideways to be read" in found, found
+    assert 'div "a sentence cut off at the edge of its box" is' in found and "px box: it is cut off" in found, found
+    assert "the heading 'A heading far too tall' ends 400 px down" in found, found
+    assert "annotation 'first note' overlaps annotation 'second note'" in found, found
+    assert "title 'A title much longer than this small chart is wi...' is cut off by" in found, found
+    assert "the log axis y labels minor ticks with a bare digit (0.2 as '2', 0.3 as '3'" in found, found
+    assert "text(s) smaller than 16 px (sizes 9, 12 px)" in found, found
+    assert "key chart 1" in found and "is not wholly on the screen" in found, found
