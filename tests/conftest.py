@@ -257,6 +257,19 @@ def wait_until(predicate, timeout: float = 30.0, interval: float = 0.2, what: st
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}{detail}")
 
 
+def typed_array(v):
+    """A figure's array back to numpy: plotly's typed array ({"dtype", "bdata", "shape"}, base64 bytes) is
+    decoded and reshaped; anything else (a plain list, a number) goes through np.asarray."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(v, dict) and "bdata" in v and "dtype" in v:
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        return a.reshape([int(n) for n in str(v["shape"]).split(",")]) if "shape" in v else a
+    return np.asarray(v)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """Attach the streamlit server log to every failed test that used the server."""

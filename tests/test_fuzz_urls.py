@@ -30,15 +30,20 @@ IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 NOTICE = "Some settings in the link were changed"
 APPTEST_TIMEOUT = 60
 
-# Values that are invalid for every kind of parameter (no page offers them as a choice).
+# Values that no kind of parameter reads: not a finite number in ASCII decimal or exponent notation, not true
+# or false, and no page's choice. Every param gives its default and a notice naming it
+# (test_always_bad_values_are_refused_by_every_param_of_every_page).
 ALWAYS_BAD = [
-    "nan", "NaN", "-nan", "inf", "-inf", "Infinity", "1e999", "-1e999", "1e308", "-1e308", "123456789012345678901234",
-    "-99999999", "", " ", "0x10", "1_000_000_000", "😀", "ünïcödé", "\u202e\u0000", "𝔘𝔫𝔦", "__import__('os')",
-    "'; DROP TABLE x; --", "<script>alert(1)</script>", "../../etc/passwd", "%00", "1,5", "None", "[]", "{}",
-    "x" * 500,
+    "nan", "NaN", "-nan", "inf", "-inf", "Infinity", "1e999", "-1e999", "", " ", "0x10", "1_000_000_000", "٣٣٣٣",
+    "１２", "😀", "ünïcödé", "\u202e\u0000", "𝔘𝔫𝔦", "__import__('os')", "'; DROP TABLE x; --",
+    "<script>alert(1)</script>", "../../etc/passwd", "%00", "1,5", "None", "[]", "{}", "x" * 500,
 ]
+# Numbers beyond every page's range (the widest is the Playground seed's 0..2**32-1): a number param clamps them
+# to its nearest end, a bool or a menu falls back to its default, and either way the notice names the param.
+OUT_OF_EVERY_RANGE = ["1e308", "-1e308", "123456789012345678901234", "-99999999"]
+REFUSED = ALWAYS_BAD + OUT_OF_EVERY_RANGE  # values the notice must name, whichever param of a page gets them
 hostile_text = st.one_of(
-    st.sampled_from(ALWAYS_BAD),
+    st.sampled_from(REFUSED),
     st.text(max_size=40),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
@@ -148,6 +153,8 @@ def _taken_verbatim(p, text: str, v) -> bool:
         return text.strip() in ("true", "false") and (text.strip() == "true") == v
     if p.kind == "choice":
         return text == ui.fmt(v)
+    if not text.isascii() or "_" in text:
+        return False  # float() reads "1_000" and non-ASCII digits, but a link's numbers are ASCII decimal only
     try:
         x = float(text)
     except ValueError:
@@ -200,6 +207,36 @@ def test_every_page_specs_were_found():
     """Each page with settings keeps its URL parameters in a module-level SPECS list that this fuzzer can read."""
     missing = [p.name for p in PAGES if p.name != "app.py" and p.name not in SPEC_LISTS]
     assert not missing, f"no readable SPECS in {missing}"
+
+
+PAGE_PARAMS = [p for name in sorted(SPEC_LISTS) for p in _unique_specs(SPEC_LISTS[name])]
+
+
+def test_the_pages_offer_every_kind_of_param():
+    assert {p.kind for p in PAGE_PARAMS} == {"int", "float", "log", "bool", "choice"}
+
+
+@pytest.mark.parametrize("text", ALWAYS_BAD, ids=lambda t: repr(t)[:24])
+def test_always_bad_values_are_refused_by_every_param_of_every_page(text):
+    for p in PAGE_PARAMS:
+        values, notices = ui.clamp_params([p], {p.name: text})
+        assert values == {p.name: p.default}, (p, text)
+        assert len(notices) == 1 and notices[0].startswith(f"{p.name}="), (p, text, notices)
+        assert notices[0].endswith(f"using the default {ui.fmt(p.default)}."), (p, text, notices)
+
+
+@pytest.mark.parametrize("text", OUT_OF_EVERY_RANGE)
+def test_numbers_beyond_every_range_are_changed_with_a_notice_by_every_param_of_every_page(text):
+    x = float(text)
+    for p in PAGE_PARAMS:
+        values, notices = ui.clamp_params([p], {p.name: text})
+        if p.kind in ("bool", "choice"):
+            want = p.default
+        else:
+            assert not p.lo <= x <= p.hi, (p, text)  # the list's claim: beyond this param's range
+            want = p.lo if x < p.lo else p.hi
+        assert values[p.name] == want, (p, text)
+        assert len(notices) == 1 and notices[0].startswith(f"{p.name}="), (p, text, notices)
 
 
 def test_clamp_params_odd_containers():
@@ -279,8 +316,8 @@ def test_every_page_survives_random_hostile_urls(path, data):
         chosen = data.draw(st.lists(st.sampled_from(keys), max_size=min(6, len(keys)), unique=True))
         query = {k: data.draw(hostile_value) for k in chosen}
         bad = data.draw(st.lists(st.sampled_from(chosen), max_size=len(chosen), unique=True)) if chosen else []
-        for k in bad:  # some keys certainly get a value that no parameter accepts
-            query[k] = data.draw(st.sampled_from(ALWAYS_BAD))
+        for k in bad:  # some keys certainly get a value that no parameter takes as it is
+            query[k] = data.draw(st.sampled_from(REFUSED))
         bad_keys = set(bad)
         query[data.draw(unknown_key.filter(lambda u: u not in keys))] = data.draw(hostile_text)
     at = run_with_query(path, query)
@@ -301,4 +338,5 @@ def test_pages_without_settings_ignore_any_url(path, query):
     at = run_with_query(path, query)
     assert not at.exception, f"{path.name} with {query!r}: {at.exception[0].value}"
     assert not at.warning and at.markdown, path.name
-    assert not _widget_keys(at), f"{path.name} has settings but does not read them through ui.controls"
+    keys = [k for k in _widget_keys(at) if k != ui.PRESENT]  # presenter mode is a way of showing, not a setting
+    assert not keys, f"{path.name} has settings {keys} but does not read them through ui.controls"

@@ -7,9 +7,17 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 PAGES = ["app.py", "pages/1_Side_by_side.py", "pages/2_Worked_example.py", "pages/3_Depth_and_scale.py",
          "pages/4_Restarts.py", "pages/5_Error_surface.py", "pages/6_Glossary.py"]
+WITHOUT_CHARTS = {"pages/6_Glossary.py"}
+
+
+def chart_count(at) -> int:
+    """Figures drawn by st.plotly_chart, plus chart grids (ui.chart_grid's component)."""
+    grids = [c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"]
+    return len(at.get("plotly_chart")) + len(grids)
 
 
 def test_walking_through_every_page_and_back_raises_nothing_and_keeps_settings():
+    """The pages share URL/widget keys (steps, lr, width, preset...) but not their ranges: switching must not leak."""
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["width"] = "6"
     at.run()
@@ -19,5 +27,8 @@ def test_walking_through_every_page_and_back_raises_nothing_and_keeps_settings()
         at.run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert not [w for w in at.warning if "link were changed" in w.value], page  # no stale notices
+        assert page in WITHOUT_CHARTS or chart_count(at), f"{page}: no chart after switching pages"
     assert [s.value for s in at.slider if s.key == "width"] == [6]  # the Playground kept its own width
     assert at.selectbox(key="preset").value == "custom"  # ... and 6 units is still no preset's setup
+    at.switch_page("pages/2_Worked_example.py").run()  # other pages' steps (1000...) and lr (0.5...) did not leak
+    assert at.slider(key="steps").value == 50 and at.select_slider(key="lr").value == 0.01

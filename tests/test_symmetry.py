@@ -81,14 +81,19 @@ def test_round_off_alone_never_breaks_symmetry_for_widths_that_are_multiples_of_
         assert all(s.gap == (0.0, 0.0) for s in r.snapshots), width
 
 
-def test_round_off_in_other_widths_is_reported_honestly_but_stays_tiny():
-    gaps = []
+def test_round_off_in_other_widths_stays_below_1e_12_and_the_gap_shown_is_the_exact_weight_gap():
+    """OpenBLAS's edge kernels for these widths may sum in another order, so the copies can drift apart by
+    round-off (whether they do depends on the machine's kernels, so no lower bound is asserted). Whatever the
+    drift, the gap reported is the exact largest distance between two units' weight vectors, never rounded to 0,
+    it stays below 1e-12, and each layer still behaves as one unit."""
     for width in (5, 7, 13):
         r = train(replace(CLASSROOM, hidden=(width, width), steps=400, record_every=100))
-        gaps += [g for s in r.snapshots for g in s.gap]
+        for s in r.snapshots:
+            for l, g in enumerate(s.gap):
+                U = np.column_stack([s.weights[l].T, s.biases[l]])  # one row per unit: its weights and bias
+                assert g == np.linalg.norm(U[:, None, :] - U[None, :, :], axis=-1).max(), (width, s.step, l)
+                assert g < 1e-12, (width, s.step, l)
         assert r.final.distinct == (1, 1)
-    assert max(gaps) < 1e-12  # at the level of double-precision round-off, far below the tolerance
-    # OpenBLAS's edge kernels for these widths sum in another order; the metric shows it instead of hiding it
 
 
 def test_metrics_on_handmade_layers():
