@@ -1,5 +1,5 @@
 """symbreak_core: the NumPy engine behind symbreak. No Streamlit here; Plotly only in figures.py."""
-from . import toy
+from . import activations, init, toy
 from .config import ACTIVATIONS, DATASETS, INIT_SCHEMES, LIMITS, LOSSES, OPTIMIZERS, TrainConfig
 from .data import Dataset, make_dataset
 from .init import init_biases, init_weights
@@ -15,16 +15,15 @@ from .metrics import (
     unit_sizes,
 )
 from .model import evaluate, field, forward, grid_extent, loss_and_grads
-from .probe import ProbeResult, depth_probe, theory_rms
-from .surface import SurfaceResult, error_surface
+from .probe import DepthConfig, ProbeResult, depth_probe, theory_rms
+from .surface import SurfaceConfig, SurfaceResult, error_surface
 from .train import RestartsResult, Snapshot, Trainer, TrainResult, restart_config, restarts, train
 
 __all__ = [
-    "ACTIVATIONS", "DATASETS", "INIT_SCHEMES", "LIMITS", "LOSSES", "OPTIMIZERS", "Dataset", "ProbeResult",
-    "RestartsResult", "Snapshot", "SurfaceResult", "TrainConfig", "TrainResult", "Trainer", "dead_fraction",
-    "depth_probe", "distinct_units", "error_surface", "evaluate", "field", "forward", "grid_extent",
-    "init_biases", "init_weights", "layer_stats", "loss_and_grads", "make_dataset", "numerical_rank",
-    "restart_config", "restarts", "saturated_fraction", "symmetry", "theory_rms", "toy", "train", "unit_gap",
-    "unit_similarity",
-    "unit_sizes",
+    "ACTIVATIONS", "DATASETS", "INIT_SCHEMES", "LIMITS", "LOSSES", "OPTIMIZERS", "Dataset", "DepthConfig",
+    "ProbeResult", "RestartsResult", "Snapshot", "SurfaceConfig", "SurfaceResult", "TrainConfig", "TrainResult",
+    "Trainer", "activations", "dead_fraction", "depth_probe", "distinct_units", "error_surface", "evaluate", "field",
+    "forward", "grid_extent", "init", "init_biases", "init_weights", "layer_stats", "loss_and_grads", "make_dataset",
+    "numerical_rank", "restart_config", "restarts", "saturated_fraction", "symmetry", "theory_rms", "toy", "train",
+    "unit_gap", "unit_similarity", "unit_sizes",
 ]

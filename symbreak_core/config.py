@@ -4,13 +4,12 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
+from . import activations, init
+
 DATASETS = ("xor", "circles", "moons", "spirals", "gaussians", "toy")
-ACTIVATIONS = ("identity", "relu", "leaky_relu", "tanh", "sigmoid")
+ACTIVATIONS = tuple(activations.ACTIVATIONS)  # the names, in the order of their one home, activations.ACTIVATIONS
 LOSSES = ("bce", "mse", "output")
-INIT_SCHEMES = (
-    "zeros", "constant", "uniform", "normal", "xavier_uniform", "xavier_normal",
-    "he_uniform", "he_normal", "lecun_normal", "orthogonal",
-)
+INIT_SCHEMES = tuple(init.SCHEMES)  # the names, in the order of their one home, init.SCHEMES
 OPTIMIZERS = ("sgd", "momentum", "adam")
 
 # Bounds of the engine. The pages may offer narrower ranges (see ui.py).
@@ -63,11 +62,11 @@ class TrainConfig:
     data_seed: int | None = None  # None: the data come from `seed` too; restarts fix it
 
     def __post_init__(self):
-        _choice("dataset", self.dataset, DATASETS)
-        _choice("activation", self.activation, ACTIVATIONS)
-        _choice("loss", self.loss, LOSSES)
-        _choice("init", self.init, INIT_SCHEMES)
-        _choice("optimizer", self.optimizer, OPTIMIZERS)
+        check_choice("dataset", self.dataset, DATASETS)
+        check_choice("activation", self.activation, ACTIVATIONS)
+        check_choice("loss", self.loss, LOSSES)
+        check_choice("init", self.init, INIT_SCHEMES)
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
         hidden = self.hidden
         if isinstance(hidden, list):
             hidden = tuple(hidden)
@@ -76,16 +75,21 @@ class TrainConfig:
         if not isinstance(hidden, tuple) or not lo <= len(hidden) <= hi:
             raise param_error("hidden", f"a tuple of {lo} to {hi} widths", self.hidden)
         for w in hidden:
-            _integer("hidden", w, *LIMITS["width"], what="widths")
+            check_int("hidden", w, *LIMITS["width"], what="widths")
         for name in ("n_samples", "batch_size", "steps", "record_every", "seed"):
-            _integer(name, getattr(self, name), *LIMITS[name])
+            check_int(name, getattr(self, name), *LIMITS[name])
         if self.data_seed is not None:
-            _integer("data_seed", self.data_seed, *LIMITS["seed"])
+            check_int("data_seed", self.data_seed, *LIMITS["seed"])
         for name in ("noise", "init_value", "spread", "perturbation", "bias_value", "dropout"):
-            _real(name, getattr(self, name), *LIMITS[name])
-        _real("lr", self.lr, *LIMITS["lr"], open_low=True)
+            check_real(name, getattr(self, name), *LIMITS[name])
+        check_real("lr", self.lr, *LIMITS["lr"], open_low=True)
         if not isinstance(self.bias, bool):
             raise param_error("bias", "a bool", self.bias)
+
+    @property
+    def dataset_seed(self) -> int:
+        """The seed the data are drawn from: data_seed, or seed when data_seed is None."""
+        return self.seed if self.data_seed is None else self.data_seed
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -115,22 +119,22 @@ class TrainConfig:
         return cls(**d)
 
 
-def _choice(name, value, allowed):
+def check_choice(name, value, allowed, owner="TrainConfig"):
     if value not in allowed:
-        raise param_error(name, "one of " + ", ".join(repr(a) for a in allowed), value)
+        raise param_error(name, "one of " + ", ".join(repr(a) for a in allowed), value, owner)
 
 
-def _integer(name, value, lo, hi, what="an int"):
+def check_int(name, value, lo, hi, what="an int", owner="TrainConfig"):
     ok = isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
     if not ok:
-        raise param_error(name, f"{what} in [{lo}, {hi}]" if what != "an int" else f"an int in [{lo}, {hi}]", value)
+        raise param_error(name, f"{what} in [{lo}, {hi}]", value, owner)
 
 
-def _real(name, value, lo, hi, open_low=False):
+def check_real(name, value, lo, hi, open_low=False, owner="TrainConfig"):
     ok = (
         isinstance(value, (int, float)) and not isinstance(value, bool)
         and math.isfinite(value) and (lo < value if open_low else lo <= value) and value <= hi
     )
     if not ok:
         bracket = "(" if open_low else "["
-        raise param_error(name, f"a float in {bracket}{lo:g}, {hi:g}]", value)
+        raise param_error(name, f"a float in {bracket}{lo:g}, {hi:g}]", value, owner)

@@ -16,41 +16,70 @@ def constant(fan_in, fan_out, rng, gain=1.0, value=0.5):
     return np.full((fan_in, fan_out), float(value))
 
 
+# The one home of each random scheme's size at gain 1, as a function of the fans: the variance of a normal draw,
+# or the squared half-width a^2 of a uniform draw U(-a, a), whose variance is a^2 / 3.
+SIZE2 = {
+    "uniform": lambda fan_in, fan_out: 1.0,
+    "normal": lambda fan_in, fan_out: 1.0,
+    "xavier_uniform": lambda fan_in, fan_out: 6.0 / (fan_in + fan_out),  # Glorot & Bengio 2010, eq. 16
+    "xavier_normal": lambda fan_in, fan_out: 2.0 / (fan_in + fan_out),  # Var[W] = 2 / (n_in + n_out)
+    "he_uniform": lambda fan_in, fan_out: 6.0 / fan_in,  # He et al. 2015, Var[W] = 2 / fan_in
+    "he_normal": lambda fan_in, fan_out: 2.0 / fan_in,  # He et al. 2015, eq. 10, for ReLU layers
+    "lecun_normal": lambda fan_in, fan_out: 1.0 / fan_in,  # LeCun et al. 1998, Efficient BackProp
+}
+UNIFORM = ("uniform", "xavier_uniform", "he_uniform")
+
+
+def size(scheme, fan_in, fan_out, gain=1.0) -> float:
+    """gain times the scheme's size: the standard deviation of a normal scheme, the half-width a of a uniform one."""
+    return gain * np.sqrt(SIZE2[scheme](fan_in, fan_out))
+
+
+def variance(scheme, fan_in, fan_out, spread=1.0) -> float:
+    """Var[W] of one weight of a (fan_in, fan_out) layer under `scheme` with gain `spread`; 0 for the symmetric ones."""
+    if scheme in SYMMETRIC:
+        return 0.0
+    if scheme == "orthogonal":  # the unit columns (or rows) of the longer side share its length 1 evenly
+        return spread * spread / max(fan_in, fan_out)
+    return spread * spread * SIZE2[scheme](fan_in, fan_out) / (3.0 if scheme in UNIFORM else 1.0)
+
+
 def uniform(fan_in, fan_out, rng, gain=1.0, value=0.0):
     """U(-gain, gain)."""
-    return rng.uniform(-gain, gain, size=(fan_in, fan_out))
+    a = size("uniform", fan_in, fan_out, gain)
+    return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
 def normal(fan_in, fan_out, rng, gain=1.0, value=0.0):
     """N(0, gain^2)."""
-    return gain * rng.standard_normal((fan_in, fan_out))
+    return size("normal", fan_in, fan_out, gain) * rng.standard_normal((fan_in, fan_out))
 
 
 def xavier_uniform(fan_in, fan_out, rng, gain=1.0, value=0.0):
     """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)): Glorot & Bengio 2010, eq. 16."""
-    a = gain * np.sqrt(6.0 / (fan_in + fan_out))
+    a = size("xavier_uniform", fan_in, fan_out, gain)
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
 def xavier_normal(fan_in, fan_out, rng, gain=1.0, value=0.0):
     """N(0, gain^2 * 2 / (fan_in + fan_out)): Glorot & Bengio 2010, Var[W] = 2 / (n_in + n_out)."""
-    return gain * np.sqrt(2.0 / (fan_in + fan_out)) * rng.standard_normal((fan_in, fan_out))
+    return size("xavier_normal", fan_in, fan_out, gain) * rng.standard_normal((fan_in, fan_out))
 
 
 def he_uniform(fan_in, fan_out, rng, gain=1.0, value=0.0):
     """U(-a, a) with a = gain * sqrt(6 / fan_in): He et al. 2015, Var[W] = 2 / fan_in."""
-    a = gain * np.sqrt(6.0 / fan_in)
+    a = size("he_uniform", fan_in, fan_out, gain)
     return rng.uniform(-a, a, size=(fan_in, fan_out))
 
 
 def he_normal(fan_in, fan_out, rng, gain=1.0, value=0.0):
     """N(0, gain^2 * 2 / fan_in): He et al. 2015, eq. 10, for ReLU layers."""
-    return gain * np.sqrt(2.0 / fan_in) * rng.standard_normal((fan_in, fan_out))
+    return size("he_normal", fan_in, fan_out, gain) * rng.standard_normal((fan_in, fan_out))
 
 
 def lecun_normal(fan_in, fan_out, rng, gain=1.0, value=0.0):
     """N(0, gain^2 / fan_in): LeCun et al. 1998, Efficient BackProp."""
-    return gain * np.sqrt(1.0 / fan_in) * rng.standard_normal((fan_in, fan_out))
+    return size("lecun_normal", fan_in, fan_out, gain) * rng.standard_normal((fan_in, fan_out))
 
 
 def orthogonal(fan_in, fan_out, rng, gain=1.0, value=0.0):

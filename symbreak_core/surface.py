@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import model
-from .config import TrainConfig
+from .config import LIMITS, TrainConfig, check_int, check_real, param_error
 from .train import Trainer, dataset_of
 
 # circles: the symmetric pair settles on a clear saddle (curvature about -0.015), and noise finds a far lower loss
@@ -21,6 +21,30 @@ DEFAULT = TrainConfig(
     dataset="circles", n_samples=200, noise=0.1, hidden=(2,), activation="tanh", loss="bce",
     init="constant", init_value=0.5, optimizer="sgd", lr=1.0, steps=1500, record_every=5,
 )
+# grid points per axis: at least t = -step, 0, +step; at most 201, a 201 x 202 map of the default run (about 2.5 s on
+# the 2-core development machine, where the page's 61 takes under 1 s)
+RES_LIMITS = (3, 201)
+SURFACE_NEEDS = "a TrainConfig with hidden=(2,), bias=True, init 'constant' or 'zeros' and loss 'bce' or 'mse'"
+
+
+@dataclass(frozen=True)
+class SurfaceConfig:
+    """One error surface: the symmetric run `train` (two hidden units, symmetric init), N(0, eps^2) noise on the
+    second run, and about `res` grid points along each axis of the slice. Hashable."""
+
+    train: TrainConfig = DEFAULT
+    eps: float = 1e-3
+    res: int = 61
+
+    def __post_init__(self):
+        c = self.train
+        if not (isinstance(c, TrainConfig) and c.hidden == (2,) and c.bias and c.init in ("constant", "zeros")
+                and c.loss != "output"):
+            raise param_error("train", SURFACE_NEEDS, c, owner="SurfaceConfig")
+        check_real("eps", self.eps, *LIMITS["perturbation"], open_low=True, owner="SurfaceConfig")
+        check_int("res", self.res, *RES_LIMITS, owner="SurfaceConfig")
+
+
 MARGIN = 0.3  # the slice reaches this far (as a share of the minima's reach) beyond the points it must show
 # ...and at most this far in s beyond the centre (s = 0) and the end (s = 1), so the saddle and the minima keep most
 # of the map; a run whose shadow reaches further (its start, when the s axis is short) runs off the edge.
@@ -155,13 +179,20 @@ def _loss(thetas, data, c):
     return model.evaluate(weights, biases, data.X, data.y, c.activation, c.loss)[0].reshape(thetas.shape[:-1])
 
 
-def error_surface(config: TrainConfig = DEFAULT, eps: float = 1e-3, res: int = 61) -> SurfaceResult:
+def error_surface(config: SurfaceConfig | TrainConfig | None = None, eps=None, res=None) -> SurfaceResult:
     """Train the symmetric run and a run with N(0, eps^2) noise, then slice the loss through the saddle and the
-    noisy run's end and its mirror image."""
-    if config.hidden != (2,) or not config.bias or config.init not in ("constant", "zeros") or config.loss == "output":
-        raise ValueError("error_surface needs hidden=(2,), bias=True, a symmetric init ('constant' or 'zeros') "
-                         "and the loss 'bce' or 'mse'.")
-    c = replace(config, perturbation=0.0)
+    noisy run's end and its mirror image.
+
+    Call it with one SurfaceConfig. The old form error_surface(train_config, eps=..., res=...) still builds one
+    from its arguments, for the callers not yet switched (pages/5_Error_surface.py, bench/bench_engine.py).
+    """
+    if not isinstance(config, SurfaceConfig):
+        given = {k: v for k, v in (("eps", eps), ("res", res)) if v is not None}
+        config = SurfaceConfig(DEFAULT if config is None else config, **given)
+    elif eps is not None or res is not None:
+        raise TypeError("error_surface takes eps and res inside its SurfaceConfig, not beside it.")
+    eps, res = config.eps, config.res
+    c = replace(config.train, perturbation=0.0)
     sym = Trainer(c)
     sym.run(c.steps)
     broken = Trainer(replace(c, perturbation=eps))

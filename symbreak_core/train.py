@@ -5,8 +5,11 @@ perturbation noise, batches and dropout, so changing one never changes the other
 """
 from __future__ import annotations
 
+import functools
 import math
+import operator
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,20 +22,29 @@ MAX_SNAPSHOTS = 500  # snapshots kept before thinning to every other one
 SNAPSHOT_FLOATS = 1_000_000  # stored weights across all snapshots (8 MB), unless one net is larger
 MIN_SNAPSHOTS = 10  # ...then at most this many snapshots (plus the newest)
 PARAM_BOUND = 1e6  # |weight| past this, or an update that large, counts as divergence
-LOSS_BOUND = 1e12
-CHECK_PARAMS_EVERY = 10
+LOSS_BOUND = 1e12  # a learning network's loss is of order 1 (BCE at chance: 0.69); one past this has blown up
+CHECK_PARAMS_EVERY = 10  # weights are held to PARAM_BOUND every this many steps and at the last: a scan is not free
 GROUP_BYTES = 96_000  # restarts: largest temporary per group of seeds, below glibc's 128 kB mmap threshold
 TAIL_FRACTION = 0.1  # restarts: the loss is also taken this far before the end, to tell settled runs from moving ones
 
 
-def streams(seed: int) -> list[np.random.Generator]:
-    """The five independent streams of a seed: data, init, noise, batch, dropout."""
-    return np.random.default_rng(seed).spawn(5)
+class Streams(NamedTuple):
+    """The independent random streams of one seed. Each draws its own numbers, so changing one never moves another."""
+
+    data: np.random.Generator
+    init: np.random.Generator
+    noise: np.random.Generator  # the perturbation added on top of the init
+    batch: np.random.Generator
+    dropout: np.random.Generator
+
+
+def streams(seed: int) -> Streams:
+    """The streams of a seed, split from it with Generator.spawn in the order of Streams' fields."""
+    return Streams(*np.random.default_rng(seed).spawn(len(Streams._fields)))
 
 
 def dataset_of(config: TrainConfig) -> Dataset:
-    seed = config.seed if config.data_seed is None else config.data_seed
-    return make_dataset(config.dataset, config.n_samples, config.noise, streams(seed)[0])
+    return make_dataset(config.dataset, config.n_samples, config.noise, streams(config.dataset_seed).data)
 
 
 def initial_network(config: TrainConfig, init_rng, noise_rng):
@@ -68,17 +80,75 @@ def dropout_masks(rng, rows: int, hidden: tuple[int, ...], p: float):
     return [(rng.random((rows, w)) >= p) / (1.0 - p) for w in hidden]
 
 
-def _divergence(loss: float, gnorm: list, lr: float) -> str:
-    """Why a step's numbers mean divergence, or '' when they are fine."""
-    if not math.isfinite(loss):
-        return "the loss became NaN or infinite"
-    if abs(loss) > LOSS_BOUND:
-        return f"the loss passed {LOSS_BOUND:.0e}"
-    if not all(map(math.isfinite, gnorm)):
-        return "a gradient became NaN or infinite"
-    if lr * max(gnorm) > PARAM_BOUND:
-        return f"an update would move a weight by more than {PARAM_BOUND:.0e}"
-    return ""
+WEIGHT_TOO_BIG = f"a weight grew past {PARAM_BOUND:.0e}"
+LOSS_NOT_FINITE = "the loss became NaN or infinite"
+LOSS_TOO_BIG = f"the loss passed {LOSS_BOUND:.0e}"
+GRADIENT_NOT_FINITE = "a gradient became NaN or infinite"
+UPDATE_TOO_BIG = f"an update would move a weight by more than {PARAM_BOUND:.0e}"
+
+
+def _checks(loss, gnorm, lr, params) -> list:
+    """Divergence, defined once: what must stay within bounds, in the order it is checked.
+
+    Each check is (its parts, their scale, the bound, the reason when a value is NaN or infinite, the reason when
+    one passes the bound). A value is within when scale x |value| <= bound, which NaN and infinity always fail.
+    The weights come first: they are the outcome of the step before.
+    """
+    checks = []
+    if params is not None:
+        checks.append((params, 1.0, PARAM_BOUND, WEIGHT_TOO_BIG, WEIGHT_TOO_BIG))
+    if loss is not None:
+        checks.append(((loss,), 1.0, LOSS_BOUND, LOSS_NOT_FINITE, LOSS_TOO_BIG))
+        checks.append(((gnorm,), lr, PARAM_BOUND, GRADIENT_NOT_FINITE, UPDATE_TOO_BIG))  # the update: lr x each norm
+    return checks
+
+
+def _many_within(parts, scale, bound) -> np.ndarray:
+    """(S,): whether scale x |value| <= bound for every value of each network, in every part (network axis first).
+
+    With scale 0 and bound inf it tells finite from NaN or infinite: 0 x inf is NaN, and NaN fails every comparison.
+    """
+    ok = None
+    for p in parts:
+        held = scale * abs(p) <= bound
+        if held.ndim > 1:
+            held = held.reshape(len(held), -1).all(axis=1)
+        ok = held if ok is None else ok & held
+    return ok
+
+
+def _one_within(part, scale, bound) -> bool:
+    """The same for one network: a float, a list of floats or an array without a network axis."""
+    if isinstance(part, np.ndarray):
+        return bool(scale * np.abs(part).max() <= bound)  # NaN propagates through max
+    if isinstance(part, list):
+        return all(scale * abs(v) <= bound for v in part)
+    return scale * abs(part) <= bound
+
+
+def divergence(loss=None, gnorm=None, lr=None, params=None, one=False) -> np.ndarray | str:
+    """Why each network diverged, '' for each that did not, by the checks of _checks.
+
+    Many networks: loss (S,), gnorm (S, L) the gradient norm per network and layer, lr, and params, arrays with a
+    leading network axis (S, ...), or None when the weights are not due for a check: gives an (S,) array.
+    one=True, one network (the Trainer): a float loss and a list of L float norms, and params without a network
+    axis: gives one str.
+    """
+    checks = _checks(loss, gnorm, lr, params)
+    if one:
+        for parts, scale, bound, not_finite, too_big in checks:
+            if not all(_one_within(part, scale, bound) for part in parts):
+                return too_big if all(_one_within(part, 0.0, math.inf) for part in parts) else not_finite
+        return ""
+    with np.errstate(all="ignore"):  # lr x a huge norm overflows to inf, which is past the bound as it should be
+        within = [_many_within(parts, scale, bound) for parts, scale, bound, _, _ in checks]
+        if functools.reduce(operator.and_, within).all():  # the usual step: every network is fine
+            return np.zeros(len(within[0]), dtype="<U1")
+        conditions, reasons = [], []
+        for (parts, _, _, not_finite, too_big), ok in zip(checks, within):
+            conditions += [~_many_within(parts, 0.0, math.inf), ~ok]
+            reasons += [not_finite, too_big]
+    return np.select(conditions, reasons, default="")
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,12 +202,13 @@ class Trainer:
 
     def __init__(self, config: TrainConfig):
         self.config = config
-        _, init_rng, noise_rng, batch_rng, self._dropout_rng = streams(config.seed)
+        rngs = streams(config.seed)
+        self._dropout_rng = rngs.dropout
         self.data = dataset_of(config)
-        self.weights, self.biases = initial_network(config, init_rng, noise_rng)
+        self.weights, self.biases = initial_network(config, rngs.init, rngs.noise)
         self._params = self.weights + (self.biases or [])
         self._opt = optim.make(config.optimizer, self._params, config.lr)
-        self._batcher = Batcher(len(self.data.X), config.batch_size, batch_rng)
+        self._batcher = Batcher(len(self.data.X), config.batch_size, rngs.batch)
         self.step = 0
         self.status, self.diverged_at, self.reason = "running", None, ""
         n_layers = len(self.weights)
@@ -182,10 +253,10 @@ class Trainer:
         trace = {} if due and idx is None and masks is None else None
         loss, dW, db = model.loss_and_grads(self.weights, self.biases, X, y, c.activation, c.loss, masks, trace)
         grads = dW if db is None else dW + db
-        g2 = [float(np.dot(g.ravel(), g.ravel())) for g in grads]
+        g2 = [float(np.vdot(g, g)) for g in grads]
         L = len(dW)
         gnorm = [math.sqrt(g2[l] + (g2[L + l] if db is not None else 0.0)) for l in range(L)]
-        why = _divergence(loss, gnorm, c.lr)
+        why = divergence(loss, gnorm, c.lr, one=True)
         if why:
             return self._diverge(why)
         if due:
@@ -197,8 +268,9 @@ class Trainer:
         self._opt.step(self._params, grads)
         self.step += 1
         if self.step % CHECK_PARAMS_EVERY == 0 or self.step == c.steps:
-            if not all(np.all(np.abs(p) <= PARAM_BOUND) for p in self._params):
-                return self._diverge(f"a weight grew past {PARAM_BOUND:.0e}")
+            why = divergence(params=self._params, one=True)
+            if why:
+                return self._diverge(why)
         return True
 
     def _diverge(self, reason: str) -> bool:
@@ -261,6 +333,7 @@ class RestartsResult:
     train_acc: np.ndarray
     test_acc: np.ndarray
     diverged_at: np.ndarray  # (S,), -1 where the run finished
+    reason: np.ndarray  # (S,) why each seed diverged (the words of Trainer.reason), '' where it finished
     start_loss: np.ndarray  # (S,) training loss (whole training set, no dropout) at step 0; NaN where diverged
     tail_start: int  # the step where the last TAIL_FRACTION of the run begins
     tail_loss: np.ndarray  # (S,) the same at tail_start
@@ -295,8 +368,7 @@ class RestartsResult:
 
 def restart_config(config: TrainConfig, seed: int) -> TrainConfig:
     """The single run that restarts(config, seeds) performs for one seed: same data, its own init."""
-    data_seed = config.seed if config.data_seed is None else config.data_seed
-    return replace(config, seed=int(seed), data_seed=data_seed)
+    return replace(config, seed=int(seed), data_seed=config.dataset_seed)
 
 
 def restarts(config: TrainConfig, seeds, on_progress=None, max_curve_points=200) -> RestartsResult:
@@ -321,26 +393,55 @@ def restarts(config: TrainConfig, seeds, on_progress=None, max_curve_points=200)
         report = None if on_progress is None else (
             lambda f, done=start, n=len(chunk): on_progress((done + f * n) / len(seeds)))
         parts.append(_train_group(c, data, chunk, stride, tail_start, report))
-    joined = {k: np.concatenate([p[k] for p in parts], axis=-1 if k == "curves" else 0) for k in parts[0]}
-    biases = None if not c.bias else tuple(np.concatenate([p[f"b{l}"] for p in parts]) for l in range(len(c.sizes) - 1))
+    joined = _Group.join(parts)
     return RestartsResult(
-        config=c, seeds=seeds, train_loss=joined["train_loss"], test_loss=joined["test_loss"],
-        train_acc=joined["train_acc"], test_acc=joined["test_acc"], diverged_at=joined["diverged_at"],
-        start_loss=joined["start_loss"], tail_start=tail_start, tail_loss=joined["tail_loss"],
-        curve_steps=np.arange(0, c.steps, stride), curves=joined["curves"],
-        weights=tuple(joined[f"W{l}"] for l in range(len(c.sizes) - 1)), biases=biases, data=data,
+        config=c, seeds=seeds, train_loss=joined.train_loss, test_loss=joined.test_loss, train_acc=joined.train_acc,
+        test_acc=joined.test_acc, diverged_at=joined.diverged_at, reason=joined.reason,
+        start_loss=joined.start_loss, tail_start=tail_start, tail_loss=joined.tail_loss,
+        curve_steps=np.arange(0, c.steps, stride), curves=joined.curves,
+        weights=joined.weights, biases=joined.biases, data=data,
     )
 
 
-def _train_group(c: TrainConfig, data: Dataset, seeds: tuple, stride: int, tail_start: int, on_progress) -> dict:
+class _Group(NamedTuple):
+    """What _train_group returns for its seeds: arrays with a seed axis (the last for curves, else the first)."""
+
+    train_loss: np.ndarray
+    test_loss: np.ndarray
+    train_acc: np.ndarray
+    test_acc: np.ndarray
+    diverged_at: np.ndarray
+    reason: np.ndarray
+    start_loss: np.ndarray
+    tail_loss: np.ndarray
+    curves: np.ndarray  # (T, S)
+    weights: tuple  # per layer (S, fan_in, fan_out)
+    biases: tuple | None  # per layer (S, 1, fan_out)
+
+    @staticmethod
+    def join(parts) -> "_Group":
+        """The groups as one, in order."""
+        def cat(arrays, axis=0):
+            return np.concatenate(arrays, axis=axis)
+        first = parts[0]
+        per_seed = [f for f in _Group._fields if f not in ("curves", "weights", "biases")]
+        return _Group(
+            **{f: cat([getattr(p, f) for p in parts]) for f in per_seed},
+            curves=cat([p.curves for p in parts], axis=-1),
+            weights=tuple(cat(layer) for layer in zip(*(p.weights for p in parts))),
+            biases=None if first.biases is None else tuple(cat(layer) for layer in zip(*(p.biases for p in parts))),
+        )
+
+
+def _train_group(c: TrainConfig, data: Dataset, seeds: tuple, stride: int, tail_start: int, on_progress) -> _Group:
     """restarts() for one group of seeds: final numbers, loss curves and weights, all with a seed axis."""
     S = len(seeds)
     nets, batchers, drop_rngs = [], [], []
     for s in seeds:
-        _, init_rng, noise_rng, batch_rng, dropout_rng = streams(s)
-        nets.append(initial_network(c, init_rng, noise_rng))
-        batchers.append(Batcher(len(data.X), c.batch_size, batch_rng))
-        drop_rngs.append(dropout_rng)
+        rngs = streams(s)
+        nets.append(initial_network(c, rngs.init, rngs.noise))
+        batchers.append(Batcher(len(data.X), c.batch_size, rngs.batch))
+        drop_rngs.append(rngs.dropout)
     L = len(c.sizes) - 1
     weights = [np.stack([n[0][l] for n in nets]) for l in range(L)]
     biases = None if not c.bias else [np.stack([n[1][l] for n in nets])[:, None, :] for l in range(L)]
@@ -348,6 +449,7 @@ def _train_group(c: TrainConfig, data: Dataset, seeds: tuple, stride: int, tail_
     opt = optim.make(c.optimizer, params, c.lr)
     alive = np.ones(S, dtype=bool)
     diverged_at = np.full(S, -1)
+    reason = np.full(S, "", dtype=object)
     curves = np.full((len(range(0, c.steps, stride)), S), np.nan)
     with np.errstate(all="ignore"):
         # two extra forward passes, on the whole training set as the final loss is: at the start and at tail_start
@@ -365,14 +467,12 @@ def _train_group(c: TrainConfig, data: Dataset, seeds: tuple, stride: int, tail_
             loss, dW, db = model.loss_and_grads(weights, biases, X, y, c.activation, c.loss, masks)
             grads = dW if db is None else dW + db
             g2 = np.stack([np.einsum("si,si->s", g.reshape(S, -1), g.reshape(S, -1)) for g in grads])
-            gnorm = np.sqrt(g2[:L] + (g2[L:] if db is not None else 0.0))  # (L, S)
-            bad = ~np.isfinite(loss) | (np.abs(loss) > LOSS_BOUND) | ~np.all(np.isfinite(gnorm), axis=0)
-            bad |= c.lr * np.where(np.isfinite(gnorm), gnorm, 0.0).max(axis=0) > PARAM_BOUND
-            if t % CHECK_PARAMS_EVERY == 0 and t > 0:
-                bad |= ~np.all([np.all(np.abs(p) <= PARAM_BOUND, axis=(1, 2)) for p in params], axis=0)
+            gnorm = np.sqrt(g2[:L] + (g2[L:] if db is not None else 0.0)).T  # (S, L)
+            why = divergence(loss, gnorm, c.lr, params if t % CHECK_PARAMS_EVERY == 0 and t > 0 else None)
+            bad = why != ""
             newly = bad & alive
             if newly.any():
-                diverged_at[newly] = t
+                diverged_at[newly], reason[newly] = t, why[newly]
                 alive &= ~bad
                 opt.forget(newly)
             if t % stride == 0:
@@ -383,15 +483,15 @@ def _train_group(c: TrainConfig, data: Dataset, seeds: tuple, stride: int, tail_
             opt.step(params, grads)
             if on_progress is not None and (t + 1) % max(1, c.steps // 20) == 0:
                 on_progress((t + 1) / c.steps)
-        last_check = ~np.all([np.all(np.abs(p) <= PARAM_BOUND, axis=(1, 2)) for p in params], axis=0) & alive
-        diverged_at[last_check] = c.steps
+        why = divergence(params=params)
+        last_check = (why != "") & alive
+        diverged_at[last_check], reason[last_check] = c.steps, why[last_check]
         alive &= ~last_check
         train_loss, train_acc = model.evaluate(weights, biases, data.X, data.y, c.activation, c.loss)
         test_loss, test_acc = model.evaluate(weights, biases, data.X_test, data.y_test, c.activation, c.loss)
     nan = lambda a: np.where(alive, a, np.nan)  # noqa: E731
-    out = dict(train_loss=nan(train_loss), test_loss=nan(test_loss), train_acc=nan(train_acc),
-               test_acc=nan(test_acc), diverged_at=diverged_at, start_loss=nan(start_loss), tail_loss=nan(tail_loss),
-               curves=curves)
-    out.update({f"W{l}": W for l, W in enumerate(weights)})
-    out.update({f"b{l}": b for l, b in enumerate(biases or [])})
-    return out
+    return _Group(
+        train_loss=nan(train_loss), test_loss=nan(test_loss), train_acc=nan(train_acc), test_acc=nan(test_acc),
+        diverged_at=diverged_at, reason=reason, start_loss=nan(start_loss), tail_loss=nan(tail_loss), curves=curves,
+        weights=tuple(weights), biases=None if biases is None else tuple(biases),
+    )

@@ -7,6 +7,15 @@ from hypothesis import strategies as st
 
 from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, LOSSES, OPTIMIZERS, TrainConfig, train
 from symbreak_core.model import field, grid_extent
+from symbreak_core.train import (
+    GRADIENT_NOT_FINITE,
+    LOSS_BOUND,
+    LOSS_NOT_FINITE,
+    LOSS_TOO_BIG,
+    PARAM_BOUND,
+    UPDATE_TOO_BIG,
+    divergence,
+)
 
 configs = st.builds(
     TrainConfig,
@@ -52,3 +61,32 @@ def test_any_valid_config_trains_without_warning_or_nan(config):
         f = field(r.final.weights, r.final.biases, config.activation, config.loss, grid_extent(r.data.X), res=8)
         if r.status == "done" and max(abs(v) for v in r.final.weights[-1].ravel()) < 1e3:
             assert finite(f.output)
+
+
+losses = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([1e12, -1e12, 2e12, 0.0])
+norms = st.floats(min_value=0, allow_infinity=True) | st.sampled_from([np.nan, 1e7, 2e7, 1e13, 0.0])  # norms are >= 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda layers: st.lists(
+    st.tuples(losses, st.lists(norms, min_size=layers, max_size=layers)), min_size=1, max_size=5)),
+    st.sampled_from([1e-6, 0.1, 10.0]))
+def test_divergence_names_a_rule_that_holds_and_only_when_one_does(nets, lr):
+    loss = np.array([n[0] for n in nets])
+    gnorm = np.array([n[1] for n in nets])  # (networks, layers)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reasons = divergence(loss, gnorm, lr)
+        for (one_loss, one_gnorm), reason in zip(nets, reasons):
+            assert divergence(one_loss, one_gnorm, lr, one=True) == reason  # one network as floats: the same answer
+            loss_ok = np.isfinite(one_loss) and abs(one_loss) <= LOSS_BOUND
+            grads_ok = all(np.isfinite(one_gnorm)) and lr * max(one_gnorm) <= PARAM_BOUND
+            assert (reason == "") == (loss_ok and grads_ok)
+            claims = {
+                LOSS_NOT_FINITE: not np.isfinite(one_loss),
+                LOSS_TOO_BIG: np.isfinite(one_loss) and abs(one_loss) > LOSS_BOUND,
+                GRADIENT_NOT_FINITE: loss_ok and not all(np.isfinite(one_gnorm)),
+                UPDATE_TOO_BIG: loss_ok and all(np.isfinite(one_gnorm)) and lr * max(one_gnorm) > PARAM_BOUND,
+                "": loss_ok and grads_ok,
+            }
+            assert claims[reason], reason

@@ -7,25 +7,25 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from symbreak_core import error_surface, evaluate, forward, surface
+from symbreak_core import SurfaceConfig, error_surface, evaluate, forward, surface
 from symbreak_core.surface import DEFAULT, flatten, split, swapped, unflatten, units
 from symbreak_core.train import Trainer, dataset_of
 
 
 @pytest.fixture(scope="module")
 def result():
-    return error_surface(res=21)
+    return error_surface(SurfaceConfig(res=21))
 
 
 @pytest.fixture(scope="module", params=["circles", "xor"])
 def slice_result(request):
     c = replace(DEFAULT, dataset=request.param, steps=400)
-    return error_surface(c, eps=0.05, res=21)
+    return error_surface(SurfaceConfig(c, eps=0.05, res=21))
 
 
 @pytest.fixture(scope="module", params=["tanh", "sigmoid", "relu"])
 def any_activation(request):
-    return error_surface(replace(DEFAULT, activation=request.param, steps=600), eps=1e-3, res=11)
+    return error_surface(SurfaceConfig(replace(DEFAULT, activation=request.param, steps=600), eps=1e-3, res=11))
 
 
 def loss_at(r, theta):
@@ -155,4 +155,6 @@ def test_hidden_outputs_and_gradient_are_measured_at_the_end(any_activation):
 
 def test_surface_needs_a_two_unit_symmetric_net():
     with pytest.raises(ValueError, match="hidden=\\(2,\\)"):
+        error_surface(SurfaceConfig(replace(DEFAULT, hidden=(3,))))
+    with pytest.raises(ValueError, match="hidden=\\(2,\\)"):  # the old form, until pages/5_Error_surface.py is switched
         error_surface(replace(DEFAULT, hidden=(3,)))

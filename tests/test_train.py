@@ -60,6 +60,20 @@ def test_streams_are_independent():
     np.testing.assert_array_equal(fixed_data.data.X, base.data.X)
 
 
+def test_streams_are_named_and_each_feeds_its_own_draw():
+    s = train_mod.streams(SMALL.seed)
+    assert s._fields == ("data", "init", "noise", "batch", "dropout")
+    again = train_mod.streams(SMALL.seed)
+    weights, _ = train_mod.initial_network(SMALL, again.init, again.noise)
+    for W, V in zip(Trainer(SMALL).weights, weights):  # the Trainer draws its weights from the init stream
+        np.testing.assert_array_equal(W, V)
+    firsts = [g.random() for g in s]
+    assert len(set(firsts)) == len(firsts)  # five different streams, not one stream five times
+    for batch_size in (8, 40):  # the batch size changes how much the batch stream draws, never the init weights
+        for W, V in zip(Trainer(replace(SMALL, batch_size=batch_size)).weights, weights):
+            np.testing.assert_array_equal(W, V)
+
+
 @pytest.mark.parametrize("field,value,message", [
     ("lr", -1, "The 'lr' parameter of TrainConfig must be a float in (0, 10]. Got -1 instead."),
     ("lr", 0.0, "Got 0.0 instead."),
@@ -85,6 +99,68 @@ def test_config_round_trips_through_a_dict():
     assert hash(TrainConfig.from_dict(c.to_dict())) == hash(c)
     with pytest.raises(ValueError, match="Unknown TrainConfig parameters"):
         TrainConfig.from_dict({"nonsense": 1})
+
+
+FINE = dict(loss=np.array([0.7, 0.3]), gnorm=np.array([[1.0, 0.5], [2.0, 0.1]]), lr=0.1)  # 2 networks x 2 layers
+
+
+def bad(**change):
+    """FINE with some entries replaced: name=(index, value), the index of gnorm being (network, layer)."""
+    out = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in FINE.items()}
+    for name, (index, value) in change.items():
+        out[name][index] = value
+    return out
+
+
+@pytest.mark.parametrize("numbers,reasons", [
+    (FINE, ["", ""]),
+    (bad(loss=(1, np.nan)), ["", "the loss became NaN or infinite"]),
+    (bad(loss=(0, -np.inf)), ["the loss became NaN or infinite", ""]),
+    (bad(loss=(0, 2e12)), ["the loss passed 1e+12", ""]),
+    (bad(loss=(1, -2e12)), ["", "the loss passed 1e+12"]),
+    (bad(loss=(1, 1e12)), ["", ""]),  # the bound itself is still fine
+    (bad(gnorm=((0, 1), np.inf)), ["a gradient became NaN or infinite", ""]),
+    (bad(gnorm=((1, 0), np.nan)), ["", "a gradient became NaN or infinite"]),
+    (bad(gnorm=((1, 1), 2e7)), ["", "an update would move a weight by more than 1e+06"]),  # lr 0.1 x 2e7 = 2e6
+    (bad(gnorm=((1, 1), 1e7)), ["", ""]),  # lr 0.1 x 1e7 = 1e6: on the bound
+    (bad(loss=(0, np.nan), gnorm=((0, 0), np.nan)), ["the loss became NaN or infinite", ""]),  # the first rule wins
+    (bad(loss=(0, 5e12), gnorm=((0, 1), 1e9)), ["the loss passed 1e+12", ""]),
+    (bad(gnorm=((0, 0), 1e308)), ["an update would move a weight by more than 1e+06", ""]),  # lr x norm overflows
+])
+def test_divergence_gives_one_reason_per_network(numbers, reasons):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert list(train_mod.divergence(**numbers)) == reasons
+        for i in range(2):  # a network's reason does not depend on the others beside it, nor on the form it comes in
+            alone = train_mod.divergence(numbers["loss"][i:i + 1], numbers["gnorm"][i:i + 1], numbers["lr"])
+            assert list(alone) == reasons[i:i + 1]
+            one = train_mod.divergence(float(numbers["loss"][i]), list(map(float, numbers["gnorm"][i])), 0.1, one=True)
+            assert one == reasons[i]
+
+
+def test_divergence_checks_the_weights_first_and_per_network():
+    params = [np.zeros((3, 2, 2)), np.zeros((3, 2))]
+    params[0][1, 0, 1] = -2e6
+    params[1][2, 0] = np.nan
+    grown = "a weight grew past 1e+06"
+    assert list(train_mod.divergence(params=params)) == ["", grown, grown]
+    loss, gnorm = np.array([np.nan, np.nan, 0.5]), np.ones((3, 2))
+    assert list(train_mod.divergence(loss, gnorm, 0.1, params)) == ["the loss became NaN or infinite", grown, grown]
+    assert [train_mod.divergence(params=[p[i] for p in params], one=True) for i in range(3)] == ["", grown, grown]
+    params[0][1, 0, 1] = 1e6  # the bound itself is still fine
+    assert list(train_mod.divergence(params=params)) == ["", "", grown]
+
+
+def test_a_run_and_its_restart_diverge_for_the_same_reason_in_the_same_words():
+    reasons = {train_mod.WEIGHT_TOO_BIG, train_mod.LOSS_NOT_FINITE, train_mod.LOSS_TOO_BIG,
+               train_mod.GRADIENT_NOT_FINITE, train_mod.UPDATE_TOO_BIG}
+    c = TrainConfig(init="normal", spread=1.0, lr=1.0, activation="relu", loss="mse", steps=300)
+    r = restarts(c, range(12))  # some seeds finish, others diverge for one reason or another
+    assert set(r.reason[r.finished]) == {""} and set(r.reason[~r.finished]) <= reasons
+    assert len(set(r.reason[~r.finished])) >= 2
+    for i in np.flatnonzero(~r.finished):
+        single = train(restart_config(c, int(r.seeds[i])))
+        assert single.reason == r.reason[i] and single.reason in reasons
 
 
 @pytest.mark.parametrize("config", [
@@ -191,7 +267,7 @@ def test_restarts_do_not_depend_on_how_seeds_are_grouped(monkeypatch):
     apart = restarts(c, range(7))
     monkeypatch.setattr(train_mod, "GROUP_BYTES", 10**9)  # all seeds in one group
     together = restarts(c, range(7))
-    for name in ("train_loss", "test_loss", "train_acc", "test_acc", "diverged_at", "start_loss", "tail_loss",
+    for name in ("train_loss", "test_loss", "train_acc", "test_acc", "diverged_at", "reason", "start_loss", "tail_loss",
                  "curves"):
         np.testing.assert_array_equal(getattr(apart, name), getattr(together, name), err_msg=name)
     for W, V in zip(apart.weights, together.weights):
