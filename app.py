@@ -289,12 +289,12 @@ def draw(trainer: Trainer):
                         res=FIELD_RES)
     steps = r.snapshot_steps
     rows = [
-        [(F.weight_heatmaps(trainer.weights, vmax=vmax, height=top_h, raw=True, biases=trainer.biases), 1),
-         (F.unit_outputs(field, distinct=sym["distinct"], height=top_h, raw=True), 1)],
+        [(F.weight_heatmaps(trainer.weights, vmax=vmax, height=top_h, raw=True, biases=trainer.biases), 1, True),
+         (F.unit_outputs(field, distinct=sym["distinct"], height=top_h, raw=True), 1, True)],
         [(F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
-                           height=bottom_h, raw=True), 1),
+                           height=bottom_h, raw=True), 1, True),
          (F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
-                        per_step=r.losses, height=bottom_h, raw=True), 1)],
+                        per_step=r.losses, height=bottom_h, raw=True), 1, True)],
         [(F.decision_boundary(field, r.data, height=HEIGHT, raw=True), 1),
          (F.grad_norms(r.grad_norms, height=HEIGHT, raw=True), 1)],
     ]

@@ -729,7 +729,9 @@ def plotly_chart(fig, key: str, height: int | None = None, key_chart: bool = Fal
     import streamlit as st
 
     box = st.container(key=f"sb-key-{key}") if key_chart else st.container()
-    box.plotly_chart(floor_fonts(_fig_dict(fig), font_floor()), key=key, theme=None,
+    from symbreak_core.figures import as_figure  # a go.Figure: st.plotly_chart trips on a raw spec with no traces
+
+    box.plotly_chart(as_figure(floor_fonts(_fig_dict(fig), font_floor())), key=key, theme=None,
                      config={"displayModeBar": False}, **({} if height is None else {"height": height}))
 
 

@@ -29,7 +29,7 @@ OPTION_LABELS = {  # short value (as in the URL) -> what a menu shows
     "adam": "Adam",
     # data sets (symbreak_core.data)
     "xor": "XOR (four quadrants)",
-    "circles": "two circles (one inside the other)",
+    "circles": "two nested circles",
     "moons": "two moons",
     "spirals": "two spirals",
     "gaussians": "two Gaussian blobs",

@@ -192,7 +192,7 @@ def metrics(r: Reading) -> list[tuple[str, str]]:
         ("Seeds that finished", f"{r.n_finished} / {r.n_seeds}"),
         ("Settled runs", f"{r.n_settled} / {r.n_finished}"),
         ("Outcome groups", "1" if r.verdict == "identical" else f"{len(r.groups)}" if r.groups else "none yet"),
-        ("Test accuracy", _span(*_finished_acc(r), percent, sep="–")),
+        ("Test accuracy", _span(*_finished_acc(r), percent, sep="–") if r.n_finished else "no run finished"),
     ]
 
 

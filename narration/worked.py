@@ -141,37 +141,49 @@ def _w(i: int) -> str:
 
 
 def _derivatives(s: _State, short: bool = False) -> str:
-    """One aligned line per weight: dy/dw_i = the chain rule = its numbers = the engine's value (short: the chain
-    rule left out, dy/dw_i written inline)."""
+    r"""One aligned line per weight: dy/dw_i = the chain rule = its numbers = the engine's value (short: the chain
+    rule left out, dy/dw_i written inline, one row a weight).
+
+    The long form fits a 354 px phone column: each term of a sum gets a row of its own and the value ends the
+    weight's derivation on a row of its own. Weights are separated by \\ and a weight's own rows by \cr, so the
+    source still holds one \\-line per weight, ending in "= its value"."""
     W = {i: _f(s.w[f"w{i}"]) for i in range(1, 11)}
     d = {i: _f(s.g[f"w{i}"]) for i in range(1, 11)}
     ys = {k: _f(s.u[f"y{k}"]) for k in range(1, 5)}
     lo, hi = (r"\max(0,\ ", ")") if s.relu else ("", "")  # a ReLU unit outputs max(0, its input)
-    rows = [  # (i, the chain rule, its numbers)
-        (i, rf"y_{k} = {lo}w_{a}y_1 + w_{b}y_2{hi}", rf"{lo}{W[a]}\cdot{ys[1]} + {W[b]}\cdot{ys[2]}{hi}")
+    rows = [  # (i, the chain rule, its numbers), each as the terms of a sum
+        (i, [rf"y_{k} = {lo}w_{a}y_1", rf"w_{b}y_2{hi}"], [rf"{lo}{W[a]}\cdot{ys[1]}", rf"{W[b]}\cdot{ys[2]}{hi}"])
         for i, k, a, b in ((9, 3, 5, 7), (10, 4, 6, 8))
     ] + [
-        (i, rf"w_{{{o}}}\,{_gate(s, k)}\, y_{src}", rf"{W[o]}{_gate(s, k)}\cdot{ys[src]}")
+        (i, [rf"w_{{{o}}}\,{_gate(s, k)}\, y_{src}"], [rf"{W[o]}{_gate(s, k)}\cdot{ys[src]}"])
         for i, o, k, src in ((5, 9, 3, 1), (6, 10, 4, 1), (7, 9, 3, 2), (8, 10, 4, 2))
     ]
     xs = (s.x1, s.x2)
     rows += [
-        (i, rf"(w_9{_gate(s, 3)}\,w_{p} + w_{{10}}{_gate(s, 4)}\,w_{q}){_gate(s, k)}\,x_{x}",
-         rf"({W[9]}{_gate(s, 3)}\cdot{W[p]} + {W[10]}{_gate(s, 4)}\cdot{W[q]}){_gate(s, k)}\cdot{_f(xs[x - 1])}")
+        (i, [rf"(w_9{_gate(s, 3)}\,w_{p}", rf"w_{{10}}{_gate(s, 4)}\,w_{q}){_gate(s, k)}\,x_{x}"],
+         [rf"({W[9]}{_gate(s, 3)}\cdot{W[p]}", rf"{W[10]}{_gate(s, 4)}\cdot{W[q]}){_gate(s, k)}\cdot{_f(xs[x - 1])}"])
         for i, p, q, k, x in ((1, 5, 6, 1, 1), (2, 7, 8, 2, 1), (3, 5, 6, 1, 2), (4, 7, 8, 2, 2))
     ]
     if short:
-        lines = [rf"\partial y/\partial {_w(i)} &= {numbers} = {d[i]}" for i, _, numbers in rows]
-    else:
-        lines = [rf"\frac{{\partial y}}{{\partial {_w(i)}}} &= {rule} = {numbers} = {d[i]}"
-                 for i, rule, numbers in rows]
-    return r"\begin{aligned}" + r"\\".join(lines) + r"\end{aligned}"
+        lines = [rf"\partial y/\partial {_w(i)} &= {' + '.join(numbers)} = {d[i]}" for i, _, numbers in rows]
+        return r"\begin{aligned}" + r"\\".join(lines) + r"\end{aligned}"
+
+    def terms(parts: list) -> list:  # "= a", "+ b" (indented): a sum written down one term a row
+        return [rf"&= {parts[0]}"] + [rf"&\quad + {t}" for t in parts[1:]]
+
+    lines = []
+    for i, rule, numbers in rows:
+        gated = s.relu and len(rule) > 1 and "underbrace" in rule[0]  # ReLU slopes make the rule itself long
+        body = (terms(rule) if gated else [rf"&= {' + '.join(rule)}"]) + terms(numbers) + [rf"&= {d[i]}"]
+        lines.append(rf"\frac{{\partial y}}{{\partial {_w(i)}}} " + r" \cr ".join(body))
+    return r"\begin{aligned}" + r"\\[0.4em]".join(lines) + r"\end{aligned}"
 
 
 def _caption(s: _State) -> str:
-    return ("Each line is the chain rule for one weight; the last number is what the engine computed, and each "
-            "weight then moves by −η times it." + (" Under ReLU every path through a unit is multiplied by its "
-                                                   "slope, 1 if the unit is on and 0 if it is off." if s.relu else ""))
+    return ("For each weight: the chain rule with this iteration's numbers filled in, ending in the value the engine "
+            "computed; the weight then moves by −η times that value."
+            + (" Under ReLU every path through a unit is multiplied by its slope, 1 if the unit is on and 0 if it is "
+               "off." if s.relu else ""))
 
 
 # ---- what the numbers show

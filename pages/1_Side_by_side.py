@@ -145,7 +145,7 @@ def timeline():
 
     snaps = {label: _snapshot(r, step) for label, r in results.items()}
     loss = fig.compare_loss({k: (range(r.steps_done), r.losses) for k, r in results.items()}, step,
-                            height=LOSS_HEIGHT, **({"title": "Training loss"} if present else {}))  # a third: short
+                            height=LOSS_HEIGHT, title="Training loss")  # short: a third of a projector, a phone
     distinct = fig.compare_distinct({k: s.distinct for k, s in snaps.items()}, widths, height=LOSS_HEIGHT,
                                     title=f"Distinct units at step {step}")
     heatmaps = [fig.titled(fig.weight_heatmaps(snap.weights, vmax=vmax, height=HEATMAP_HEIGHT, biases=snap.biases),
@@ -153,11 +153,12 @@ def timeline():
     if present:  # runs A and B and the loss in three columns (a grid's cells would wrap at 1280 px), the rest below
         for k, (col, chart) in enumerate(zip(st.columns(len(heatmaps[:2]) + 1), [*heatmaps[:2], loss])):
             with col:
-                ui.chart_grid([[(chart, 1)]], key=f"sbs_present_{k}")
+                ui.chart_grid([[(chart, 1, True)]], key=f"sbs_present_{k}")  # key charts
         heatmaps, curves = heatmaps[2:], [[(distinct, 1)]]
     else:
-        curves = [[(loss, 3), (distinct, 2)]]
-    pictures = [[(h, 1) for h in heatmaps[i:i + 2]] for i in range(0, len(heatmaps), 2)]  # two runs to a row
+        curves = [[(loss, 3, True), (distinct, 2)]]
+    pictures = [[(h, 1, not present and i == 0) for h in heatmaps[i:i + 2]]  # two runs to a row; A and B: key
+                for i in range(0, len(heatmaps), 2)]
     ui.chart_grid(curves + pictures, key="sbs_charts")  # redrawn in place while playing or scrubbing: no flicker
     st.caption("Each heatmap: columns are units, rows are their inputs, and the bottom row (b) is each unit's "
                "bias. Two units of a layer compute the same thing when their columns match, bias included. The "

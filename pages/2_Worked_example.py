@@ -78,11 +78,11 @@ def derivatives():
 
 
 diagram = fig.toy_diagram(r.at(n), r.units_at(n), (x1, x2), vmax, title=f"The network at iteration {n}",
-                          height=330 if present else 440)
+                          height=330 if present else 440, colorbar_below=not present)  # half a projector: bar beside
 if present:  # one screen: the network with its ten weights beside the derivatives; the checks below
     left, right = st.columns([1, 1])
     with left:
-        ui.plotly_chart(diagram, key="toy_diagram")
+        ui.plotly_chart(diagram, key="toy_diagram", key_chart=True)
     with right:  # the numbers only, under a one-line heading: ten lines beside the diagram
         st.markdown(f"**The derivatives at iteration {n}**")
         st.latex(say.derivatives_short)
@@ -92,7 +92,7 @@ if present:  # one screen: the network with its ten weights beside the derivativ
 else:
     left, right = st.columns([2, 1])
     with left:
-        ui.plotly_chart(diagram, key="toy_diagram")
+        ui.plotly_chart(diagram, key="toy_diagram", key_chart=True)
     with right:
         checks()
 with st.expander("The network's five equations", expanded=not present):

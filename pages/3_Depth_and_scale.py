@@ -4,7 +4,7 @@ import streamlit as st
 
 import ui
 from narration import depth
-from symbreak_core import ACTIVATIONS, INIT_SCHEMES, depth_probe, theory_rms
+from symbreak_core import ACTIVATIONS, INIT_SCHEMES, DepthConfig, depth_probe, theory_rms
 from symbreak_core import figures as fig
 
 present = ui.page_setup("Depth and scale · symbreak", "📏")
@@ -64,10 +64,14 @@ v = ui.controls(SPECS, PRESETS)
 
 
 @st.cache_data(max_entries=64, show_spinner="Pushing the inputs through the layers…")
-def probe(width, depth, activation, init, spread, seed):
+def run_probe(config: DepthConfig):
     with ui.heavy_job():
-        return depth_probe(width=width, depth=depth, activation=activation, init=init, spread=spread,
-                           n_samples=N_SAMPLES, seed=seed)
+        return depth_probe(config)
+
+
+def probe(width, depth, activation, init, spread, seed):
+    return run_probe(DepthConfig(width=width, depth=depth, activation=activation, init=init, spread=spread,
+                                 n_samples=N_SAMPLES, seed=seed))
 
 
 try:
@@ -101,18 +105,18 @@ def per_layer():
     """The three per-layer charts side by side (one under another on a phone)."""
     for k, (col, chart) in enumerate(zip(st.columns(3), stats)):
         with col:
-            ui.plotly_chart(chart, key=f"depth_stats_{k}")
+            ui.plotly_chart(chart, key=f"depth_stats_{k}", key_chart=True)
 
 
 caption = (f"Distribution of the {N_SAMPLES} × {p.width} outputs of each layer. Each panel has its own x range: "
-           "read the std in its title.")
-hist = fig.depth_histograms(p.hist_edges, p.hist_counts, p.act_std, height=440 if present else None)
+           "read the std (σ) in its title.")
+hist = fig.depth_histograms(p.hist_edges, p.hist_counts, p.act_std, height=420 if present else None)
 if present:  # one screen: the per-layer picture beside the histograms; the reading under them
     left, right = st.columns([3, 2])
     with left:
         per_layer()
     with right:
-        ui.plotly_chart(hist, key="depth_hist")
+        ui.plotly_chart(hist, key="depth_hist", key_chart=True)
     st.caption(caption)
     verdict()
     st.markdown(INTRO)
@@ -121,7 +125,7 @@ else:
     verdict()
     st.subheader("What each layer outputs")
     st.caption(caption)
-    ui.plotly_chart(hist, key="depth_hist")
+    ui.plotly_chart(hist, key="depth_hist", key_chart=True)
 
 with st.expander("The arithmetic behind the theory line", expanded=theory is not None):
     st.markdown(

@@ -98,9 +98,9 @@ hist = fig.restarts_histograms(rr.train_loss, rr.test_acc, r.moving, height=440 
 if present:
     spread, left, right = st.columns([2, 1, 1])
     with spread:
-        ui.plotly_chart(hist, key="rs_hist")
+        ui.plotly_chart(hist, key="rs_hist", key_chart=True)
 else:
-    ui.plotly_chart(hist, key="rs_hist")
+    ui.plotly_chart(hist, key="rs_hist", key_chart=True)
     left, right = st.columns(2)
 
 extent = grid_extent(rr.data.X)
@@ -109,7 +109,8 @@ for k, (col, i, lowest) in enumerate(((left, rr.best, True), (right, rr.worst, F
     f = field(weights, biases, config.activation, config.loss, extent=extent, res=60)
     with col:
         ui.plotly_chart(fig.titled(fig.decision_boundary(f, rr.data, height=440 if present else 460),
-                                   story.boundary_title(r, i, lowest)), key=f"rs_boundary_{k}")
+                                   story.boundary_title(r, i, lowest)), key=f"rs_boundary_{k}",
+                        key_chart=True)
         st.caption(story.boundary_caption(r, i))
 if present:
     metrics()

@@ -6,7 +6,7 @@ import streamlit as st
 
 import ui
 from narration import surface as say
-from symbreak_core import DATASETS, error_surface, surface
+from symbreak_core import DATASETS, SurfaceConfig, error_surface, surface
 from symbreak_core import figures as fig
 
 present = ui.page_setup("The error surface · symbreak", "⛰️")
@@ -46,13 +46,13 @@ config = replace(D, dataset=v["dataset"], activation=v["activation"], init_value
 
 
 @st.cache_data(max_entries=32, show_spinner="Training both runs and evaluating the slice…")
-def slice_through_saddle(config, eps):
+def slice_through_saddle(config: SurfaceConfig):
     with ui.heavy_job():
-        return error_surface(config, eps=eps)
+        return error_surface(config)
 
 
 try:
-    sr = slice_through_saddle(config, v["perturbation"])
+    sr = slice_through_saddle(SurfaceConfig(config, eps=v["perturbation"]))
 except ui.Busy as e:
     st.error(str(e))
     st.stop()
@@ -69,18 +69,18 @@ losses = fig.surface_path_losses(sr.paths)
 if present:
     left, right = st.columns([3, 2])
     with left:
-        ui.plotly_chart(slice_fig, key=slice_key)
+        ui.plotly_chart(slice_fig, key=slice_key, key_chart=True)
     with right:
-        ui.plotly_chart(section, key="es_section")
+        ui.plotly_chart(section, key="es_section", key_chart=True)
     st.caption(say.caption(sr))
     st.markdown(INTRO)
     ui.plotly_chart(losses, key="es_losses")
 else:
-    ui.plotly_chart(slice_fig, key=slice_key)
+    ui.plotly_chart(slice_fig, key=slice_key, key_chart=True)
     st.caption(say.caption(sr))
     left, right = st.columns(2)
     with left:
-        ui.plotly_chart(section, key="es_section")
+        ui.plotly_chart(section, key="es_section", key_chart=True)
     with right:
         ui.plotly_chart(losses, key="es_losses")
 

@@ -5,9 +5,8 @@ import ui
 from narration.glossary import GLOSSARY, OPTION_LABELS
 
 ui.page_setup("Glossary · symbreak", "📖")
-ui.page_without_controls()
-
 st.title("Glossary")
+ui.page_without_controls()  # after the title: the presenter toggle sits under the heading, as on other pages
 st.markdown("The words the pages use, each with what the app actually computes for it.")
 for term, definition in GLOSSARY:
     st.markdown(f"**{term}.** {definition}")

@@ -627,6 +627,7 @@ TOY_NODES = {  # (x, y) of each node in the diagram
     "x1": (0.0, 1.0), "x2": (0.0, 0.0), "y1": (1.0, 1.0), "y2": (1.0, 0.0),
     "y3": (2.0, 1.0), "y4": (2.0, 0.0), "y": (3.0, 0.5),
 }
+TOY_NODE_PX = 34  # a node's circle: small enough that a weight's label fits between two nodes on a phone
 TOY_EDGES = {  # weight -> (from, to): y1 = w1 x1 + w3 x2, y2 = w2 x1 + w4 x2, ... as in symbreak_core.toy
     "w1": ("x1", "y1"), "w2": ("x1", "y2"), "w3": ("x2", "y1"), "w4": ("x2", "y2"),
     "w5": ("y1", "y3"), "w6": ("y1", "y4"), "w7": ("y2", "y3"), "w8": ("y2", "y4"),
@@ -640,11 +641,16 @@ def _rdbu(value: float, vmax: float) -> str:
     return sample_colorscale(COLORSCALE, [float(np.clip(0.5 + 0.5 * value / vmax, 0.0, 1.0))])[0]
 
 
-def toy_diagram(weights: dict, units: dict, x, vmax: float, title: str | None = None, height: int = 440):
+def toy_diagram(weights: dict, units: dict, x, vmax: float, title: str | None = None, height: int = 440,
+                colorbar_below: bool = True):
     """The 2-2-2-1 network: each edge labelled with its weight and coloured on the fixed scale [-vmax, vmax].
 
-    Labels never cover a node: a weight is written in two short lines on its edge, and a unit's value sits
-    outside its circle (above the top row, below the bottom row).
+    Labels never cover a node or each other on a plot 334 px wide (a phone) or wider: a weight is written in two
+    short lines on its edge (the crossing edges' a third of the way from their source, so the two labels of a
+    crossing sit one above the other), and a unit's value (the number alone: its circle holds its name) sits
+    outside its circle: above the top row, below the bottom row, the output's on the bottom row's line, tied to it
+    by a thin line, clear of w9 and w10.
+    colorbar_below: the colour bar under the plot (it takes no width from a narrow column), else at its right.
     """
     fig = go.Figure()
     for name, (a, b) in TOY_EDGES.items():
@@ -652,31 +658,40 @@ def toy_diagram(weights: dict, units: dict, x, vmax: float, title: str | None = 
         v = float(finite32(weights[name]))
         fig.add_trace(go.Scatter(x=[x0, x1], y=[y0, y1], mode="lines", showlegend=False, hoverinfo="text",
                                  hovertext=f"{name} = {v:.6g}", line=dict(color=_rdbu(v, vmax), width=9)))
-        crossing = TOY_NODES[a][1] != TOY_NODES[b][1]
-        f = 0.3 if crossing else 0.5  # crossing edges meet mid-way (and w9, w10 at y), so labels sit near the source
+        crossing = TOY_NODES[a][1] != TOY_NODES[b][1] and b != "y"
+        f = 1 / 3 if crossing else 0.5  # a crossing's two labels a third of the way from their sources
         fig.add_annotation(x=x0 + f * (x1 - x0), y=y0 + f * (y1 - y0), text=f"<b>{name}</b><br>{v:.4g}",
                            showarrow=False, bgcolor="rgba(255,255,255,0.92)", bordercolor="#888888",
                            borderwidth=1, font=dict(size=LESSON_FONT - 3))
+    margin = dict(l=10, r=10, t=50 if title else 10, b=80 if colorbar_below else 10)
+    y_range = (-0.45, 1.45)
+    px_per_unit = (height - margin["t"] - margin["b"]) / (y_range[1] - y_range[0])
     values = {"x1": x[0], "x2": x[1], **units}
     for name, (px, py) in TOY_NODES.items():
         v = float(finite32(values[name]))
         fig.add_trace(go.Scatter(
             x=[px], y=[py], mode="markers+text", showlegend=False, hovertext=f"{name} = {v:.6g}", hoverinfo="text",
-            marker=dict(size=46, color="#eeeeee" if name.startswith("x") else "#ffffff",
+            marker=dict(size=TOY_NODE_PX, color="#eeeeee" if name.startswith("x") else "#ffffff",
                         line=dict(color="#222222", width=2.5)),
             text=[f"<b>{name}</b>"], textfont=dict(size=LESSON_FONT - 1),
         ))
-        above = py > 0.5  # the top row's values above it; the bottom row's and the output's below
-        fig.add_annotation(x=px, y=py, text=f"{name} = {v:.4g}", showarrow=False, yshift=36 if above else -36,
-                           font=dict(size=LESSON_FONT - 3, color="#222222"))
+        label = dict(x=px, y=py, text=f"{v:.4g}", font=dict(size=LESSON_FONT - 3, color="#222222"))  # no name:
+        # the circle has it, and "y1 = 0.9943" beside "y3 = 0.6996" would not fit between two nodes on a phone
+        if name == "y":  # down on the bottom row's line of values, where w9's and w10's labels leave room
+            fig.add_annotation(**label, showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor="#888888",
+                               standoff=TOY_NODE_PX / 2 + 2, ax=0, ay=round(py * px_per_unit + 36))
+        else:  # the top row's values above it, the bottom row's below
+            fig.add_annotation(**label, showarrow=False, yshift=36 if py > 0.5 else -36)
+    bar = (dict(orientation="h", x=0.5, xanchor="center", y=-0.04, yanchor="top", thickness=14, len=0.9,
+                title=dict(text="weight", side="right")) if colorbar_below else
+           dict(title=dict(text="weight"), thickness=14, len=0.9))
     fig.add_trace(go.Scatter(  # carries the colour bar of the edges
         x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
-        marker=dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, color=[0.0], showscale=True,
-                    colorbar=dict(title=dict(text="weight"), thickness=14, len=0.9)),
+        marker=dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, color=[0.0], showscale=True, colorbar=bar),
     ))
-    fig.update_xaxes(visible=False, range=[-0.3, 3.3])
-    fig.update_yaxes(visible=False, range=[-0.45, 1.45])
-    return _lesson_layout(fig, height, title, margin=dict(l=10, r=10, t=50 if title else 10, b=10))
+    fig.update_xaxes(visible=False, range=[-0.3, 3.5])  # room for the output's value under it
+    fig.update_yaxes(visible=False, range=list(y_range))
+    return _lesson_layout(fig, height, title, margin=margin)
 
 
 def equal_groups(values) -> list[list[int]]:
@@ -743,7 +758,9 @@ def _short(x: float) -> str:
 def depth_histograms(edges, counts, act_std, cols: int = 5, title: str | None = None, height: int | None = None):
     """Small multiples: each layer's distribution of outputs (own x range per panel; bar height = % of outputs).
 
-    height: the whole figure's (default: 190 px a row of panels)."""
+    Panel titles read "layer 3<br>σ 0.011" (σ = the std of that layer's outputs): a fifth of a 390 px phone is
+    about 66 px, too narrow for "std 0.011" beside its neighbours. height: the whole figure's (default: 190 px a
+    row of panels)."""
     from plotly.subplots import make_subplots
 
     counts = np.asarray(counts, dtype=float)
@@ -751,13 +768,14 @@ def depth_histograms(edges, counts, act_std, cols: int = 5, title: str | None = 
     cols = min(cols, depth)
     rows = -(-depth // cols)
     fig = make_subplots(rows=rows, cols=cols, horizontal_spacing=0.03, vertical_spacing=0.75 / max(rows, 1) / 1.6,
-                        subplot_titles=[f"layer {l + 1}<br>std {_short(float(act_std[l]))}" for l in range(depth)])
+                        subplot_titles=[f"layer {l + 1}<br>σ {_short(float(act_std[l]))}" for l in range(depth)])
     for l in range(depth):
         e = np.asarray(edges[l], dtype=float)
         centres, width = 0.5 * (e[:-1] + e[1:]), float(e[1] - e[0])
         fig.add_trace(go.Bar(x=finite32(centres), y=finite32(100 * counts[l]), width=width, showlegend=False,
                              marker=dict(color=LESSON_COLORS[1], line=dict(width=0)),
-                             hovertemplate=f"layer {l + 1}<br>%{{x:.3g}}: %{{y:.1f}}% of outputs<extra></extra>"),
+                             hovertemplate=f"layer {l + 1} (std {float(act_std[l]):.2g})<br>%{{x:.3g}}: "
+                                           "%{y:.1f}% of outputs<extra></extra>"),
                       row=l // cols + 1, col=l % cols + 1)
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True, zerolinecolor="#888888")  # 0 marked
     top = float(np.max(counts, initial=0.0)) * 100 * 1.08 or 1.0  # one height scale for all panels
@@ -843,7 +861,7 @@ def restarts_histograms(train_loss, test_acc, moving=None, height: int = 380):
     ok = np.isfinite(loss) & np.isfinite(acc)
     loss, acc, moving = loss[ok], acc[ok], moving[ok]
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12,
-                        subplot_titles=("Final training loss", "Final test accuracy"))
+                        subplot_titles=("Training loss", "Test accuracy"))  # short: side by side on a phone
     for col, values, color, what in ((1, loss, LESSON_COLORS[1], "loss %{x}"),
                                      (2, acc, LESSON_COLORS[2], "accuracy %{x}%")):
         for part, name, c in ((~moving, "settled", color), (moving, "still moving", "#9a9a9a")):
@@ -861,8 +879,10 @@ def restarts_histograms(train_loss, test_acc, moving=None, height: int = 380):
                                text=f"all {len(values)} seeds: {v:.4g}", showarrow=False, yanchor="bottom",
                                font=dict(size=LESSON_FONT))
     fig.update_yaxes(title="seeds", row=1, col=1)
-    fig.update_xaxes(title="loss", row=1, col=1)
-    fig.update_xaxes(title="accuracy", ticksuffix="%", row=1, col=2)
+    fig.update_xaxes(title="final loss", row=1, col=1)
+    fig.update_xaxes(title="final accuracy", ticksuffix="%", row=1, col=2)
+    # few x ticks (level, not turned on end, on a phone), set a little lower so the first clears the y axis's "0"
+    fig.update_xaxes(nticks=4, ticklabelstandoff=8)
     _lesson_layout(fig, height, bargap=0.06, barmode="stack",
                    margin=dict(l=70, r=30, t=90 if moving.any() else 50, b=60),
                    legend=dict(orientation="h", y=1.12, x=0, xanchor="left", yanchor="bottom"))
@@ -888,8 +908,9 @@ def restarts_curves(steps, curves, best=None, worst=None, max_lines: int = 200):
     ok = curves[np.isfinite(curves)]
     fig.update_yaxes(title="training loss (log scale)", **(log_ticks(*_log_range([ok], min_decades=1)) if ok.size
                                                             else dict(type="log")))
-    return _lesson_layout(fig, 380, "Every seed's training loss",
-                          legend=dict(orientation="h", y=1.0, x=1, xanchor="right", yanchor="bottom"))
+    legend, bottom = _legend_below(1)  # under the x axis: never on the title (a phone) or on a curve
+    return _lesson_layout(fig, 380 + LEGEND_ROW_PX, "Every seed's training loss", legend=legend,
+                          margin=dict(l=70, r=30, t=60, b=bottom))
 
 
 # -- 5. The error surface ---------------------------------------------------------------------------

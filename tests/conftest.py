@@ -278,3 +278,10 @@ def pytest_runtest_makereport(item, call):
     if report.failed and "streamlit_server" in getattr(item, "fixturenames", ()):
         for server in _SERVERS:
             report.sections.append((f"streamlit server log ({server.url})", server.log()))
+
+
+def button(page, label: str):
+    """The main area's button labelled exactly `label` (Streamlit adds ' Shortcut <key>' to a button's accessible
+    name when it has a keyboard shortcut, so 'Step' must not also match 'Step ×10')."""
+    name = re.compile(rf"^{re.escape(label)}( Shortcut\b.*)?$")
+    return page.locator('[data-testid="stMain"]').get_by_role("button", name=name)

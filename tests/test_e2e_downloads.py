@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXCEPTION, exception_text, step_count, wait_idle, wait_until
+from conftest import EXCEPTION, button, exception_text, step_count, wait_idle, wait_until
 from streamlit.source_util import page_icon_and_name
 
 from symbreak_core import TrainConfig
@@ -74,7 +74,7 @@ def click_every_download(page) -> list[str]:
 def test_every_download_button_delivers_its_file(streamlit_server, page, page_file):
     open_page(page, f"{streamlit_server.url}/{PAGES[page_file]}")
     if page_file == "app.py":  # take some steps first, so the history has rows
-        page.get_by_role("button", name="Step").click()
+        button(page, "Step").click()
         wait_until(lambda: step_count(page) > 0, timeout=30, what="the first steps")
         wait_idle(page)
     names = click_every_download(page)

@@ -164,6 +164,16 @@ def test_restarts_histogram_of_one_outcome_is_one_narrow_labelled_bar():
     assert any("all 50 seeds" in a.text for a in f.layout.annotations)
 
 
+def test_restarts_figures_fit_a_phone():
+    """On a 390 px phone the two histogram titles ran into each other and the curves' legend sat on the title."""
+    f = fig.restarts_histograms([0.15, 0.2, 0.38], [0.78, 0.85, 0.9])
+    assert [a.text for a in f.layout.annotations] == ["Training loss", "Test accuracy"]
+    assert f.layout.xaxis.ticklabelstandoff > 0 and f.layout.xaxis2.nticks <= 4
+    rr = restarts(TrainConfig(hidden=(3,), steps=100, lr=0.5), range(4))
+    legend = fig.restarts_curves(rr.curve_steps, rr.curves, rr.best, rr.worst).layout.legend
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
+
+
 # ---- the error surface: the builders (the slice itself is tested in test_surface.py)
 
 @pytest.fixture(scope="module", params=["circles", "xor"])
@@ -275,8 +285,8 @@ def test_depth_titles_are_short_enough_for_a_third_of_the_width_and_the_histogra
     panels = [a.text for a in fig.depth_histograms(p.hist_edges, p.hist_counts, p.act_std).layout.annotations]
     for layer, (text, std) in enumerate(zip(panels, p.act_std, strict=True), start=1):
         name, shown = text.split("<br>")
-        assert name == f"layer {layer}" and len(shown) <= 9
-        assert float(shown.removeprefix("std ")) == pytest.approx(std, rel=0.35)  # one or two digits, but true
+        assert name == f"layer {layer}" and shown.startswith("σ ") and len(shown) <= 7  # fits a fifth of a phone
+        assert float(shown.removeprefix("σ ")) == pytest.approx(std, rel=0.35)  # one or two digits, but true
 
 
 def test_toy_diagram_writes_unit_values_outside_their_circles():
@@ -284,12 +294,23 @@ def test_toy_diagram_writes_unit_values_outside_their_circles():
     r = toy.run()
     f = fig.toy_diagram(r.at(5), r.units_at(5), r.x, 1.0, height=330)
     assert f.layout.height == 330
-    units = {a.text.split(" = ")[0]: a for a in f.layout.annotations if " = " in a.text}
-    assert set(units) == set(fig.TOY_NODES)
-    for name, a in units.items():
-        assert (a.x, a.y) == fig.TOY_NODES[name] and abs(a.yshift) >= 30  # clear of a 46 px circle
+    units = {(a.x, a.y): a for a in f.layout.annotations if not a.text.startswith("<b>w")}
+    assert set(units) == set(fig.TOY_NODES.values())
+    values = {"x1": r.x[0], "x2": r.x[1], **r.units_at(5)}
+    for name, at in fig.TOY_NODES.items():  # the number alone (the circle holds the name), 30+ px off the node
+        a = units[at]
+        assert a.text == f"{values[name]:.4g}" and max(abs(a.yshift or 0), abs(a.ay) if a.showarrow else 0) >= 30
+    assert units[fig.TOY_NODES["y"]].showarrow  # the output's value on the bottom row's line, tied to its node
     edges = [a for a in f.layout.annotations if a.text.startswith("<b>w")]
     assert len(edges) == 10 and not {(a.x, a.y) for a in edges} & set(fig.TOY_NODES.values())
+
+
+def test_toy_diagram_puts_the_colour_bar_below_unless_asked_not_to():
+    """Finding: on a phone the colour bar took a fifth of the width and the labels ran into each other."""
+    r = toy.run()
+    below = fig.toy_diagram(r.at(5), r.units_at(5), r.x, 1.0).data[-1].marker.colorbar
+    beside = fig.toy_diagram(r.at(5), r.units_at(5), r.x, 1.0, colorbar_below=False).data[-1].marker.colorbar
+    assert below.orientation == "h" and beside.orientation != "h"
 
 
 def test_lesson_builders_take_the_height_a_page_asks_for(runs, slice_result):

@@ -239,3 +239,14 @@ def test_the_box_names_a_start_only_when_no_seed_can_change_it():
                                      "difference to where the runs ended.")
     noisy = story.read(restarts(replace(PAGE, init="constant", perturbation=0.01, steps=50), range(3)))
     assert noisy.verdict != "identical" and story.identical(noisy) == ""
+
+
+def test_the_metrics_of_a_restarts_run_in_which_every_seed_diverged():
+    """Found by the property test above: with no finished run there is no accuracy to span."""
+    n = len(BASE.seeds)
+    nan = np.full(n, np.nan)
+    r = story.read(replace(BASE, train_loss=nan, start_loss=nan, tail_loss=nan, test_acc=nan,
+                           diverged_at=np.full(n, 3)))
+    assert r.verdict == "diverged"
+    assert dict(story.metrics(r))["Test accuracy"] == "no run finished"
+    assert dict(story.metrics(r))["Seeds that finished"] == f"0 / {n}"

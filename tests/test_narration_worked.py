@@ -79,6 +79,21 @@ def test_relu_notes_follow_the_numbers():
     assert "Not for these inputs: their sum is negative" in say(0, x1=-1.0, x2=-2.0).relu_answer
 
 
+@pytest.mark.parametrize("activation", ["identity", "relu"])
+def test_long_derivatives_break_into_short_rows_and_end_in_the_short_forms_values(activation):
+    """Finding: on a 390 px phone each weight's line was 756 px wide. Now each term of a sum has its own row and
+    the value its own: the rows are short, and the ten weights keep one \\\\-line each ending in its value."""
+    s = say(50, activation=activation, nudge=0.1)
+    body = s.derivatives.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}")
+    lines, short = body.split(r"\\[0.4em]"), s.derivatives_short.removesuffix(r"\end{aligned}").split(r"\\")
+    assert len(lines) == len(short) == 10
+    for line, brief in zip(lines, short, strict=True):
+        rows = line.split(r" \cr ")
+        assert rows[0].startswith(r"\frac{\partial y}") and rows[-1].startswith("&= ")
+        assert line.rsplit("=", 1)[1] == brief.rsplit("=", 1)[1]  # the same value as the presenter's short line
+        assert all(row.count(r"\cdot") <= (4 if activation == "relu" else 2) for row in rows)  # at most one term
+
+
 def test_overflow_note():
     r = run(a=2.0, x1=3.0, x2=3.0, lr=0.1, steps=200)
     last = r.last_finite()

@@ -23,6 +23,7 @@ from conftest import (
     IN_CI,
     ROOT,
     VIEWPORT,
+    button,
     charts_drawn,
     exception_text,
     free_port,
@@ -204,7 +205,7 @@ def test_two_replicas_sticky_sessions_download_and_failover(serve, visitor):
     assert step_count(a) == 0
     assert charts_drawn(a) == 6
     assert a.locator(EXCEPTION).count() == 0, exception_text(a)
-    a.get_by_role("button", name="Step", exact=True).click()
+    button(a, "Step").click()
     wait_until(lambda: step_count(a) > 0, timeout=20, what="a Step on the live replica")
     assert servers_of(serve.requests()[before:], "symbreak-visitor-A") == {live}
     assert serve.proc.poll() is None, "serve.sh stopped when one replica died"

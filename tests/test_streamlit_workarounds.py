@@ -168,9 +168,14 @@ def test_a_download_buttons_callable_runs_on_a_worker_thread_without_a_session()
     files = MediaFileManager(MemoryMediaFileStorage("/media"))
     request = BackendOperationRequest(request_id="download")
     request.deferred_file.file_id = files.add_deferred(data, "text/csv", "coordinates", file_name="history.csv")
-    response = asyncio.run(DeferredFileHandler(lambda: files).handle(request, "session"))
+    out = {}  # asyncio.run on a thread of its own: Playwright's sync API may hold an event loop on this one
+    runner = threading.Thread(target=lambda: out.update(r=asyncio.run(
+        DeferredFileHandler(lambda: files).handle(request, "session"))))
+    runner.start()
+    runner.join(timeout=30)
+    response = out["r"]
     assert response.deferred_file.url.startswith("/media/")
-    assert seen["ctx"] is None and seen["thread"] is not threading.main_thread()
+    assert seen["ctx"] is None and seen["thread"] not in (threading.main_thread(), runner)
 
 
 def test_every_option_in_our_config_toml_is_a_streamlit_option():
