@@ -176,7 +176,7 @@ def measure_open(browser, url: str, warm: bool = False) -> tuple[float, float]:
 
 
 def slider_thumb(page, label: str | None):
-    sliders = page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]')
+    sliders = page.locator('[data-testid="stSlider"]')
     if label:
         sliders = sliders.filter(has_text=label)
     return sliders.first.locator('input[type="range"]')

@@ -153,7 +153,7 @@ def press_play(page) -> None:
 
 
 def width_thumb(page):
-    return page.locator('[data-testid="stSidebar"] [data-testid="stSlider"]').filter(
+    return page.locator('[data-testid="stSlider"]').filter(
         has_text="Units per hidden layer").first.locator('input[type="range"]')
 
 
