@@ -153,11 +153,12 @@ def shared_context(browser):
 
 @pytest.fixture()
 def new_context(browser):
-    """Factory of fresh, isolated browser contexts (own cookies, storage and cache), closed after the test."""
+    """Factory of fresh, isolated browser contexts (own cookies, storage and cache), closed after the test.
+    Keyword options go to Playwright's new_context (e.g. user_agent=...)."""
     made = []
 
-    def make():
-        ctx = browser.new_context(viewport=VIEWPORT)
+    def make(**options):
+        ctx = browser.new_context(viewport=VIEWPORT, **options)
         ctx.set_default_timeout(30_000)
         made.append(ctx)
         return ctx

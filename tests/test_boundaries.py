@@ -92,16 +92,22 @@ def test_core_is_pure_numpy(path):
     assert not bad, f"{path.name} imports {sorted(bad)}; symbreak_core may use only the standard library and numpy"
 
 
-def test_importing_the_engine_loads_neither_streamlit_nor_plotly():
-    """Run-time check of the same rule: `import symbreak_core` in a clean interpreter."""
+def frameworks_loaded_by(imports: str) -> str:
+    """Run `imports` in a clean interpreter; the Streamlit and Plotly modules it loaded, comma-separated."""
     code = (
-        "import sys, symbreak_core;"
+        f"import sys; {imports};"
         "bad=[m for m in sys.modules if m.split('.')[0] in ('streamlit','plotly')];"
         "print(','.join(sorted(bad)))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "", f"import symbreak_core pulled in: {out.stdout.strip()}"
+    return out.stdout.strip()
+
+
+def test_importing_the_engine_loads_neither_streamlit_nor_plotly():
+    """Run-time check of the same rule: `import symbreak_core` in a clean interpreter."""
+    loaded = frameworks_loaded_by("import symbreak_core")
+    assert loaded == "", f"import symbreak_core pulled in: {loaded}"
 
 
 FIGURE_BUILDING = ("plotly.graph_objects", "plotly.graph_objs", "plotly.express", "plotly.subplots",
@@ -130,12 +136,7 @@ def test_narration_is_pure_words(path):
 
 
 def test_importing_the_narration_loads_neither_streamlit_nor_plotly():
-    code = (
-        "import sys, pkgutil, importlib, narration;"
-        "[importlib.import_module('narration.' + m.name) for m in pkgutil.iter_modules(narration.__path__)];"
-        "bad=[m for m in sys.modules if m.split('.')[0] in ('streamlit','plotly')];"
-        "print(','.join(sorted(bad)))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "", f"importing narration pulled in: {out.stdout.strip()}"
+    loaded = frameworks_loaded_by(
+        "import pkgutil, importlib, narration;"
+        "[importlib.import_module('narration.' + m.name) for m in pkgutil.iter_modules(narration.__path__)]")
+    assert loaded == "", f"importing narration pulled in: {loaded}"

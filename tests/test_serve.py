@@ -22,7 +22,6 @@ from conftest import (
     EXCEPTION,
     IN_CI,
     ROOT,
-    VIEWPORT,
     button,
     charts_drawn,
     exception_text,
@@ -121,19 +120,9 @@ def serve(haproxy, tmp_path):
 
 
 @pytest.fixture()
-def visitor(browser):
-    """Factory of isolated browser contexts, each with its own User-Agent (how HAProxy's log tells them apart)."""
-    made = []
-
-    def make(name: str):
-        ctx = browser.new_context(viewport=VIEWPORT, user_agent=f"symbreak-visitor-{name}")
-        ctx.set_default_timeout(30_000)
-        made.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in made:
-        ctx.close()
+def visitor(new_context):
+    """Isolated browser contexts, each with its own User-Agent (how HAProxy's log tells them apart)."""
+    return lambda name: new_context(user_agent=f"symbreak-visitor-{name}")
 
 
 def download_config(page) -> dict:
