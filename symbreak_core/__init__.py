@@ -12,7 +12,6 @@ from .metrics import (
     symmetry,
     unit_gap,
     unit_similarity,
-    unit_sizes,
 )
 from .model import evaluate, field, forward, grid_extent, loss_and_grads
 from .probe import DepthConfig, ProbeResult, depth_probe, theory_rms
@@ -25,5 +24,5 @@ __all__ = [
     "Trainer", "activations", "dead_fraction", "depth_probe", "distinct_units", "error_surface", "evaluate", "field",
     "forward", "grid_extent", "init", "init_biases", "init_weights", "layer_stats", "loss_and_grads", "make_dataset",
     "numerical_rank", "restart_config", "restarts", "saturated_fraction", "symmetry", "theory_rms", "toy", "train",
-    "unit_gap", "unit_similarity", "unit_sizes",
+    "unit_gap", "unit_similarity",
 ]

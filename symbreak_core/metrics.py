@@ -69,12 +69,6 @@ def unit_gap(W, b=None):
     return float(_pairwise_distances(U).max())
 
 
-def unit_sizes(weights, biases) -> list[float]:
-    """Per hidden layer: the length of its longest unit vector (incoming weights and bias), the scale of its gap."""
-    units = (unit_vectors(weights[l], None if biases is None else biases[l]) for l in range(len(weights) - 1))
-    return [float(np.linalg.norm(U, axis=1).max(initial=0.0)) for U in units]
-
-
 def numerical_rank(W):
     """Numerical rank of W: singular values above max(sv) * max(shape) * eps (numpy's matrix_rank rule)."""
     sv = np.linalg.svd(W, compute_uv=False)

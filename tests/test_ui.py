@@ -244,17 +244,6 @@ def test_heavy_job_raises_busy_when_no_slot_frees_in_time():
         pass
 
 
-def test_unit_sizes_are_the_longest_unit_vectors():
-    import numpy as np
-
-    from symbreak_core import metrics
-
-    W = [np.array([[3.0, 0.0], [4.0, 1.0]]), np.array([[1.0], [1.0]])]
-    b = [np.array([0.0, 0.0]), np.array([0.0])]
-    assert metrics.unit_sizes(W, b) == [5.0]
-    assert metrics.unit_sizes(W, None) == [5.0]
-
-
 def test_chart_heights_come_from_raw_specs_and_figures_alike():
     import numpy as np
 
