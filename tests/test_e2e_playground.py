@@ -134,6 +134,7 @@ def test_live_charts_keep_their_place_and_never_blank(streamlit_server, page):
     pause(page)
     samples = page.evaluate("clearInterval(window.__gridTimer), window.__grid")
     assert None not in samples, "the chart grid was unmounted during live training"
+    wait_idle(page)  # Pause reruns the whole page: read the cell once that rerun has finished, not in the middle
     assert page.evaluate("document.querySelector('.sb-grid .sb-cell').__stillHere") is True, "the grid remounted"
     tops, heights, svgs, draws = zip(*samples)
     assert len(set(tops)) == 1 and len(set(heights)) == 1, f"the charts moved: tops {set(tops)}, heights {set(heights)}"
