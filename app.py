@@ -146,8 +146,8 @@ def history_csv(trainer: Trainer) -> str:
     it reads only `trainer`, and cuts both per-step arrays to the same length.
     """
     r = trainer.result()
-    n = min(len(r.losses), len(r.grad_norms))
-    df = pd.DataFrame({"step": range(n), "batch_loss": r.losses[:n]})
+    n = min(len(r.batch_losses), len(r.grad_norms))
+    df = pd.DataFrame({"step": range(n), "batch_loss": r.batch_losses[:n]})
     for k, name in enumerate(F.layer_names(r.grad_norms.shape[1])):
         df[f"grad_norm {name}"] = r.grad_norms[:n, k]
     snaps = pd.DataFrame([
@@ -294,7 +294,7 @@ def draw(trainer: Trainer):
         [(F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
                            height=bottom_h, raw=True), 1, True),
          (F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
-                        per_step=r.losses, height=bottom_h, raw=True), 1, True)],
+                        per_step=r.batch_losses, height=bottom_h, raw=True), 1, True)],
         [(F.decision_boundary(field, r.data, height=HEIGHT, raw=True), 1),
          (F.grad_norms(r.grad_norms, height=HEIGHT, raw=True), 1)],
     ]

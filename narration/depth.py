@@ -1,6 +1,6 @@
 """Depth and scale: one verdict on a depth probe (healthy, vanishing, exploding, saturated or symmetric) and facts.
 
-Numbers in (a symbreak_core.probe.ProbeResult), sentences out. The signal is measured end to end, from the inputs
+Numbers in (a symbreak_core.depth.ProbeResult), sentences out. The signal is measured end to end, from the inputs
 to the outputs of the top layer; the gradient from the error signal entering the top layer to ∂L/∂z of layer 1.
 """
 from __future__ import annotations

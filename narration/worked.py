@@ -1,4 +1,4 @@
-"""The worked 2-2-2-1 example: what its numbers show at one iteration, decided from a symbreak_core.toy.ToyRun.
+"""The worked 2-2-2-1 example: what its numbers show at one iteration, read from a worked_example.WorkedRun.
 
 Every claim is read off the run's arrays (weights, derivatives dy/dw and unit outputs at each iteration);
 "equal" always means bit-for-bit equal, the way the table colours them.

@@ -144,7 +144,7 @@ def timeline():
     scrub.slider("Step (shared by all runs)", 0, base.steps, step=every, key="sbs_step")
 
     snaps = {label: _snapshot(r, step) for label, r in results.items()}
-    loss = fig.compare_loss({k: (range(r.steps_done), r.losses) for k, r in results.items()}, step,
+    loss = fig.compare_loss({k: (range(r.steps_done), r.batch_losses) for k, r in results.items()}, step,
                             height=LOSS_HEIGHT, title="Training loss")  # short: a third of a projector, a phone
     distinct = fig.compare_distinct({k: s.distinct for k, s in snaps.items()}, widths, height=LOSS_HEIGHT,
                                     title=f"Distinct units at step {step}")

@@ -5,7 +5,7 @@ import streamlit as st
 import ui
 from narration import worked
 from symbreak_core import figures as fig
-from symbreak_core import toy
+from symbreak_core import worked_example
 
 present = ui.page_setup("The worked example · symbreak", "✏️")
 
@@ -46,7 +46,7 @@ a, x1, x2 = v["init_value"], v["x1"], v["x2"]
 def run(a, x1, x2, lr, steps, activation, nudge):
     start = [a] * 10
     start[4] = a + nudge  # w5
-    return toy.run(a=a, x1=x1, x2=x2, lr=lr, steps=steps, activation=activation, start=start)
+    return worked_example.run(a=a, x1=x1, x2=x2, lr=lr, steps=steps, activation=activation, start=start)
 
 
 r = run(a, x1, x2, v["lr"], v["steps"], v["activation"], v["nudge"])
@@ -102,8 +102,8 @@ if not present:
 
 st.subheader("Every iteration in one table")
 st.caption("Newest first. In each row, weights with exactly the same value (to the last bit) share a colour.")
-ui.plotly_chart(fig.toy_table(r.weights[: last + 1], n, toy.NAMES), key="toy_table")
-ui.plotly_chart(fig.toy_lines(r.weights[: last + 1], n, toy.NAMES), key="toy_lines")
+ui.plotly_chart(fig.toy_table(r.weights[: last + 1], n, worked_example.NAMES), key="toy_table")
+ui.plotly_chart(fig.toy_lines(r.weights[: last + 1], n, worked_example.NAMES), key="toy_lines")
 
 st.subheader("What the numbers show")
 st.markdown(say.summary)

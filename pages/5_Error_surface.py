@@ -6,12 +6,13 @@ import streamlit as st
 
 import ui
 from narration import surface as say
-from symbreak_core import DATASETS, SurfaceConfig, error_surface, surface
+from symbreak_core import DATASETS, SurfaceConfig, error_surface
 from symbreak_core import figures as fig
+from symbreak_core.error_surface import DEFAULT
 
 present = ui.page_setup("The error surface · symbreak", "⛰️")
 
-D = surface.DEFAULT
+D = DEFAULT  # the page's defaults are the engine's
 SPECS = [
     ui.Param("dataset", D.dataset, "choice", choices=tuple(d for d in DATASETS if d != "toy"), label="Data set",
              main=True),

@@ -1,7 +1,9 @@
 """symbreak_core: the NumPy engine behind symbreak. No Streamlit here; Plotly only in figures.py."""
-from . import activations, init, toy
+from . import activations, init, worked_example
 from .config import ACTIVATIONS, DATASETS, INIT_SCHEMES, LIMITS, LOSSES, OPTIMIZERS, TrainConfig
 from .data import Dataset, make_dataset
+from .depth import DepthConfig, ProbeResult, depth_probe, theory_rms
+from .error_surface import SurfaceConfig, SurfaceResult, error_surface
 from .init import init_biases, init_weights
 from .metrics import (
     dead_fraction,
@@ -14,8 +16,6 @@ from .metrics import (
     unit_similarity,
 )
 from .model import evaluate, field, forward, grid_extent, loss_and_grads
-from .probe import DepthConfig, ProbeResult, depth_probe, theory_rms
-from .surface import SurfaceConfig, SurfaceResult, error_surface
 from .train import RestartsResult, Snapshot, Trainer, TrainResult, restart_config, restarts, train
 
 __all__ = [
@@ -23,6 +23,6 @@ __all__ = [
     "ProbeResult", "RestartsResult", "Snapshot", "SurfaceConfig", "SurfaceResult", "TrainConfig", "TrainResult",
     "Trainer", "activations", "dead_fraction", "depth_probe", "distinct_units", "error_surface", "evaluate", "field",
     "forward", "grid_extent", "init", "init_biases", "init_weights", "layer_stats", "loss_and_grads", "make_dataset",
-    "numerical_rank", "restart_config", "restarts", "saturated_fraction", "symmetry", "theory_rms", "toy", "train",
-    "unit_gap", "unit_similarity",
+    "numerical_rank", "restart_config", "restarts", "saturated_fraction", "symmetry", "theory_rms", "train",
+    "unit_gap", "unit_similarity", "worked_example",
 ]

@@ -628,7 +628,7 @@ TOY_NODES = {  # (x, y) of each node in the diagram
     "y3": (2.0, 1.0), "y4": (2.0, 0.0), "y": (3.0, 0.5),
 }
 TOY_NODE_PX = 34  # a node's circle: small enough that a weight's label fits between two nodes on a phone
-TOY_EDGES = {  # weight -> (from, to): y1 = w1 x1 + w3 x2, y2 = w2 x1 + w4 x2, ... as in symbreak_core.toy
+TOY_EDGES = {  # weight -> (from, to): y1 = w1 x1 + w3 x2, y2 = w2 x1 + w4 x2, ... as in symbreak_core.worked_example
     "w1": ("x1", "y1"), "w2": ("x1", "y2"), "w3": ("x2", "y1"), "w4": ("x2", "y2"),
     "w5": ("y1", "y3"), "w6": ("y1", "y4"), "w7": ("y2", "y3"), "w8": ("y2", "y4"),
     "w9": ("y3", "y"), "w10": ("y4", "y"),

@@ -173,20 +173,23 @@ class Snapshot:
 
 @dataclass(frozen=True, eq=False)
 class TrainResult:
-    """Everything a run produced. losses[t] and grad_norms[t] belong to step t (before its update)."""
+    """Everything a run produced. batch_losses[t] and grad_norms[t] belong to step t (before its update).
+
+    batch_losses[t] is the loss on step t's mini-batch; Snapshot.train_loss is the loss on the whole training set.
+    """
 
     config: TrainConfig
     status: str  # "running", "done" or "diverged"
     diverged_at: int | None
     reason: str
-    losses: np.ndarray  # (steps_done,)
+    batch_losses: np.ndarray  # (steps_done,): the mini-batch loss at each step
     grad_norms: np.ndarray  # (steps_done, n_layers)
     snapshots: tuple
     data: Dataset
 
     @property
     def steps_done(self) -> int:
-        return len(self.losses)
+        return len(self.batch_losses)
 
     @property
     def final(self) -> Snapshot:
@@ -310,7 +313,7 @@ class Trainer:
     def result(self) -> TrainResult:
         return TrainResult(
             config=self.config, status=self.status, diverged_at=self.diverged_at, reason=self.reason,
-            losses=self._losses[: self.step].copy(), grad_norms=self._gnorms[: self.step].copy(),
+            batch_losses=self._losses[: self.step].copy(), grad_norms=self._gnorms[: self.step].copy(),
             snapshots=tuple(self.snapshots), data=self.data,
         )
 

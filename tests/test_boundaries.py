@@ -20,7 +20,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORE = ROOT / "symbreak_core"
 CORE_FILES = sorted(CORE.glob("*.py"))
-PAGE_FILES = sorted(p for p in [ROOT / "app.py", ROOT / "ui.py", *(ROOT / "pages").glob("*.py")]
+PAGE_FILES = sorted(p for p in [ROOT / "app.py", *(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py")]
                     if p.exists())
 STDLIB = set(sys.stdlib_module_names)
 NARRATION_FILES = sorted((ROOT / "narration").glob("*.py"))

@@ -17,7 +17,7 @@ from symbreak_core import (
     init,
     train,
 )
-from symbreak_core.surface import DEFAULT
+from symbreak_core.error_surface import DEFAULT
 
 
 @pytest.mark.parametrize("make,message", [

@@ -178,7 +178,7 @@ def test_raw_specs_serialise_to_the_same_figures(random_run):
         lambda raw: F.decision_boundary(f, t.data, raw=raw),
         lambda raw: F.grad_norms(r.grad_norms, raw=raw),
         lambda raw: F.loss_curves(r.snapshot_steps, [s.train_loss for s in snaps], [s.test_loss for s in snaps],
-                                  per_step=r.losses, raw=raw),
+                                  per_step=r.batch_losses, raw=raw),
         lambda raw: F.symmetry_meter(r.snapshot_steps, [s.distinct for s in snaps], [s.gap for s in snaps], (20, 6),
                                      raw=raw),
     ]
@@ -210,7 +210,7 @@ def playground_figures(t, raw: bool) -> list:
         F.unit_outputs(field, distinct=sym[-1], raw=raw),
         F.symmetry_meter(r.snapshot_steps, sym, [s.gap for s in snaps], c.hidden, raw=raw),
         F.loss_curves(r.snapshot_steps, [s.train_loss for s in snaps], [s.test_loss for s in snaps],
-                      per_step=r.losses, raw=raw),
+                      per_step=r.batch_losses, raw=raw),
         F.grad_norms(r.grad_norms, raw=raw),
     ]
 
@@ -267,7 +267,7 @@ def test_every_playground_log_axis_uses_labelled_ticks(random_run):
     r = random_run.result()
     snaps = r.snapshots
     figs = [F.loss_curves(r.snapshot_steps, [s.train_loss for s in snaps], [s.test_loss for s in snaps],
-                          per_step=r.losses, raw=True),
+                          per_step=r.batch_losses, raw=True),
             F.grad_norms(r.grad_norms, raw=True),
             F.symmetry_meter(r.snapshot_steps, [s.distinct for s in snaps], [s.gap for s in snaps], (20, 6), raw=True)]
     axes = [a for fig in figs for k, a in fig["layout"].items() if k.startswith("yaxis") and a.get("type") == "log"]

@@ -1,7 +1,7 @@
 """The lesson pages' figure builders (symbreak_core.figures, '# ---- Lesson figures ----').
 
 Builders: the right traces, nothing non-finite sent to the browser, colour ranges fixed and symmetric about 0.
-The error-surface slice itself is tested in test_surface.py.
+The error-surface slice itself is tested in test_error_surface.py.
 """
 from dataclasses import replace
 
@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symbreak_core import TrainConfig, depth_probe, error_surface, restarts, surface, theory_rms, toy, train
+from symbreak_core import TrainConfig, depth_probe, error_surface, restarts, theory_rms, train, worked_example
 from symbreak_core import figures as fig
+from symbreak_core.error_surface import DEFAULT
 
 
 def _arrays(figure):
@@ -42,7 +43,7 @@ def runs():
 # ---- side by side
 
 def test_compare_loss_overlays_every_run_and_marks_the_step(runs):
-    f = fig.compare_loss({k: (range(r.steps_done), r.losses) for k, r in runs.items()}, step=100)
+    f = fig.compare_loss({k: (range(r.steps_done), r.batch_losses) for k, r in runs.items()}, step=100)
     lines = [t for t in f.data if t.mode == "lines"]
     assert [t.name for t in lines] == ["constant", "he_normal"]
     assert len([t for t in f.data if t.mode == "markers"]) == 2  # one dot per run at the current step
@@ -73,11 +74,11 @@ def test_weight_vmax_is_a_symmetric_limit_above_every_weight(runs):
 # ---- the worked example
 
 def test_toy_diagram_colours_ten_labelled_edges_on_a_symmetric_scale():
-    r = toy.run()
+    r = worked_example.run()
     vmax = fig.weight_vmax([r.weights])
     f = fig.toy_diagram(r.at(10), r.units_at(10), r.x, vmax)
     texts = [a.text for a in f.layout.annotations]
-    assert all(any(t.startswith(f"<b>{n}</b>") for t in texts) for n in toy.NAMES)
+    assert all(any(t.startswith(f"<b>{n}</b>") for t in texts) for n in worked_example.NAMES)
     edges = [t for t in f.data if t.mode == "lines"]
     assert len(edges) == 10
     assert edges[0].line.color == edges[1].line.color  # w1 == w2 after any number of steps
@@ -89,8 +90,8 @@ def test_toy_diagram_colours_ten_labelled_edges_on_a_symmetric_scale():
 def test_equal_groups_and_table_fills_follow_exact_equality():
     assert fig.equal_groups([1.0, 2.0, 1.0, 3.0, 2.0]) == [[0, 2], [1, 4]]
     assert fig.equal_groups([1.0, 1.0 + 1e-15]) == []  # exact, not approximate
-    r = toy.run(steps=5)
-    f = fig.toy_table(r.weights, 5, toy.NAMES)
+    r = worked_example.run(steps=5)
+    f = fig.toy_table(r.weights, 5, worked_example.NAMES)
     fills = f.data[0].cells.fill.color[1:]  # per weight column, per row (newest first)
     row = 0  # iteration 5
     assert fills[0][row] == fills[1][row] != "#ffffff"  # w1 = w2
@@ -101,19 +102,20 @@ def test_equal_groups_and_table_fills_follow_exact_equality():
 
 
 def test_toy_lines_has_one_trace_per_weight_and_equal_weights_share_a_colour():
-    r = toy.run(steps=20)
-    f = fig.toy_lines(r.weights, 20, toy.NAMES)
-    assert [t.name for t in f.data] == list(toy.NAMES)
+    r = worked_example.run(steps=20)
+    f = fig.toy_lines(r.weights, 20, worked_example.NAMES)
+    assert [t.name for t in f.data] == list(worked_example.NAMES)
     assert f.data[0].line.color == f.data[1].line.color and f.data[0].line.color != f.data[2].line.color
     assert_finite(f)
 
 
 def test_toy_builders_survive_overflow():
-    r = toy.run(a=2, x1=3, x2=3, lr=0.1, steps=200)
+    r = worked_example.run(a=2, x1=3, x2=3, lr=0.1, steps=200)
     assert not np.isfinite(r.weights).all()
-    for f in (fig.toy_lines(r.weights, 200, toy.NAMES), fig.toy_diagram(r.at(200), r.units_at(200), r.x, 1.0)):
+    names = worked_example.NAMES
+    for f in (fig.toy_lines(r.weights, 200, names), fig.toy_diagram(r.at(200), r.units_at(200), r.x, 1.0)):
         assert_finite(f)
-    assert "overflow" in fig.toy_table(r.weights, 200, toy.NAMES).data[0].cells.values[1]
+    assert "overflow" in fig.toy_table(r.weights, 200, worked_example.NAMES).data[0].cells.values[1]
 
 
 # ---- depth and scale
@@ -174,11 +176,11 @@ def test_restarts_figures_fit_a_phone():
     assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
 
 
-# ---- the error surface: the builders (the slice itself is tested in test_surface.py)
+# ---- the error surface: the builders (the slice itself is tested in test_error_surface.py)
 
 @pytest.fixture(scope="module", params=["circles", "xor"])
 def slice_result(request):
-    c = replace(surface.DEFAULT, dataset=request.param, steps=400)
+    c = replace(DEFAULT, dataset=request.param, steps=400)
     return error_surface(c, eps=0.05, res=21)
 
 
@@ -220,7 +222,7 @@ def test_surface_map_marks_both_minima_and_is_coloured_about_the_saddle(slice_re
 
 def test_a_flat_slice_is_drawn_flat():
     """Dead ReLU units: the loss differs by round-off only, so the map is one colour and the cut a flat line."""
-    r = error_surface(replace(surface.DEFAULT, activation="relu", steps=400), eps=1e-3, res=11)
+    r = error_surface(replace(DEFAULT, activation="relu", steps=400), eps=1e-3, res=11)
     level = float(r.paths["constant"].loss[-1])
     assert float(np.ptp(r.loss)) < 1e-4
     c = fig.surface_contour(*_surface_args(r))
@@ -266,7 +268,8 @@ def test_log_ticks_label_every_tick_with_its_own_value(lo, span):
 
 
 def test_lesson_log_axes_never_show_bare_minor_digits(runs):
-    assert_log_ticks_read_true(fig.compare_loss({k: (range(r.steps_done), r.losses) for k, r in runs.items()}, 50))
+    curves = {k: (range(r.steps_done), r.batch_losses) for k, r in runs.items()}
+    assert_log_ticks_read_true(fig.compare_loss(curves, 50))
     p = depth_probe(width=64, depth=6, activation="tanh", init="normal", spread=0.01, n_samples=100)
     up, sat, down = fig.depth_stats(p.act_rms, p.saturated, p.grad_std, theory_rms(p))
     assert not _log_axes(sat)
@@ -291,7 +294,7 @@ def test_depth_titles_are_short_enough_for_a_third_of_the_width_and_the_histogra
 
 def test_toy_diagram_writes_unit_values_outside_their_circles():
     """Finding: the edge labels hid y1..y4. Each value now sits above or below its node, none on a node."""
-    r = toy.run()
+    r = worked_example.run()
     f = fig.toy_diagram(r.at(5), r.units_at(5), r.x, 1.0, height=330)
     assert f.layout.height == 330
     units = {(a.x, a.y): a for a in f.layout.annotations if not a.text.startswith("<b>w")}
@@ -307,14 +310,14 @@ def test_toy_diagram_writes_unit_values_outside_their_circles():
 
 def test_toy_diagram_puts_the_colour_bar_below_unless_asked_not_to():
     """Finding: on a phone the colour bar took a fifth of the width and the labels ran into each other."""
-    r = toy.run()
+    r = worked_example.run()
     below = fig.toy_diagram(r.at(5), r.units_at(5), r.x, 1.0).data[-1].marker.colorbar
     beside = fig.toy_diagram(r.at(5), r.units_at(5), r.x, 1.0, colorbar_below=False).data[-1].marker.colorbar
     assert below.orientation == "h" and beside.orientation != "h"
 
 
 def test_lesson_builders_take_the_height_a_page_asks_for(runs, slice_result):
-    curves = {k: (range(r.steps_done), r.losses) for k, r in runs.items()}
+    curves = {k: (range(r.steps_done), r.batch_losses) for k, r in runs.items()}
     assert fig.compare_loss(curves, 10, height=260).layout.height == 260
     assert fig.compare_distinct({"a": [1, 1]}, (8, 8), height=260).layout.height == 260
     sr = slice_result

@@ -54,7 +54,7 @@ def test_any_valid_config_trains_without_warning_or_nan(config):
         assert r.status in ("done", "diverged")
         assert (r.status == "diverged") == (r.diverged_at is not None)
         assert r.steps_done == (config.steps if r.status == "done" else r.diverged_at)
-        assert finite(r.losses, r.grad_norms)
+        assert finite(r.batch_losses, r.grad_norms)
         for s in r.snapshots:  # everything a figure may draw
             assert finite(*s.weights, *(s.biases or ()), s.train_loss, s.test_loss, s.gap, s.act_std, s.grad_std)
             assert all(1 <= k <= w for k, w in zip(s.distinct, config.hidden))

@@ -9,7 +9,7 @@ from narration import glossary
 from narration.words import percent
 from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig, Trainer, activations, metrics
 from symbreak_core.data import make_dataset
-from symbreak_core.probe import depth_probe
+from symbreak_core.depth import depth_probe
 from symbreak_core.train import Batcher
 
 DEFINITIONS = dict(glossary.GLOSSARY)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from narration import surface as say
 from symbreak_core import DATASETS, error_surface, forward, loss_and_grads
-from symbreak_core.surface import DEFAULT, flatten, split
+from symbreak_core.error_surface import DEFAULT, flatten, split
 from symbreak_core.train import Trainer
 
 CASES = {  # name -> (config, eps): the page's presets, each activation, a zero start, a flat centre, a short run

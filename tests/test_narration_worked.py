@@ -1,4 +1,4 @@
-"""narration.worked: the worked example's sentences, read from real toy.run results, true at every iteration."""
+"""narration.worked: the worked example's sentences, read from real worked_example.run results at every iteration."""
 import re
 
 import pytest
@@ -6,13 +6,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from narration import worked
-from symbreak_core import toy
+from symbreak_core import worked_example
 
 
 def run(a=0.5, x1=1.0, x2=2.0, lr=0.01, steps=50, activation="identity", nudge=0.0):
     start = [a] * 10
     start[4] = a + nudge  # as the page does
-    return toy.run(a=a, x1=x1, x2=x2, lr=lr, steps=steps, activation=activation, start=start)
+    return worked_example.run(a=a, x1=x1, x2=x2, lr=lr, steps=steps, activation=activation, start=start)
 
 
 def say(n=0, **kw):

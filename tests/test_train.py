@@ -15,7 +15,7 @@ SMALL = TrainConfig(steps=120, record_every=10)
 
 def same_result(a, b):
     assert a.status == b.status and a.diverged_at == b.diverged_at
-    np.testing.assert_array_equal(a.losses, b.losses)
+    np.testing.assert_array_equal(a.batch_losses, b.batch_losses)
     np.testing.assert_array_equal(a.grad_norms, b.grad_norms)
     assert len(a.snapshots) == len(b.snapshots)
     for s, t in zip(a.snapshots, b.snapshots):
@@ -173,7 +173,7 @@ def test_divergence_stops_with_its_step_and_no_warning(config):
         r = train(config)
     assert r.status == "diverged" and r.diverged_at is not None and r.reason
     assert r.steps_done == r.diverged_at < config.steps
-    assert np.all(np.isfinite(r.losses)) and np.all(np.isfinite(r.grad_norms))
+    assert np.all(np.isfinite(r.batch_losses)) and np.all(np.isfinite(r.grad_norms))
     for s in r.snapshots:
         assert all(np.all(np.isfinite(W)) for W in s.weights)
         assert np.isfinite(s.train_loss) and np.isfinite(s.test_loss)

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ui
+from settings import params
 from ui import Param, clamp_params
 
 SPECS = [
@@ -232,14 +233,14 @@ def test_heavy_job_admits_at_most_max_heavy_jobs_at_once():
 
 
 def test_heavy_job_raises_busy_when_no_slot_frees_in_time():
-    held = [ui._heavy.acquire() for _ in range(ui.MAX_HEAVY_JOBS)]
+    held = [ui.limits._heavy.acquire() for _ in range(ui.MAX_HEAVY_JOBS)]
     try:
         with pytest.raises(ui.Busy):
             with ui.heavy_job(wait=0.05):
                 pass
     finally:
         for _ in held:
-            ui._heavy.release()
+            ui.limits._heavy.release()
     with ui.heavy_job(wait=0.05):  # slots are back
         pass
 
@@ -250,9 +251,9 @@ def test_chart_heights_come_from_raw_specs_and_figures_alike():
     from symbreak_core import figures as F
 
     weights = [np.ones((2, 3)), np.ones((3, 1))]
-    assert ui._height(F.weight_heatmaps(weights, height=430, raw=True)) == 430
-    assert ui._height(F.weight_heatmaps(weights, height=431)) == 431  # a go.Figure
-    assert ui._height({"data": [], "layout": {}}) == 400  # none asked for: the default
+    assert ui.charts._height(F.weight_heatmaps(weights, height=430, raw=True)) == 430
+    assert ui.charts._height(F.weight_heatmaps(weights, height=431)) == 431  # a go.Figure
+    assert ui.charts._height({"data": [], "layout": {}}) == 400  # none asked for: the default
 
 
 # ---- presets that stay true: pure helpers ----
@@ -308,7 +309,7 @@ def test_preset_or_custom_is_one_decision_and_always_true(values, prefer):
             changed = ui.changed_controls(PRESET_SPECS, q, values)
             assert changed
             note = ui.custom_note(PRESET_SPECS, q, values)
-            assert all(p.label in note for p in changed[:ui.MAX_NAMED_CHANGES])
+            assert all(p.label in note for p in changed[:params.MAX_NAMED_CHANGES])
             assert ("differs" in note) == (len(changed) == 1)
     else:  # a preset: no control differs from it, and the preferred one wins when it also matches
         assert not ui.changed_controls(PRESET_SPECS, shown, values)
@@ -496,7 +497,7 @@ def _real_figures():
         F.unit_outputs(field, distinct=sym["distinct"], raw=True),
         F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], (5, 5), raw=True),
         F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
-                      per_step=r.losses, raw=True),
+                      per_step=r.batch_losses, raw=True),
         F.toy_table(np.full((3, 10), 0.5), 2, [f"w{i}" for i in range(1, 11)]).to_plotly_json(),
     ]
 
@@ -539,6 +540,7 @@ def test_fonts_never_end_below_the_floor_and_larger_ones_stay(floor, sizes):
 _CLASSROOM_PAGE = '''
 import streamlit as st
 import ui
+from settings import params
 
 on = ui.page_setup("test page", "T")
 WHY = "Used only when the initial weights are constant."

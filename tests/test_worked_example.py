@@ -2,15 +2,15 @@
 import numpy as np
 import pytest
 
-from symbreak_core import toy
+from symbreak_core import worked_example
 
 
 def test_names_run_row_major_as_in_the_text():
-    w = {n: float(i) for i, n in enumerate(toy.NAMES, start=1)}
-    W1, W2, W3 = toy.to_weights(w)
+    w = {n: float(i) for i, n in enumerate(worked_example.NAMES, start=1)}
+    W1, W2, W3 = worked_example.to_weights(w)
     assert W1.tolist() == [[1, 2], [3, 4]] and W2.tolist() == [[5, 6], [7, 8]] and W3.tolist() == [[9], [10]]
-    assert toy.named([W1, W2, W3]) == w
-    run = toy.run(start=[w[n] for n in toy.NAMES], x1=0.5, x2=-2.0, steps=0)
+    assert worked_example.named([W1, W2, W3]) == w
+    run = worked_example.run(start=[w[n] for n in worked_example.NAMES], x1=0.5, x2=-2.0, steps=0)
     y1, y2, y3, y4, y = run.units[0]
     assert y1 == 1 * 0.5 + 3 * -2.0 and y2 == 2 * 0.5 + 4 * -2.0
     assert y3 == 5 * y1 + 7 * y2 and y4 == 6 * y1 + 8 * y2 and y == 9 * y3 + 10 * y4
@@ -21,7 +21,7 @@ def test_names_run_row_major_as_in_the_text():
 
 @pytest.mark.parametrize("a,x1,x2", [(0.5, 1.0, 2.0), (-0.3, 0.7, -1.1), (1.2, 2.0, 0.5)])
 def test_constant_init_keeps_the_texts_groups_equal_for_50_steps(a, x1, x2):
-    run = toy.run(a=a, x1=x1, x2=x2, lr=0.01, steps=50)
+    run = worked_example.run(a=a, x1=x1, x2=x2, lr=0.01, steps=50)
     assert np.all(np.isfinite(run.weights))
     for n in range(51):
         w = run.at(n)
@@ -34,16 +34,17 @@ def test_constant_init_keeps_the_texts_groups_equal_for_50_steps(a, x1, x2):
 
 
 def test_all_zeros_gives_exactly_zero_gradients_forever():
-    run = toy.run(a=0.0, x1=1.0, x2=2.0, lr=0.1, steps=50)
+    run = worked_example.run(a=0.0, x1=1.0, x2=2.0, lr=0.1, steps=50)
     assert np.all(run.grads == 0.0)
     assert np.all(run.weights == 0.0)
 
 
 def test_relu_with_negative_constant_is_dead():
-    run = toy.run(a=-0.5, x1=1.0, x2=2.0, lr=0.1, steps=20, activation="relu")
+    run = worked_example.run(a=-0.5, x1=1.0, x2=2.0, lr=0.1, steps=20, activation="relu")
     assert np.all(run.grads == 0.0) and np.all(run.weights == -0.5)
 
 
 def test_relu_with_positive_constant_behaves_like_identity_while_units_are_active():
-    relu, ident = toy.run(a=0.5, activation="relu", steps=5), toy.run(a=0.5, activation="identity", steps=5)
+    relu = worked_example.run(a=0.5, activation="relu", steps=5)
+    ident = worked_example.run(a=0.5, activation="identity", steps=5)
     np.testing.assert_array_equal(relu.weights, ident.weights)

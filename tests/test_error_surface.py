@@ -7,8 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from symbreak_core import SurfaceConfig, error_surface, evaluate, forward, surface
-from symbreak_core.surface import DEFAULT, flatten, split, swapped, unflatten, units
+from symbreak_core import SurfaceConfig, error_surface, evaluate, forward
+from symbreak_core.error_surface import DEFAULT, UNIT, flatten, split, swapped, unflatten, units
 from symbreak_core.train import Trainer, dataset_of
 
 
@@ -131,7 +131,7 @@ def test_the_t_axis_at_the_centre_is_the_steepest_way_down(result):
     for _ in range(5):
         e = rng.normal(size=4)
         d = np.zeros(9)
-        d[surface.UNIT[0]], d[surface.UNIT[1]] = e, -e
+        d[UNIT[0]], d[UNIT[1]] = e, -e
         assert second(d / np.linalg.norm(d)) >= down - 1e-6
 
 

@@ -29,7 +29,7 @@ def to_weights(values) -> list:
 
 
 @dataclass(frozen=True, eq=False)
-class ToyRun:
+class WorkedRun:
     """Iteration n of the run is row n of every array (n = 0 is the start)."""
 
     x: tuple  # (x1, x2)
@@ -56,7 +56,7 @@ class ToyRun:
         return len(finite) - 1 if finite.all() else max(0, int(np.argmin(finite)) - 1)
 
 
-def run(a=0.5, x1=1.0, x2=2.0, lr=0.01, steps=50, activation="identity", start=None) -> ToyRun:
+def run(a=0.5, x1=1.0, x2=2.0, lr=0.01, steps=50, activation="identity", start=None) -> WorkedRun:
     """Gradient descent on the output itself, from all ten weights = a (or from `start`, ten values)."""
     weights = to_weights([a] * 10 if start is None else start)
     X = np.array([[x1, x2]], dtype=float)
@@ -71,5 +71,6 @@ def run(a=0.5, x1=1.0, x2=2.0, lr=0.01, steps=50, activation="identity", start=N
             rows_u.append(np.concatenate([t["acts"][1][0], t["acts"][2][0], t["zs"][2][0]]))
             if n < steps:
                 weights = [W - lr * g for W, g in zip(weights, dW)]
-    return ToyRun((float(x1), float(x2)), float(lr), activation, np.array(rows_w), np.array(rows_g), np.array(rows_u))
+    return WorkedRun((float(x1), float(x2)), float(lr), activation,
+                     np.array(rows_w), np.array(rows_g), np.array(rows_u))
 
