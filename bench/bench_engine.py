@@ -6,7 +6,15 @@ from dataclasses import replace
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from symbreak_core import DepthConfig, SurfaceConfig, TrainConfig, Trainer, depth_probe, error_surface, restarts  # noqa: E402,E501
+from symbreak_core import (  # noqa: E402
+    DepthConfig,
+    SurfaceConfig,
+    TrainConfig,
+    Trainer,
+    depth_probe,
+    error_surface,
+    restarts,
+)
 
 CLASSROOM = TrainConfig(hidden=(8, 8), n_samples=200, batch_size=0, init="xavier_normal", steps=10_000)
 
@@ -40,7 +48,8 @@ def main():
                  f"{steps_per_second(big, big.steps, repeats=2):,.0f} steps/s", "reported"))
     seconds = best_of(3, lambda: restarts(TrainConfig(hidden=(8, 8), steps=1000), range(100)))
     rows.append(("100 restarts x 1,000 steps of 2-8-8-1, batched", f"{seconds:.2f} s", "<= 3 s"))
-    seconds = best_of(3, lambda: depth_probe(DepthConfig(500, 20, "relu", "he_normal", 1.0, 1000, 0)))
+    deep = DepthConfig(width=500, depth=20, activation="relu", init="he_normal", n_samples=1000)
+    seconds = best_of(3, lambda: depth_probe(deep))
     rows.append(("depth_probe, 20 layers x 500 units, 1,000 samples", f"{seconds:.2f} s", "reported"))
     seconds = best_of(3, lambda: error_surface(SurfaceConfig()))
     rows.append(("error_surface, 2 runs x 1,500 steps + 61x61 slice", f"{seconds:.2f} s", "reported"))

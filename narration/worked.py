@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from symbreak_core.worked_example import NAMES, UNITS
+
 from .words import join, plural
 
-NAMES = tuple(f"w{i}" for i in range(1, 11))
 GROUPS = (("w1", "w2"), ("w3", "w4"), ("w5", "w6", "w7", "w8"), ("w9", "w10"))  # what a constant start keeps equal
 GROUP_TEX = ("w_1 = w_2", "w_3 = w_4", "w_5 = w_6 = w_7 = w_8", "w_9 = w_{10}")
-UNITS = ("y1", "y2", "y3", "y4", "y")
 
 
 @dataclass(frozen=True)

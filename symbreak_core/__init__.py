@@ -1,10 +1,11 @@
 """symbreak_core: the NumPy engine behind symbreak. No Streamlit here; Plotly only in figures.py."""
 from . import activations, init, worked_example
-from .config import ACTIVATIONS, DATASETS, INIT_SCHEMES, LIMITS, LOSSES, OPTIMIZERS, TrainConfig
-from .data import Dataset, make_dataset
+from .activations import ACTIVATIONS
+from .config import LIMITS, TrainConfig
+from .data import DATASETS, Dataset, make_dataset
 from .depth import DepthConfig, ProbeResult, depth_probe, theory_rms
 from .error_surface import SurfaceConfig, SurfaceResult, error_surface
-from .init import init_biases, init_weights
+from .init import INIT_SCHEMES, init_biases, init_weights
 from .metrics import (
     dead_fraction,
     distinct_units,
@@ -15,7 +16,8 @@ from .metrics import (
     unit_gap,
     unit_similarity,
 )
-from .model import evaluate, field, forward, grid_extent, loss_and_grads
+from .model import LOSSES, evaluate, field, forward, grid_extent, loss_and_grads
+from .optim import OPTIMIZERS
 from .train import RestartsResult, Snapshot, Trainer, TrainResult, restart_config, restarts, train
 
 __all__ = [

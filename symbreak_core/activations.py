@@ -16,7 +16,7 @@ def _one_minus(t):
     return np.subtract(1.0, t, out=t)
 
 
-ACTIVATIONS = {
+FUNCTIONS = {  # name -> (f, df)
     "identity": (lambda z: z, lambda z, a: np.ones_like(z)),
     "relu": (lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype)),
     "leaky_relu": (
@@ -26,13 +26,14 @@ ACTIVATIONS = {
     "tanh": (np.tanh, lambda z, a: _one_minus(a * a)),
     "sigmoid": (_sigmoid, lambda z, a: a * _one_minus(a.copy())),
 }
+ACTIVATIONS = tuple(FUNCTIONS)  # the names, the one list every config and page offers
 
 sigmoid = _sigmoid
 
 
 def get(name: str):
     """Return the (f, df) pair of an activation name."""
-    return ACTIVATIONS[name]
+    return FUNCTIONS[name]
 
 
 def saturated(name: str, a: np.ndarray) -> np.ndarray:

@@ -4,15 +4,14 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
-from . import activations, init
+# Each list of names lives beside what it names; the configs check choices against them.
+from .activations import ACTIVATIONS
+from .data import DATASETS
+from .init import INIT_SCHEMES
+from .model import LOSSES
+from .optim import OPTIMIZERS
 
-DATASETS = ("xor", "circles", "moons", "spirals", "gaussians", "toy")
-ACTIVATIONS = tuple(activations.ACTIVATIONS)  # the names, in the order of their one home, activations.ACTIVATIONS
-LOSSES = ("bce", "mse", "output")
-INIT_SCHEMES = tuple(init.SCHEMES)  # the names, in the order of their one home, init.SCHEMES
-OPTIMIZERS = ("sgd", "momentum", "adam")
-
-# Bounds of the engine. The pages may offer narrower ranges (see ui.py).
+# Bounds of the engine. The pages may offer narrower ranges (their ui.Param specs).
 LIMITS = {
     "width": (1, 256),
     "depth": (0, 20),
@@ -31,9 +30,9 @@ LIMITS = {
 }
 
 
-def param_error(name: str, allowed: str, got, owner: str = "TrainConfig") -> ValueError:
-    """The one template for every bad parameter (after scikit-learn)."""
-    return ValueError(f"The '{name}' parameter of {owner} must be {allowed}. Got {got!r} instead.")
+def param_error(name: str, allowed: str, got, owner: str = "TrainConfig", kind=ValueError) -> Exception:
+    """The one template for every bad parameter (after scikit-learn): a ValueError, or a TypeError for a wrong type."""
+    return kind(f"The '{name}' parameter of {owner} must be {allowed}. Got {got!r} instead.")
 
 
 @dataclass(frozen=True)
@@ -138,3 +137,8 @@ def check_real(name, value, lo, hi, open_low=False, owner="TrainConfig"):
     if not ok:
         bracket = "(" if open_low else "["
         raise param_error(name, f"a float in {bracket}{lo:g}, {hi:g}]", value, owner)
+
+
+def check_type(name, value, cls, owner):
+    if not isinstance(value, cls):
+        raise param_error(name, f"a {cls.__name__}", value, owner, kind=TypeError)

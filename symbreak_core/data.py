@@ -68,6 +68,7 @@ GENERATORS = {
     "xor": _xor, "circles": _circles, "moons": _moons,
     "spirals": _spirals, "gaussians": _gaussians, "toy": _toy,
 }
+DATASETS = tuple(GENERATORS)  # the names, the one list every config and page offers
 
 
 def make_dataset(name: str, n_samples: int, noise: float, rng: np.random.Generator) -> Dataset:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations
-from .config import ACTIVATIONS, INIT_SCHEMES, LIMITS, check_choice, check_int, check_real
-from .init import SYMMETRIC, init_weights, variance
+from .activations import ACTIVATIONS
+from .config import LIMITS, check_choice, check_int, check_real, check_type
+from .init import INIT_SCHEMES, SYMMETRIC, init_weights, variance
 
 # Bounds of the probe. It keeps z and a of every layer for the way back: at the bounds 2 x 20 x 512 x 5,000 floats,
 # 0.8 GB, so the page asks for far fewer samples.
@@ -64,16 +65,9 @@ class ProbeResult:
     weight_value: float | None  # the one value every weight starts at, if they all start equal; else None
 
 
-def depth_probe(*args, **kwargs) -> ProbeResult:
-    """Push N(0, 1) inputs (n_samples, width) through `depth` layers of (width, width) weights and back.
-
-    Call it with one DepthConfig. The old form depth_probe(width=..., depth=..., ...) still builds one from its
-    arguments, for the callers not yet switched (pages/3_Depth_and_scale.py, bench/bench_engine.py).
-    """
-    if len(args) == 1 and not kwargs and isinstance(args[0], DepthConfig):
-        config = args[0]
-    else:
-        config = DepthConfig(*args, **kwargs)
+def depth_probe(config: DepthConfig) -> ProbeResult:
+    """Push N(0, 1) inputs (n_samples, width) through `depth` layers of (width, width) weights and back."""
+    check_type("config", config, DepthConfig, owner="depth_probe")
     width, depth, activation, init = config.width, config.depth, config.activation, config.init
     spread, n_samples, seed = config.spread, config.n_samples, config.seed
     data_rng, init_rng, grad_rng = np.random.default_rng(seed).spawn(3)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from . import model
-from .config import LIMITS, TrainConfig, check_int, check_real, param_error
+from .config import LIMITS, TrainConfig, check_int, check_real, check_type, param_error
 from .train import Trainer, dataset_of
 
 # circles: the symmetric pair settles on a clear saddle (curvature about -0.015), and noise finds a far lower loss
@@ -179,18 +179,10 @@ def _loss(thetas, data, c):
     return model.evaluate(weights, biases, data.X, data.y, c.activation, c.loss)[0].reshape(thetas.shape[:-1])
 
 
-def error_surface(config: SurfaceConfig | TrainConfig | None = None, eps=None, res=None) -> SurfaceResult:
+def error_surface(config: SurfaceConfig) -> SurfaceResult:
     """Train the symmetric run and a run with N(0, eps^2) noise, then slice the loss through the saddle and the
-    noisy run's end and its mirror image.
-
-    Call it with one SurfaceConfig. The old form error_surface(train_config, eps=..., res=...) still builds one
-    from its arguments, for the callers not yet switched (pages/5_Error_surface.py, bench/bench_engine.py).
-    """
-    if not isinstance(config, SurfaceConfig):
-        given = {k: v for k, v in (("eps", eps), ("res", res)) if v is not None}
-        config = SurfaceConfig(DEFAULT if config is None else config, **given)
-    elif eps is not None or res is not None:
-        raise TypeError("error_surface takes eps and res inside its SurfaceConfig, not beside it.")
+    noisy run's end and its mirror image."""
+    check_type("config", config, SurfaceConfig, owner="error_surface")
     eps, res = config.eps, config.res
     c = replace(config.train, perturbation=0.0)
     sym = Trainer(c)

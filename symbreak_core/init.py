@@ -90,10 +90,11 @@ def orthogonal(fan_in, fan_out, rng, gain=1.0, value=0.0):
     return gain * (q if fan_in >= fan_out else q.T)
 
 
-SCHEMES = {f.__name__: f for f in (
+FUNCTIONS = {f.__name__: f for f in (  # scheme name -> its function
     zeros, constant, uniform, normal, xavier_uniform, xavier_normal,
     he_uniform, he_normal, lecun_normal, orthogonal,
 )}
+INIT_SCHEMES = tuple(FUNCTIONS)  # the names, the one list every config and page offers
 SYMMETRIC = ("zeros", "constant")
 
 
@@ -104,7 +105,7 @@ def init_weights(sizes, scheme, rng, spread=1.0, value=0.5, perturbation=0.0, no
     (default: `rng`), so tiny noise on a symmetric start can be switched on and off
     without changing the base draw.
     """
-    make = SCHEMES[scheme]
+    make = FUNCTIONS[scheme]
     weights = [make(a, b, rng, gain=spread, value=value) for a, b in zip(sizes[:-1], sizes[1:])]
     if perturbation > 0:
         noise_rng = rng if noise_rng is None else noise_rng

@@ -10,6 +10,8 @@ import numpy as np
 
 from . import activations
 
+LOSSES = ("bce", "mse", "output")  # the output heads of _head: the one list every config and page offers
+
 
 def _head(loss, z, y):
     """Loss value(s) and dL/dz for the output layer; z, y: (..., n, 1)."""

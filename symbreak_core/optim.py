@@ -58,9 +58,10 @@ class Adam(SGD):
             p -= scale * m / (np.sqrt(v) + self.eps)
 
 
-OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+CLASSES = {"sgd": SGD, "momentum": Momentum, "adam": Adam}  # name -> optimizer class
+OPTIMIZERS = tuple(CLASSES)  # the names, the one list every config and page offers
 
 
 def make(name, params, lr):
     """Build the optimizer `name` for these parameter arrays."""
-    return OPTIMIZERS[name](params, lr)
+    return CLASSES[name](params, lr)

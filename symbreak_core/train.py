@@ -44,6 +44,7 @@ def streams(seed: int) -> Streams:
 
 
 def dataset_of(config: TrainConfig) -> Dataset:
+    """The config's data: drawn from the data stream of config.dataset_seed, the one home of the data-seed rule."""
     return make_dataset(config.dataset, config.n_samples, config.noise, streams(config.dataset_seed).data)
 
 

@@ -5,16 +5,20 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+import symbreak_core
 from symbreak_core import (
-    ACTIVATIONS,
     INIT_SCHEMES,
     DepthConfig,
     SurfaceConfig,
     TrainConfig,
     activations,
+    config,
+    data,
     depth_probe,
     error_surface,
     init,
+    model,
+    optim,
     train,
 )
 from symbreak_core.error_surface import DEFAULT
@@ -31,6 +35,9 @@ from symbreak_core.error_surface import DEFAULT
     (lambda: DepthConfig(activation="swish"),
      "The 'activation' parameter of DepthConfig must be one of 'identity', 'relu', 'leaky_relu', 'tanh', 'sigmoid'. "
      "Got 'swish' instead."),
+    (lambda: DepthConfig(init="bogus"),
+     "The 'init' parameter of DepthConfig must be one of 'zeros', 'constant', 'uniform', 'normal', 'xavier_uniform', "
+     "'xavier_normal', 'he_uniform', 'he_normal', 'lecun_normal', 'orthogonal'. Got 'bogus' instead."),
     (lambda: DepthConfig(spread=float("inf")),
      "The 'spread' parameter of DepthConfig must be a float in [0, 100]. Got inf instead."),
     (lambda: SurfaceConfig(eps=0.0),
@@ -68,10 +75,19 @@ def test_probe_configs_are_frozen_hashable_and_take_numpy_ints_as_python_ints():
     assert s == SurfaceConfig(DEFAULT, 1e-3, 11) and hash(s) == hash(SurfaceConfig(res=11))
 
 
-def test_each_list_of_names_has_one_home():
-    assert ACTIVATIONS == tuple(activations.ACTIVATIONS)
-    assert INIT_SCHEMES == tuple(init.SCHEMES)
-    assert isinstance(ACTIVATIONS, tuple) and isinstance(INIT_SCHEMES, tuple)  # hashable choices for the pages
+@pytest.mark.parametrize("names,home,named", [
+    ("ACTIVATIONS", activations, activations.FUNCTIONS),
+    ("DATASETS", data, data.GENERATORS),
+    ("INIT_SCHEMES", init, init.FUNCTIONS),
+    ("LOSSES", model, None),  # the heads of model._head, which refuses any other name
+    ("OPTIMIZERS", optim, optim.CLASSES),
+])
+def test_each_list_of_names_has_one_home_beside_what_it_names(names, home, named):
+    listed = getattr(home, names)
+    assert isinstance(listed, tuple) and all(isinstance(n, str) for n in listed)  # hashable choices for the pages
+    assert getattr(symbreak_core, names) is getattr(config, names) is listed
+    if named is not None:
+        assert listed == tuple(named)
 
 
 def test_the_data_seed_rule_has_one_home():
@@ -87,7 +103,7 @@ def test_the_data_seed_rule_has_one_home():
 @pytest.mark.parametrize("fans", [(300, 300), (400, 100), (60, 500)])
 def test_init_variance_is_the_variance_of_the_draws(scheme, fans):
     spread = 1.7
-    W = init.SCHEMES[scheme](*fans, np.random.default_rng(0), gain=spread)
+    W = init.FUNCTIONS[scheme](*fans, np.random.default_rng(0), gain=spread)
     assert W.var() == pytest.approx(init.variance(scheme, *fans, spread), rel=0.03)
 
 
@@ -95,15 +111,23 @@ def test_the_symmetric_schemes_have_no_variance():
     assert init.variance("zeros", 5, 5) == init.variance("constant", 5, 5, spread=3.0) == 0.0
 
 
-def test_old_call_forms_give_the_same_results_as_the_configs():
-    old = depth_probe(width=16, depth=3, activation="relu", init="he_normal", spread=1.2, n_samples=20, seed=2)
-    new = depth_probe(DepthConfig(width=16, depth=3, activation="relu", init="he_normal", spread=1.2, n_samples=20,
-                                  seed=2))
-    np.testing.assert_array_equal(old.act_rms, new.act_rms)
-    np.testing.assert_array_equal(old.grad_std, new.grad_std)
-    short = replace(DEFAULT, steps=50)
-    old_s = error_surface(short, eps=0.01, res=5)
-    new_s = error_surface(SurfaceConfig(short, eps=0.01, res=5))
-    np.testing.assert_array_equal(old_s.loss, new_s.loss)
-    with pytest.raises(TypeError, match="inside its SurfaceConfig"):
-        error_surface(SurfaceConfig(short), eps=0.01)
+@pytest.mark.parametrize("call,message", [
+    (lambda: depth_probe(16), "The 'config' parameter of depth_probe must be a DepthConfig. Got 16 instead."),
+    (lambda: error_surface(DEFAULT),
+     f"The 'config' parameter of error_surface must be a SurfaceConfig. Got {DEFAULT!r} instead."),
+])
+def test_the_engines_take_their_config_and_name_anything_else(call, message):
+    with pytest.raises(TypeError) as err:
+        call()
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize("call", [
+    lambda: depth_probe(width=16, depth=3),  # the loose arguments of old: the fields belong in a DepthConfig
+    lambda: depth_probe(DepthConfig(), seed=2),
+    lambda: error_surface(),
+    lambda: error_surface(SurfaceConfig(), eps=0.01),  # eps and res belong in the SurfaceConfig
+])
+def test_the_engines_take_no_loose_arguments(call):
+    with pytest.raises(TypeError):
+        call()

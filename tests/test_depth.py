@@ -49,21 +49,6 @@ def test_histograms_are_fractions_and_shapes_fit():
     assert theory_rms(r) is None  # no closed form drawn for sigmoid
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"width": 513}, "The 'width' parameter of DepthConfig must be an int in [1, 512]. Got 513 instead."),
-    ({"depth": 0}, "The 'depth' parameter of DepthConfig must be an int in [1, 20]."),
-    ({"init": "bogus"}, "The 'init' parameter of DepthConfig must be one of"),
-    ({"spread": float("inf")}, "The 'spread' parameter of DepthConfig must be a float in [0, 100]."),
-])
-def test_probe_validation(kwargs, message):
-    with pytest.raises(ValueError) as err:
-        depth_probe(DepthConfig(**{"width": 10, "depth": 2, **kwargs}))
-    assert message in str(err.value)
-    with pytest.raises(ValueError) as err:  # the old keyword form, until pages/3_Depth_and_scale.py is switched
-        depth_probe(**{"width": 10, "depth": 2, **kwargs})
-    assert message in str(err.value)
-
-
 def test_huge_spread_does_not_warn_or_produce_nan():
     import warnings
     with warnings.catch_warnings():

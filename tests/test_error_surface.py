@@ -151,10 +151,3 @@ def test_hidden_outputs_and_gradient_are_measured_at_the_end(any_activation):
     a = forward(W, b, data.X, r.config.activation)[1][1]
     assert r.paths["constant"].hidden_max[-1] == float(np.max(np.abs(a)))
     assert (r.paths["constant"].hidden_grad == 0.0) == (r.config.activation == "relu" and not a.any())
-
-
-def test_surface_needs_a_two_unit_symmetric_net():
-    with pytest.raises(ValueError, match="hidden=\\(2,\\)"):
-        error_surface(SurfaceConfig(replace(DEFAULT, hidden=(3,))))
-    with pytest.raises(ValueError, match="hidden=\\(2,\\)"):  # the old form, until pages/5_Error_surface.py is switched
-        error_surface(replace(DEFAULT, hidden=(3,)))

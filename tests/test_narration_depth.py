@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from narration import depth
-from symbreak_core import depth_probe, theory_rms
+from symbreak_core import DepthConfig, depth_probe, theory_rms
 
 PRESETS = {  # the Depth page's presets (pages/3_Depth_and_scale.py CLASSIC) and the two links
     "tanh-small": dict(depth=10, activation="tanh", init="normal", spread=0.01),
@@ -21,7 +21,7 @@ PRESETS = {  # the Depth page's presets (pages/3_Depth_and_scale.py CLASSIC) and
 
 
 def probe(**kw):
-    return depth_probe(**{"width": 500, "n_samples": 1000, "seed": 0, **kw})
+    return depth_probe(DepthConfig(**{"width": 500, "n_samples": 1000, "seed": 0, **kw}))
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +116,8 @@ WORDS = {"healthy": "**A healthy start.**", "saturated": "saturates the units", 
        init=st.sampled_from(("zeros", "constant", "normal", "uniform", "xavier_normal", "he_normal", "orthogonal")),
        spread=st.sampled_from((0.0, 0.001, 0.05, 0.3, 1.0, 2.0, 8.0, 60.0)), seed=st.integers(0, 50))
 def test_exactly_one_verdict_and_it_is_true(depth_, width, activation, init, spread, seed):
-    p = depth_probe(width=width, depth=depth_, activation=activation, init=init, spread=spread, n_samples=20,
-                    seed=seed)
+    p = depth_probe(DepthConfig(width=width, depth=depth_, activation=activation, init=init, spread=spread,
+                                n_samples=20, seed=seed))
     r = depth.reading(p, theory_rms(p))
     assert [v for v, w in WORDS.items() if w in r.headline] == [r.verdict]
     s, g = depth.signal_ratio(p), depth.gradient_ratio(p)

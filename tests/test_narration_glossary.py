@@ -9,7 +9,7 @@ from narration import glossary
 from narration.words import percent
 from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig, Trainer, activations, metrics
 from symbreak_core.data import make_dataset
-from symbreak_core.depth import depth_probe
+from symbreak_core.depth import DepthConfig, depth_probe
 from symbreak_core.train import Batcher
 
 DEFINITIONS = dict(glossary.GLOSSARY)
@@ -97,7 +97,8 @@ def test_distinct_units_quote_the_engines_tolerance():
 @given(activation=st.sampled_from(["relu", "sigmoid"]), seed=st.integers(0, 10_000))
 def test_rms_of_never_negative_outputs_is_larger_than_their_std(activation, seed):
     assert "their RMS is larger than their std" in DEFINITIONS["RMS (root mean square)"]
-    p = depth_probe(width=16, depth=3, activation=activation, init="he_normal", n_samples=50, seed=seed)
+    p = depth_probe(DepthConfig(width=16, depth=3, activation=activation, init="he_normal", n_samples=50,
+                                seed=seed))
     assert np.all(p.act_rms > p.act_std)
 
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from narration import surface as say
-from symbreak_core import DATASETS, error_surface, forward, loss_and_grads
+from symbreak_core import DATASETS, SurfaceConfig, error_surface, forward, loss_and_grads
 from symbreak_core.error_surface import DEFAULT, flatten, split
 from symbreak_core.train import Trainer
 
@@ -198,7 +198,7 @@ TABLE = {  # name -> (the findings, the box's kind, the box's text), exactly as 
 @pytest.mark.parametrize("name", list(CASES))
 def test_sentences_from_real_runs(name):
     config, eps = CASES[name]
-    r = error_surface(config, eps=eps)
+    r = error_surface(SurfaceConfig(config, eps=eps))
     findings, kind, text = TABLE[name]
     assert say.findings(r, eps) == findings
     assert say.verdict(r, eps) == (kind, text)
@@ -207,17 +207,18 @@ def test_sentences_from_real_runs(name):
 def test_the_relu_page_says_dead_and_flat_not_ridge():
     """Issue 9, finding 4: at ?activation=relu the page called the line a ridge and never said the units died."""
     config, eps = CASES["relu"]
-    r = error_surface(config, eps=eps)  # the page's resolution: the map's cut is exactly flat next to the centre
+    # the page's resolution: the map's cut is exactly flat next to the centre
+    r = error_surface(SurfaceConfig(config, eps=eps))
     text = " ".join(say.findings(r, eps))
     assert "ridge, not a valley" not in text and "flat here" in text and "**Dead units.**" in text
     assert say.outcome(r) == "dead"
 
 
 def test_caption_names_the_level_and_says_when_runs_leave_the_map():
-    r = error_surface(res=5)
+    r = error_surface(SurfaceConfig(res=5))
     assert f"({r.paths['constant'].loss[-1]:.4f})" in say.caption(r)
     assert "beyond the edge" not in say.caption(r)  # both runs' shadows lie inside the default map
-    relu = error_surface(CASES["relu"][0], eps=1e-3, res=5)  # the dead runs' start lies far out along s
+    relu = error_surface(SurfaceConfig(CASES["relu"][0], eps=1e-3, res=5))  # the dead runs' start lies far out on s
     assert "beyond the edge" in say.caption(relu)
 
 
@@ -253,7 +254,7 @@ CONFIGS = st.builds(
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(config=CONFIGS, eps=st.sampled_from([1e-5, 1e-3, 0.05]))
 def test_verdicts_never_contradict_and_each_claim_holds(config, eps):
-    r = error_surface(config, eps=eps, res=5)
+    r = error_surface(SurfaceConfig(config, eps=eps, res=5))
     lines = say.findings(r, eps)
     text = " ".join(lines)
     kind, box = say.verdict(r, eps)

@@ -19,6 +19,22 @@ def test_names_run_row_major_as_in_the_text():
     assert g["w5"] == pytest.approx(9 * y1) and g["w1"] == pytest.approx((9 * 5 + 10 * 6) * 0.5)
 
 
+def test_edges_wire_each_layer_fully_to_the_next_and_are_the_wiring_the_run_computes():
+    layers, edges = worked_example.LAYERS, worked_example.EDGES
+    assert tuple(edges) == worked_example.NAMES
+    assert worked_example.UNITS == ("y1", "y2", "y3", "y4", "y")
+    pairs = sorted(edges.values())
+    assert pairs == sorted((a, b) for lo, hi in zip(layers, layers[1:]) for a in lo for b in hi)  # each pair once
+    start = [2.0, -3.0, 5.0, 7.0, -11.0, 13.0, 17.0, -19.0, 23.0, 29.0]
+    run = worked_example.run(start=start, x1=3.0, x2=-2.0, steps=0)
+    value = {"x1": 3.0, "x2": -2.0}
+    for layer in layers[1:]:  # each node is the sum over its incoming edges of weight x source, read from EDGES alone
+        for node in layer:
+            value[node] = sum(w * value[a] for w, (a, b) in zip(start, edges.values()) if b == node)
+    assert run.units_at(0) == {u: value[u] for u in worked_example.UNITS}
+    assert worked_example.to_weights(run.at(0))[0][1, 0] == start[2]  # w3 = x2 -> y1: row x2, column y1
+
+
 @pytest.mark.parametrize("a,x1,x2", [(0.5, 1.0, 2.0), (-0.3, 0.7, -1.1), (1.2, 2.0, 0.5)])
 def test_constant_init_keeps_the_texts_groups_equal_for_50_steps(a, x1, x2):
     run = worked_example.run(a=a, x1=x1, x2=x2, lr=0.01, steps=50)
