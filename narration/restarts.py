@@ -3,15 +3,20 @@
 `read(rr)` turns a RestartsResult into a Reading (the decisions, made once); the other functions turn a
 Reading into the page's sentences. A run is *settled* when the last tenth of its steps made only a small share
 of its whole change in training loss; only settled runs are grouped into outcomes, and only they are ever
-called valleys.
+called valleys. The sentences about solutions (`relabelling_note`, `solutions`, `pair_caption`) also take the
+SolutionGroups of symbreak_core.relabel: which finished runs compute the same function, and which are the same
+network with their hidden units relabelled.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .words import num, percent, plural
+from symbreak_core.relabel import GRID_RES, SAME_FUNCTION, SAME_WEIGHTS
+
+from .words import join, num, percent, plural
 
 # Final training losses (BCE, nats per point on this page) closer than this belong to one outcome; groups
 # are chained after sorting, so a new group starts wherever two neighbouring losses are further apart.
@@ -57,6 +62,7 @@ class Reading:
     groups: tuple  # of Group, lowest loss first
     verdict: str  # see verdict()
     seedless: str  # the start no seed can change ("every weight starting at 0.5"), or "" when seeds draw their own
+    hidden: tuple  # widths of the hidden layers
 
     @property
     def n_finished(self) -> int:
@@ -132,6 +138,7 @@ def read(rr) -> Reading:
         window=rr.config.steps - rr.tail_start, steps=rr.config.steps, train_loss=rr.train_loss,
         test_acc=rr.test_acc, groups=outcome_groups(rr.train_loss, rr.test_acc, settled),
         verdict=verdict(rr.train_loss, finished, moving), seedless=_seedless_start(rr.config),
+        hidden=rr.config.hidden,
     )
 
 
@@ -304,3 +311,112 @@ def summary(r: Reading) -> str:
         parts.append(_moving_text(r))
     parts.append(f"Test accuracy over all {r.n_finished} finished runs: {accuracy_span(lo, hi)}.")
     return "\n\n".join(parts)
+
+
+# ---- solutions: the same function, the same network relabelled ----
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def orderings(hidden) -> str:
+    """How many orderings of the hidden units one network has: '3! = 6', '3! × 3! = 36', '16! × … ≈ 8.1 × 10³⁹'."""
+    n = math.prod(math.factorial(w) for w in hidden)
+    text = " × ".join(f"{w}!" for w in hidden)
+    if n < 10**6:
+        return f"{text} = {n:,}"
+    mantissa, exponent = f"{n:.1e}".split("e")
+    return f"{text} ≈ {mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
+def _layers_of(hidden) -> str:
+    """'3 hidden units', '2 hidden layers of 3 units', 'hidden layers of 3 and 4 units'."""
+    if len(hidden) == 1:
+        return plural(hidden[0], "hidden unit")
+    if len(set(hidden)) == 1:
+        return f"{len(hidden)} hidden layers of {plural(hidden[0], 'unit')}"
+    return f"hidden layers of {join(hidden)} units"
+
+
+def relabelling_note(r: Reading) -> str:
+    """Why runs can be one network with different weights: hidden units relabelled."""
+    if not r.hidden:
+        return "With no hidden layer there are no hidden units to relabel: each set of weights is its own network."
+    if all(w == 1 for w in r.hidden):
+        return ("Hidden units are interchangeable, but with one unit per hidden layer there is only one order to "
+                "put them in: no two different sets of weights are the same network relabelled.")
+    return (f"Hidden units are interchangeable: give a layer's units another order, each keeping its incoming "
+            f"weights, bias and outgoing weights, and the network computes exactly the same function. With "
+            f"{_layers_of(r.hidden)}, every solution comes in {orderings(r.hidden)} orderings, so two runs whose "
+            f"weights look nothing alike can be one network with its units relabelled. To tell, each run's units are "
+            f"matched to those of its solution's first run by an optimal assignment on their incoming and outgoing "
+            f"weights, layer by layer from the input side.")
+
+
+def _same_network_text(sg, n: int) -> str:
+    k, moved = int(sg.shared.sum()), int((sg.relabelled & sg.reordered).sum())
+    if k == 0:
+        head = f"**No two of the {n} finished runs are the same network relabelled**: "
+        if sg.n_groups == n:
+            return head + "they compute different functions."
+        return head + (f"matched unit for unit with its solution's first run, every other run still differs from it in "
+                       f"some weight or bias by more than {percent(SAME_WEIGHTS)} of the first run's largest weight.")
+    who = f"All {n}" if k == n else f"{k} of the {n}"
+    text = (f"**{who} finished runs reached the same network as another run, up to relabelling**: once a run's hidden "
+            f"units are matched to those of its solution's first run, none of its weights or biases differs from that "
+            f"run's by more than {percent(SAME_WEIGHTS)} of the first run's largest weight. ")
+    if moved == 0:
+        return text + "Their units were already in the same order."
+    return text + (f"In {plural(moved, 'run')} the matching put the units in another order: "
+                   f"{'its' if moved == 1 else 'their'} weights look different until relabelled.")
+
+
+def _functions_text(sg, n: int) -> str:
+    m, agree, grid = sg.n_groups, percent(1 - SAME_FUNCTION), f"a {GRID_RES} × {GRID_RES} grid over the data"
+    if m == 1:
+        return (f"**1 solution**, judged by what the runs compute, not by their weights: every finished run predicts "
+                f"the same class as the lowest-loss run on at least {agree} of {grid} (the square of the pictures "
+                f"above).")
+    sizes = join(int(x) for x in sg.sizes)
+    return (f"**{m} genuinely different solutions**, judged by what the runs compute, not by their weights: on "
+            f"{grid} (the square of the pictures above), each run predicts the same class as its solution's first "
+            f"(lowest-loss) run on at least {agree} of the points, and the first runs of two solutions disagree on "
+            f"more than {percent(SAME_FUNCTION)}. Runs per solution, from the lowest loss up: {sizes}.")
+
+
+def solutions(r: Reading, sg) -> str:
+    """What the finished runs reached, judged by function and up to relabelling; '' when there is nothing to say."""
+    if r.verdict in ("diverged", "single"):
+        return ""
+    n = r.n_finished
+    if r.verdict == "identical" and r.seedless:
+        return (f"With {r.seedless} and no added noise, every seed gives the same run, bit for bit: all {n} finished "
+                f"runs are one network, so there is one solution and nothing to relabel.")
+    parts = [_functions_text(sg, n), _same_network_text(sg, n)]
+    other = n - sg.n_groups - int(sg.relabelled.sum())
+    if other:
+        parts.append(f"{plural(other, 'run')} compute{'s' if other == 1 else ''} the same function as "
+                     f"{'its' if other == 1 else 'their'} solution's first run with weights that stay more than "
+                     f"{percent(SAME_WEIGHTS)} apart even after relabelling: one function, more than one network.")
+    if r.verdict == "unsettled":
+        parts.append("None of these runs has settled yet: these are the functions they compute now, not where "
+                     "they will end.")
+    return "\n\n".join(parts)
+
+
+def solution_label(sg, g: int) -> str:
+    """Legend name of solution g (0-based): 'Solution 1 (17 runs)'."""
+    return f"Solution {g + 1} ({plural(int(sg.sizes[g]), 'run')})"
+
+
+def pair_caption(r: Reading, sg, i: int) -> str:
+    """The words under run i's weights shown beside its solution's first run's, before and after relabelling."""
+    ref = int(sg.reference[sg.group[i]])
+    a, b = f"seed {r.seeds[ref]}", f"seed {r.seeds[i]}"
+    moved = sum(int(np.sum(p[i] != np.arange(p.shape[1]))) for p in sg.perms)
+    how = (f"{plural(moved, 'hidden unit')} of {sum(r.hidden)} change{'s' if moved == 1 else ''} place"
+           if moved else "no hidden unit changes place")
+    w = float(sg.weight_distance[i])
+    gap = ("every weight and bias is then exactly the same" if w == 0 else
+           f"its largest weight difference is then {percent(w)} of {a}'s largest weight" if w <= SAME_WEIGHTS
+           else f"its largest weight difference is still {percent(w)} of {a}'s largest weight: not the same network")
+    return f"Before: {a} and {b} as trained. After: {b} with its hidden units put in {a}'s order ({how}); {gap}."

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from narration import restarts as story
 from symbreak_core import TrainConfig, restarts
+from symbreak_core.relabel import example_pair, solution_groups
 
 PAGE = TrainConfig(hidden=(3,), lr=0.5, steps=1000)  # the Restarts page's defaults (small-net preset)
 ACROSS = "a new group starts wherever two neighbouring losses are more than 0.01 apart"
@@ -96,12 +97,110 @@ TABLE = {
         ""),
 }
 
+JUDGED = ("judged by what the runs compute, not by their weights: on a 40 × 40 grid over the data (the square of the "
+          "pictures above), each run predicts the same class as its solution's first (lowest-loss) run on at least "
+          "90% of the points, and the first runs of two solutions disagree on more than 10%.")
+ONE_SOLUTION = ("**1 solution**, judged by what the runs compute, not by their weights: every finished run predicts "
+                "the same class as the lowest-loss run on at least 90% of a 40 × 40 grid over the data (the square of "
+                "the pictures above).")
+NOT_RELABELLED = ("matched unit for unit with its solution's first run, every other run still differs from it in some "
+                  "weight or bias by more than 20% of the first run's largest weight.")
+ONE_FUNCTION = ("the same function as {} solution's first run with weights that stay more than 20% apart even after "
+                "relabelling: one function, more than one network.")
+# name (TABLE's, or a config of its own) -> (solutions text, legend names, caption of the example pair or None)
+SOLUTIONS = {
+    "groups and one run still moving": (
+        f"**4 genuinely different solutions**, {JUDGED} Runs per solution, from the lowest loss up: 2, 1, 1 and 1.\n\n"
+        f"**No two of the 5 finished runs are the same network relabelled**: {NOT_RELABELLED}\n\n"
+        f"1 run computes {ONE_FUNCTION.format('its')}",
+        ["Solution 1 (2 runs)", "Solution 2 (1 run)", "Solution 3 (1 run)", "Solution 4 (1 run)"], None),
+    "a wide net: one group, nothing moving": (
+        f"{ONE_SOLUTION}\n\n**No two of the 4 finished runs are the same network relabelled**: {NOT_RELABELLED}\n\n"
+        f"3 runs compute {ONE_FUNCTION.format('their')}",
+        ["Solution 1 (4 runs)"], None),
+    "too few steps: nothing settled": (
+        f"**4 genuinely different solutions**, {JUDGED} Runs per solution, from the lowest loss up: 1, 1, 1 and 1.\n\n"
+        "**No two of the 4 finished runs are the same network relabelled**: they compute different functions.\n\n"
+        "None of these runs has settled yet: these are the functions they compute now, not where they will end.",
+        ["Solution 1 (1 run)", "Solution 2 (1 run)", "Solution 3 (1 run)", "Solution 4 (1 run)"], None),
+    "a constant start: one run, still moving": (
+        "With every weight starting at 0.5 and no added noise, every seed gives the same run, bit for bit: all 3 "
+        "finished runs are one network, so there is one solution and nothing to relabel.",
+        ["Solution 1 (3 runs)"],
+        "Before: seed 0 and seed 1 as trained. After: seed 1 with its hidden units put in seed 0's order (no hidden "
+        "unit changes place); every weight and bias is then exactly the same."),
+    "half the runs diverge": (
+        f"{ONE_SOLUTION}\n\n**No two of the 3 finished runs are the same network relabelled**: {NOT_RELABELLED}\n\n"
+        f"2 runs compute {ONE_FUNCTION.format('their')}",
+        ["Solution 1 (3 runs)"], None),
+    "one run finishes": ("", ["Solution 1 (1 run)"], None),
+}
+RELABELLED = (PAGE, (3, 10, 1))  # seeds 3 and 10 end as one network with its units in another order
+SAME_NETWORK = ("reached the same network as another run, up to relabelling**: once a run's hidden units are matched "
+                "to those of its solution's first run, none of its weights or biases differs from that run's by more "
+                "than 20% of the first run's largest weight.")
+SOLUTIONS_OWN = {
+    "two seeds, one network relabelled": (
+        RELABELLED,
+        f"**2 genuinely different solutions**, {JUDGED} Runs per solution, from the lowest loss up: 2 and 1.\n\n"
+        f"**2 of the 3 finished runs {SAME_NETWORK} In 1 run the matching put the units in another order: its "
+        "weights look different until relabelled.",
+        ["Solution 1 (2 runs)", "Solution 2 (1 run)"],
+        "Before: seed 3 and seed 10 as trained. After: seed 10 with its hidden units put in seed 3's order (2 hidden "
+        "units of 3 change place); its largest weight difference is then 3% of seed 3's largest weight."),
+    "one unit: nothing to reorder": (
+        (replace(PAGE, hidden=(1,)), range(3)),
+        f"**2 genuinely different solutions**, {JUDGED} Runs per solution, from the lowest loss up: 2 and 1.\n\n"
+        f"**2 of the 3 finished runs {SAME_NETWORK} Their units were already in the same order.",
+        ["Solution 1 (2 runs)", "Solution 2 (1 run)"],
+        "Before: seed 0 and seed 2 as trained. After: seed 2 with its hidden units put in seed 0's order (no hidden "
+        "unit changes place); its largest weight difference is then 8% of seed 0's largest weight."),
+}
+
+
+def assert_solutions(rr, text, labels, caption):
+    r, sg = story.read(rr), solution_groups(rr)
+    assert story.solutions(r, sg) == text
+    assert [story.solution_label(sg, g) for g in range(sg.n_groups)] == labels
+    pair = example_pair(sg)
+    assert (pair and story.pair_caption(r, sg, pair[1])) == caption
+
+
+@pytest.mark.parametrize("name", SOLUTIONS_OWN)
+def test_real_solutions_read_as_the_table_says(name):
+    (config, seeds), *expected = SOLUTIONS_OWN[name]
+    assert_solutions(restarts(config, seeds), *expected)
+
+
+@pytest.mark.parametrize("hidden, orderings, note", [
+    ((3,), "3! = 6", "With 3 hidden units, every solution comes in 3! = 6 orderings"),
+    ((2, 2), "2! × 2! = 4", "With 2 hidden layers of 2 units, every solution comes in 2! × 2! = 4 orderings"),
+    ((3, 4), "3! × 4! = 144", "With hidden layers of 3 and 4 units, every solution comes in 3! × 4! = 144 orderings"),
+    ((9,), "9! = 362,880", "With 9 hidden units, every solution comes in 9! = 362,880 orderings"),
+    ((16,), "16! ≈ 2.1 × 10¹³", "With 16 hidden units, every solution comes in 16! ≈ 2.1 × 10¹³ orderings"),
+    ((16, 16, 16), "16! × 16! × 16! ≈ 9.2 × 10³⁹", "With 3 hidden layers of 16 units, every solution comes in "
+     "16! × 16! × 16! ≈ 9.2 × 10³⁹ orderings"),
+    ((1, 1), "1! × 1! = 1", "with one unit per hidden layer there is only one order to put them in"),
+])
+def test_the_relabelling_note_counts_the_orderings(hidden, orderings, note):
+    assert story.orderings(hidden) == orderings
+    r = story.read(restarts(replace(PAGE, hidden=hidden, steps=10), range(2)))
+    assert note in story.relabelling_note(r)
+    assert ("exactly the same function" in story.relabelling_note(r)) == (max(hidden) > 1)
+
+
+def test_without_a_hidden_layer_there_is_nothing_to_relabel():
+    r = story.read(restarts(replace(PAGE, hidden=(), steps=10), range(2)))
+    assert story.relabelling_note(r) == ("With no hidden layer there are no hidden units to relabel: each set of "
+                                         "weights is its own network.")
+
 
 @pytest.mark.parametrize("name", TABLE)
 def test_real_results_read_as_the_table_says(name):
     config, seeds, verdict, metrics, boundaries, summary, box = TABLE[name]
     rr = restarts(config, seeds)
     r = story.read(rr)
+    assert_solutions(rr, *SOLUTIONS[name])
     assert r.verdict == verdict
     assert story.metrics(r) == metrics
     assert [(story.boundary_title(r, i, low), story.boundary_caption(r, i))
@@ -183,6 +282,31 @@ def check(rr):
         assert lo == story.percent(np.nanmin(rr.test_acc[fin])) and hi == story.percent(np.nanmax(rr.test_acc[fin]))
 
 
+def check_solutions(rr):
+    """The counts in the solutions paragraph are the groups' counts, and they add up to the finished runs."""
+    r, sg = story.read(rr), solution_groups(rr)
+    text, n = story.solutions(r, sg), r.n_finished
+    if r.verdict in ("diverged", "single") or (r.verdict == "identical" and r.seedless):
+        assert "solution" not in text or f"all {n} finished runs are one network" in text
+        return
+    m = re.search(r"\*\*(\d+) genuinely different solutions\*\*|\*\*1 solution\*\*", text)
+    groups = int(m[1] or 1)
+    sizes = re.search(r"Runs per solution, from the lowest loss up: ([\d, and]+)\.", text)
+    sizes = [int(x) for x in re.split(r", | and ", sizes[1])] if sizes else [n]
+    assert groups == sg.n_groups == len(sizes) >= 1 and sum(sizes) == n and sizes == list(sg.sizes)
+    same = re.search(r"\*\*(?:All (\d+)|(\d+) of the (\d+)) finished runs reached the same network", text)
+    shared = 0 if same is None else int(same[1] or same[2])
+    assert shared == sg.shared.sum() and (same is None) == ("**No two of the" in text)
+    assert shared != 1 and shared <= n  # a network reached twice is reached by two runs at least
+    other = re.search(r"(\d+) runs? computes? the same function as", text)
+    other = int(other[1]) if other else 0
+    # every finished run is a solution's first run, a relabelling of it, or the same function with other weights
+    assert groups + int(sg.relabelled.sum()) + other == n
+    assert shared <= int(sg.relabelled.sum()) + groups
+    moved = re.search(r"In (\d+) runs? the matching", text)
+    assert (int(moved[1]) if moved else 0) == (sg.relabelled & sg.reordered).sum()
+
+
 @settings(max_examples=12, deadline=None)
 @given(dataset=st.sampled_from(["xor", "circles", "moons"]), width=st.integers(1, 4), depth=st.integers(1, 2),
        activation=st.sampled_from(["tanh", "relu", "sigmoid"]),
@@ -193,7 +317,9 @@ def test_sentences_are_true_over_random_configs(dataset, width, depth, activatio
                                                 n_seeds, seed):
     c = TrainConfig(dataset=dataset, n_samples=60, hidden=(width,) * depth, activation=activation, init=init,
                     perturbation=perturbation, lr=lr, steps=steps, seed=seed)
-    check(restarts(c, range(seed, seed + n_seeds)))
+    rr = restarts(c, range(seed, seed + n_seeds))
+    check(rr)
+    check_solutions(rr)
 
 
 BASE = restarts(replace(PAGE, steps=50), range(8))  # a real result whose numbers the next test replaces

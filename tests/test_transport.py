@@ -1,0 +1,197 @@
+"""ui.transport: the chart grid sends only what changed, and a client that lost its state gets the full picture.
+
+`Client` below applies messages the way components/charts/charts.js does (the browser tests check the real one);
+each test compares what the client holds with the figures the server meant to show.
+"""
+import base64
+import json
+import zlib
+
+import numpy as np
+import pytest
+
+from ui.transport import Encoder
+
+_NP = {"f4": np.float32, "u1": np.uint8, "u2": np.uint16, "i1": np.int8, "i2": np.int16, "i4": np.int32,
+       "u4": np.uint32}
+
+
+class Client:
+    """The decoder of charts.js, in Python: holds each chart's tree; refuses a message whose base it lacks."""
+
+    def __init__(self):
+        self.epoch, self.charts, self.codes = None, {}, {}
+
+    def receive(self, message: dict) -> bool:
+        msg = json.loads(json.dumps(message, allow_nan=False))  # what the wire carries
+        if msg["base"] is not None and msg["base"] != self.epoch:
+            return False  # lost: ask for the full picture
+        charts = {}
+        for cid, patch in msg["charts"].items():
+            charts[cid] = self.charts[cid] if patch is None else self._apply(self.charts.get(cid), patch, cid)
+        self.charts, self.epoch = charts, msg["epoch"]
+        return True
+
+    def _apply(self, old, patch, path):
+        if "$v" in patch:
+            return self._value(patch["$v"], path)
+        if "$p" in patch:
+            out = dict(old)
+            for k, p in patch["$p"].items():
+                out[k] = self._apply(old.get(k), p, f"{path}.{k}")
+            for k in patch.get("$x", []):
+                del out[k]
+            return out
+        if "$l" in patch:
+            out = list(old)
+            for i, p in patch["$l"].items():
+                out[int(i)] = self._apply(old[int(i)], p, f"{path}.{i}")
+            return out
+        return self._array(patch["$a"], path)
+
+    def _value(self, v, path):
+        if isinstance(v, dict):
+            if "$a" in v:
+                return self._array(v["$a"], path)
+            return {k: self._value(x, f"{path}.{k}") for k, x in v.items()}
+        if isinstance(v, list):
+            return [self._value(x, f"{path}.{i}") for i, x in enumerate(v)]
+        return v
+
+    def _array(self, a, path):
+        raw = base64.b64decode(a["b"])
+        raw = zlib.decompress(raw) if a.get("z") else raw
+        dt = _NP[a["dt"]]
+        x = np.frombuffer(raw, dtype=dt)
+        if "keep" in a:
+            x = np.concatenate([self.codes[path][: a["keep"]], x])
+        elif a.get("xor"):
+            x = np.bitwise_xor(self.codes[path].view(np.uint8), np.frombuffer(raw, np.uint8)).view(dt)
+        x = x.reshape(a["sh"]) if "sh" in a else x
+        self.codes[path] = x.ravel().copy()
+        if "q" in a:
+            lo, hi = a["q"]
+            top = np.iinfo(dt).max
+            x = np.where(x == top, np.nan, lo + x.astype(np.float64) * (hi - lo) / (top - 1))
+        return x
+
+
+def figure(n_points: int, z, title="loss", levels=None):
+    trace = {"type": "heatmap", "z": z}
+    if levels:
+        trace["meta"] = {"levels": levels, "lo": -1.0, "hi": 1.0}
+    return {"data": [{"type": "scatter", "x": np.arange(n_points), "y": np.linspace(1, 0, 600)[:n_points]}, trace],
+            "layout": {"title": {"text": title}, "height": 300}}
+
+
+def same(held, fig, tol=0.0):
+    """The client's tree equals the figure (arrays as float32, quantised ones within tol)."""
+    if isinstance(fig, dict):
+        return held.keys() == fig.keys() and all(same(held[k], fig[k], tol) for k in fig)
+    if isinstance(fig, list):
+        return len(held) == len(fig) and all(same(h, f, tol) for h, f in zip(held, fig))
+    if isinstance(fig, np.ndarray):
+        want = fig.astype(np.float32) if fig.dtype.kind == "f" else fig
+        return held.shape == fig.shape and np.allclose(held, want, atol=tol, rtol=0, equal_nan=True)
+    return held == fig
+
+
+def size(message) -> int:
+    return len(json.dumps(message, separators=(",", ":")))
+
+
+def test_an_unchanged_chart_is_not_sent_again():
+    enc, client = Encoder(), Client()
+    z = np.random.default_rng(0).normal(size=(30, 30))
+    first = enc.encode({"loss": figure(100, z)})
+    second = enc.encode({"loss": figure(100, z)})
+    assert first["base"] is None and second["base"] == first["epoch"]
+    assert second["charts"] == {"loss": None}
+    assert client.receive(first) and client.receive(second)
+    assert same(client.charts["loss"], figure(100, z))
+
+
+def test_a_growing_history_sends_only_its_new_points_and_a_changed_title_only_itself():
+    enc, client = Encoder(), Client()
+    z = np.zeros((4, 4))
+    assert client.receive(enc.encode({"loss": figure(300, z)}))
+    msg = enc.encode({"loss": figure(320, z, title="loss at step 320")})
+    assert client.receive(msg)
+    trace = msg["charts"]["loss"]["$p"]["data"]["$l"]
+    assert trace["0"]["$p"]["x"]["$a"]["keep"] == 300 and "1" not in trace  # the heatmap did not change
+    assert msg["charts"]["loss"]["$p"]["layout"] == {"$p": {"title": {"$p": {"text": {"$v": "loss at step 320"}}}}}
+    assert same(client.charts["loss"], figure(320, z, title="loss at step 320"))
+
+
+def test_a_small_change_to_a_picture_costs_far_less_than_the_picture():
+    rng = np.random.default_rng(1)
+    enc, client = Encoder(), Client()
+    z = np.tanh(rng.normal(size=(72, 284)))
+    full = enc.encode({"units": figure(10, z, levels=256)})
+    z2 = z.copy()
+    z2[:10] += 0.05
+    nudge = enc.encode({"units": figure(10, np.clip(z2, -1, 1), levels=256)})
+    assert client.receive(full) and client.receive(nudge)
+    assert size(nudge) < size(full) / 4
+    assert same(client.charts["units"], figure(10, np.clip(z2, -1, 1), levels=256), tol=1 / 254 + 1e-12)
+
+
+def test_quantised_values_read_to_within_one_step_and_nan_survives():
+    enc, client = Encoder(), Client()
+    z = np.linspace(-1, 1, 101).reshape(1, -1)
+    z[0, 5] = np.nan
+    for levels, step in ((256, 2 / 254), (65536, 2 / 65534)):
+        assert client.receive(enc.encode({"c": figure(5, z, levels=levels)}))
+        held = client.charts["c"]["data"][1]["z"]
+        assert np.isnan(held[0, 5]) and np.nanmax(np.abs(held - z)) <= step / 2 + 1e-12
+
+
+def test_floats_travel_exactly_as_float32():
+    enc, client = Encoder(), Client()
+    w = np.random.default_rng(2).normal(size=(32, 32))
+    assert client.receive(enc.encode({"w": {"data": [{"type": "heatmap", "z": w}], "layout": {}}}))
+    w2 = w + 1e-3
+    assert client.receive(enc.encode({"w": {"data": [{"type": "heatmap", "z": w2}], "layout": {}}}))
+    np.testing.assert_array_equal(client.charts["w"]["data"][0]["z"], w2.astype(np.float32))
+
+
+def test_a_client_that_lost_its_state_asks_and_gets_the_full_picture():
+    enc = Encoder()
+    z = np.zeros((5, 5))
+    Client().receive(enc.encode({"a": figure(50, z)}))  # a client that then remounts and forgets everything
+    fresh = Client()
+    delta = enc.encode({"a": figure(60, z)})
+    assert not fresh.receive(delta)  # it lacks the base
+    enc.reset()  # what the server does when the grid asks for the full picture
+    full = enc.encode({"a": figure(60, z)})
+    assert full["base"] is None and fresh.receive(full)
+    assert same(fresh.charts["a"], figure(60, z))
+
+
+def test_a_missed_message_is_noticed_not_misapplied():
+    enc, client = Encoder(), Client()
+    z = np.zeros((5, 5))
+    assert client.receive(enc.encode({"a": figure(50, z)}))
+    enc.encode({"a": figure(55, z)})  # never arrives
+    assert not client.receive(enc.encode({"a": figure(60, z)}))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_edits_round_trip(seed):
+    rng = np.random.default_rng(seed)
+    enc, client = Encoder(), Client()
+    n, z, title, extra = 20, rng.normal(size=(8, 8)), "t", {}
+    for _ in range(30):
+        n = min(600, n + int(rng.integers(0, 5)))
+        if rng.random() < 0.3:
+            z = z + rng.normal(scale=0.01, size=z.shape)
+        if rng.random() < 0.2:
+            z = rng.normal(size=(int(rng.integers(2, 9)), 8))
+        if rng.random() < 0.2:
+            title = f"t{rng.integers(100)}"
+        if rng.random() < 0.2:
+            extra = {} if extra else {"shapes": [{"type": "line", "x0": float(rng.random())}]}
+        fig = figure(n, z, title)
+        fig["layout"].update(extra)
+        assert client.receive(enc.encode({"a": fig}))
+        assert same(client.charts["a"], fig)
