@@ -5,99 +5,21 @@ import secrets
 import pandas as pd
 import streamlit as st
 
+import figures
 import ui
 from narration import glossary
 from narration import run as narrate
-from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig, Trainer, model
-from symbreak_core import figures as F
+from settings import playground as S
+from symbreak_core import TrainConfig, Trainer, model
 
-LIVE_STEPS = 20_000  # a live run stops here
-RECORD_EVERY = 5  # snapshot interval; the engine thins old snapshots to bound memory
-N_SAMPLES = 200
 REFRESH_SECONDS = 0.2  # live area redraws at most 5 times a second
 FIELD_RES = 32  # grid of the unit pictures and the decision boundary
-
-RANDOM_INITS = tuple(s for s in INIT_SCHEMES if s not in ("zeros", "constant"))  # the schemes Spread scales
-SPECS = [
-    ui.Param("dataset", "xor", "choice", choices=DATASETS, label="Dataset"),
-    ui.Param("noise", 0.1, "float", 0.0, 0.5, step=0.05, label="Noise in the data"),
-    ui.Param("width", 8, "int", 1, 32, label="Units per hidden layer", main=True),
-    ui.Param("depth", 2, "int", 1, 6, label="Hidden layers"),
-    ui.Param("activation", "tanh", "choice", choices=ACTIVATIONS, label="Activation"),
-    ui.Param("init", "constant", "choice", choices=INIT_SCHEMES, label="Initial weights", main=True,
-             help="constant: every weight = the constant value. zeros: every weight 0. Others draw random weights."),
-    ui.Param("init_value", 0.5, "float", -2.0, 2.0, step=0.05, label="Constant value",
-             help="Every initial weight gets this value.", needs=("init", ("constant",)),
-             why="Used only when the initial weights are constant."),
-    ui.Param("spread", 1.0, "float", 0.0, 10.0, step=0.05, label="Spread",
-             help="Standard deviation for normal, half-width for uniform, a multiplier for the named schemes.",
-             needs=("init", RANDOM_INITS), why="Used only when the initial weights are random."),
-    ui.Param("perturbation", 0.0, "float", 0.0, 0.5, step=0.001, label="Extra noise on the weights",
-             help="Adds a little Gaussian noise of this size to every initial weight, whatever the scheme."),
-    ui.Param("bias", True, "bool", label="Biases"),
-    ui.Param("dropout", 0.0, "float", 0.0, 0.8, step=0.05, label="Dropout"),
-    ui.Param("optimizer", "sgd", "choice", choices=OPTIMIZERS, label="Optimizer"),
-    ui.Param("lr", 0.5, "log", 1e-4, 10.0, label="Learning rate"),
-    ui.Param("batch_size", 0, "int", 0, 140, label="Batch size (0 = all training points)"),
-    ui.Param("speed", 10.0, "log", 1, 200, label="Speed (steps per refresh)",
-             help="Steps taken per refresh while playing, and by the Step ×N button."),
-    ui.Param("seed", 0, "int", 0, 2**32 - 1, label="Seed"),
-]
-
-SYMMETRIC = dict(init="constant", init_value=0.5, activation="tanh", perturbation=0.0, dropout=0.0)
-PRESETS = [
-    ui.Preset("constant_05", "All weights 0.5: the classic question", SYMMETRIC,
-              "Every weight starts at 0.5, so the eight units of each layer start as copies. Press Play and "
-              "watch the meter stay at 1 / 8 and the loss stall."),
-    ui.Preset("zeros", "All zeros", dict(SYMMETRIC, init="zeros"),
-              "With tanh, zero weights make every hidden unit output tanh(0) = 0, so no weight gets a gradient: "
-              "every weight stays exactly 0 and only the output bias moves."),
-    ui.Preset("zeros_sigmoid", "Zeros with sigmoid units",
-              dict(SYMMETRIC, init="zeros", activation="sigmoid", dataset="moons", depth=1, lr=2.0),
-              "Sigmoid turns 0 into 0.5, so a signal passes and every weight moves: watch the heatmap's columns "
-              "change colour. But all eight units get the same update, so the columns stay equal, the layer "
-              "acts as one unit and the boundary stays a straight line that cannot follow the moons."),
-    ui.Preset("small_random", "Small random", dict(SYMMETRIC, init="normal", spread=0.1),
-              "Tiny random weights make every unit different, but the signal is weak at first. Expect a long "
-              "flat stretch in the loss before it drops."),
-    ui.Preset("too_large", "Too large (saturation)",
-              dict(SYMMETRIC, init="normal", spread=10.0, dataset="circles", depth=4),
-              "Weights of spread 10 push most tanh outputs onto the flat ends, where the slope is almost 0, so "
-              "the gradients nearly vanish. With four layers the loss stalls far above a Xavier start (set "
-              "Initial weights to xavier_normal and Spread to 1 to compare); with two layers the effect is mild."),
-    ui.Preset("xavier", "Xavier", dict(SYMMETRIC, init="xavier_normal", spread=1.0),
-              "Glorot and Bengio scale the random weights to the layer sizes. The units differ from step 0 "
-              "and the loss falls steadily."),
-    ui.Preset("he", "He", dict(SYMMETRIC, init="he_normal", spread=1.0, activation="relu"),
-              "He et al. scale random weights for ReLU units, which zero out half their inputs. The units "
-              "differ from the start and the boundary bends within a few steps; a unit that outputs 0 on every "
-              "point (a dead ReLU) is named in the notes."),
-    ui.Preset("constant_noise", "Constant + tiny noise",
-              dict(SYMMETRIC, perturbation=0.001, dataset="moons", optimizer="adam", lr=0.01),
-              "Every weight is 0.5 plus noise of size 0.001. The copies are an unstable balance: the gap chart "
-              "climbs by orders of magnitude, the first layer's units split apart within about a thousand steps "
-              "and the loss falls far below the symmetric run (set the noise to 0 to compare)."),
-    ui.Preset("constant_dropout", "Constant + dropout", dict(SYMMETRIC, dropout=0.2),
-              "Dropout silences different units on each step, so the copies get slightly different updates: the "
-              "gap chart leaves exactly 0 at the first step. But they stay close: the first layer flickers "
-              "between one and a few units that behave differently, the second stays one unit, and the loss "
-              "stays near the all-0.5 run's. On its own, dropout is a weak way to break the symmetry."),
-]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def fresh_trainer(config: TrainConfig) -> Trainer:
     """A Trainer at step 0; each call returns its own copy, with identical initial weights."""
     return Trainer(config)
-
-
-def make_config(v: dict) -> TrainConfig:
-    return TrainConfig(
-        dataset=v["dataset"], n_samples=N_SAMPLES, noise=v["noise"], hidden=(v["width"],) * v["depth"],
-        activation=v["activation"], init=v["init"], init_value=v["init_value"], spread=v["spread"],
-        perturbation=v["perturbation"], bias=v["bias"], dropout=v["dropout"], optimizer=v["optimizer"],
-        lr=v["lr"], batch_size=v["batch_size"], steps=LIVE_STEPS, record_every=RECORD_EVERY, seed=v["seed"],
-    )
 
 
 def steps_per_refresh(config: TrainConfig, speed: int) -> int:
@@ -148,7 +70,7 @@ def history_csv(trainer: Trainer) -> str:
     r = trainer.result()
     n = min(len(r.batch_losses), len(r.grad_norms))
     df = pd.DataFrame({"step": range(n), "batch_loss": r.batch_losses[:n]})
-    for k, name in enumerate(F.layer_names(r.grad_norms.shape[1])):
+    for k, name in enumerate(figures.layer_names(r.grad_norms.shape[1])):
         df[f"grad_norm {name}"] = r.grad_norms[:n, k]
     snaps = pd.DataFrame([
         {"step": s.step, "train_loss": s.train_loss, "test_loss": s.test_loss, "train_acc": s.train_acc,
@@ -165,11 +87,11 @@ heading.title("Playground: do the hidden units stay the same?", width="content" 
 if not present:  # on a projector the teacher says it
     st.markdown("Choose a preset and press **Play**: can units that start equal ever become different?")
 
-values = ui.controls(SPECS, PRESETS)
+values = ui.controls(S.SPECS, S.PRESETS)
 st.sidebar.button("New seed", on_click=new_seed, help="Draw a different random start (and data).")
 speed = int(values.pop("speed"))
 try:
-    config = make_config(values)
+    config = S.config(values)
 except ValueError as err:
     st.error(f"These settings do not make a valid network: {err}")
     st.stop()
@@ -284,19 +206,19 @@ def draw(trainer: Trainer):
     r = trainer.result()
     sym = trainer.symmetry()
     top_h, bottom_h = KEY_HEIGHTS if present else (HEIGHT, HEIGHT)
-    vmax = F.nice_ceiling(max(1.0, *(float(abs(p).max()) for p in trainer.weights + (trainer.biases or []))))
+    vmax = figures.nice_ceiling(max(1.0, *(float(abs(p).max()) for p in trainer.weights + (trainer.biases or []))))
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),
                         res=FIELD_RES)
     steps = r.snapshot_steps
     rows = [
-        [(F.weight_heatmaps(trainer.weights, vmax=vmax, height=top_h, raw=True, biases=trainer.biases), 1, True),
-         (F.unit_outputs(field, distinct=sym["distinct"], height=top_h, raw=True), 1, True)],
-        [(F.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
-                           height=bottom_h, raw=True), 1, True),
-         (F.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
-                        per_step=r.batch_losses, height=bottom_h, raw=True), 1, True)],
-        [(F.decision_boundary(field, r.data, height=HEIGHT, raw=True), 1),
-         (F.grad_norms(r.grad_norms, height=HEIGHT, raw=True), 1)],
+        [(figures.weight_heatmaps(trainer.weights, vmax=vmax, height=top_h, biases=trainer.biases), 1, True),
+         (figures.unit_outputs(field, distinct=sym["distinct"], height=top_h), 1, True)],
+        [(figures.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
+                           height=bottom_h), 1, True),
+         (figures.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
+                        per_step=r.batch_losses, height=bottom_h), 1, True)],
+        [(figures.decision_boundary(field, r.data, height=HEIGHT), 1),
+         (figures.grad_norms(r.grad_norms, height=HEIGHT), 1)],
     ]
     # Chart grids (components/charts), paused or playing: each redraw is a Plotly.react in place, so charts keep
     # their size and never flash, and a slider move only sends new data. Two grids, so that on a phone the

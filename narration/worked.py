@@ -5,14 +5,28 @@ Every claim is read off the run's arrays (weights, derivatives dy/dw and unit ou
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from symbreak_core.worked_example import NAMES, UNITS
+from symbreak_core.worked_example import EDGES, NAMES, UNITS
 
 from .words import join, plural
 
 GROUPS = (("w1", "w2"), ("w3", "w4"), ("w5", "w6", "w7", "w8"), ("w9", "w10"))  # what a constant start keeps equal
 GROUP_TEX = ("w_1 = w_2", "w_3 = w_4", "w_5 = w_6 = w_7 = w_8", "w_9 = w_{10}")
+
+
+def _tex(name: str) -> str:
+    """A node or weight name in LaTeX: w10 -> w_{10}, y1 -> y_1, y -> y."""
+    letter, digits = re.fullmatch(r"([a-z]+)(\d*)", name).groups()
+    return letter if not digits else f"{letter}_{digits}" if len(digits) == 1 else f"{letter}_{{{digits}}}"
+
+
+def equations() -> str:
+    """The network's five equations in LaTeX, one a line (fits a phone), from the engine's wiring."""
+    lines = [f"{_tex(node)} &= " + " + ".join(f"{_tex(w)}{_tex(a)}" for w, (a, b) in EDGES.items() if b == node)
+             for node in UNITS]
+    return r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}"
 
 
 @dataclass(frozen=True)

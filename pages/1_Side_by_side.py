@@ -1,57 +1,13 @@
 """Side by side: one network, one data set, one seed; only the way the weights start differs."""
-from dataclasses import replace
-
-import pandas  # noqa: F401 -- fully imported before plotly looks it up (two first page loads race otherwise)
 import streamlit as st
 
+import figures
 import ui
 from narration import run as narrate
-from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig, train
-from symbreak_core import figures as fig
+from settings import side_by_side as S
+from symbreak_core import TrainConfig, train
 
 present = ui.page_setup("Side by side · symbreak", "⚖️")
-
-RUNS = ("init_a", "init_b", "init_c", "init_d")
-OFF = "off"
-SPREAD_WORD = {"normal": "std", "uniform": "half-width"}  # what the spread slider sets; named schemes keep gain 1
-SPREAD_SCHEMES = tuple(SPREAD_WORD)
-SPECS = [
-    ui.Param("init_a", "constant", "choice", choices=INIT_SCHEMES, label="Run A: init scheme", main=True),
-    ui.Param("init_b", "he_normal", "choice", choices=INIT_SCHEMES, label="Run B: init scheme", main=True),
-    ui.Param("init_c", OFF, "choice", choices=(OFF, *INIT_SCHEMES), label="Run C: init scheme"),
-    ui.Param("init_d", OFF, "choice", choices=(OFF, *INIT_SCHEMES), label="Run D: init scheme"),
-    ui.Param("init_value", 0.5, "float", -2.0, 2.0, step=0.1, label="Constant value (for 'constant')"),
-    ui.Param("spread", 1.0, "log", 0.01, 10.0, label="Spread of 'normal' and 'uniform'",
-             help="The std of 'normal' and the half-width of 'uniform'. The named schemes (Xavier, He, ...) "
-                  "always use the scale from their paper, so a comparison shows each at its best."),
-    ui.Param("dataset", "xor", "choice", choices=DATASETS, label="Data set"),
-    ui.Param("noise", 0.1, "float", 0.0, 0.5, step=0.05, label="Data noise"),
-    ui.Param("width", 8, "int", 1, 32, label="Units per hidden layer"),
-    ui.Param("depth", 2, "int", 1, 4, label="Hidden layers"),
-    ui.Param("activation", "tanh", "choice", choices=ACTIVATIONS, label="Activation"),
-    ui.Param("optimizer", "sgd", "choice", choices=OPTIMIZERS, label="Optimizer"),
-    ui.Param("lr", 0.1, "log", 0.001, 5.0, label="Learning rate"),
-    ui.Param("steps", 1000, "int", 100, 5000, step=100, label="Training steps"),
-    ui.Param("seed", 0, "int", 0, 9999, label="Seed (data and random draws)"),
-]
-PRESETS = [
-    ui.Preset("half-vs-he", "All 0.5 against He", {},
-              "The classic question: every weight 0.5 against a random He start. Watch the distinct units."),
-    ui.Preset("four-starts", "Zeros, 0.5, Xavier, He",
-              {"init_a": "zeros", "init_b": "constant", "init_c": "xavier_normal", "init_d": "he_normal"},
-              "Two symmetric starts against two random ones, everything else equal."),
-    ui.Preset("sigmoid-zeros", "Zeros with sigmoid units",
-              {"init_a": "zeros", "init_b": "xavier_normal", "activation": "sigmoid", "lr": 2.0, "dataset": "moons",
-               "depth": 1},
-              "Sigmoid(0) = 0.5, so zero weights still pass a signal and every weight moves, but all units move "
-              "together: their columns stay equal and the zero start stays one unit wide, against Xavier's eight."),
-    ui.Preset("too-large", "Too large against Xavier",
-              {"init_a": "normal", "init_b": "xavier_normal", "spread": 10.0, "dataset": "circles", "depth": 4,
-               "lr": 0.5},
-              "Normal with std 10 pushes most tanh outputs onto their flat ends, where the gradient nearly "
-              "vanishes; four layers deep its loss stalls far above Xavier's, which keeps the units in their "
-              "useful range. (With two layers the gap is small.)"),
-]
 
 st.title("Side by side")
 INTRO = ("Each run trains the **same network on the same points with the same seed**; only the start of the weights "
@@ -59,17 +15,11 @@ INTRO = ("Each run trains the **same network on the same points with the same se
 if not present:  # presenter mode: the charts first, this under them
     st.markdown(INTRO)
 
-v = ui.controls(SPECS, PRESETS)
-base = TrainConfig(
-    dataset=v["dataset"], noise=v["noise"], hidden=(v["width"],) * v["depth"], activation=v["activation"],
-    init_value=v["init_value"], optimizer=v["optimizer"], lr=v["lr"], steps=v["steps"],
-    record_every=max(1, v["steps"] // 100), seed=v["seed"],
-)
-schemes = list(dict.fromkeys(v[k] for k in RUNS if v[k] != OFF))  # each scheme once, in order
-if len(schemes) < len([k for k in RUNS if v[k] != OFF]):
+v = ui.controls(S.SPECS, S.PRESETS)
+base = S.config(v)
+configs = S.runs(v)
+if len(configs) < len(S.chosen(v)):
     st.info("The same scheme was chosen twice; it is trained once, since equal settings give equal runs.")
-labels = {s: (f"constant {v['init_value']:g}" if s == "constant" else
-              f"{s} ({SPREAD_WORD[s]} {v['spread']:g})" if s in SPREAD_SCHEMES else s) for s in schemes}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -80,18 +30,15 @@ def run(config: TrainConfig):
 
 results = {}
 bar = st.progress(0.0, text="Training…")
-try:
-    for i, s in enumerate(schemes):
-        bar.progress(i / len(schemes), text=f"Training {labels[s]} ({i + 1} of {len(schemes)})…")
-        results[labels[s]] = run(replace(base, init=s, spread=v["spread"] if s in SPREAD_SCHEMES else 1.0))
-except ui.Busy as e:
-    bar.empty()
-    st.error(str(e))
-    st.stop()
+with ui.stop_when_busy(bar):
+    for i, (label, config) in enumerate(configs.items()):
+        bar.progress(i / len(configs), text=f"Training {label} ({i + 1} of {len(configs)})…")
+        results[label] = run(config)
 bar.empty()
 
 widths = base.hidden
-vmax = fig.weight_vmax(p for r in results.values() for snap in r.snapshots for p in snap.weights + (snap.biases or ()))
+vmax = figures.weight_vmax(p for r in results.values() for snap in r.snapshots
+                           for p in snap.weights + (snap.biases or ()))
 
 
 def _snapshot(result, step):
@@ -144,12 +91,13 @@ def timeline():
     scrub.slider("Step (shared by all runs)", 0, base.steps, step=every, key="sbs_step")
 
     snaps = {label: _snapshot(r, step) for label, r in results.items()}
-    loss = fig.compare_loss({k: (range(r.steps_done), r.batch_losses) for k, r in results.items()}, step,
+    loss = figures.compare_loss({k: (range(r.steps_done), r.batch_losses) for k, r in results.items()}, step,
                             height=LOSS_HEIGHT, title="Training loss")  # short: a third of a projector, a phone
-    distinct = fig.compare_distinct({k: s.distinct for k, s in snaps.items()}, widths, height=LOSS_HEIGHT,
+    distinct = figures.compare_distinct({k: s.distinct for k, s in snaps.items()}, widths, height=LOSS_HEIGHT,
                                     title=f"Distinct units at step {step}")
-    heatmaps = [fig.titled(fig.weight_heatmaps(snap.weights, vmax=vmax, height=HEATMAP_HEIGHT, biases=snap.biases),
-                           f"{label} at step {snap.step}") for label, snap in snaps.items()]  # short: fits a phone
+    heatmaps = [figures.titled(figures.weight_heatmaps(snap.weights, vmax=vmax, height=HEATMAP_HEIGHT,
+                                                       biases=snap.biases),
+                               f"{label} at step {snap.step}") for label, snap in snaps.items()]  # short: fits a phone
     if present:  # runs A and B and the loss in three columns (a grid's cells would wrap at 1280 px), the rest below
         for k, (col, chart) in enumerate(zip(st.columns(len(heatmaps[:2]) + 1), [*heatmaps[:2], loss])):
             with col:

@@ -1,4 +1,4 @@
-"""symbreak_core: the NumPy engine behind symbreak. No Streamlit here; Plotly only in figures.py."""
+"""symbreak_core: the NumPy engine behind symbreak. Neither Streamlit nor Plotly here: the charts are in figures/."""
 from . import activations, init, worked_example
 from .activations import ACTIVATIONS
 from .config import LIMITS, TrainConfig

@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
+from settings import depth, error_surface, restarts, side_by_side, worked_example
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {
@@ -15,13 +16,8 @@ PAGES = {
     "restarts": ROOT / "pages" / "4_Restarts.py",
     "surface": ROOT / "pages" / "5_Error_surface.py",
 }
-PRESETS = {
-    "side": ("half-vs-he", "four-starts", "sigmoid-zeros", "too-large"),
-    "toy": ("all-half", "all-zero", "relu-negative", "equal-inputs", "nudged"),
-    "depth": ("tanh-small", "tanh-large", "tanh-xavier", "relu-xavier", "relu-he", "sigmoid-large"),
-    "restarts": ("small-net", "constant", "constant-noise", "wide"),
-    "surface": ("circles", "xor", "tiny"),
-}
+SETTINGS = {"side": side_by_side, "toy": worked_example, "depth": depth, "restarts": restarts,
+            "surface": error_surface}  # each page's settings module: its SPECS and PRESETS
 TIMEOUT = 60
 
 
@@ -59,7 +55,7 @@ def is_heatmap(chart) -> bool:
     return any(trace.get("type") == "heatmap" for trace in chart["data"])
 
 
-@pytest.mark.parametrize("page,preset", [(p, q) for p, qs in PRESETS.items() for q in qs])
+@pytest.mark.parametrize("page,preset", [(p, q.id) for p, S in SETTINGS.items() for q in S.PRESETS])
 def test_every_preset_runs(page, preset):
     at = run(page, {"preset": preset})
     ok(at)
@@ -327,13 +323,8 @@ def test_lesson_pages_draw_through_ui_and_put_their_key_controls_in_the_main_are
 
 
 def main_controls(page) -> list[str]:
-    """The names of the page's SPECS marked main=True, read from its source (AST), not by running it."""
-    import ast
-
-    tree = ast.parse(PAGES[page].read_text(encoding="utf-8"))
-    node = next(n for n in tree.body if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "SPECS")
-    return [c.args[0].value for c in node.value.elts if isinstance(c, ast.Call)
-            and any(k.arg == "main" and k.value.value is True for k in c.keywords)]
+    """The names of the page's SPECS marked main=True, read from its settings module, not by running it."""
+    return [p.name for p in SETTINGS[page].SPECS if p.main]
 
 
 @pytest.mark.parametrize("page,init,disabled", [

@@ -7,17 +7,14 @@ from conftest import typed_array as decode
 from streamlit.testing.v1 import AppTest
 
 import ui
+from settings import playground
+from settings.params import preset_values
 from symbreak_core import Trainer
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 TIMEOUT = 30
 
-PRESET_INIT = {  # every preset of the Playground and the init scheme it selects
-    "constant_05": "constant", "zeros": "zeros", "zeros_sigmoid": "zeros", "small_random": "normal",
-    "too_large": "normal", "xavier": "xavier_normal", "he": "he_normal", "constant_noise": "constant",
-    "constant_dropout": "constant",
-}
 
 
 def run(query=None) -> AppTest:
@@ -39,11 +36,14 @@ def no_exception(at):
     assert not at.exception, [e.value for e in at.exception]
 
 
-@pytest.mark.parametrize("preset", sorted(PRESET_INIT))
+@pytest.mark.parametrize("preset", playground.PRESETS, ids=lambda q: q.id)
 def test_every_preset_runs_and_trains(preset):
-    at = run({"preset": preset})
+    at = run({"preset": preset.id})
     no_exception(at)
-    assert at.session_state["trainer"].config.init == PRESET_INIT[preset]
+    values = preset_values(playground.SPECS, preset)
+    config = at.session_state["trainer"].config
+    assert config.init == values["init"]  # the init scheme the preset selects...
+    assert config == playground.config(values)  # ...and every other setting of it
     assert list(at.selectbox(key="preset").options) and not at.warning
     button(at, "Step").click().run()
     no_exception(at)
@@ -317,7 +317,7 @@ def test_zeros_with_sigmoid_moves_every_weight_but_the_columns_stay_equal(static
 
 def test_share_link_and_downloads_are_offered():
     at = run({"preset": "he", "width": "4"})
-    link = next(m.value for m in at.markdown if "width=4" in m.value)  # a custom setup: ui.share_url omits preset
+    link = next(m.value for m in at.markdown if "width=4" in m.value)  # a custom setup: share_url omits preset
     assert "init=he\\_normal" in link and "seed=0" in link
     assert [b.label for b in at.get("download_button")] == ["History (CSV)", "Config (JSON)"]
 

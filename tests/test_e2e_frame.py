@@ -5,6 +5,7 @@ import pytest
 from conftest import EXCEPTION, charts_drawn, exception_text, open_app, wait_until
 
 import ui
+from figures.style import TEXT_PX
 
 pytestmark = pytest.mark.e2e
 PROJECTOR = {"width": 1280, "height": 720}
@@ -35,7 +36,7 @@ def _open(new_context, url):
 def test_a_presenter_link_folds_the_sidebar_and_draws_every_chart_text_at_least_16_px(streamlit_server, new_context):
     page, got = _open(new_context, streamlit_server.url + "/?present=1")
     assert got["sidebar"]["right"] <= 0, f"the sidebar is open in presenter mode: {got['sidebar']}"
-    small = [t for t in got["small"] if t[1] < ui.PRESENT_FONT_PX]
+    small = [t for t in got["small"] if t[1] < TEXT_PX]
     assert len(got["small"]) > 50 and not small, small
     assert got["heading"]["bottom"] <= PROJECTOR["height"] / HEADING_SHARE, got["heading"]
     assert page.get_by_role("switch", name="Presenter mode").is_checked()
@@ -49,7 +50,7 @@ def test_the_normal_playground_on_a_projector_puts_two_charts_in_a_row_beside_th
     first, second = got["cells"][:2]
     assert abs(first["top"] - second["top"]) < 1 and second["left"] > first["right"], got["cells"]
     assert min(c["width"] for c in got["cells"]) >= ui.MIN_CELL_PX - 1, got["cells"]
-    small = [t for t in got["small"] if t[1] < ui.CHART_FONT_PX]
+    small = [t for t in got["small"] if t[1] < TEXT_PX]
     assert not small, small
     assert got["heading"]["bottom"] <= PROJECTOR["height"] / HEADING_SHARE, got["heading"]
     assert not page.get_by_role("switch", name="Presenter mode").is_checked()

@@ -1,10 +1,25 @@
-"""Playground figure builders: what they draw, fixed symmetric colour ranges, nothing non-finite."""
+"""Figure builders of the Playground (figures.training), and what every builder of the figures package shares: a
+spec Plotly's schema accepts, the style's fonts, colours and log floor, the one log axis, and the chart grid's
+transport of a spec (ui.charts)."""
+import json
+
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from conftest import typed_array
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import figures as F
+from figures import style
 from symbreak_core import TrainConfig, Trainer, model
-from symbreak_core import figures as F
+from ui.charts import as_figure, spec_json
+
+
+def built(spec) -> go.Figure:
+    """A builder's spec, validated: go.Figure raises on any property outside Plotly's schema."""
+    assert isinstance(spec, dict) and set(spec) == {"data", "layout"}
+    return go.Figure(spec)
 
 
 def arrays_of(fig):
@@ -43,7 +58,7 @@ def random_run():
 
 def test_weight_heatmaps_show_the_weights_exactly_with_a_symmetric_range(random_run):
     W = random_run.weights
-    fig = F.weight_heatmaps(W, vmax=2.0)
+    fig = built(F.weight_heatmaps(W, vmax=2.0))
     assert len(fig.data) == len(W)
     for tr, w in zip(fig.data, W):
         assert tr.type == "heatmap"
@@ -55,30 +70,31 @@ def test_weight_heatmaps_show_the_weights_exactly_with_a_symmetric_range(random_
 
 
 def test_weight_heatmaps_default_range_is_symmetric_and_covers_the_weights(random_run):
-    fig = F.weight_heatmaps(random_run.weights)
+    fig = built(F.weight_heatmaps(random_run.weights))
     ca = fig.layout.coloraxis
     assert ca.cmin == -ca.cmax and ca.cmax >= max(np.abs(w).max() for w in random_run.weights)
 
 
 def test_identical_units_are_identical_columns(symmetric_run):
-    fig = F.weight_heatmaps(symmetric_run.weights, vmax=1.0)
+    fig = built(F.weight_heatmaps(symmetric_run.weights, vmax=1.0))
     z = np.asarray(fig.data[0].z)
     assert np.all(z == z[:, :1])
 
 
 def test_nan_and_inf_never_reach_a_figure():
     W = [np.array([[np.nan, np.inf], [-np.inf, 1.0]]), np.array([[0.5], [np.nan]])]
-    fig = F.weight_heatmaps(W)
+    fig = built(F.weight_heatmaps(W))
     assert_all_finite(fig)
     assert F.nice_ceiling(float("nan")) > 0
-    assert_all_finite(F.loss_curves([0, 1, 2], [1.0, np.nan, np.inf], [1.0, 0.5, np.nan], per_step=[np.nan, 1.0]))
-    assert_all_finite(F.grad_norms(np.array([[np.nan, 1.0], [np.inf, 0.0]])))
+    assert_all_finite(built(F.loss_curves([0, 1, 2], [1.0, np.nan, np.inf], [1.0, 0.5, np.nan],
+                                          per_step=[np.nan, 1.0])))
+    assert_all_finite(built(F.grad_norms(np.array([[np.nan, 1.0], [np.inf, 0.0]]))))
 
 
 def test_unit_outputs_tiles_are_the_units(random_run):
     t = random_run
     f = model.field(t.weights, t.biases, "relu", "bce", (-1.5, 1.5), res=12)
-    fig = F.unit_outputs(f, distinct=(20, 6))
+    fig = built(F.unit_outputs(f, distinct=(20, 6)))
     assert len(fig.data) == 2  # first two hidden layers
     z = np.asarray(fig.data[0].z)
     res, pad = 12, max(2, 12 // 8)
@@ -93,38 +109,39 @@ def test_unit_outputs_tiles_are_the_units(random_run):
 def test_identical_units_draw_identical_pictures(symmetric_run):
     t = symmetric_run
     f = model.field(t.weights, t.biases, "tanh", "bce", (-1.5, 1.5), res=10)
-    z = np.asarray(F.unit_outputs(f, distinct=(1, 1)).data[0].z)
+    z = np.asarray(built(F.unit_outputs(f, distinct=(1, 1))).data[0].z)
     res, pad = 10, 2
     tiles = [z[:res, c * (res + pad):c * (res + pad) + res] for c in range(4)]
     assert all(np.array_equal(tiles[0], x) for x in tiles[1:])
 
 
 def test_loss_curves_are_log_scale_and_fall_back_to_linear_for_non_positive_values():
-    fig = F.loss_curves([0, 5, 10], [1.0, 0.5, 0.2], [1.1, 0.6, 0.3], per_step=np.linspace(1, 0.2, 11))
+    fig = built(F.loss_curves([0, 5, 10], [1.0, 0.5, 0.2], [1.1, 0.6, 0.3], per_step=np.linspace(1, 0.2, 11)))
     assert fig.layout.yaxis.type == "log"
     assert [tr.name for tr in fig.data] == ["each step", "train", "test"]
-    assert F.loss_curves([0, 1], [0.5, -0.1], [0.5, 0.1]).layout.yaxis.type == "linear"
+    assert built(F.loss_curves([0, 1], [0.5, -0.1], [0.5, 0.1])).layout.yaxis.type == "linear"
 
 
 def test_long_histories_are_thinned():
-    fig = F.loss_curves(np.arange(20_000), np.ones(20_000), np.ones(20_000), per_step=np.ones(20_000))
+    fig = built(F.loss_curves(np.arange(20_000), np.ones(20_000), np.ones(20_000), per_step=np.ones(20_000)))
     assert all(len(tr.x) <= F.MAX_POINTS for tr in fig.data)
     assert fig.data[1].x[-1] == 19_999
 
 
 def test_grad_norms_draw_exact_zeros_at_the_floor_and_say_so():
     G = np.array([[0.0, 0.0, 0.3], [0.0, 0.0, 0.2]])
-    fig = F.grad_norms(G)
+    fig = built(F.grad_norms(G))
     assert fig.layout.yaxis.type == "log" and len(fig.data) == 3
     assert np.all(np.asarray(fig.data[0].y) == np.float32(F.LOG_FLOOR))
     assert any("exactly 0" in a.text for a in fig.layout.annotations)
-    fig = F.grad_norms(np.array([[0.1, 0.2]]))
+    fig = built(F.grad_norms(np.array([[0.1, 0.2]])))
     assert not any("exactly 0" in (a.text or "") for a in fig.layout.annotations)
 
 
 def test_symmetry_meter_text_and_honest_zero_gap(symmetric_run):
     r = symmetric_run.result()
-    fig = F.symmetry_meter(r.snapshot_steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], (8, 8))
+    fig = built(F.symmetry_meter(r.snapshot_steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots],
+                                 (8, 8)))
     bars = [tr for tr in fig.data if tr.type == "bar"]
     assert list(bars[1].text) == ["1 / 8", "1 / 8"]
     lines = [tr for tr in fig.data if tr.type == "scatter"]
@@ -137,7 +154,7 @@ def test_symmetry_meter_text_and_honest_zero_gap(symmetric_run):
 def test_decision_boundary_centres_the_colours_on_one_half(random_run):
     t = random_run
     f = model.field(t.weights, t.biases, "relu", "bce", model.grid_extent(t.data.X), res=20)
-    fig = F.decision_boundary(f, t.data)
+    fig = built(F.decision_boundary(f, t.data))
     heat = fig.data[0]
     assert heat.zmid == 0.5 and heat.zmin == 1.0 - heat.zmax
     names = [tr.name for tr in fig.data]
@@ -147,73 +164,145 @@ def test_decision_boundary_centres_the_colours_on_one_half(random_run):
     assert_all_finite(fig)
 
 
-def test_every_figure_has_a_fixed_height_and_large_font(random_run):
-    t = random_run
-    r = t.result()
-    f = model.field(t.weights, t.biases, "relu", "bce", (-1.5, 1.5), res=8)
-    figs = [
-        F.weight_heatmaps(t.weights), F.unit_outputs(f), F.decision_boundary(f, t.data), F.grad_norms(r.grad_norms),
-        F.loss_curves([0, 1], [1, 0.5], [1, 0.6]),
-        F.symmetry_meter(r.snapshot_steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], (20, 6)),
-    ]
-    for fig in figs:
-        assert fig.layout.height and fig.layout.font.size >= 14
-        assert fig.layout.uirevision == "keep"
-
-
 def test_layer_names():
     assert F.layer_names(3) == ["input → layer 1", "layer 1 → layer 2", "layer 2 → output"]
 
 
-def test_raw_specs_serialise_to_the_same_figures(random_run):
-    import json
-
-    t = random_run
-    r = t.result()
-    f = model.field(t.weights, t.biases, "relu", "bce", (-1.5, 1.5), res=10)
-    snaps = r.snapshots
-    builders = [
-        lambda raw: F.weight_heatmaps(t.weights, vmax=2.0, raw=raw),
-        lambda raw: F.unit_outputs(f, raw=raw),
-        lambda raw: F.decision_boundary(f, t.data, raw=raw),
-        lambda raw: F.grad_norms(r.grad_norms, raw=raw),
-        lambda raw: F.loss_curves(r.snapshot_steps, [s.train_loss for s in snaps], [s.test_loss for s in snaps],
-                                  per_step=r.batch_losses, raw=raw),
-        lambda raw: F.symmetry_meter(r.snapshot_steps, [s.distinct for s in snaps], [s.gap for s in snaps], (20, 6),
-                                     raw=raw),
-    ]
-    for build in builders:
-        fig, spec = build(False), json.loads(F.spec_json(build(True)))
-        assert spec["layout"]["height"] == fig.layout.height
-        assert len(spec["data"]) == len(fig.data)
-        for tr, d in zip(fig.data, spec["data"]):
-            assert d["type"] == tr.type
-            for k in ("x", "y", "z"):
-                want = np.asarray(getattr(tr, k, None))
-                if k in d and want.dtype.kind in "fiu":
-                    np.testing.assert_array_equal(typed_array(d[k]).astype(np.float64), want.astype(np.float64))
-        json.loads(F.spec_json(fig))  # a go.Figure goes through plotly's own JSON
 
 
-def test_spec_json_refuses_nan():
-    with pytest.raises(ValueError):
-        F.spec_json({"data": [{"type": "scatter", "y": [float("nan")]}], "layout": {}})
+# ---- every builder of the package, over real engine results ----
 
-
-def playground_figures(t, raw: bool) -> list:
+def playground_figures(t) -> list:
     """The six Playground figures of a run, as app.py builds them."""
     r, c = t.result(), t.config
     field = model.field(t.weights, t.biases, c.activation, c.loss, model.grid_extent(r.data.X), res=16)
     snaps, sym = r.snapshots, [s.distinct for s in r.snapshots]
     return [
-        F.weight_heatmaps(t.weights, vmax=2.0, raw=raw), F.decision_boundary(field, r.data, raw=raw),
-        F.unit_outputs(field, distinct=sym[-1], raw=raw),
-        F.symmetry_meter(r.snapshot_steps, sym, [s.gap for s in snaps], c.hidden, raw=raw),
+        F.weight_heatmaps(t.weights, vmax=2.0, biases=t.biases), F.decision_boundary(field, r.data),
+        F.unit_outputs(field, distinct=sym[-1]),
+        F.symmetry_meter(r.snapshot_steps, sym, [s.gap for s in snaps], c.hidden),
         F.loss_curves(r.snapshot_steps, [s.train_loss for s in snaps], [s.test_loss for s in snaps],
-                      per_step=r.batch_losses, raw=raw),
-        F.grad_norms(r.grad_norms, raw=raw),
+                      per_step=r.batch_losses),
+        F.grad_norms(r.grad_norms),
     ]
 
+
+@pytest.fixture(scope="module")
+def every_figure(symmetric_run, random_run):
+    """{name: spec} of every builder, over real engine results (the lessons' from small runs)."""
+    from dataclasses import replace
+
+    from symbreak_core import DepthConfig, depth_probe, restarts, theory_rms, train, worked_example
+    from symbreak_core.error_surface import DEFAULT, SurfaceConfig, error_surface
+
+    out = {f"playground {k} {i}": spec for k, t in (("symmetric", symmetric_run), ("random", random_run))
+           for i, spec in enumerate(playground_figures(t))}
+    runs = {k: train(TrainConfig(steps=60, record_every=10, init=k)) for k in ("constant", "he_normal")}
+    out["compare_loss"] = F.compare_loss({k: (range(r.steps_done), r.batch_losses) for k, r in runs.items()}, 30)
+    out["compare_distinct"] = F.compare_distinct({k: r.final.distinct for k, r in runs.items()}, (8, 8))
+    w = worked_example.run(steps=12)
+    out["toy_diagram"] = F.toy_diagram(w.at(6), w.units_at(6), w.x, F.weight_vmax([w.weights]), title="t")
+    out["toy_table"] = F.toy_table(w.weights, 6, worked_example.NAMES)
+    out["toy_lines"] = F.toy_lines(w.weights, 6, worked_example.NAMES)
+    p = depth_probe(DepthConfig(width=16, depth=6, activation="tanh", init="normal", spread=0.01, n_samples=40))
+    for name, spec in zip(("up", "sat", "down"), F.depth_stats(p.act_rms, p.saturated, p.grad_std, theory_rms(p),
+                                                               {"other": (p.act_rms, p.grad_std)}, p.act_std)):
+        out[f"depth_stats {name}"] = spec
+    out["depth_histograms"] = F.depth_histograms(p.hist_edges, p.hist_counts, p.act_std)
+    rr = restarts(TrainConfig(hidden=(3,), steps=60, lr=0.5), range(4))
+    out["restarts_histograms"] = F.restarts_histograms(rr.train_loss, rr.test_acc, np.array([1, 0, 0, 1], bool))
+    out["restarts_curves"] = F.restarts_curves(rr.curve_steps, rr.curves, rr.best, rr.worst)
+    sr = error_surface(SurfaceConfig(replace(DEFAULT, steps=200), eps=0.05, res=11))
+    args = sr.s, sr.t, sr.loss, sr.paths, (*sr.end, sr.end_loss), float(sr.paths["constant"].loss[-1])
+    out["surface_contour"] = F.surface_contour(*args)
+    out["surface_3d"] = F.surface_3d(*args)
+    out["surface_section"] = F.surface_section(sr.s, sr.t, sr.loss, 0.0)
+    out["surface_path_losses"] = F.surface_path_losses(sr.paths)
+    out["titled"] = F.titled(out["toy_lines"], "another title")
+    return out
+
+
+def test_every_builder_returns_a_spec_plotly_accepts(every_figure):
+    for name, spec in every_figure.items():
+        fig = built(spec)  # schema validation
+        assert fig.layout.height and fig.layout.uirevision == "keep", name
+        assert_all_finite(fig)
+
+
+def _fonts(obj, path=""):
+    """(path, size) of every font size in a figure dict."""
+    out = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, dict) and (k == "font" or k.endswith("font")) and "size" in v:
+                out.append((f"{path}.{k}", v["size"]))
+            if isinstance(v, (dict, list, tuple)):
+                out += _fonts(v, f"{path}.{k}")
+    elif isinstance(obj, (list, tuple)):
+        for i, v in enumerate(obj):
+            out += _fonts(v, f"{path}[{i}]")
+    return out
+
+
+def test_every_chart_text_is_at_least_16_px_from_the_builders_themselves(every_figure):
+    """The presenter floor, on screen and projector alike: every explicit size, and the layout's font (which every
+    text without its own size inherits; plotly.js draws titles and axis titles larger than it)."""
+    assert style.TEXT_PX >= 16 and style.TITLE_PX > style.TEXT_PX
+    for name, spec in every_figure.items():
+        full = json.loads(as_figure(spec).to_json())  # with plotly's own defaults filled in, as st.plotly_chart sends
+        assert spec["layout"]["font"]["size"] >= 16, name
+        small = [(p, s) for p, s in _fonts(spec) + _fonts(full) if min(np.ravel(s)) < 16]
+        assert not small, (name, small)
+        assert spec["layout"]["title"]["font"]["size"] == style.TITLE_PX if spec["layout"].get("title") else True
+
+
+def _colours(obj, key=""):
+    """Every colour string in a figure dict: colour properties and colour scales."""
+    out = []
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out += _colours(v, k)
+    elif isinstance(obj, (list, tuple)):
+        if key in ("colorscale", "colorway"):
+            out += [c[1] if isinstance(c, (list, tuple)) else c for c in obj]
+        else:
+            for v in obj:
+                out += _colours(v, key)
+    elif isinstance(obj, str) and key.endswith("color"):
+        out.append(obj)
+    return out
+
+
+def test_every_figure_uses_only_the_styles_colours(every_figure):
+    allowed = set(style.PALETTE) | set(style.RDBU) | set(style.CLASS_COLORS) | set(style.NEUTRALS) | set(
+        style.GROUP_FILLS)
+    seen = set()
+    for name, spec in every_figure.items():
+        got = set(_colours(spec))
+        seen |= got
+        edges = {c for c in got if c.startswith("rgb(") and name == "toy_diagram"}  # sampled from the RdBu scale
+        assert got - edges <= allowed, (name, sorted(got - edges - allowed))
+    assert set(style.PALETTE[:3]) <= seen and set(style.RDBU) <= seen
+
+
+def test_one_log_floor_for_every_log_axis(every_figure):
+    """Exact zeros are drawn at LOG_FLOOR on every log axis; nothing of a log trace lies below it."""
+    for name, spec in every_figure.items():
+        logs = {k for k, a in spec["layout"].items() if k.startswith("yaxis") and a.get("type") == "log"}
+        for tr in spec["data"]:
+            if ("y" + tr.get("yaxis", "y")[1:]).replace("y", "yaxis", 1) in logs and tr.get("y") is not None:
+                y = np.asarray(tr["y"], dtype=float)
+                assert np.all(y >= np.float32(F.LOG_FLOOR)), name
+
+
+def test_exact_zeros_on_the_lessons_log_axes_sit_on_the_same_floor_as_the_playgrounds():
+    up, _, down = F.depth_stats(np.array([1.0, 0.0]), np.zeros(2), np.array([0.0, np.nan]))
+    assert np.float32(F.LOG_FLOOR) in np.asarray(up["data"][0]["y"])
+    g = F.grad_norms(np.array([[0.0, 0.1]]))
+    assert np.asarray(g["data"][0]["y"])[0] == np.float32(F.LOG_FLOOR)
+
+
+# ---- the chart grid's transport (ui.charts) ----
 
 def decoded(o):
     """A figure's JSON with plotly.js typed arrays ({bdata, dtype, shape}) turned into plain float lists."""
@@ -227,21 +316,40 @@ def decoded(o):
 
 
 @pytest.mark.parametrize("run", ["symmetric_run", "random_run"])
-def test_raw_specs_are_the_same_figures_without_validation(run, request):
-    """The chart grid gets raw specs (spec_json); they must draw exactly what the validated figures draw."""
-    import json
-
+def test_the_grid_sends_exactly_what_the_validated_figures_draw(run, request):
+    """The chart grid sends specs unvalidated (spec_json); they must draw exactly what go.Figure(spec) draws, and
+    st.plotly_chart (as_figure) gets the same figure with no template."""
     t = request.getfixturevalue(run)
-    for raw, fig in zip(playground_figures(t, True), playground_figures(t, False), strict=True):
-        assert isinstance(raw, dict) and set(raw) == {"data", "layout"}
-        sent = decoded(json.loads(F.spec_json(raw)))  # what plotly.js receives from the grid
-        full = decoded(json.loads(fig.to_json()))
+    for spec in playground_figures(t):
+        sent = decoded(json.loads(spec_json(spec)))  # what plotly.js receives from the grid
+        full = decoded(json.loads(go.Figure(spec).to_json()))
         full["layout"].pop("template", None)  # plotly's default template; every colour we use is explicit
-        assert sent == full, fig.layout.title.text
-        assert decoded(json.loads(F.as_figure(raw).to_json())) == decoded(json.loads(fig.to_json()))
-    with pytest.raises(ValueError):
-        F.spec_json({"data": [{"type": "scatter", "y": [float("nan")]}], "layout": {}})
+        assert sent == full, spec["layout"]["title"]["text"]
+        shown = decoded(json.loads(as_figure(spec).to_json()))
+        assert shown["layout"].pop("template") == {"data": {"scatter": [{"type": "scatter"}]}}  # plotly's "none"
+        assert shown == full
+        for tr, d in zip(built(spec).data, json.loads(spec_json(spec))["data"], strict=True):  # arrays exact
+            assert d["type"] == tr.type
+            for k in ("x", "y", "z"):
+                want = np.asarray(getattr(tr, k, None))
+                if k in d and want.dtype.kind in "fiu":
+                    np.testing.assert_array_equal(typed_array(d[k]).astype(np.float64), want.astype(np.float64))
 
+
+def test_spec_json_refuses_nan():
+    with pytest.raises(ValueError):
+        spec_json({"data": [{"type": "scatter", "y": [float("nan")]}], "layout": {}})
+
+
+def test_chart_heights_come_from_the_spec():
+    import ui.charts
+
+    weights = [np.ones((2, 3)), np.ones((3, 1))]
+    assert ui.charts._height(F.weight_heatmaps(weights, height=430)) == 430
+    assert ui.charts._height({"data": [], "layout": {}}) == 400  # none asked for: the default
+
+
+# ---- the one log axis: every tick labelled with its own whole value ----
 
 def _tick_value(text: str) -> float:
     """A log-axis label read back as a number: '0.2', '1.48', '5×10<sup>-8</sup>', '10<sup>-15</sup>'."""
@@ -251,24 +359,40 @@ def _tick_value(text: str) -> float:
     return float(m.group(1) or 1) * 10.0 ** int(m.group(2)) if m else float(text)
 
 
+def assert_ticks_read_true(axis, px):
+    assert axis["type"] == "log" and axis["tickmode"] == "array"
+    assert 2 <= len(axis["tickvals"]) <= max(2, px // F.TICK_SPACING_PX) + 1, (px, axis["ticktext"])
+    for v, text in zip(axis["tickvals"], axis["ticktext"], strict=True):
+        assert _tick_value(text) == pytest.approx(v, rel=1e-9), (v, text)  # never plotly's bare "2" for 0.2
+        assert axis["range"][0] - 1e-9 <= np.log10(v) <= axis["range"][1] + 1e-9
+
+
 @pytest.mark.parametrize("lo, hi", [(1.47, 1.495), (0.2, 0.9), (0.02, 1.5), (1e-17, 3.0), (0.6931, 0.6935),
-                                    (1e-7, 1.3e-7), (5.0, 900.0), (1.4676, 1.4676), (12000.0, 13000.0)])
+                                    (1e-7, 1.3e-7), (5.0, 900.0), (1.4676, 1.4676), (12000.0, 13000.0),
+                                    (1e-30, 1.0)])
 def test_log_axes_label_every_tick_with_its_whole_value(lo, hi):
-    """Never plotly's bare minor-tick digits ("2" for 0.2): each label reads back as its tick, inside the range."""
     for px in (60, 150, 400):
-        axis = F.log_axis([lo, hi], px)
-        assert 2 <= len(axis["tickvals"]) <= max(2, px // F.TICK_SPACING_PX) + 1, (lo, hi, px, axis["ticktext"])
-        for v, text in zip(axis["tickvals"], axis["ticktext"]):
-            assert _tick_value(text) == pytest.approx(v, rel=1e-6), (v, text)
-            assert axis["range"][0] <= np.log10(v) <= axis["range"][1]
+        assert_ticks_read_true(F.log_axis([lo, hi], px), px)
 
 
-def test_every_playground_log_axis_uses_labelled_ticks(random_run):
-    r = random_run.result()
-    snaps = r.snapshots
-    figs = [F.loss_curves(r.snapshot_steps, [s.train_loss for s in snaps], [s.test_loss for s in snaps],
-                          per_step=r.batch_losses, raw=True),
-            F.grad_norms(r.grad_norms, raw=True),
-            F.symmetry_meter(r.snapshot_steps, [s.distinct for s in snaps], [s.gap for s in snaps], (20, 6), raw=True)]
-    axes = [a for fig in figs for k, a in fig["layout"].items() if k.startswith("yaxis") and a.get("type") == "log"]
-    assert len(axes) == 3 and all(a["tickmode"] == "array" and a["ticktext"] for a in axes)
+@given(lo=st.floats(-32, 6), span=st.floats(1, 35))
+@settings(max_examples=60, deadline=None)
+def test_a_lesson_log_axis_of_a_decade_or_more_has_three_to_seven_ticks(lo, span):
+    """(The lessons' axes: a decade holds three 1-2-5 steps; many decades are thinned.)"""
+    axis = F.log_axis([10.0 ** lo, 10.0 ** (lo + span)], 6 * F.TICK_SPACING_PX)
+    assert_ticks_read_true(axis, 6 * F.TICK_SPACING_PX)
+    assert 3 <= len(axis["tickvals"]) <= 7
+    assert axis["range"][0] <= lo + 1e-9 and lo + span - 1e-9 <= axis["range"][1]
+
+
+def test_min_decades_keeps_a_flat_line_flat():
+    axis = F.log_axis([0.5, 0.5001], 200, min_decades=2)
+    assert axis["range"][1] - axis["range"][0] >= 2 - 1e-9
+
+
+def test_every_log_axis_uses_labelled_ticks(every_figure):
+    axes = {(name, k): a for name, spec in every_figure.items() for k, a in spec["layout"].items()
+            if k.startswith("yaxis") and a.get("type") == "log"}
+    assert len(axes) >= 10
+    for a in axes.values():
+        assert a["tickmode"] == "array" and a["ticktext"]

@@ -1,8 +1,9 @@
 """Hostile URLs: Hypothesis fuzzing of the URL parameters of every page.
 
 Two layers:
-1. `ui.clamp_params`, the pure parser behind every page's URL, against every spec list ui.py defines and
-   against random specs: it never raises, every value comes back valid, and every change is listed.
+1. `settings.params.clamp_params`, the pure parser behind every page's URL, against every page's SPECS (from its
+   module in settings/) and against random specs: it never raises, every value comes back valid, and every change
+   is listed.
 2. Each page (app.py and pages/*.py) under AppTest with random hostile query strings: NaN, inf, huge and
    negative numbers, unicode, code-looking text, empty values, repeated keys and unknown keys. The page
    never shows an exception and always shows the notice naming what it changed.
@@ -18,7 +19,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import ui
+from settings import PAGES as SETTINGS_MODULES
+from settings.params import PRESENT, Param, clamp_params, fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 # app.py (the router, which runs the Playground as its home page), the Playground itself, and every lesson page
@@ -61,43 +63,11 @@ PROFILE = settings(
 
 # ---------------------------------------------------------------- 1. the pure parser
 
-def _page_specs(path: Path):
-    """The module-level SPECS list of a page, without running the page: its imports and its plain assignments
-    (none that touches Streamlit) are executed in order until SPECS exists. None if that is not possible."""
-    import ast
+def _spec_lists() -> dict[str, tuple]:
+    """Every page's SPECS, by its settings module."""
+    import importlib
 
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    env: dict = {"__name__": "page_specs", "__file__": str(path)}
-    for node in tree.body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            pass
-        elif isinstance(node, ast.Assign) and not any(isinstance(n, ast.Name) and n.id == "st" for n in ast.walk(node)):
-            pass
-        else:
-            continue
-        try:
-            exec(compile(ast.Module([node], []), str(path), "exec"), env)  # our own page source, not user input
-        except Exception:
-            continue
-        if isinstance(env.get("SPECS"), (list, tuple)):
-            return list(env["SPECS"])
-    return None
-
-
-def _spec_lists() -> dict[str, list]:
-    """Every page's SPECS, plus any list/tuple/dict of Param that ui.py defines at module level."""
-    found = {}
-    for path in PAGES:
-        specs = _page_specs(path)
-        if specs and all(isinstance(p, ui.Param) for p in specs):
-            found[path.name] = specs
-    for name in dir(ui):
-        obj = getattr(ui, name)
-        if isinstance(obj, dict):
-            obj = list(obj.values())
-        if isinstance(obj, (list, tuple)) and obj and all(isinstance(p, ui.Param) for p in obj):
-            found[f"ui.{name}"] = list(obj)
-    return found
+    return {name: importlib.import_module(f"settings.{name}").SPECS for name in SETTINGS_MODULES}
 
 
 SPEC_LISTS = _spec_lists()
@@ -110,20 +80,20 @@ def params(draw):
     if kind == "int":
         lo = draw(st.integers(-1000, 1000))
         hi = draw(st.integers(lo, lo + 10_000))
-        return ui.Param(name, draw(st.integers(lo, hi)), "int", lo=lo, hi=hi)
+        return Param(name, draw(st.integers(lo, hi)), "int", lo=lo, hi=hi)
     if kind == "float":
         lo = draw(st.floats(-100, 100))
         hi = draw(st.floats(lo, lo + 1000))
-        return ui.Param(name, draw(st.floats(lo, hi)), "float", lo=lo, hi=hi)
+        return Param(name, draw(st.floats(lo, hi)), "float", lo=lo, hi=hi)
     if kind == "log":
         lo = draw(st.sampled_from([1e-6, 1e-4, 1e-3, 0.01]))
         hi = draw(st.sampled_from([0.1, 1.0, 10.0, 100.0]))
-        p = ui.Param(name, lo, "log", lo=lo, hi=hi)
-        return ui.Param(name, draw(st.sampled_from(p.options)), "log", lo=lo, hi=hi)
+        p = Param(name, lo, "log", lo=lo, hi=hi)
+        return Param(name, draw(st.sampled_from(p.options)), "log", lo=lo, hi=hi)
     if kind == "bool":
-        return ui.Param(name, draw(st.booleans()), "bool")
+        return Param(name, draw(st.booleans()), "bool")
     choices = tuple(draw(st.lists(st.text(min_size=1, max_size=8), min_size=1, max_size=6, unique=True)))
-    return ui.Param(name, draw(st.sampled_from(choices)), "choice", choices=choices)
+    return Param(name, draw(st.sampled_from(choices)), "choice", choices=choices)
 
 
 def _unique_specs(specs):
@@ -152,7 +122,7 @@ def _taken_verbatim(p, text: str, v) -> bool:
     if p.kind == "bool":
         return text.strip() in ("true", "false") and (text.strip() == "true") == v
     if p.kind == "choice":
-        return text == ui.fmt(v)
+        return text == fmt(v)
     if not text.isascii() or "_" in text:
         return False  # float() reads "1_000" and non-ASCII digits, but a link's numbers are ASCII decimal only
     try:
@@ -163,7 +133,7 @@ def _taken_verbatim(p, text: str, v) -> bool:
 
 
 def check_clamp(specs, raw):
-    values, notices = ui.clamp_params(specs, raw)
+    values, notices = clamp_params(specs, raw)
     assert set(values) == {p.name for p in specs}
     assert all(isinstance(n, str) and n for n in notices)
     for p in specs:
@@ -191,12 +161,10 @@ def test_clamp_params_random_specs(specs, data):
 
 
 @pytest.mark.fuzz
-@pytest.mark.parametrize("name", sorted(SPEC_LISTS) or ["(none found)"])
+@pytest.mark.parametrize("name", sorted(SPEC_LISTS))
 @settings(PROFILE, max_examples=150, deadline=None)
 @given(data=st.data())
 def test_clamp_params_with_the_pages_specs(name, data):
-    if name not in SPEC_LISTS:
-        pytest.skip("no page SPECS could be read; the pages are still fuzzed through AppTest")
     specs = _unique_specs(SPEC_LISTS[name])
     keys = st.one_of(st.sampled_from([p.name for p in specs]), unknown_key)
     raw = data.draw(st.dictionaries(keys, hostile_value, max_size=10))
@@ -204,9 +172,9 @@ def test_clamp_params_with_the_pages_specs(name, data):
 
 
 def test_every_page_specs_were_found():
-    """Each page with settings keeps its URL parameters in a module-level SPECS list that this fuzzer can read."""
-    missing = [p.name for p in PAGES if p.name != "app.py" and p.name not in SPEC_LISTS]
-    assert not missing, f"no readable SPECS in {missing}"
+    """Each page with settings keeps its URL parameters in the SPECS of its settings module, which this fuzzer reads
+    (test_params.py checks which page reads which module)."""
+    assert len(SPEC_LISTS) == len(PAGES) and all(SPEC_LISTS.values())
 
 
 PAGE_PARAMS = [p for name in sorted(SPEC_LISTS) for p in _unique_specs(SPEC_LISTS[name])]
@@ -219,17 +187,17 @@ def test_the_pages_offer_every_kind_of_param():
 @pytest.mark.parametrize("text", ALWAYS_BAD, ids=lambda t: repr(t)[:24])
 def test_always_bad_values_are_refused_by_every_param_of_every_page(text):
     for p in PAGE_PARAMS:
-        values, notices = ui.clamp_params([p], {p.name: text})
+        values, notices = clamp_params([p], {p.name: text})
         assert values == {p.name: p.default}, (p, text)
         assert len(notices) == 1 and notices[0].startswith(f"{p.name}="), (p, text, notices)
-        assert notices[0].endswith(f"using the default {ui.fmt(p.default)}."), (p, text, notices)
+        assert notices[0].endswith(f"using the default {fmt(p.default)}."), (p, text, notices)
 
 
 @pytest.mark.parametrize("text", OUT_OF_EVERY_RANGE)
 def test_numbers_beyond_every_range_are_changed_with_a_notice_by_every_param_of_every_page(text):
     x = float(text)
     for p in PAGE_PARAMS:
-        values, notices = ui.clamp_params([p], {p.name: text})
+        values, notices = clamp_params([p], {p.name: text})
         if p.kind in ("bool", "choice"):
             want = p.default
         else:
@@ -240,16 +208,16 @@ def test_numbers_beyond_every_range_are_changed_with_a_notice_by_every_param_of_
 
 
 def test_clamp_params_odd_containers():
-    specs = [ui.Param("width", 8, "int", lo=1, hi=32)]
+    specs = [Param("width", 8, "int", lo=1, hi=32)]
     for raw in (None, {}, {"width": []}, {"width": [None]}, {"width": None}, [("width", "3")], 42, "width=3"):
-        values, _ = ui.clamp_params(specs, raw)
+        values, _ = clamp_params(specs, raw)
         assert values["width"] in range(1, 33)
 
 
 # ---------------------------------------------------------------- 2. every page under AppTest
 
 def _widget_keys(at) -> list[str]:
-    """URL keys of a page = the keys of its widgets (ui.Param.name is both); buttons are not settings."""
+    """URL keys of a page = the keys of its widgets (Param.name is both); buttons are not settings."""
     from streamlit.testing.v1.element_tree import Widget
 
     keys = set()
@@ -338,5 +306,5 @@ def test_pages_without_settings_ignore_any_url(path, query):
     at = run_with_query(path, query)
     assert not at.exception, f"{path.name} with {query!r}: {at.exception[0].value}"
     assert not at.warning and at.markdown, path.name
-    keys = [k for k in _widget_keys(at) if k != ui.PRESENT]  # presenter mode is a way of showing, not a setting
+    keys = [k for k in _widget_keys(at) if k != PRESENT]  # presenter mode is a way of showing, not a setting
     assert not keys, f"{path.name} has settings {keys} but does not read them through ui.controls"

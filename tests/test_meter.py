@@ -9,17 +9,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
+import figures as F
 from symbreak_core import TrainConfig, Trainer, metrics, model, train
-from symbreak_core import figures as F
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The Playground's run of a preset: app.py's make_config with its defaults (xor, 2-8-8-1 tanh, all weights 0.5,
+# The Playground's run of a preset: settings.playground.config with its defaults (xor, 2-8-8-1 tanh, all weights 0.5,
 # sgd lr 0.5, full batch, 200 points, snapshot every 5 steps, 20,000 steps) and the preset's own settings.
 PLAYGROUND = TrainConfig(dataset="xor", noise=0.1, n_samples=200, hidden=(8, 8), activation="tanh", init="constant",
                          init_value=0.5, spread=1.0, perturbation=0.0, bias=True, dropout=0.0, optimizer="sgd", lr=0.5,
@@ -160,20 +161,20 @@ def test_snapshots_reuse_the_steps_forward_pass(monkeypatch):
 def test_meter_figure_says_what_the_count_means():
     r = train(preset("constant_dropout", steps=150))
     snaps = r.snapshots
-    fig = F.symmetry_meter(r.snapshot_steps, [s.distinct for s in snaps], [s.gap for s in snaps], (8, 8))
+    fig = go.Figure(F.symmetry_meter(r.snapshot_steps, [s.distinct for s in snaps], [s.gap for s in snaps], (8, 8)))
     bar = [tr for tr in fig.data if tr.type == "bar"][1]
     assert list(bar.text) == ["1 / 8", "1 / 8"]
     assert bar.hovertext[0].startswith("layer 1: its 8 units behave as 1 unit<br>")
     assert "within 5% of the layer's spread" in bar.hovertext[0]
     heads = [a.text for a in fig.layout.annotations]
     assert "Behaves as N of its W units" in heads and "Largest weight gap between units" in heads
-    one = [tr for tr in F.symmetry_meter([0], [[1]], [[0.0]], (1,)).data if tr.type == "bar"][1]
+    one = [tr for tr in go.Figure(F.symmetry_meter([0], [[1]], [[0.0]], (1,))).data if tr.type == "bar"][1]
     assert one.hovertext[0].startswith("layer 1: its 1 unit behaves as 1 unit<br>")
 
 
 def test_grad_norm_chart_is_labelled_for_weights_and_biases():
     r = train(preset("constant_05", steps=20))
-    fig = F.grad_norms(r.grad_norms)
+    fig = go.Figure(F.grad_norms(r.grad_norms))
     assert fig.layout.title.text == "Gradient norm (weights + biases)"
     assert fig.layout.yaxis.title.text == "‖∂L/∂(W, b)‖"
     c = r.config  # the plotted norm is the Trainer's: weights and biases of the layer together

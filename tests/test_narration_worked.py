@@ -134,3 +134,9 @@ def test_no_sentence_contradicts_the_numbers(a, x1, x2, lr, steps, nudge, activa
     for m in re.finditer(r"\b(\d[\d,]*) (iterations?|different values?)\b", text):
         assert (m.group(1) == "1") == (not m.group(2).endswith("s")), m.group(0)
     assert "iteration -" not in text and "only 1 different" not in text
+
+
+def test_the_equations_are_written_from_the_engines_wiring():
+    assert worked.equations() == (
+        r"\begin{aligned} y_1 &= w_1x_1 + w_3x_2 \\ y_2 &= w_2x_1 + w_4x_2 \\ y_3 &= w_5y_1 + w_7y_2 \\ "
+        r"y_4 &= w_6y_1 + w_8y_2 \\ y &= w_9y_3 + w_{10}y_4 \end{aligned}")

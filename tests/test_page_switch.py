@@ -1,13 +1,17 @@
-"""Pages share widget keys but not ranges: switching pages must never raise, and each page keeps its own settings."""
+"""Pages share widget keys but not ranges: switching pages must never raise, and each page keeps its own settings.
+The sidebar links every page, the Glossary among them."""
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+import ui
+from narration.glossary import GLOSSARY
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
-PAGES = ["app.py", "pages/1_Side_by_side.py", "pages/2_Worked_example.py", "pages/3_Depth_and_scale.py",
-         "pages/4_Restarts.py", "pages/5_Error_surface.py", "pages/6_Glossary.py"]
-WITHOUT_CHARTS = {"pages/6_Glossary.py"}
+PAGES = [path for path, _, _ in ui.PAGES]  # the sidebar's order, the Playground (app.py) first
+GLOSSARY_PAGE = "pages/6_Glossary.py"
+WITHOUT_CHARTS = {GLOSSARY_PAGE}
 
 
 def chart_count(at) -> int:
@@ -18,16 +22,23 @@ def chart_count(at) -> int:
 
 def test_walking_through_every_page_and_back_raises_nothing_and_keeps_settings():
     """The pages share URL/widget keys (steps, lr, width, preset...) but not their ranges: switching must not leak."""
+    assert PAGES[0] == "app.py" and (GLOSSARY_PAGE, "Glossary", ":material/menu_book:") in ui.PAGES
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["width"] = "6"
     at.run()
     assert [s.value for s in at.slider if s.key == "width"] == [6]
+    links = [e.proto.page for e in at.sidebar.get("page_link")]
+    assert "Glossary" in links and len(links) == len(ui.PAGES)  # every page links to every page
     for page in PAGES[1:] + PAGES[-2::-1]:  # out to the last page and back again
         at.switch_page(page)
         at.run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert not [w for w in at.warning if "link were changed" in w.value], page  # no stale notices
         assert page in WITHOUT_CHARTS or chart_count(at), f"{page}: no chart after switching pages"
+        if page == GLOSSARY_PAGE:
+            text = "\n".join(m.value for m in at.markdown)
+            assert all(f"**{term}.**" in text for term, _ in GLOSSARY)
+            assert "| `he_normal` | He (normal) |" in text
     assert [s.value for s in at.slider if s.key == "width"] == [6]  # the Playground kept its own width
     assert at.selectbox(key="preset").value == "custom"  # ... and 6 units is still no preset's setup
     at.switch_page("pages/2_Worked_example.py").run()  # other pages' steps (1000...) and lr (0.5...) did not leak

@@ -26,8 +26,9 @@ def _number_box_page():
 
 
 def test_a_url_bound_number_box_crashes_on_a_huge_number_in_the_link():
-    """Workaround: ui._number_box / ui._by_hand. Number boxes are not bound to the URL; ui.controls() parses the
-    link itself (ui.clamp_params) and keeps the box's value in the URL by hand. Bound, ?seed=1e999 raises."""
+    """Workaround: ui.widgets._number_box / _by_hand. Number boxes are not bound to the URL; ui.controls() parses
+    the link itself (settings.params.clamp_params) and keeps the box's value in the URL by hand. Bound, ?seed=1e999
+    raises."""
     at = AppTest.from_function(_number_box_page)
     at.query_params["seed"] = "7"
     at.run()
@@ -48,8 +49,8 @@ def _menu_page():
 
 
 def test_a_url_bound_menu_writes_its_shown_words_into_the_link_and_ignores_the_value():
-    """Workaround: ui._by_hand. Menus are not bound to the URL; ui.controls() keeps the value (he_normal) in the link
-    by hand, because a bound selectbox writes what it shows ("Xavier (normal)") and reads only that back."""
+    """Workaround: ui.widgets._by_hand. Menus are not bound to the URL; ui.controls() keeps the value (he_normal) in
+    the link by hand, because a bound selectbox writes what it shows ("Xavier (normal)") and reads only that back."""
     at = AppTest.from_function(_menu_page).run()
     at.session_state["want"] = "xavier_normal"
     at.session_state["choose"] = True
@@ -81,12 +82,13 @@ def test_st_plotly_chart_puts_the_figure_into_its_element_id_even_with_a_key():
 
 
 def test_streamlit_leaves_pandas_to_the_first_script_run_and_plotly_remembers_a_failed_import(tmp_path):
-    """Workaround: `import pandas` at the top of pages/1_ to 5_ (app.py imports it for its CSV anyway). Streamlit's
-    server does not import pandas, so two first page loads import it at once on two script threads; plotly's
-    optional import of pandas can fail in that race, and plotly then treats pandas as missing for good."""
-    code = "import sys, streamlit.web.bootstrap, streamlit.web.server.server; print('pandas' in sys.modules)"
+    """Workaround: `import pandas` first in ui/__init__.py, which every page imports before it draws anything.
+    Streamlit's server does not import pandas, so two first page loads import it at once on two script threads;
+    plotly's optional import of pandas can fail in that race, and plotly then treats pandas as missing for good."""
+    code = ("import sys, streamlit.web.bootstrap, streamlit.web.server.server; server = 'pandas' in sys.modules; "
+            f"sys.path.insert(0, {str(ROOT)!r}); import ui; print(server, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.split() == ["False", "True"]  # the server leaves pandas out; importing ui brings it in
     from _plotly_utils import optional_imports
 
     assert optional_imports.get_module("symbreak_no_such_module") is None

@@ -4,6 +4,8 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
+import streamlit as st
+
 MAX_HEAVY_JOBS = 2  # heavy engine calls running at once across all sessions (one per core here)
 HEAVY_JOB_WAIT = 60.0  # seconds a session waits for a free slot before it gets a "server busy" message
 WORK_PER_REFRESH = 250_000  # live training: steps x network parameters advanced per refresh, per session
@@ -24,3 +26,16 @@ def heavy_job(wait: float = HEAVY_JOB_WAIT):
         yield
     finally:
         _heavy.release()
+
+
+@contextmanager
+def stop_when_busy(*shown):
+    """Around a page's engine call (a cached function that takes its heavy_job() slot inside, so a cache hit waits
+    for none): if no slot frees in time, clear `shown` (a progress bar), say so in an error box and stop the run."""
+    try:
+        yield
+    except Busy as e:
+        for element in shown:
+            element.empty()
+        st.error(str(e))
+        st.stop()

@@ -5,7 +5,11 @@ The pure part (what a control may hold, how a link is read) is settings.params; 
 """
 from __future__ import annotations
 
+import hashlib
 import math
+
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from settings.params import (
     CUSTOM,
@@ -25,11 +29,8 @@ from settings.params import (
     share_url,
 )
 
-# ---- Streamlit side ----
 
 def _raw_query():
-    import streamlit as st
-
     qp = st.query_params
     return {k: qp.get_all(k) for k in qp}
 
@@ -41,8 +42,6 @@ def page_setup(title: str, icon: str) -> bool:
     from the link (?present=1). Presenting, the sidebar starts collapsed; Streamlit applies that on a rerun too,
     unless the visitor opened or closed the sidebar by hand in this browser (then their choice wins).
     """
-    import streamlit as st
-
     state = st.session_state
     if PRESENT in state:  # the toggle, as last clicked
         on = bool(state[PRESENT])
@@ -61,15 +60,11 @@ def page_setup(title: str, icon: str) -> bool:
 
 def presenting() -> bool:
     """Whether this run draws the presenter view (as page_setup decided)."""
-    import streamlit as st
-
     return bool(st.session_state.get("_ui_present", False))
 
 
 def _present_toggle(box):
     """The small presenter-mode switch; the URL gets present=1 while it is on and loses it when off."""
-    import streamlit as st
-
     st.session_state.setdefault(PRESENT, presenting())
     box.toggle("Presenter mode", key=PRESENT, help=PRESENT_HELP, width="content")
     want = "1" if st.session_state[PRESENT] else None
@@ -118,9 +113,6 @@ PAGES = (
 
 def navigation():
     """Links to every page at the top of the sidebar (client.showSidebarNavigation is off)."""
-    import streamlit as st
-    from streamlit.errors import StreamlitPageNotFoundError
-
     try:
         for path, label, icon in PAGES:
             st.sidebar.page_link(path, label=label, icon=icon)
@@ -131,8 +123,6 @@ def navigation():
 
 def page_without_controls():
     """The sidebar's page list for a page with no settings; the next page with controls gets back its own."""
-    import streamlit as st
-
     st.session_state["_ui_page"] = "_ui_page:none"
     navigation()
     _present_toggle(st.container(key="ui_quick", horizontal=True))
@@ -151,8 +141,6 @@ def controls(specs, presets=None, container=None) -> dict:
     specs' own defaults for a custom setup), so the URL holds the preset and what differs from it, or,
     for a custom setup, no preset and everything that differs from the defaults.
     """
-    import streamlit as st
-
     if container is None:
         navigation()
     box = container if container is not None else st.sidebar
@@ -196,8 +184,6 @@ def controls(specs, presets=None, container=None) -> dict:
 
 
 def _signature(specs, presets) -> str:
-    import hashlib
-
     return hashlib.sha1(repr((specs, [q.id for q in presets or ()])).encode()).hexdigest()[:16]
 
 
@@ -207,8 +193,6 @@ def _from_link(specs, presets):
     With a preset in the link its values come first and the link's other values override them; without
     one, the link's values override the specs' own defaults. "_ui_origin" is the link's preset, if any.
     """
-    import streamlit as st
-
     raw = _raw_query()
     chosen, notices = None, []
     if presets and "preset" in raw:
@@ -231,8 +215,6 @@ def _defaults(specs, presets):
 
 def _preset_shown(specs, presets, current):
     """The preset the controls equal (None: a custom setup); keeps "preset" and "_ui_origin" in step with it."""
-    import streamlit as st
-
     origin = next((q for q in presets if q.id == st.session_state.get("_ui_origin")), None)
     shown = matching_preset(specs, presets, current, prefer=origin)
     st.session_state["_ui_origin"] = (shown or origin or closest_preset(specs, presets, current)).id
@@ -246,8 +228,6 @@ def _preset_shown(specs, presets, current):
 
 def _preset_selector(box, specs, presets, shown, current) -> str:
     """The preset menu ("Custom setup" is in it only while it is the setup); returns its caption."""
-    import streamlit as st
-
     labels = {q.id: q.label for q in presets} | {CUSTOM: CUSTOM_LABEL}
     options = [q.id for q in presets] + ([] if shown else [CUSTOM])
     box.selectbox("Preset", options, key="preset", help="Sets every control at once.", format_func=labels.get,
@@ -260,8 +240,6 @@ def _preset_selector(box, specs, presets, shown, current) -> str:
 
 
 def _apply_preset(specs, presets):
-    import streamlit as st
-
     chosen = next((q for q in presets if q.id == st.session_state.get("preset")), None)
     if chosen is None:
         return  # "Custom setup" itself changes nothing
@@ -271,15 +249,11 @@ def _apply_preset(specs, presets):
 
 
 def _clear_notices():
-    import streamlit as st
-
     st.session_state["_ui_notices"] = []
 
 
 def _sync_unbound(key, value, default):
     """Keep an unbound key in the URL by hand: written when it changes, dropped when it equals the default."""
-    import streamlit as st
-
     want = None if fmt(value) == fmt(default) else fmt(value)
     if st.query_params.get(key) != want:
         if want is None:
@@ -347,8 +321,6 @@ def share_link(values: dict, note: str = SHARE_NOTE) -> str:
     A plain Markdown link, not st.code: the code block's highlighter is a 1.5 MB script that delayed
     the first metrics of a cold page load by about 1.5 s on a 2-core machine (measured in Chromium).
     """
-    import streamlit as st
-
     link = share_url(values, st.session_state.get("preset"), base=st.context.url or "", present=presenting())
     st.markdown(f"{note}\n\n[{_md(link)}]({link})")
     return link

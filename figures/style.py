@@ -1,0 +1,217 @@
+"""THE style of every chart: palette, font scale, log floor, margins and axes, and the one constructor.
+
+Every builder returns a plain {"data": [...], "layout": {...}} dict made by `figure` (or `from_figure`, for the few
+built with plotly's subplot and shape helpers): what the chart grid sends as it is, and what
+plotly.graph_objects.Figure accepts (the tests validate every builder against Plotly's schema). No template is
+used: every colour, size and margin is written here, so the grid (plotly.js defaults) and st.plotly_chart draw the
+same chart.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+# ---- colours ----
+# Okabe-Ito: told apart by colour-blind viewers and on a washed-out projector (yellow left out: it vanishes on white).
+PALETTE = ("#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+# RdBu (ColorBrewer), diverging and colour-blind-safe; red < 0 < blue. Spelled out because plotly.js's own "RdBu"
+# (what a bare name would give in the browser) has a grey middle and the opposite direction.
+RDBU = ("rgb(103,0,31)", "rgb(178,24,43)", "rgb(214,96,77)", "rgb(244,165,130)", "rgb(253,219,199)",
+        "rgb(247,247,247)", "rgb(209,229,240)", "rgb(146,197,222)", "rgb(67,147,195)", "rgb(33,102,172)",
+        "rgb(5,48,97)")
+COLORSCALE = [[k / (len(RDBU) - 1), c] for k, c in enumerate(RDBU)]
+REVERSED_COLORSCALE = [[k / (len(RDBU) - 1), c] for k, c in enumerate(reversed(RDBU))]  # blue lower, red higher
+CLASS_COLORS = ("#b2182b", "#2166ac")  # near the ends of RdBu, for class 0 and class 1 (and test / train loss)
+# Neutrals: text and outlines, reference lines and notes, borders, faint lines, light fills and the grid, paper.
+INK, NOTE, BORDER, FAINT, LIGHT, PAPER = "#222222", "#555555", "#888888", "#bdbdbd", "#e5e5e5", "#ffffff"
+VEIL = "rgba(255,255,255,0.85)"  # behind a legend or a label that sits on the plot
+SHADOW = "rgba(80,80,80,0.25)"  # many thin lines (one per seed), contour lines
+NEUTRALS = (INK, NOTE, BORDER, FAINT, LIGHT, PAPER, VEIL, SHADOW)
+
+
+def tint(color: str, share: float) -> str:
+    """A "#rrggbb" colour mixed with white: `share` of the colour, the rest white (a light fill)."""
+    rgb = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - share * (255 - c)):02x}" for c in rgb)
+
+
+GROUP_FILLS = tuple(tint(c, 0.3) for c in PALETTE)  # light fills marking groups of equal weights in a table
+
+# ---- type: one scale; TEXT_PX is the presenter floor, so one size serves the screen and the projector ----
+TEXT_PX = 16  # every chart text: tick labels, legends, annotations, hover labels, table cells
+TITLE_PX = 19  # a figure's title (plotly.js draws axis titles 1.2 x TEXT_PX)
+FONT = dict(size=TEXT_PX)
+
+# ---- log axes ----
+# An exact 0 (or anything smaller) on a log axis is drawn here and labelled as exactly 0. Far below every real value
+# the charts show (round-off gaps between units reach 1e-21; vanishing signals in a deep stack 1e-13), so a point at
+# the floor can only be a zero.
+LOG_FLOOR = 1e-30
+TICK_SPACING_PX = 34  # a log axis gets at most one labelled tick per this many pixels of its length
+
+# ---- margins and axes ----
+MARGIN = dict(l=60, r=20, t=64, b=48)  # t: the title (about 34 px with its pad) and a line for a legend
+AXIS = dict(gridcolor=LIGHT, zerolinecolor=FAINT, linecolor=BORDER, automargin=True)
+MAX_POINTS = 600  # a curve sends at most this many points
+
+
+def figure(data, title: str | None, height: int, subtitle: str = "", **layout) -> dict:
+    """THE constructor: {"data", "layout"} with the style's fonts, colours and margins, a fixed height (live
+    refreshes do not jump) and zoom kept across redraws. Every cartesian axis in `layout` gets the style's axis
+    colours unless it says otherwise; subtitle: a line under the title (leave room for it in margin t)."""
+    base = dict(font=FONT, height=height, margin=dict(MARGIN), uirevision="keep", paper_bgcolor=PAPER,
+                plot_bgcolor=PAPER, colorway=list(PALETTE), hoverlabel=dict(font=FONT))
+    if title:  # at the very top, so a legend or heading above the plot has a line of its own
+        base["title"] = dict(text=title, font=dict(size=TITLE_PX), x=0.01, xanchor="left", yref="container", y=1,
+                             yanchor="top", pad=dict(t=8),
+                             **({"subtitle": dict(text=subtitle, font=FONT)} if subtitle else {}))
+    for k, v in layout.items():
+        base[k] = {**AXIS, **v} if k.startswith(("xaxis", "yaxis")) else v
+    return {"data": data, "layout": base}
+
+
+def from_figure(fig, title: str | None, height: int, **layout) -> dict:
+    """A figure built with plotly's helpers (subplots, shapes) as the style's dict: its traces and layout, through
+    `figure`. plotly's default template, which the helper figure carries, is dropped."""
+    spec = fig.to_plotly_json()
+    own = {k: v for k, v in spec["layout"].items() if k != "template"}
+    return figure(spec["data"], title, height, **{**own, **layout})
+
+
+def titled(fig: dict, title: str) -> dict:
+    """The same figure under another title (to label a shared builder's output by run or seed)."""
+    layout = fig["layout"]
+    return {**fig, "layout": {**layout, "title": {**layout.get("title", {}), "text": title}}}
+
+
+# ---- numbers to draw ----
+
+def finite32(a, fill=0.0) -> np.ndarray:
+    """a as float32 with NaN and +-inf replaced, so nothing non-finite reaches a figure."""
+    a = np.asarray(a, dtype=np.float64)
+    big = float(np.finfo(np.float32).max) / 10
+    return np.nan_to_num(np.clip(a, -big, big), nan=fill, posinf=big, neginf=-big).astype(np.float32)
+
+
+def floored(a) -> tuple[np.ndarray, np.ndarray]:
+    """(|a| as finite float32 raised to LOG_FLOOR, mask of the exact zeros): what a log axis shows."""
+    y = np.abs(finite32(a))
+    return np.maximum(y, np.float32(LOG_FLOOR)), y == 0
+
+
+def nice_step(x: float) -> float:
+    """The smallest 1-2-5 step >= x."""
+    e = np.floor(np.log10(x))
+    return float(next(m * 10 ** e for m in (1, 2, 5, 10) if m * 10 ** e >= x * (1 - 1e-9)))
+
+
+def nice_ceiling(x: float) -> float:
+    """The smallest 1-2-5 step >= x (at least 0.1): a colour range that changes rarely."""
+    x = float(x) if np.isfinite(x) else 1.0
+    return 0.1 if x <= 0.1 else nice_step(x)
+
+
+def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
+    """At most max_points indices spread over range(n), always keeping the first and last."""
+    if n <= max_points:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+
+
+def plot_px(height: int, margin: dict) -> float:
+    """The plot area's height in pixels, before plotly grows the margins for long labels."""
+    return height - margin["t"] - margin["b"]
+
+
+# ---- the log axis ----
+
+def _tick_text(v: float, step: float | None = None) -> str:
+    """A positive tick value written out in full ("0.2", "1.48", "5×10<sup>-8</sup>"), never as the bare
+    mantissa digit plotly.js puts on a minor tick. step: the spacing of evenly spaced ticks, for their digits."""
+    e = int(np.floor(np.log10(v) + 1e-9))
+    digits = 3 if step is None else max(1, e - int(np.floor(np.log10(step) + 1e-9)) + 1)
+    if -3 <= e <= 3:
+        return f"{v:.{max(digits, e + 1)}g}"
+    m = f"{v / 10.0 ** e:.{digits}g}"
+    return ("" if m == "1" else f"{m}×") + f"10<sup>{e}</sup>"
+
+
+def log_axis(values, px: float, min_decades: float = 0.0) -> dict:
+    """Range and labelled ticks of a log axis over the positive `values` (smaller ones are left out: draw them at
+    LOG_FLOOR with `floored`), for an axis `px` pixels long, at least `min_decades` tall (a flat line then looks
+    flat, instead of noise blown up to fill the panel).
+
+    Ticks: whole decades (every few when there are many) once three or more fall inside, else 1-2-5 values (1 and 5
+    when those are too many, the decades when even those are), else evenly spaced values on a short range. At most
+    one tick per TICK_SPACING_PX, at least two, and every label is the tick's own value written out in full, never
+    the bare digit plotly.js puts on a minor tick ("2" for 0.2).
+    """
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[np.isfinite(v) & (v > 0)]
+    lo, hi = (float(v.min()), float(v.max())) if v.size else (0.1, 1.0)
+    if hi < lo * 1.001:  # one value, or nearly: show a little around it
+        lo, hi = lo / 1.05, hi * 1.05
+    lo, hi = float(np.log10(lo)), float(np.log10(hi))
+    grow = max(0.0, (min_decades - (hi - lo)) / 2)
+    lo, hi = lo - grow, hi + grow  # ticks go inside [lo, hi]; the axis shows a little more
+    pad = 0.04 * (hi - lo)
+    most = max(2, int(px // TICK_SPACING_PX))
+    first, last = int(np.ceil(lo - 1e-9)), int(np.floor(hi + 1e-9))
+    decades = list(range(first, last + 1))
+
+    def steps(mantissas):
+        return [float(f"{m * 10.0 ** k:.1e}") for k in range(first - 1, last + 2) for m in mantissas
+                if lo - 1e-9 <= np.log10(m) + k <= hi + 1e-9]
+
+    step = None
+    if len(decades) >= 3:
+        every = int(np.ceil(len(decades) / most))
+        ks = [k for k in decades if k % every == 0]
+        ticks = [10.0 ** k for k in (ks if len(ks) >= 2 else (decades[0], decades[-1]))]
+    else:
+        ticks = steps((1, 2, 5))
+        if len(ticks) > most + 1:
+            ticks = steps((1, 5))
+        if len(ticks) > most + 1 and len(decades) == 2:
+            ticks = [10.0 ** k for k in decades]
+        if not 2 <= len(ticks) <= most + 1:  # a short range: evenly spaced values
+            a, b = 10.0 ** lo, 10.0 ** hi
+            step = nice_step((b - a) / most)
+            while np.floor(b / step) - np.ceil(a / step) < 1:  # fewer than two inside: the next finer 1-2-5 step
+                step = nice_step(step / 2.6)
+            ticks = [t for t in np.arange(np.ceil(a / step), np.floor(b / step) + 1) * step if t > 0]
+    return dict(type="log", range=[lo - pad, hi + pad], tickmode="array", tickvals=[float(t) for t in ticks],
+                ticktext=[_tick_text(t, step) for t in ticks])
+
+
+def floor_marks(xref: str, yref: str) -> dict:
+    """A dotted line and a label at LOG_FLOOR: exact zeros are drawn there, honestly labelled."""
+    return dict(
+        shapes=[dict(type="line", xref=f"{xref} domain", x0=0, x1=1, yref=yref, y0=LOG_FLOOR, y1=LOG_FLOOR,
+                     line=dict(color=NOTE, dash="dot", width=1))],
+        annotations=[dict(xref=f"{xref} domain", x=0.99, yref=yref, y=float(np.log10(LOG_FLOOR)), xanchor="right",
+                          yanchor="bottom", showarrow=False, text=f"exactly 0 (drawn at {LOG_FLOOR:.0e})",
+                          font=dict(size=TEXT_PX, color=NOTE))],
+    )
+
+
+# ---- legends and colour bars ----
+
+LEGEND_ROW_PX = 28  # one row of a horizontal legend at TEXT_PX
+
+
+def legend_below(rows: int) -> tuple[dict, int]:
+    """(legend, bottom margin) for a horizontal legend of `rows` rows at the foot of the figure, under the x-axis
+    title and never on it: the legend sits against the figure's bottom edge, and the margin holds it and the title."""
+    return dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0), 62 + LEGEND_ROW_PX * rows
+
+
+def inside_legend() -> dict:
+    """A legend in the plot's top right corner: it never meets the title, the ticks or a neighbouring chart."""
+    return dict(x=0.99, xanchor="right", y=0.99, yanchor="top", bgcolor=VEIL)
+
+
+def colorbar(title: str, lo: float, mid: float, hi: float) -> dict:
+    """A colour bar labelled at its ends and middle only: five labels collide on a chart 220 px tall."""
+    values = [float(lo), float(mid), float(hi)]
+    return dict(title=dict(text=title), thickness=14, len=0.9, tickmode="array", tickvals=values,
+                ticktext=[f"{v:g}".replace("-", "−") for v in values])

@@ -1,0 +1,459 @@
+"""Charts of training runs: the Playground's six (weights, hidden units, symmetry meter, loss, gradient norms,
+decision boundary), the Side-by-side comparisons and the Restarts histograms and curves.
+
+The Playground's six are redrawn several times a second, so they are built as plain dicts directly: no plotly
+object is made on that path.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from symbreak_core.metrics import BEHAVIOUR_TOL  # the rule the meter's hover states, defined once beside the count
+
+from .style import (
+    CLASS_COLORS,
+    COLORSCALE,
+    FAINT,
+    INK,
+    LEGEND_ROW_PX,
+    LIGHT,
+    LOG_FLOOR,
+    MARGIN,
+    NOTE,
+    PALETTE,
+    PAPER,
+    SHADOW,
+    colorbar,
+    figure,
+    finite32,
+    floor_marks,
+    floored,
+    inside_legend,
+    legend_below,
+    log_axis,
+    nice_ceiling,
+    plot_px,
+    thin,
+)
+
+HEIGHT = 340  # the Playground's charts
+
+
+def layer_names(n_layers: int) -> list[str]:
+    """'input → layer 1', ..., 'layer L → output' for the weight matrices of a network."""
+    ends = ["input"] + [f"layer {i}" for i in range(1, n_layers)] + ["output"]
+    return [f"{a} → {b}" for a, b in zip(ends[:-1], ends[1:])]
+
+
+def short_layer_names(n_layers: int) -> list[str]:
+    """'input → 1', ..., 'L → out': the same names, short enough for a narrow panel or a legend."""
+    ends = ["input"] + [str(i) for i in range(1, n_layers)] + ["out"]
+    return [f"{a} → {b}" for a, b in zip(ends[:-1], ends[1:])]
+
+
+def weight_vmax(arrays) -> float:
+    """One colour limit for a whole timeline: a 1-2-5 step above the largest finite |w| in any of arrays."""
+    peak = 0.0
+    for a in arrays:
+        a = np.asarray(a, dtype=float)
+        a = a[np.isfinite(a)]
+        if a.size:
+            peak = max(peak, float(np.abs(a).max()))
+    return nice_ceiling(peak)
+
+
+BIAS_ROW_GAP = 0.35  # the bias row sits this far (in rows) below the weights, so it reads as a row of its own
+MAX_NUMBERED = 8  # a weight panel numbers every column up to this many; 8 numbers fit a panel on a phone
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, biases=None) -> dict:
+    """One heatmap per weight matrix W (fan_in, fan_out): row i = input i, column j = unit j; with `biases`,
+    each unit's bias b[j] is drawn as an extra row "b" under its column (traces: the weights, then the biases).
+
+    A unit is its column (bias included), so identical units are identical columns. The colour range is
+    [-vmax, vmax] (default: a 1-2-5 step above the largest |w| or |b|); pass the same vmax at every step so
+    colours keep their meaning.
+    """
+    weights = [finite32(W) for W in weights]
+    biases = None if biases is None else [finite32(b).reshape(1, -1) for b in biases]
+    if vmax is None:
+        vmax = nice_ceiling(max(float(np.abs(a).max(initial=0.0)) for a in weights + (biases or [])))
+    n, gap = len(weights), 0.03
+    widths = [W.shape[1] + 1.5 for W in weights]
+    usable = 1 - gap * (n - 1)
+    names = layer_names(n)
+    short = short_layer_names(n)  # axis titles must fit narrow panels
+    data, bias_rows, layout, x0 = [], [], {}, 0.0
+    for k, W in enumerate(weights):
+        x1 = min(1.0, x0 + usable * widths[k] / sum(widths))
+        ax = "" if k == 0 else str(k + 1)
+        rows, cols = W.shape
+        columns = np.arange(1, cols + 1)
+        data.append(dict(
+            type="heatmap", z=W, x=columns, y=np.arange(1, rows + 1),
+            coloraxis="coloraxis", xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=1, ygap=1,
+            hovertemplate=f"{names[k]}<br>w[%{{y}}, %{{x}}] = %{{z:.4g}}<extra></extra>",
+        ))
+        # Row numbers only on the first panel (the inputs); a later panel's rows are the previous panel's columns.
+        # Columns are numbered in full up to MAX_NUMBERED, else only the first and last, so labels never collide.
+        names_y = [f"x{str(i).translate(_SUBSCRIPT)}" for i in range(1, rows + 1)] if k == 0 and rows <= 16 else []
+        ticks = dict(tickmode="array", tickvals=list(range(1, len(names_y) + 1)), ticktext=names_y)
+        numbered = list(range(1, cols + 1)) if cols <= MAX_NUMBERED else [1, cols]
+        if biases is not None:
+            y_b = rows + 1 + BIAS_ROW_GAP
+            bias_rows.append(dict(
+                type="heatmap", z=biases[k], x=columns, y=np.array([y_b]), coloraxis="coloraxis",
+                xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=1, ygap=1,
+                hovertemplate=f"{names[k]}<br>bias b[%{{x}}] = %{{z:.4g}}<extra></extra>",
+            ))
+            if k == 0:
+                ticks["tickvals"] = ticks["tickvals"] + [y_b]
+                ticks["ticktext"] = ticks["ticktext"] + ["b"]
+        layout[f"xaxis{ax}"] = dict(
+            domain=[x0, x1], anchor=f"y{ax}", title=dict(text=short[k]), showgrid=False, zeroline=False,
+            tickmode="array", tickvals=numbered, ticktext=[str(c) for c in numbered])
+        layout[f"yaxis{ax}"] = dict(anchor=f"x{ax}", autorange="reversed", showgrid=False, zeroline=False, **ticks)
+        x0 = x1 + gap
+    layout["coloraxis"] = dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,
+                               colorbar=colorbar("w, b" if biases is not None else "w", -vmax, 0.0, vmax))
+    title = "Weights and biases" if biases is not None else "Weights"
+    # the rule goes on a line of its own, so the title fits a phone and the rule is never cut off
+    return figure(data + bias_rows, title, height, subtitle="equal columns = identical units",
+                  margin=dict(MARGIN, t=78), **layout)
+
+
+def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | None = None, vmax: float | None = None,
+                 distinct=None, height: int = 430) -> dict:
+    """Each hidden unit's output over the input plane, for the first n_layers hidden layers.
+
+    Tiles are packed into one heatmap per layer (the gaps hold 0, drawn white); at most max_units
+    tiles per layer, the rest are summarised in the layer's caption. distinct: per hidden layer,
+    the number of distinct units, for the caption. Tile u of a layer is unit u + 1.
+    """
+    layers = [finite32(h) for h in field.hidden[:n_layers]]
+    if per_row is None:  # 4 a row for small layers, so the tiles stay large
+        per_row = 4 if max(len(h) for h in layers) <= 8 else 8
+    if vmax is None:
+        peak = max((float(np.abs(h).max(initial=0.0)) for h in layers), default=1.0)
+        vmax = 1.0 if peak <= 1.0 else nice_ceiling(peak)
+    res = len(field.xs)
+    pad = max(2, res // 8)
+    cell = res + pad
+    data, mids, notes, top = [], [], [], 0
+    for li, h in enumerate(layers):
+        shown = h[:max_units]
+        n = len(shown)
+        cols = min(per_row, n)
+        rows = -(-n // cols)
+        Z = np.zeros((rows * cell, cols * cell - pad), dtype=np.float32)
+        for u in range(n):
+            r, c = divmod(u, cols)
+            Z[r * cell: r * cell + res, c * cell: c * cell + res] = shown[u][::-1]  # row 0 = top of the plane
+        top += 2 * pad if li else 0  # a wider gap between layers than between units
+        data.append(dict(type="heatmap", z=Z, x0=0, dx=1, y0=top, dy=1, coloraxis="coloraxis",
+                         hovertemplate=f"layer {li + 1}<br>output %{{z:.3f}}<extra></extra>"))
+        # The layer's caption is its tick label, in the left margin: it can never cover a tile.
+        note = f"layer {li + 1}<br>{len(h)} units"
+        if distinct is not None and li < len(distinct):
+            note += f"<br>{distinct[li]} distinct"
+        if len(h) > n:
+            note += f"<br>{n} shown"
+        mids.append(top + (rows * cell - pad) / 2)
+        notes.append(note)
+        top += rows * cell
+    return figure(
+        data, "Hidden units", height, subtitle="over the input plane: same picture = same unit",
+        margin=dict(l=10, r=20, t=78, b=10),
+        xaxis=dict(visible=False, range=[-0.5, per_row * cell - pad - 0.5], constrain="domain"),
+        yaxis=dict(range=[top - pad, 0], scaleanchor="x", constrain="domain", showgrid=False, zeroline=False,
+                   showline=False, ticks="", tickmode="array", tickvals=mids, ticktext=notes),
+        coloraxis=dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,
+                       colorbar=colorbar("output", -vmax, 0.0, vmax)),
+    )
+
+
+def _step_axis(last) -> dict:
+    """The x axis of a curve over steps: from 0 to at least 10, so a fresh run shows whole steps."""
+    return dict(title=dict(text="step"), range=[0, max(10.0, float(last))])
+
+
+def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT) -> dict:
+    """Train and test loss against step (log y when all are positive). per_step: each step's batch loss, faint."""
+    steps, train, test = np.asarray(steps, dtype=np.float32), finite32(train), finite32(test)
+    data, ys = [], [train, test]
+    if per_step is not None and len(per_step):
+        per_step = finite32(per_step)
+        i = thin(len(per_step))
+        data.append(dict(type="scatter", x=i.astype(np.float32), y=per_step[i], mode="lines", name="each step",
+                         line=dict(color=FAINT, width=1.5)))
+        ys.append(per_step)
+    i = thin(len(steps))
+    data.append(dict(type="scatter", x=steps[i], y=train[i], mode="lines", name="train",
+                     line=dict(color=CLASS_COLORS[1], width=3)))
+    data.append(dict(type="scatter", x=steps[i], y=test[i], mode="lines", name="test",
+                     line=dict(color=CLASS_COLORS[0], width=3, dash="dash")))
+    every = np.concatenate(ys)
+    y = (log_axis(every, plot_px(height, MARGIN)) if every.size and np.all(every > 0)
+         else dict(type="linear", exponentformat="power"))
+    return figure(
+        data, "Loss", height,
+        xaxis=_step_axis(max(float(steps.max(initial=0)), len(per_step) if per_step is not None else 0)),
+        yaxis=dict(title=dict(text="loss"), **y),
+        legend=inside_legend(),
+    )
+
+
+def grad_norms(grad_norms, height: int = HEIGHT) -> dict:
+    """Gradient norm of each layer (T, n_layers) against step, log y; exact zeros drawn at LOG_FLOOR.
+
+    Each norm is the Trainer's: sqrt(|dL/dW|^2 + |dL/db|^2) over the layer's weights and biases together
+    (just the weights when the network has no biases), and the labels say so.
+    """
+    G = np.asarray(grad_norms, dtype=np.float64)  # floored makes each drawn line finite float32
+    data, any_zero = [], False
+    if G.ndim == 2:  # at step 0 each layer's trace is empty, so the legend already names the layers
+        i = thin(len(G))
+        for k, name in enumerate(short_layer_names(G.shape[1])):
+            y, zero = floored(G[i, k])
+            any_zero |= bool(zero.any())
+            data.append(dict(type="scatter", x=i.astype(np.float32), y=y, mode="lines", name=name,
+                             line=dict(color=PALETTE[k % len(PALETTE)], width=2.5)))
+    extra = floor_marks("x", "y") if any_zero else {}
+    every = np.concatenate([tr["y"] for tr in data]) if data else np.ones(1)
+    return figure(
+        data, "Gradient norm (weights + biases)", height,
+        xaxis=_step_axis(len(G)),
+        yaxis=dict(title=dict(text="‖∂L/∂(W, b)‖"), **log_axis(every, plot_px(height, MARGIN))),
+        legend=inside_legend(), **extra,
+    )
+
+
+def decision_boundary(field, data, height: int = 430) -> dict:
+    """The network's output over the plane (0.5 = white, the boundary in black) with the training points."""
+    out = finite32(field.output)
+    r = float(np.abs(out - 0.5).max(initial=0.0))
+    r = 0.5 if r <= 0.5 else nice_ceiling(r)
+    xs = finite32(field.xs)
+    traces = [
+        dict(type="heatmap", z=out, x=xs, y=xs, colorscale=COLORSCALE, zmin=0.5 - r, zmax=0.5 + r, zmid=0.5,
+             colorbar=colorbar("output", 0.5 - r, 0.5, 0.5 + r),
+             hovertemplate="x₁ %{x:.2f}, x₂ %{y:.2f}<br>output %{z:.3f}<extra></extra>"),
+    ]
+    if float(out.min()) < 0.5 < float(out.max()):
+        traces.append(dict(type="contour", z=out, x=xs, y=xs, showscale=False, hoverinfo="skip", name="boundary",
+                           contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                           line=dict(color=INK, width=2.5), showlegend=False))
+    X, y = finite32(data.X), np.asarray(data.y).ravel() > 0.5
+    for cls, symbol in ((0, "circle"), (1, "diamond")):
+        m = y == bool(cls)
+        traces.append(dict(
+            type="scatter", x=X[m, 0], y=X[m, 1], mode="markers", name=f"class {cls}",
+            marker=dict(color=CLASS_COLORS[cls], symbol=symbol, size=8, line=dict(color=PAPER, width=1)),
+            hovertemplate=f"class {cls}<extra></extra>",
+        ))
+    lo, hi = float(xs[0]), float(xs[-1])
+    return figure(
+        traces, "Decision boundary and data", height,
+        xaxis=dict(range=[lo, hi], title=dict(text="x₁"), constrain="domain", showgrid=False),
+        yaxis=dict(range=[lo, hi], title=dict(text="x₂"), scaleanchor="x", constrain="domain", showgrid=False),
+        legend=dict(orientation="h", y=1.0, x=1.0, xanchor="right", yanchor="bottom"),
+    )
+
+
+METER_ROW_PX = 24  # one layer's bar in the meter: room for its 16-px label
+METER_HEAD_PX = 30  # the gap chart's heading, between the bars and the chart
+
+
+def _units(m: int) -> str:
+    return f"{m} unit" + ("" if m == 1 else "s")
+
+
+def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT) -> dict:
+    """Top: how many different units each hidden layer behaves as now (metrics.distinct_units), out of its
+    width. Below: each layer's exact largest weight gap between two units over time (log).
+
+    distinct, gaps: (T, n_hidden) over `steps`. A gap of exactly 0 (perfect symmetry) is drawn at
+    LOG_FLOOR with a label, never dropped.
+    """
+    steps = np.asarray(steps, dtype=np.float32)
+    widths = [int(w) for w in widths]
+    n = len(widths)
+    D = np.asarray(distinct, dtype=np.int64).reshape(len(steps), n)
+    Gp = np.asarray(gaps, dtype=np.float64).reshape(len(steps), n)  # floored makes each line finite float32
+    names = [f"layer {k + 1}" for k in range(n)]
+    colors = [PALETTE[k % len(PALETTE)] for k in range(n)]
+    now = D[-1] if len(D) else np.ones(n, dtype=np.int64)
+    hover = [f"layer {k + 1}: its {_units(w)} behave{'s' if w == 1 else ''} as {_units(d)}<br>"
+             f"(outputs within {BEHAVIOUR_TOL:.0%} of the layer's spread count as one)"
+             for k, (d, w) in enumerate(zip(now, widths))]
+    data = [
+        dict(type="bar", orientation="h", y=names, x=np.asarray(widths, dtype=np.float32),
+             marker=dict(color=LIGHT), showlegend=False, hoverinfo="skip", xaxis="x", yaxis="y"),
+        dict(type="bar", orientation="h", y=names, x=now.astype(np.float32), marker=dict(color=colors),
+             showlegend=False, text=[f"{d} / {w}" for d, w in zip(now, widths)], textposition="outside",
+             cliponaxis=False, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", xaxis="x", yaxis="y"),
+    ]
+    any_zero, top = False, 1.0
+    i = thin(len(steps))
+    for k in range(n):
+        y, zero = floored(Gp[i, k])
+        any_zero |= bool(zero.any())
+        top = max(top, float(y.max(initial=0.0)))
+        data.append(dict(type="scatter", x=steps[i], y=y, mode="lines", name=names[k], xaxis="x2", yaxis="y2",
+                         line=dict(color=colors[k], width=2.5), showlegend=False))
+    # Stacked panels, sized in pixels: a bar row per layer on top (its colour names the layer's line below),
+    # then the gap chart under its heading. Side by side, the two headings collided on a phone.
+    plot = max(plot_px(height, MARGIN), 1.0)
+    bars = min(METER_ROW_PX * n, 0.45 * plot) / plot
+    gap_top = max(0.2, 1 - bars - METER_HEAD_PX / plot)
+    extra = floor_marks("x2", "y2") if any_zero else dict(annotations=[])  # no empty "shapes" in a spec
+    heads = [dict(xref="paper", x=0, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
+                  text="Behaves as N of its W units"),
+             dict(xref="paper", x=0, yref="paper", y=gap_top, yanchor="bottom", xanchor="left", showarrow=False,
+                  text="Largest weight gap between units")]
+    gap_axis = log_axis([LOG_FLOOR, 10.0 ** np.ceil(np.log10(top))], gap_top * plot)
+    return figure(
+        data, "Symmetry meter", height, barmode="overlay",
+        annotations=heads + extra["annotations"], **({"shapes": extra["shapes"]} if "shapes" in extra else {}),
+        xaxis=dict(domain=[0, 1], anchor="y", visible=False, range=[0, max(widths, default=1) * 1.35]),
+        yaxis=dict(domain=[1 - bars, 1], anchor="x", type="category", autorange="reversed", showgrid=False,
+                   ticks=""),
+        xaxis2=dict(domain=[0, 1], anchor="y2", **_step_axis(steps.max(initial=0))),
+        yaxis2=dict(domain=[0, gap_top], anchor="x2", **gap_axis),
+    )
+
+
+# ---- Side by side ----
+
+def compare_loss(curves: dict, step: int | None = None, title: str = "Training loss, same data, same settings",
+                 height: int = 420) -> dict:
+    """Overlaid loss curves, curves = {label: (steps, losses)}; a dashed line and dots mark the current step."""
+    finite = [np.asarray(v, dtype=float) for _, v in curves.values()]
+    positive = all(np.all(v[np.isfinite(v)] > 0) for v in finite)
+    data, shown = [], []
+    for k, (label, (steps, loss)) in enumerate(curves.items()):
+        loss = np.asarray(loss, dtype=float)
+        steps = np.asarray(steps)
+        ok = np.isfinite(loss)
+        steps, loss = steps[ok], loss[ok]
+        i = thin(len(steps))
+        y = floored(loss)[0] if positive else finite32(loss)
+        shown.append(y)
+        color = PALETTE[k % len(PALETTE)]
+        data.append(dict(type="scatter", x=steps[i].astype(np.float32), y=y[i], mode="lines", name=label,
+                         line=dict(color=color, width=3 if k else 4)))
+        if step is not None and len(steps):
+            j = int(np.clip(np.searchsorted(steps, step, side="right") - 1, 0, len(steps) - 1))
+            data.append(dict(type="scatter", x=[float(steps[j])], y=[float(y[j])], mode="markers", showlegend=False,
+                             hovertemplate=f"{label}<br>step %{{x}}<br>loss %{{y:.4g}}<extra></extra>",
+                             marker=dict(color=color, size=14, line=dict(color=PAPER, width=2))))
+    legend, bottom = legend_below(1 + len(curves) // 3)
+    margin = dict(l=70, r=30, t=60, b=bottom)
+    axis = dict(type="log" if positive else "linear")
+    if positive and any(v.size for v in shown):
+        axis = log_axis(np.concatenate(shown), plot_px(height, margin), min_decades=1)
+    shapes = [] if step is None else [dict(type="line", xref="x", x0=step, x1=step, yref="y domain", y0=0, y1=1,
+                                           line=dict(color=NOTE, dash="dash", width=1.5))]
+    return figure(data, title, height, legend=legend, margin=margin, shapes=shapes,
+                  xaxis=dict(title=dict(text="step"), rangemode="tozero"),
+                  yaxis=dict(title=dict(text="loss" + (" (log scale)" if positive else "")), **axis))
+
+
+def compare_distinct(distinct: dict, widths, title: str = "Distinct units in each hidden layer",
+                     height: int = 420) -> dict:
+    """Grouped bars, distinct = {label: counts per hidden layer}, labelled 'k / width'; the full width is dotted."""
+    widths = [int(w) for w in widths]
+    layers = [f"layer {l + 1}" for l in range(len(widths))]
+    crowded = len(distinct) * len(widths) > 6  # many bars: write k alone, the width is the dotted line
+    data = []
+    for k, (label, counts) in enumerate(distinct.items()):
+        counts = [int(c) for c in counts]
+        data.append(dict(
+            type="bar", x=layers, y=np.asarray(counts, dtype=np.float32), name=label,
+            marker=dict(color=PALETTE[k % len(PALETTE)]), cliponaxis=False,
+            text=[str(c) if crowded else f"{c} / {w}" for c, w in zip(counts, widths, strict=True)],
+            textposition="outside", hovertemplate=f"{label}<br>%{{x}}: %{{y}} distinct units<extra></extra>",
+        ))
+    top = max(widths, default=1)
+    return figure(
+        data, title, height, barmode="group", legend=dict(orientation="h", y=-0.12, x=0, yanchor="top"),
+        margin=dict(l=70, r=30, t=60, b=40), yaxis=dict(title=dict(text="distinct units"), range=[0, top * 1.3]),
+        xaxis=dict(),
+        shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=top, y1=top,
+                     line=dict(color=NOTE, dash="dot", width=1.5))],
+        # above the bars' own labels, which sit on the line when a layer is full
+        annotations=[dict(xref="x domain", x=0, xanchor="left", yref="y", y=top, yanchor="bottom", yshift=24,
+                          showarrow=False, text=f"all {top} units")],
+    )
+
+
+# ---- Restarts ----
+
+def restarts_histograms(train_loss, test_acc, moving=None, height: int = 380) -> dict:
+    """Over the seeds that finished: histograms of the final training loss and of the test accuracy.
+
+    moving: optional bool mask of runs still moving at the end; they are stacked on in grey, with a legend.
+    """
+    loss = np.asarray(train_loss, dtype=float)
+    acc = 100 * np.asarray(test_acc, dtype=float)
+    moving = np.zeros(loss.shape, bool) if moving is None else np.asarray(moving, bool)
+    ok = np.isfinite(loss) & np.isfinite(acc)
+    loss, acc, moving = loss[ok], acc[ok], moving[ok]
+    data, annotations = [], []
+    # two panels side by side; short titles, so they do not run into each other on a phone
+    axes = {1: dict(domain=[0.0, 0.44]), 2: dict(domain=[0.56, 1.0])}
+    for col, values, color, what, head in ((1, loss, PALETTE[1], "loss %{x}", "Training loss"),
+                                           (2, acc, PALETTE[2], "accuracy %{x}%", "Test accuracy")):
+        ax = "" if col == 1 else "2"
+        annotations.append(dict(xref=f"x{ax} domain", x=0.5, xanchor="center", yref="paper", y=1.0,
+                                yanchor="bottom", showarrow=False, text=head))
+        bins = {}
+        if values.size and np.ptp(values) == 0:  # one outcome: a narrow bar at that value, not a 0-to-1 slab
+            v = float(values[0])
+            w = max(abs(v) * 0.002, 1e-3)
+            bins = dict(xbins=dict(start=v - w / 2, end=v + w / 2, size=w))
+            axes[col]["range"] = [v - 25 * w, v + 25 * w]
+            annotations.append(dict(x=v, y=len(values), xref=f"x{ax}", yref=f"y{ax}", showarrow=False,
+                                    yanchor="bottom", text=f"all {len(values)} seeds: {v:.4g}"))
+        for part, name, c in ((~moving, "settled", color), (moving, "still moving", FAINT)):
+            if part.any() or name == "settled":
+                data.append(dict(type="histogram", x=finite32(values[part]), nbinsx=40, marker=dict(color=c),
+                                 name=name, legendgroup=name, showlegend=bool(moving.any()) and col == 1,
+                                 xaxis=f"x{ax}", yaxis=f"y{ax}",
+                                 hovertemplate=what + f"<br>%{{y}} {name} seeds<extra></extra>", **bins))
+    # few x ticks (level, not turned on end, on a phone), set a little lower so the first clears the y axis's "0"
+    ticks = dict(nticks=4, ticklabelstandoff=8)
+    return figure(
+        data, None, height, bargap=0.06, barmode="stack", annotations=annotations,
+        margin=dict(l=70, r=30, t=90 if moving.any() else 50, b=60),
+        legend=dict(orientation="h", y=1.12, x=0, xanchor="left", yanchor="bottom"),
+        xaxis=dict(anchor="y", title=dict(text="final loss"), **axes[1], **ticks),
+        yaxis=dict(anchor="x", title=dict(text="seeds")),
+        xaxis2=dict(anchor="y2", title=dict(text="final accuracy"), ticksuffix="%", **axes[2], **ticks),
+        yaxis2=dict(anchor="x2"),
+    )
+
+
+def restarts_curves(steps, curves, best=None, worst=None, max_lines: int = 200) -> dict:
+    """Every seed's training loss (thin grey, log scale), the best and the worst seed drawn bold."""
+    curves = np.asarray(curves, dtype=float)
+    steps = np.asarray(steps, dtype=np.float32)
+    data = []
+    for i in range(min(curves.shape[1], max_lines)):
+        ok = np.isfinite(curves[:, i])
+        data.append(dict(type="scatter", x=steps[ok], y=floored(curves[ok, i])[0], mode="lines", showlegend=False,
+                         hoverinfo="skip", line=dict(color=SHADOW, width=1.2)))
+    for i, label, color in ((worst, "worst seed", PALETTE[0]), (best, "best seed", PALETTE[2])):
+        if i is not None:
+            ok = np.isfinite(curves[:, i])
+            data.append(dict(type="scatter", x=steps[ok], y=floored(curves[ok, i])[0], mode="lines", name=label,
+                             line=dict(color=color, width=4)))
+    legend, bottom = legend_below(1)  # under the x axis: never on the title (a phone) or on a curve
+    height, margin = 380 + LEGEND_ROW_PX, dict(l=70, r=30, t=60, b=bottom)
+    ok = curves[np.isfinite(curves)]
+    y = log_axis(floored(ok)[0], plot_px(height, margin), min_decades=1) if ok.size else dict(type="log")
+    return figure(data, "Every seed's training loss", height, legend=legend, margin=margin,
+                  xaxis=dict(title=dict(text="step"), rangemode="tozero"),
+                  yaxis=dict(title=dict(text="training loss (log scale)"), **y))
+
