@@ -1,6 +1,7 @@
 """symbreak Playground: train a small network live and watch whether its hidden units stay identical."""
 import json
 import secrets
+import time
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +14,8 @@ from settings import playground as S
 from symbreak_core import TrainConfig, Trainer, model
 
 REFRESH_SECONDS = 0.2  # live area redraws at most 5 times a second
+REPLAY_CHUNK = 500  # a link's step is replayed this many steps at a time, with a progress bar after...
+REPLAY_QUIET_SECONDS = 0.5  # ...this long
 FIELD_RES = 32  # grid of the unit pictures and the decision boundary
 
 
@@ -52,6 +55,21 @@ def take_steps(n: int, shown: int | None):
         pass  # the server is saturated; the click simply takes no step
 
 
+def replay(trainer: Trainer, step: int):
+    """Take the run to the link's `step` again, paused there. The bar shows only if it takes a while."""
+    bar, start = None, time.monotonic()
+    with ui.stop_when_busy():
+        while trainer.step < step and not trainer.done:
+            with ui.heavy_job():
+                trainer.run(min(REPLAY_CHUNK, step - trainer.step))
+            if bar is None and time.monotonic() - start > REPLAY_QUIET_SECONDS:
+                bar = st.progress(0.0)
+            if bar is not None:
+                bar.progress(trainer.step / step, text=f"Replaying the shared run: step {trainer.step:,} of {step:,}")
+    if bar is not None:
+        bar.empty()
+
+
 def reset():
     set_playing(False)
     st.session_state.trainer = fresh_trainer(st.session_state.trainer.config)
@@ -87,7 +105,7 @@ heading.title("Playground: do the hidden units stay the same?", width="content" 
 if not present:  # on a projector the teacher says it
     st.markdown("Choose a preset and press **Play**: can units that start equal ever become different?")
 
-values = ui.controls(S.SPECS, S.PRESETS)
+values = ui.controls(S.SPECS, S.PRESETS, moment=S.MOMENT)
 st.sidebar.button("New seed", on_click=new_seed, help="Draw a different random start (and data).")
 speed = int(values.pop("speed"))
 try:
@@ -100,6 +118,10 @@ state = st.session_state
 state.setdefault("playing", False)
 if "trainer" not in state or state.trainer.config != config:
     state.trainer = fresh_trainer(config)
+opened_at = ui.opened_moment()
+if opened_at:
+    state.playing = False
+    replay(state.trainer, opened_at)
 per_refresh = steps_per_refresh(config, speed)
 # A presentation clicker's "next" key is Page Down; it takes one step like the arrow key shown on Step.
 # The numbers take less height than Streamlit's metrics, so a chart shows on the first screen of a 720-px display.
@@ -150,6 +172,9 @@ def live():
     if state.playing and trainer.done:
         state.playing = False
         st.rerun(scope="app")  # stop the timer and re-enable Play
+    # The address bar follows the step, so a reload, a copied address or a replica that takes over after a crash
+    # opens this run at this step.
+    ui.keep_moment(S.MOMENT.name, trainer.step)
     # Presenting, the words and numbers stand beside the charts, so the four key charts fit one 1280x720 screen;
     # otherwise the numbers stand beside the words, so a chart starts on the first screen of a 720-px display.
     if present:
@@ -230,8 +255,8 @@ def draw(trainer: Trainer):
 live()
 
 with st.expander("Share this exact run, or download it", expanded=True):
-    ui.share_link(values | {"speed": speed},
-                  "Anyone who opens this link sees exactly this run: same data, same initial weights, same curves.")
+    at = 0 if state.playing else state.trainer.step  # a paused run's link opens at its step
+    ui.share_link(values | {"speed": speed} | ({S.MOMENT.name: at} if at else {}), narrate.share_note(at))
     d1, d2 = st.columns(2)
     # The file is made when clicked, on a server thread without a session: the callable reads only `trainer`.
     # While playing, every live refresh sweeps away files no element holds, the fresh one included, before the

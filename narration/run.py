@@ -154,6 +154,14 @@ def whats_happening(f: RunFacts) -> list[str]:
     return out
 
 
+def share_note(step: int) -> str:
+    """What the Playground's share link promises; a paused run's link carries its step."""
+    if step:
+        return (f"Anyone who opens this link sees exactly this run, paused at step {step:,}: the same data, the same "
+                "initial weights and every number and chart as they are now.")
+    return "Anyone who opens this link sees exactly this run: same data, same initial weights, same curves."
+
+
 def speed_capped(per_refresh: int) -> str:
     """The Playground's note when the network is too big for the Speed setting."""
     return (f"Speed capped at {plural(per_refresh, 'step')} per refresh for a network this size, so everyone "

@@ -6,6 +6,9 @@ from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, Train
 LIVE_STEPS = 20_000  # a live run stops here
 RECORD_EVERY = 5  # snapshot interval; the engine thins old snapshots to bound memory
 N_SAMPLES = 200
+# A link's moment: the run replayed to this step and paused there (the run is deterministic, so it is the very state
+# the link was made at). Read from the link like a control, but drawn as none: the step counter shows it.
+MOMENT = Param("step", 0, "int", 0, LIVE_STEPS, label="Step")
 
 SPECS = (
     Param("dataset", "xor", "choice", choices=DATASETS, label="Dataset"),

@@ -5,6 +5,8 @@ missing they are skipped on a developer machine, but fail in CI (CI=true), where
 """
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 import socket
@@ -13,8 +15,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -286,3 +290,93 @@ def button(page, label: str):
     name when it has a keyboard shortcut, so 'Step' must not also match 'Step ×10')."""
     name = re.compile(rf"^{re.escape(label)}( Shortcut\b.*)?$")
     return page.locator('[data-testid="stMain"]').get_by_role("button", name=name)
+
+
+# ---- the chart grid's messages (ui/transport.py), decoded as static/charts-grid.js decodes them ----
+_NP = {"f4": np.float32, "u1": np.uint8, "u2": np.uint16, "i1": np.int8, "i2": np.int16, "i4": np.int32,
+       "u4": np.uint32}
+
+
+class ChartClient:
+    """The chart grid's decoder (static/charts-grid.js), in Python: holds each chart's tree; refuses a message that
+    builds on one it did not receive."""
+
+    def __init__(self):
+        self.epoch, self.charts, self.codes = None, {}, {}
+
+    def receive(self, message: dict) -> bool:
+        msg = json.loads(json.dumps(message, allow_nan=False))  # what the wire carries
+        if msg["base"] is not None and msg["base"] != self.epoch:
+            return False  # lost: ask for the full picture
+        charts = {}
+        for cid, patch in msg["charts"].items():
+            charts[cid] = self.charts[cid] if patch is None else self._apply(self.charts.get(cid), patch, cid)
+        self.charts, self.epoch = charts, msg["epoch"]
+        return True
+
+    def _apply(self, old, patch, path):
+        if "$v" in patch:
+            return self._value(patch["$v"], path)
+        if "$p" in patch:
+            out = dict(old)
+            for k, p in patch["$p"].items():
+                out[k] = self._apply(old.get(k), p, f"{path}.{k}")
+            for k in patch.get("$x", []):
+                del out[k]
+            return out
+        if "$l" in patch:
+            out = list(old)
+            for i, p in patch["$l"].items():
+                out[int(i)] = self._apply(old[int(i)], p, f"{path}.{i}")
+            return out
+        return self._array(patch["$a"], path)
+
+    def _value(self, v, path):
+        if isinstance(v, dict):
+            if "$a" in v:
+                return self._array(v["$a"], path)
+            return {k: self._value(x, f"{path}.{k}") for k, x in v.items()}
+        if isinstance(v, list):
+            return [self._value(x, f"{path}.{i}") for i, x in enumerate(v)]
+        return v
+
+    def _array(self, a, path):
+        raw = base64.b64decode(a["b"])
+        raw = zlib.decompress(raw) if a.get("z") else raw
+        dt = _NP[a["dt"]]
+        x = np.frombuffer(raw, dtype=dt)
+        if "keep" in a:
+            x = np.concatenate([self.codes[path][: a["keep"]], x])
+        elif a.get("xor"):
+            x = np.bitwise_xor(self.codes[path].view(np.uint8), np.frombuffer(raw, np.uint8)).view(dt)
+        x = x.reshape(a["sh"]) if "sh" in a else x
+        self.codes[path] = x.ravel().copy()
+        if "q" in a:
+            lo, hi = a["q"]
+            top = np.iinfo(dt).max
+            x = np.where(x == top, np.nan, lo + x.astype(np.float64) * (hi - lo) / (top - 1))
+        return x
+
+
+
+
+def chart_grids(at) -> list[tuple[str, list[list[dict]]]]:
+    """Each chart grid on an AppTest page: (its element id, rows of its figures as the browser holds them after
+    this run, each with "_w", "_h" and "_key" from the grid's layout). Call it after every run whose charts a
+    test reads: a grid's message builds on the one before."""
+    clients = at.__dict__.setdefault("_sb_chart_clients", {})
+    out = []
+    for grid in (c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"):
+        data = json.loads(grid.proto.json)
+        msg = data["msg"]
+        client = ChartClient() if msg["base"] is None else clients.get(grid.proto.id, ChartClient())
+        if client.receive(msg):
+            clients[grid.proto.id] = client
+            held = client.charts
+        else:  # the test did not read the message this one builds on: take what the server says the browser holds
+            key = grid.proto.id.rsplit("-", 1)[1]
+            held = at.session_state["_ui_chart_encoders"][key].held()
+            clients.pop(grid.proto.id, None)
+        out.append((grid.proto.id, [[held[c["id"]] | {"_w": c["w"], "_h": c["h"], "_key": c["key"]}
+                                     for c in row] for row in data["rows"]]))
+    return out

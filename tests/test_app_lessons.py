@@ -3,6 +3,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import chart_grids
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -42,8 +43,7 @@ def text(at) -> str:
 
 def charts(at) -> list[dict]:
     """Every figure on the page: st.plotly_chart's and those of the chart grid (ui.chart_grid)."""
-    grid = [json.loads(cell["fig"]) for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"
-            for row in json.loads(c.proto.json)["rows"] for cell in row]
+    grid = [fig for _, rows in chart_grids(at) for row in rows for fig in row]
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")] + grid
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import chart_grids
 from conftest import typed_array as decode
 from streamlit.testing.v1 import AppTest
 
@@ -335,15 +336,11 @@ def test_work_per_refresh_is_capped_for_big_networks():
 
 
 def chart_grid(at) -> tuple[tuple[str, ...], list[list[dict]]]:
-    """(element ids, rows of parsed figures) of the Playground's chart components: the first row of charts in
-    one, the rest in the other (so a phone can put the numbers between them)."""
-    import json
-
-    grids = [e for e in at.get("bidi_component") if e.proto.component_name == "symbreak_charts"]
+    """(element ids, rows of figures as the browser holds them) of the Playground's chart components: the first
+    row of charts in one, the rest in the other (so a phone can put the numbers between them)."""
+    grids = chart_grids(at)
     assert len(grids) == 2
-    rows = [row for grid in grids for row in json.loads(grid.proto.json)["rows"]]
-    return tuple(g.proto.id for g in grids), [
-        [json.loads(cell["fig"]) | {"_w": cell["w"], "_h": cell["h"]} for cell in row] for row in rows]
+    return tuple(g for g, _ in grids), [row for _, rows in grids for row in rows]
 
 
 def test_all_six_charts_go_to_the_chart_grid_with_bundled_traces_only(static_serving):
@@ -392,8 +389,10 @@ def test_the_vendored_plotly_bundle_matches_the_plotly_package():
     assert bundled.group(1) == package[0], (
         f"static/ has plotly.js {'.'.join(bundled.groups())} but the plotly package builds figures for "
         f"plotly.js {'.'.join(package)}: rebuild it with components/charts/build_plotly.sh")
-    script = (Path(ui.CHARTS_DIR) / "charts.js").read_text(encoding="utf-8")
-    assert '"./app/static/plotly-symbreak.min.js"' in script  # Streamlit's static serving of static/
+    loader = (Path(ui.CHARTS_DIR) / "charts.js").read_text(encoding="utf-8")
+    assert '"./app/static/charts-grid.js"' in loader  # Streamlit's static serving of static/
+    script = (ROOT / "static" / "charts-grid.js").read_text(encoding="utf-8")
+    assert '"./app/static/plotly-symbreak.min.js"' in script
     config = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
     assert "enableStaticServing = true" in config
 
@@ -415,3 +414,66 @@ def test_without_static_serving_the_charts_fall_back_to_st_plotly_chart():
         assert len(at.get("plotly_chart")) == 6
     finally:
         config.set_option("server.enableStaticServing", before)
+
+
+# ---- moment links: a link carries the step, and opening it replays the run to exactly that state ----
+
+def step_of(at) -> int:
+    return int(metric(at, "Step").replace(",", ""))
+
+
+@pytest.mark.parametrize("query, step, speed", [
+    ({"preset": "constant_05"}, 120, 20),
+    ({"preset": "he", "width": "16", "depth": "3", "batch_size": "20", "dropout": "0.1"}, 45, 5),
+    ({"preset": "constant_noise"}, 60, 20),
+], ids=["all-half", "he-batches-dropout", "tiny-noise-adam"])
+def test_a_link_with_a_step_opens_the_run_paused_there_with_the_numbers_of_the_live_run(query, step, speed,
+                                                                                        static_serving):
+    played = run(query | {"speed": str(speed)})
+    while step_of(played) < step:  # the chunks a live run takes: the speed's steps at a time
+        button(played, f"Step ×{speed}").click().run()
+    assert step_of(played) == step
+    opened = run(query | {"speed": str(speed), "step": str(step)})
+    no_exception(opened)
+    assert not opened.warning and not opened.session_state["playing"]
+    labels = [m.label for m in played.metric]
+    assert [metric(opened, k) for k in labels] == [metric(played, k) for k in labels]
+    a, b = played.session_state["trainer"], opened.session_state["trainer"]
+    for p, q in zip(a.weights + (a.biases or []), b.weights + (b.biases or []), strict=True):
+        np.testing.assert_array_equal(p, q)  # bit for bit
+    assert [(s.step, s.train_loss, s.distinct, s.gap) for s in a.snapshots] == [
+        (s.step, s.train_loss, s.distinct, s.gap) for s in b.snapshots]
+    for row_a, row_b in zip(chart_grid(played)[1], chart_grid(opened)[1], strict=True):
+        for fa, fb in zip(row_a, row_b, strict=True):  # every chart draws the same, number for number
+            np.testing.assert_equal(fb, fa)
+    assert f"step={step}" in share(opened) and f"paused at step {step}" in share(opened)
+    assert opened.query_params["step"] in ([str(step)], str(step))
+
+
+def test_a_paused_run_keeps_its_step_in_the_address_and_the_share_link_and_reset_drops_it():
+    at = run({"preset": "constant_05"})
+    assert "step" not in at.query_params and "step=" not in share(at)
+    button(at, "Step").click().run()
+    assert at.query_params["step"] in (["1"], "1") and "step=1" in share(at)
+    button(at, "Reset").click().run()
+    assert "step" not in at.query_params and "step=" not in share(at)
+
+
+@pytest.mark.parametrize("raw, notice", [
+    ("-3", "step=-3 is below the minimum 0; using 0."),
+    ("ten", "step=ten is not a finite number; using the default 0."),
+])
+def test_a_bad_step_in_a_link_is_named_in_the_notice(raw, notice):
+    at = run({"preset": "constant_05", "step": raw})
+    no_exception(at)
+    assert step_of(at) == 0
+    assert any(notice in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_a_step_past_the_end_of_a_live_run_is_clamped_to_its_last_step():
+    from settings.params import clamp_params
+
+    assert playground.MOMENT.hi == playground.LIVE_STEPS
+    values, notices = clamp_params([playground.MOMENT], {"step": "999999"})
+    assert values == {"step": playground.LIVE_STEPS}
+    assert notices == [f"step=999999 is above the maximum {playground.LIVE_STEPS}; using {playground.LIVE_STEPS}."]

@@ -1,79 +1,15 @@
 """ui.transport: the chart grid sends only what changed, and a client that lost its state gets the full picture.
 
-`Client` below applies messages the way components/charts/charts.js does (the browser tests check the real one);
-each test compares what the client holds with the figures the server meant to show.
+`Client` (conftest.ChartClient) applies messages the way static/charts-grid.js does (the browser tests check the
+real one); each test compares what the client holds with the figures the server meant to show.
 """
-import base64
 import json
-import zlib
 
 import numpy as np
 import pytest
+from conftest import ChartClient as Client
 
 from ui.transport import Encoder
-
-_NP = {"f4": np.float32, "u1": np.uint8, "u2": np.uint16, "i1": np.int8, "i2": np.int16, "i4": np.int32,
-       "u4": np.uint32}
-
-
-class Client:
-    """The decoder of charts.js, in Python: holds each chart's tree; refuses a message whose base it lacks."""
-
-    def __init__(self):
-        self.epoch, self.charts, self.codes = None, {}, {}
-
-    def receive(self, message: dict) -> bool:
-        msg = json.loads(json.dumps(message, allow_nan=False))  # what the wire carries
-        if msg["base"] is not None and msg["base"] != self.epoch:
-            return False  # lost: ask for the full picture
-        charts = {}
-        for cid, patch in msg["charts"].items():
-            charts[cid] = self.charts[cid] if patch is None else self._apply(self.charts.get(cid), patch, cid)
-        self.charts, self.epoch = charts, msg["epoch"]
-        return True
-
-    def _apply(self, old, patch, path):
-        if "$v" in patch:
-            return self._value(patch["$v"], path)
-        if "$p" in patch:
-            out = dict(old)
-            for k, p in patch["$p"].items():
-                out[k] = self._apply(old.get(k), p, f"{path}.{k}")
-            for k in patch.get("$x", []):
-                del out[k]
-            return out
-        if "$l" in patch:
-            out = list(old)
-            for i, p in patch["$l"].items():
-                out[int(i)] = self._apply(old[int(i)], p, f"{path}.{i}")
-            return out
-        return self._array(patch["$a"], path)
-
-    def _value(self, v, path):
-        if isinstance(v, dict):
-            if "$a" in v:
-                return self._array(v["$a"], path)
-            return {k: self._value(x, f"{path}.{k}") for k, x in v.items()}
-        if isinstance(v, list):
-            return [self._value(x, f"{path}.{i}") for i, x in enumerate(v)]
-        return v
-
-    def _array(self, a, path):
-        raw = base64.b64decode(a["b"])
-        raw = zlib.decompress(raw) if a.get("z") else raw
-        dt = _NP[a["dt"]]
-        x = np.frombuffer(raw, dtype=dt)
-        if "keep" in a:
-            x = np.concatenate([self.codes[path][: a["keep"]], x])
-        elif a.get("xor"):
-            x = np.bitwise_xor(self.codes[path].view(np.uint8), np.frombuffer(raw, np.uint8)).view(dt)
-        x = x.reshape(a["sh"]) if "sh" in a else x
-        self.codes[path] = x.ravel().copy()
-        if "q" in a:
-            lo, hi = a["q"]
-            top = np.iinfo(dt).max
-            x = np.where(x == top, np.nan, lo + x.astype(np.float64) * (hi - lo) / (top - 1))
-        return x
 
 
 def figure(n_points: int, z, title="loss", levels=None):
@@ -195,3 +131,12 @@ def test_random_edits_round_trip(seed):
         fig["layout"].update(extra)
         assert client.receive(enc.encode({"a": fig}))
         assert same(client.charts["a"], fig)
+
+
+def test_the_encoder_knows_what_the_client_holds():
+    enc, client = Encoder(), Client()
+    z = np.linspace(-1, 1, 12).reshape(3, 4)
+    for n in (10, 20):
+        assert client.receive(enc.encode({"a": figure(n, z, levels=256)}))
+        assert same(enc.held()["a"], client.charts["a"], 1e-6)
+        assert same(client.charts["a"], figure(n, z, levels=256), 1 / 254)

@@ -10,10 +10,19 @@ import pandas  # noqa: F401 -- first, before anything that imports plotly
 
 from ui.charts import CHARTS_DIR, GRID_TRACES, MIN_CELL_PX, PLOTLY_BUNDLE, chart_grid, plotly_chart
 from ui.limits import MAX_HEAVY_JOBS, WORK_PER_REFRESH, Busy, heavy_job, stop_when_busy
-from ui.widgets import PAGES, controls, page_setup, page_without_controls, presenting, share_link
+from ui.widgets import (
+    PAGES,
+    controls,
+    keep_moment,
+    opened_moment,
+    page_setup,
+    page_without_controls,
+    presenting,
+    share_link,
+)
 
 __all__ = [
-    "CHARTS_DIR", "GRID_TRACES", "MAX_HEAVY_JOBS", "MIN_CELL_PX", "PAGES", "PLOTLY_BUNDLE", "WORK_PER_REFRESH", "Busy",
-    "chart_grid", "controls", "heavy_job", "page_setup", "page_without_controls", "plotly_chart", "presenting",
-    "share_link", "stop_when_busy",
+    "Busy", "CHARTS_DIR", "GRID_TRACES", "MAX_HEAVY_JOBS", "MIN_CELL_PX", "PAGES", "PLOTLY_BUNDLE",
+    "WORK_PER_REFRESH", "chart_grid", "controls", "heavy_job", "keep_moment", "opened_moment", "page_setup",
+    "page_without_controls", "plotly_chart", "presenting", "share_link", "stop_when_busy",
 ]

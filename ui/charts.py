@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import os
+from functools import partial
+
+from ui.transport import Encoder
 
 # ---- Charts drawn in place ----
 # st.plotly_chart hashes the whole figure into its element id, so in Streamlit 1.67 every
@@ -100,7 +103,8 @@ def chart_grid(rows, key: str):
     """Draw rows of figures in place: rows = [[(figure, relative width[, key chart]), ...], ...]; heights from the
     figures. A cell whose third item is True is one of the page's key charts (class sb-key on its cell).
 
-    A figure is a spec from the figures package (a {"data", "layout"} dict).
+    A figure is a spec from the figures package (a {"data", "layout"} dict). Each rerun sends only what changed
+    since the grid's last message (ui/transport.py); the browser asks for everything again if it lost track.
     Only the trace types in GRID_TRACES can be drawn. The grid stays mounted across reruns as long as `key`
     and its position on the page stay the same.
     """
@@ -109,9 +113,21 @@ def chart_grid(rows, key: str):
     if not st.get_option("server.enableStaticServing"):  # turned off, overriding our .streamlit/config.toml
         _plain_charts(rows, key)
         return
-    spec = [[{"fig": spec_json(cell[0]), "w": cell[1], "h": _height(cell[0]), "key": _is_key(cell)}
-             for cell in row] for row in rows]
-    _charts()(data={"rows": spec}, key=key)
+    encoder = st.session_state.setdefault(_ENCODERS, {}).setdefault(key, Encoder())
+    layout = [[{"id": f"{i}-{j}", "w": cell[1], "h": _height(cell[0]), "key": _is_key(cell)}
+               for j, cell in enumerate(row)] for i, row in enumerate(rows)]
+    msg = encoder.encode({c["id"]: cell[0] for row, cells in zip(rows, layout) for cell, c in zip(row, cells)})
+    _charts()(data={"rows": layout, "msg": msg}, key=key, on_resync_change=partial(_resync, key))
+
+
+_ENCODERS = "_ui_chart_encoders"  # session state: each chart grid's Encoder, by the grid's key
+
+
+def _resync(key: str):
+    """The grid's browser side lost what it held (it remounted, reconnected or missed a message): send it all."""
+    import streamlit as st
+
+    st.session_state[_ENCODERS][key].reset()
 
 
 def _is_key(cell) -> bool:

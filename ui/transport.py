@@ -179,6 +179,21 @@ def _patch(old, new):
     return {"$v": _full(new)}
 
 
+def _held(value):
+    """A sent tree as the client holds it: arrays decoded (quantised codes back to floats), Python lists."""
+    if isinstance(value, _Array):
+        if value.q is None:
+            return value.a
+        lo, hi = value.q
+        top = np.iinfo(value.a.dtype).max
+        return np.where(value.a == top, np.nan, lo + value.a.astype(np.float64) * (hi - lo) / (top - 1))
+    if isinstance(value, dict):
+        return {k: _held(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_held(v) for v in value]
+    return value
+
+
 class Encoder:
     """One chart grid's memory of what its client holds: encode() sends each chart's changes since the last call."""
 
@@ -186,6 +201,10 @@ class Encoder:
         self.epoch = 0
         self._sent: dict = {}  # chart id -> the tree last sent
         self._full = True
+
+    def held(self) -> dict:
+        """Each chart as the client holds it after the last message (what the browser draws)."""
+        return {cid: _held(tree) for cid, tree in self._sent.items()}
 
     def reset(self):
         """The client lost its state: the next message sends every chart whole."""

@@ -128,7 +128,7 @@ def page_without_controls():
     _present_toggle(st.container(key="ui_quick", horizontal=True))
 
 
-def controls(specs, presets=None, container=None) -> dict:
+def controls(specs, presets=None, container=None, moment: Param | None = None) -> dict:
     """Render `specs` as widgets bound to the URL and return their values.
 
     On the session's first page the clamped URL values seed st.session_state under the widget
@@ -140,6 +140,9 @@ def controls(specs, presets=None, container=None) -> dict:
     "Custom setup" and says what changed from which preset. Widget defaults follow the preset shown (the
     specs' own defaults for a custom setup), so the URL holds the preset and what differs from it, or,
     for a custom setup, no preset and everything that differs from the defaults.
+
+    `moment` (e.g. the Playground's step) is read from the link, clamped and listed like the others, but drawn as
+    no widget: the page reads it once with opened_moment() and keeps it in the address bar itself.
     """
     if container is None:
         navigation()
@@ -153,7 +156,9 @@ def controls(specs, presets=None, container=None) -> dict:
     first_run = "_ui_page" not in st.session_state
     if st.session_state.get("_ui_page") != page:
         if first_run:
-            values, notices = _from_link(specs, presets)
+            values, notices = _from_link(specs + ([moment] if moment else []), presets)
+            if moment:
+                st.session_state[_MOMENT] = values.pop(moment.name)
         else:
             values, notices = saved.get(page) or _defaults(specs, presets), []
         st.session_state.update(values)
@@ -185,6 +190,20 @@ def controls(specs, presets=None, container=None) -> dict:
 
 def _signature(specs, presets) -> str:
     return hashlib.sha1(repr((specs, [q.id for q in presets or ()])).encode()).hexdigest()[:16]
+
+
+_MOMENT = "_ui_moment"  # the moment a link opened the session at, until the page reads it
+
+
+def opened_moment():
+    """The moment (see controls) the session's link asked for, once: None on every later run."""
+    return st.session_state.pop(_MOMENT, None)
+
+
+def keep_moment(name: str, value: int, default: int = 0):
+    """Write the page's moment into the address bar (and drop it at its default), so a link or a reload
+    opens this page at the same point."""
+    _sync_unbound(name, value, default)
 
 
 def _from_link(specs, presets):

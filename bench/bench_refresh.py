@@ -1,0 +1,119 @@
+"""One playing visitor: bytes the server sends and server CPU per live refresh, against the framework's floor.
+
+A protocol client (bench/ws_client.py) opens a page, presses Play and lets the live fragment refresh for
+`--seconds`; the script counts the bytes of every message the server sent after Play (uncompressed, as the
+websocket carries them here) and the server process's CPU time from /proc, and divides both by the number of
+live refreshes. The floor is a bare Streamlit page in the same run: a `run_every` fragment showing four
+`st.metric`s and one `st.info` (the least a live page can send), served with the app's own settings.
+
+Usage: python bench/bench_refresh.py [--seconds 10] [--runs 3]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_browser import ROOT, Server  # noqa: E402
+from ws_client import Session  # noqa: E402
+
+CLK = os.sysconf("SC_CLK_TCK")
+SETTINGS = (("defaults (8x2)", "/"), ("?preset=he&width=32&depth=6", "/?preset=he&width=32&depth=6"))
+
+FLOOR_APP = '''
+import time
+import streamlit as st
+
+st.set_page_config(page_title="floor")
+st.session_state.setdefault("n", 0)
+if st.button("Play"):
+    st.session_state.playing = True
+
+
+@st.fragment(run_every=0.2 if st.session_state.get("playing") else None)
+def live():
+    st.session_state.n += 1
+    n = st.session_state.n
+    a, b, c, d = st.columns(4)
+    a.metric("Step", n)
+    b.metric("Loss", f"{1 / n:.4f}")
+    c.metric("Accuracy", f"{n % 100}%")
+    d.metric("Layer 1 distinct", f"{n % 8} / 8")
+    st.info(f"Refresh {n} at {time.time():.3f}.")
+
+
+live()
+'''
+
+
+def cpu_seconds(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK
+
+
+async def measure(server: Server, path: str, seconds: float) -> tuple[float, float, float]:
+    """(bytes per refresh, server CPU ms per refresh, refreshes per second) over one play of `seconds`."""
+    base = server.url + "/"
+    query = path.split("?", 1)[1] if "?" in path else ""
+    s = Session(base, query)
+    mark = {}
+
+    async def ready(sess):
+        t0 = time.monotonic()
+        while ("Play" not in " ".join(sess.buttons) or sess.running) and time.monotonic() - t0 < 60:
+            await asyncio.sleep(0.05)
+        await sess.click("Play")
+        while sess.fragment is None and time.monotonic() - t0 < 60:
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(1.0)  # past the first full redraw after Play
+        mark.update(bytes=sess.bytes_in, runs=len(sess.finished), t=time.monotonic(), cpu=cpu_seconds(server.pid))
+
+    stop_at = time.monotonic() + 60 + seconds
+    task = asyncio.create_task(s.run(stop_at, on_ready=ready))
+    while "t" not in mark:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(seconds)
+    got = dict(bytes=s.bytes_in, runs=len(s.finished), t=time.monotonic(), cpu=cpu_seconds(server.pid))
+    task.cancel()
+    refreshes = max(1, got["runs"] - mark["runs"])
+    if s.errors:
+        raise RuntimeError(f"{path}: {s.errors[:2]}")
+    return ((got["bytes"] - mark["bytes"]) / refreshes, 1000 * (got["cpu"] - mark["cpu"]) / refreshes,
+            refreshes / (got["t"] - mark["t"]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--runs", type=int, default=3, help="plays per setting; the table shows the medians")
+    args = ap.parse_args()
+    floor_dir = Path(tempfile.mkdtemp(prefix="bench-floor-"))
+    (floor_dir / "floor.py").write_text(FLOOR_APP)
+    (floor_dir / ".streamlit").mkdir()
+    (floor_dir / ".streamlit" / "config.toml").write_text((ROOT / ".streamlit" / "config.toml").read_text())
+    rows = []
+    floor = Server("floor.py", cwd=floor_dir)
+    app = Server("app.py")
+    try:
+        for name, server, path in [("floor: 4 metrics + 1 info", floor, "/"),
+                                   *((n, app, p) for n, p in SETTINGS)]:
+            got = [asyncio.run(measure(server, path, args.seconds)) for _ in range(args.runs)]
+            rows.append((name, *(statistics.median(g[k] for g in got) for k in range(3))))
+    finally:
+        floor.stop()
+        app.stop()
+    base_cpu = rows[0][2]
+    print(f"{'setting':34} {'bytes/refresh':>14} {'CPU ms/refresh':>15} {'x floor':>8} {'refreshes/s':>12}")
+    for name, b, cpu, rate in rows:
+        print(f"{name:34} {b / 1000:>11.1f} kB {cpu:>15.1f} {cpu / base_cpu:>8.2f} {rate:>12.1f}")
+
+
+if __name__ == "__main__":
+    main()

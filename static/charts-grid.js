@@ -1,0 +1,246 @@
+// symbreak chart grid: draws rows of Plotly figures and redraws them in place with Plotly.react.
+// Loaded once per page by components/charts/charts.js (a Streamlit v2 component, no iframe), so the
+// component's own message stays small on every refresh.
+//   data.rows = [[{id, w: flex weight, h: height in px, key: a key chart}, ...], ...]
+//   data.msg  = {epoch, base, charts: {id: patch or null}}: each chart's changes since the message `base`
+//               (ui/transport.py writes it and describes the format).
+// A grid that does not hold `base` (it remounted with no memory, or missed a message) asks the server for
+// the full picture with the trigger "resync" and keeps showing what it has until it arrives.
+// plotly.js is our small bundle (core, bar, heatmap, contour) in static/, loaded when a grid first has charts.
+const PLOTLY_URL = "./app/static/plotly-symbreak.min.js";
+const grids = new WeakMap();  // parentElement -> its drawing state (the divs), kept across reruns
+const held = new Map();  // component key -> {epoch, charts: {id: figure}, codes: Map(path -> typed array)}
+let plotly = null;
+const RESYNC_AGAIN_MS = 2000;  // a grid that asked for the full picture asks again after this long without it
+
+function loadPlotly() {
+  if (!plotly) plotly = new Promise((done, fail) => {
+    if (window.Plotly) return done();
+    const s = document.createElement("script");
+    s.src = new URL(PLOTLY_URL, document.baseURI).href;
+    s.async = true;
+    s.onload = () => done();
+    s.onerror = () => {  // forget the failure: the next data update tries again
+      s.remove();
+      plotly = null;
+      fail(new Error("plotly.js did not load"));
+    };
+    document.head.appendChild(s);
+  });
+  return plotly;
+}
+
+// ---- Decoding the transport (ui/transport.py) ----
+const TYPES = {f4: Float32Array, u1: Uint8Array, u2: Uint16Array, i1: Int8Array, i2: Int16Array, i4: Int32Array,
+               u4: Uint32Array};
+
+function base64Bytes(text) {
+  const bin = atob(text), out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+async function inflate(bytes) {  // zlib (RFC 1950), as Python's zlib.compress writes it
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+function arraysIn(node, out) {  // every {"$a": ...} in a message
+  if (node && typeof node === "object") {
+    if (node.$a) out.push(node.$a);
+    else for (const k in node) arraysIn(node[k], out);
+  }
+  return out;
+}
+
+async function unpack(msg) {  // the bytes of every array, decompressed, before anything is applied
+  await Promise.all(arraysIn(msg.charts, []).map(async a => {
+    const raw = base64Bytes(a.b);
+    a.bytes = a.z ? await inflate(raw) : raw;
+  }));
+}
+
+function decodeArray(a, path, st) {
+  const T = TYPES[a.dt];
+  let codes;
+  if (a.keep !== undefined) {  // the previous array's first `keep` items, then the new ones
+    const tail = new T(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength / T.BYTES_PER_ELEMENT);
+    codes = new T(a.keep + tail.length);
+    codes.set(st.codes.get(path).subarray(0, a.keep));
+    codes.set(tail, a.keep);
+  } else if (a.xor) {  // the previous array's bytes XOR these
+    const prev = st.codes.get(path);
+    const before = new Uint8Array(prev.buffer, prev.byteOffset, prev.byteLength), out = new Uint8Array(a.bytes.length);
+    for (let i = 0; i < out.length; i++) out[i] = before[i] ^ a.bytes[i];
+    codes = new T(out.buffer);
+  } else {
+    codes = new T(a.bytes.slice().buffer);
+  }
+  st.codes.set(path, codes);
+  let values = codes;
+  if (a.q) {  // equal steps from lo to hi; the top code is NaN
+    const [lo, hi] = a.q, top = 2 ** (8 * T.BYTES_PER_ELEMENT) - 1, step = (hi - lo) / (top - 1);
+    values = new Float64Array(codes.length);
+    for (let i = 0; i < codes.length; i++) values[i] = codes[i] === top ? NaN : lo + codes[i] * step;
+  }
+  if (a.sh) {  // rows of a matrix, as plotly.js reads z
+    const [n, m] = a.sh, rows = new Array(n);
+    for (let i = 0; i < n; i++) rows[i] = values.subarray(i * m, (i + 1) * m);
+    return rows;
+  }
+  return values;
+}
+
+function whole(v, path, st) {
+  if (v === null || typeof v !== "object") return v;
+  if (v.$a) return decodeArray(v.$a, path, st);
+  if (Array.isArray(v)) return v.map((x, i) => whole(x, path + "." + i, st));
+  const out = {};
+  for (const k in v) out[k] = whole(v[k], path + "." + k, st);
+  return out;
+}
+
+function apply(old, p, path, st) {
+  if ("$v" in p) return whole(p.$v, path, st);
+  if (p.$p) {
+    const out = Object.assign({}, old);
+    for (const k in p.$p) out[k] = apply(old ? old[k] : undefined, p.$p[k], path + "." + k, st);
+    for (const k of p.$x || []) delete out[k];
+    return out;
+  }
+  if (p.$l) {
+    const out = old.slice();
+    for (const i in p.$l) out[+i] = apply(old[+i], p.$l[i], path + "." + i, st);
+    return out;
+  }
+  return decodeArray(p.$a, path, st);
+}
+
+// Apply one message to what the grid holds; false when it builds on a message this grid never saw.
+function receive(st, msg) {
+  if (msg.epoch === st.epoch) return true;  // the same message again (a render of unchanged data)
+  if (msg.base !== null && msg.base !== st.epoch) return false;
+  const charts = {};
+  for (const id in msg.charts) {
+    const p = msg.charts[id];
+    charts[id] = p === null ? st.charts[id] : apply(st.charts[id], p, id, st);
+  }
+  st.charts = charts;
+  st.epoch = msg.epoch;
+  return true;
+}
+
+// ---- Drawing ----
+function build(g, rows) {  // (re)build the cells only when the grid's shape changes
+  const shape = JSON.stringify(rows.map(r => r.map(c => [c.w, c.h])));
+  if (shape === g.shape) return;
+  if (window.Plotly) g.root.querySelectorAll(".js-plotly-plot").forEach(div => Plotly.purge(div));
+  g.root.replaceChildren();
+  g.cells = rows.map(r => {
+    const row = document.createElement("div");
+    row.className = "sb-row";
+    const cells = r.map(c => {
+      const cell = document.createElement("div");
+      cell.className = "sb-cell";
+      cell.style.flex = String(c.w);
+      cell.style.height = c.h + "px";
+      row.appendChild(cell);
+      return cell;
+    });
+    g.root.appendChild(row);
+    return cells;
+  });
+  g.drawn = new Map();
+  g.shape = shape;
+}
+
+function plain(layout) {  // plotly.js writes computed ranges into the layout it is given: give it a copy
+  return JSON.parse(JSON.stringify(layout));
+}
+
+async function draw(g) {  // draw the newest figures; figures that arrive meanwhile replace the pending ones
+  if (g.busy) return;
+  g.busy = true;
+  try {
+    while (g.pending) {
+      const figs = g.pending;
+      g.pending = null;
+      if (figs.length) await loadPlotly();  // an empty grid needs no plotly.js
+      if (g.pending) continue;  // newer data arrived while plotly.js loaded
+      let complete = true;
+      cells: for (let i = 0; i < figs.length; i++) for (let j = 0; j < figs[i].length; j++) {
+        if (g.pending) {  // newer data arrived: draw that instead
+          complete = false;
+          break cells;
+        }
+        const div = g.cells[i] && g.cells[i][j], fig = figs[i][j];
+        if (!div || !fig || g.drawn.get(div) === fig) continue;  // unchanged figure: nothing to do
+        try {
+          if (!g.drawn.has(div)) div.replaceChildren();  // a first draw, or one after an error message
+          await Plotly.react(div, fig.data, plain(fig.layout), {displayModeBar: false, responsive: true});
+          g.drawn.set(div, fig);
+        } catch (err) {
+          if (window.Plotly) Plotly.purge(div);  // the next data draws it afresh
+          div.textContent = `This chart could not be drawn: ${err}`;
+          g.drawn.delete(div);
+        }
+      }
+      if (complete) g.root.dataset.draws = String(++g.draws);  // whole grids drawn (read by tests, benchmarks)
+    }
+  } catch (err) {
+    g.root.textContent = `The charts could not be drawn (${err.message}); they try again on the next change.`;
+    g.shape = "";
+  } finally {
+    g.busy = false;
+  }
+}
+
+export default function (component) {
+  const {data, parentElement, key, setTriggerValue} = component;
+  let g = grids.get(parentElement);
+  if (!g) {
+    const root = document.createElement("div");
+    root.className = "sb-grid";
+    root.dataset.draws = "0";
+    parentElement.appendChild(root);
+    g = {root, shape: "", cells: [], drawn: new Map(), pending: null, busy: false, draws: 0, queue: Promise.resolve()};
+    grids.set(parentElement, g);
+  }
+  if (!held.has(key)) held.set(key, {epoch: null, charts: {}, codes: new Map(), asked: 0});
+  const st = held.get(key);
+  const rows = (data && data.rows) || [], msg = data && data.msg;
+  // Messages are applied one after another, in the order they came: each builds on the one before.
+  g.queue = g.queue.then(async () => {
+    if (msg) {
+      await unpack(msg);
+      if (!receive(st, msg)) {
+        st.epoch = null;  // hold nothing the server could build on until the full picture arrives
+        const now = Date.now();
+        if (now - st.asked > RESYNC_AGAIN_MS) {  // once, and again only if the answer seems lost
+          st.asked = now;
+          setTriggerValue("resync", msg.epoch);
+        }
+        return;
+      }
+      if (msg.base === null) st.asked = 0;
+    }
+    build(g, rows);
+    // a page's key charts (those a presenter screen must show whole) carry the class sb-key
+    rows.forEach((r, i) => r.forEach((c, j) => g.cells[i] && g.cells[i][j] &&
+      g.cells[i][j].classList.toggle("sb-key", !!c.key)));
+    g.pending = rows.map(r => r.map(c => st.charts[c.id]));
+    draw(g);
+  }).catch(err => {
+    g.root.textContent = `The charts could not be read (${err.message}); they try again on the next change.`;
+    g.shape = "";
+  });
+  // Streamlit calls this when the component unmounts (and, for a superseded render, while it is still
+  // mounted): once the grid has left the page, free its plots, whose resize listeners would keep them alive.
+  return () => setTimeout(() => {
+    if (parentElement.isConnected || grids.get(parentElement) !== g) return;
+    g.pending = null;
+    if (window.Plotly) g.root.querySelectorAll(".js-plotly-plot").forEach(div => Plotly.purge(div));
+    g.root.replaceChildren();
+    grids.delete(parentElement);
+  }, 0);
+}
