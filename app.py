@@ -13,7 +13,6 @@ from narration import run as narrate
 from settings import playground as S
 from symbreak_core import TrainConfig, Trainer, model
 
-REFRESH_SECONDS = 0.2  # live area redraws at most 5 times a second
 REPLAY_CHUNK = 500  # a link's step is replayed this many steps at a time, with a progress bar after...
 REPLAY_QUIET_SECONDS = 0.5  # ...this long
 FIELD_RES = 32  # grid of the unit pictures and the decision boundary
@@ -39,6 +38,8 @@ def steps_per_refresh(config: TrainConfig, speed: int) -> int:
 def set_playing(on: bool):
     """Play (on) or pause: the state asked for, never "the other one", which a second run would undo."""
     st.session_state.playing = on
+    if not on:
+        ui.stopped_playing()
 
 
 def take_steps(n: int, shown: int | None):
@@ -160,18 +161,40 @@ buttons(heading if present else st.container(horizontal=True, vertical_alignment
         state.trainer)
 
 
-@st.fragment(run_every=REFRESH_SECONDS if state.playing and not state.trainer.done else None)
+# While playing, the live area refreshes at the server's fair pace (ui.refresh_interval): up to 10 times a second,
+# slower for everyone alike when many runs play at once, never under 2 a second.
+pace = ui.refresh_interval() if state.playing and not state.trainer.done else None
+
+
+@st.fragment(run_every=pace)
 def live():
     trainer = state.trainer
     if state.playing and not trainer.done:
-        try:
-            with ui.heavy_job(wait=5.0):
-                trainer.run(per_refresh)
-        except ui.Busy:
-            st.caption("The server is busy; training resumes in a moment.")
+        with ui.live_refresh():
+            refresh(trainer)
+        if ui.new_pace(pace):
+            st.rerun(scope="app")  # the fair pace changed: restart the timer at it
+    else:
+        show(trainer)
     if state.playing and trainer.done:
-        state.playing = False
+        set_playing(False)
         st.rerun(scope="app")  # stop the timer and re-enable Play
+
+
+def refresh(trainer: Trainer):
+    """One live refresh: train, then draw."""
+    try:
+        with ui.heavy_job(wait=5.0):
+            trainer.run(per_refresh)
+    except ui.Busy:
+        st.caption("The server is busy; training resumes in a moment.")
+    if pace > ui.FASTEST_REFRESH:
+        st.caption(narrate.slowed(1 / pace, ui.pacer.playing()))
+    show(trainer)
+
+
+def show(trainer: Trainer):
+    """The live area: the numbers, what is happening, and the charts."""
     # The address bar follows the step, so a reload, a copied address or a replica that takes over after a crash
     # opens this run at this step.
     ui.keep_moment(S.MOMENT.name, trainer.step)

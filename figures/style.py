@@ -40,6 +40,8 @@ GROUP_FILLS = tuple(tint(c, 0.3) for c in PALETTE)  # light fills marking groups
 TEXT_PX = 16  # every chart text: tick labels, legends, annotations, hover labels, table cells
 TITLE_PX = 19  # a figure's title (plotly.js draws axis titles 1.2 x TEXT_PX)
 FONT = dict(size=TEXT_PX)
+# plotly.js anchors a title of several lines a little too high: each line after the first is held this much lower
+TITLE_LINE_PAD = 8
 
 # ---- log axes ----
 # An exact 0 (or anything smaller) on a log axis is drawn here and labelled as exactly 0. Far below every real value
@@ -62,7 +64,7 @@ def figure(data, title: str | None, height: int, subtitle: str = "", **layout) -
                 plot_bgcolor=PAPER, colorway=list(PALETTE), hoverlabel=dict(font=FONT))
     if title:  # at the very top, so a legend or heading above the plot has a line of its own
         base["title"] = dict(text=title, font=dict(size=TITLE_PX), x=0.01, xanchor="left", yref="container", y=1,
-                             yanchor="top", pad=dict(t=8),
+                             yanchor="top", pad=dict(t=8 + TITLE_LINE_PAD * title.count("<br>")),
                              **({"subtitle": dict(text=subtitle, font=FONT)} if subtitle else {}))
     for k, v in layout.items():
         base[k] = {**AXIS, **v} if k.startswith(("xaxis", "yaxis")) else v
@@ -210,8 +212,19 @@ def inside_legend() -> dict:
     return dict(x=0.99, xanchor="right", y=0.99, yanchor="top", bgcolor=VEIL)
 
 
-def colorbar(title: str, lo: float, mid: float, hi: float) -> dict:
-    """A colour bar labelled at its ends and middle only: five labels collide on a chart 220 px tall."""
-    values = [float(lo), float(mid), float(hi)]
-    return dict(title=dict(text=title), thickness=14, len=0.9, tickmode="array", tickvals=values,
+COLORBAR_LABEL_PX = 22  # from one colour-bar label to the next: a 16-px label and room around it
+COLORBAR_TITLE_PX = 30  # a colour bar's title above the bar takes this much of its length
+
+
+def colorbar(title: str, lo: float, mid: float, hi: float, px: float | None = None) -> dict:
+    """A colour bar labelled at its ends and middle only: five labels collide on a chart 220 px tall.
+
+    px: the height of the plot beside it, when that may be short (a presenter's row of small charts): the title
+    then goes beside the bar instead of above it when the bar is too short for both, and the middle label is left
+    out when even the whole bar is too short for three."""
+    length = 0.9 if px is None else 0.9 * px
+    side = "top" if px is None or length - COLORBAR_TITLE_PX >= 2 * COLORBAR_LABEL_PX else "right"
+    values = ([float(lo), float(mid), float(hi)] if side == "top" or length >= 2 * COLORBAR_LABEL_PX
+              else [float(lo), float(hi)])
+    return dict(title=dict(text=title, side=side), thickness=14, len=0.9, tickmode="array", tickvals=values,
                 ticktext=[f"{v:g}".replace("-", "−") for v in values])

@@ -23,6 +23,7 @@ from .style import (
     PALETTE,
     PAPER,
     SHADOW,
+    TEXT_PX,
     colorbar,
     figure,
     finite32,
@@ -32,6 +33,7 @@ from .style import (
     legend_below,
     log_axis,
     nice_ceiling,
+    nice_step,
     plot_px,
     thin,
 )
@@ -63,8 +65,79 @@ def weight_vmax(arrays) -> float:
 
 
 BIAS_ROW_GAP = 0.35  # the bias row sits this far (in rows) below the weights, so it reads as a row of its own
-MAX_NUMBERED = 8  # a weight panel numbers every column up to this many; 8 numbers fit a panel on a phone
+WEIGHT_AXIS_PX = 20  # the column numbers and the axis titles take this much more than the style's bottom margin
+PANEL_GAP = 0.03  # between two weight panels, as a share of the plot's width
+# The builder does not know the chart's width, so its labels are spaced for the narrowest: a phone's chart, about
+# 350 px wide, leaves its weight panels this much room beside the margins and the colour bar.
+NARROW_PLOT_PX = 210
+LABEL_PAD_PX = 6  # at least this much room between two labels side by side
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def text_px(text: str, size: float = TEXT_PX) -> float:
+    """How wide a label is drawn, a little generously: digits 0.64 em, spaces 0.32, arrows 0.84, the rest 0.6."""
+    return sum(0.64 if c.isdigit() else 0.32 if c == " " else 0.84 if c == "→" else 0.6 for c in text) * size
+
+
+def _spaced(labels) -> list[tuple[int, int]]:
+    """labels: (panel, column, centre in px, text) from left to right, each panel's column 1 first. The (panel,
+    column) pairs to label so that no two labels come closer than LABEL_PAD_PX; a panel's column 1 wins over the
+    previous panel's last label."""
+    kept = []
+    for panel, col, x, text in labels:
+        while kept:
+            p, c, x0, t0 = kept[-1]
+            if x - x0 >= (text_px(t0) + text_px(text)) / 2 + LABEL_PAD_PX:
+                kept.append((panel, col, x, text))
+                break
+            if col != 1 or p == panel or c == 1:
+                break  # the label does not fit: left out
+            kept.pop()  # the previous panel's last label gives way to this panel's column 1
+        else:
+            kept.append((panel, col, x, text))
+    return [(p, c) for p, c, _, _ in kept]
+
+
+def _column_ticks(cols, spans) -> list[list[int]]:
+    """The columns to number in each weight panel (cols: its column counts, spans: its [x0, x1] shares of the plot):
+    column 1, then every s-th (a 1-2-5 step that keeps numbers apart at NARROW_PLOT_PX) and the last when there is
+    room, never closer than LABEL_PAD_PX to a neighbour, in its panel or the next."""
+    labels = []
+    for k, (n, (x0, x1)) in enumerate(zip(cols, spans, strict=True)):
+        pitch = (x1 - x0) * NARROW_PLOT_PX / n
+        need = text_px(str(n)) + LABEL_PAD_PX  # from one number's centre to the next
+        step = 1 if pitch >= need else int(nice_step(need / pitch))
+        for c in sorted({*range(1, n + 1, step), n}):
+            labels.append((k, c, (x0 + (c - 0.5) / n * (x1 - x0)) * NARROW_PLOT_PX, str(c)))
+    kept = _spaced(labels)
+    return [[c for p, c in kept if p == k] for k in range(len(cols))]
+
+
+def _panel_titles(n: int, spans) -> tuple[list[str], float]:
+    """(the weight panels' axis titles, their font size): 'input → 1', ... at the axis-title size (1.2 em) when they
+    fit side by side at NARROW_PLOT_PX, else at TEXT_PX, else only where each matrix goes ('→ 1', ..., '→ out'),
+    leaving out (blank) those that still meet their left neighbour, never the output's. Hovering a cell names its
+    matrix in full."""
+    centres = [(x0 + x1) / 2 * NARROW_PLOT_PX for x0, x1 in spans]
+
+    def apart(a: int, b: int, widths) -> bool:
+        return centres[b] - centres[a] >= (widths[a] + widths[b]) / 2 + LABEL_PAD_PX
+
+    for names, size in ((short_layer_names(n), 1.2 * TEXT_PX), (short_layer_names(n), TEXT_PX)):
+        widths = [text_px(t, size) for t in names]
+        if all(apart(k, k + 1, widths) for k in range(n - 1)):
+            return names, size
+    names = [name[name.index("→"):] for name in short_layer_names(n)]
+    widths = [text_px(t) for t in names]
+    kept = []
+    for k in range(n):
+        while kept and not apart(kept[-1], k, widths):
+            if k < n - 1:
+                break
+            kept.pop()  # the output's panel keeps its title: its neighbour's gives way
+        else:
+            kept.append(k)
+    return [t if k in kept else "" for k, t in enumerate(names)], TEXT_PX
 
 
 def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, biases=None) -> dict:
@@ -73,54 +146,62 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, bi
 
     A unit is its column (bias included), so identical units are identical columns. The colour range is
     [-vmax, vmax] (default: a 1-2-5 step above the largest |w| or |b|); pass the same vmax at every step so
-    colours keep their meaning.
+    colours keep their meaning. Columns are numbered as far as the numbers stay apart on a phone.
     """
     weights = [finite32(W) for W in weights]
     biases = None if biases is None else [finite32(b).reshape(1, -1) for b in biases]
     if vmax is None:
         vmax = nice_ceiling(max(float(np.abs(a).max(initial=0.0)) for a in weights + (biases or [])))
-    n, gap = len(weights), 0.03
+    n = len(weights)
     widths = [W.shape[1] + 1.5 for W in weights]
-    usable = 1 - gap * (n - 1)
+    usable = 1 - PANEL_GAP * (n - 1)
+    spans, x0 = [], 0.0
+    for w in widths:
+        x1 = min(1.0, x0 + usable * w / sum(widths))
+        spans.append((x0, x1))
+        x0 = x1 + PANEL_GAP
     names = layer_names(n)
-    short = short_layer_names(n)  # axis titles must fit narrow panels
-    data, bias_rows, layout, x0 = [], [], {}, 0.0
+    numbered = _column_ticks([W.shape[1] for W in weights], spans)
+    titles, title_px = _panel_titles(n, spans)
+    margin = dict(MARGIN, t=78)
+    row_px = (plot_px(height, margin) - WEIGHT_AXIS_PX) / max(W.shape[0] + 2 + BIAS_ROW_GAP for W in weights)
+    xgaps = [int((x1 - x0) * NARROW_PLOT_PX / W.shape[1] >= 4) for (x0, x1), W in zip(spans, weights, strict=True)]
+    ygap = int(row_px >= 4)  # a 1-px white line between cells, where the cells are wide enough to keep some colour
+    data, bias_rows, layout = [], [], {}
     for k, W in enumerate(weights):
-        x1 = min(1.0, x0 + usable * widths[k] / sum(widths))
         ax = "" if k == 0 else str(k + 1)
         rows, cols = W.shape
         columns = np.arange(1, cols + 1)
         data.append(dict(
             type="heatmap", z=W, x=columns, y=np.arange(1, rows + 1),
-            coloraxis="coloraxis", xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=1, ygap=1,
+            coloraxis="coloraxis", xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=xgaps[k], ygap=ygap,
             hovertemplate=f"{names[k]}<br>w[%{{y}}, %{{x}}] = %{{z:.4g}}<extra></extra>",
         ))
         # Row numbers only on the first panel (the inputs); a later panel's rows are the previous panel's columns.
-        # Columns are numbered in full up to MAX_NUMBERED, else only the first and last, so labels never collide.
         names_y = [f"x{str(i).translate(_SUBSCRIPT)}" for i in range(1, rows + 1)] if k == 0 and rows <= 16 else []
         ticks = dict(tickmode="array", tickvals=list(range(1, len(names_y) + 1)), ticktext=names_y)
-        numbered = list(range(1, cols + 1)) if cols <= MAX_NUMBERED else [1, cols]
         if biases is not None:
             y_b = rows + 1 + BIAS_ROW_GAP
             bias_rows.append(dict(
                 type="heatmap", z=biases[k], x=columns, y=np.array([y_b]), coloraxis="coloraxis",
-                xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=1, ygap=1,
+                xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=xgaps[k], ygap=ygap,
                 hovertemplate=f"{names[k]}<br>bias b[%{{x}}] = %{{z:.4g}}<extra></extra>",
             ))
             if k == 0:
                 ticks["tickvals"] = ticks["tickvals"] + [y_b]
                 ticks["ticktext"] = ticks["ticktext"] + ["b"]
         layout[f"xaxis{ax}"] = dict(
-            domain=[x0, x1], anchor=f"y{ax}", title=dict(text=short[k]), showgrid=False, zeroline=False,
-            tickmode="array", tickvals=numbered, ticktext=[str(c) for c in numbered])
+            domain=list(spans[k]), anchor=f"y{ax}", title=dict(text=titles[k], font=dict(size=title_px)),
+            showgrid=False, zeroline=False, tickmode="array", tickvals=numbered[k],
+            ticktext=[str(c) for c in numbered[k]], tickangle=0)
         layout[f"yaxis{ax}"] = dict(anchor=f"x{ax}", autorange="reversed", showgrid=False, zeroline=False, **ticks)
-        x0 = x1 + gap
     layout["coloraxis"] = dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,
-                               colorbar=colorbar("w, b" if biases is not None else "w", -vmax, 0.0, vmax))
+                               colorbar=colorbar("w, b" if biases is not None else "w", -vmax, 0.0, vmax,
+                                                 px=plot_px(height, margin) - WEIGHT_AXIS_PX))
     title = "Weights and biases" if biases is not None else "Weights"
     # the rule goes on a line of its own, so the title fits a phone and the rule is never cut off
-    return figure(data + bias_rows, title, height, subtitle="equal columns = identical units",
-                  margin=dict(MARGIN, t=78), **layout)
+    return figure(data + bias_rows, title, height, subtitle="equal columns = identical units", margin=margin,
+                  **layout)
 
 
 def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | None = None, vmax: float | None = None,
@@ -163,7 +244,7 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
         notes.append(note)
         top += rows * cell
     return figure(
-        data, "Hidden units", height, subtitle="over the input plane: same picture = same unit",
+        data, "Hidden units", height, subtitle="over (x₁, x₂): same picture = same unit",  # fits a phone
         margin=dict(l=10, r=20, t=78, b=10),
         xaxis=dict(visible=False, range=[-0.5, per_row * cell - pad - 0.5], constrain="domain"),
         yaxis=dict(range=[top - pad, 0], scaleanchor="x", constrain="domain", showgrid=False, zeroline=False,

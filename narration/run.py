@@ -162,6 +162,16 @@ def share_note(step: int) -> str:
     return "Anyone who opens this link sees exactly this run: same data, same initial weights, same curves."
 
 
+def slowed(per_second: float, playing: int) -> str:
+    """The Playground's note while its live view refreshes less often than the fastest pace, to share the server."""
+    rate = f"{per_second:.2g}"
+    if playing <= 1:
+        return (f"Live view at {rate} refreshes a second: a network this size takes the server a while to draw, so "
+                "it refreshes less often than the fastest pace of 10 a second.")
+    return (f"Live view slowed to {rate} refreshes a second so that the {playing} runs playing on this server share "
+            "it fairly; every run keeps at least 2 refreshes a second.")
+
+
 def speed_capped(per_refresh: int) -> str:
     """The Playground's note when the network is too big for the Speed setting."""
     return (f"Speed capped at {plural(per_refresh, 'step')} per refresh for a network this size, so everyone "

@@ -396,3 +396,38 @@ def test_every_log_axis_uses_labelled_ticks(every_figure):
     assert len(axes) >= 10
     for a in axes.values():
         assert a["tickmode"] == "array" and a["ticktext"]
+
+
+@pytest.mark.parametrize("width,depth", [(1, 1), (3, 2), (8, 2), (12, 2), (32, 2), (16, 3), (32, 4), (8, 6), (32, 6)])
+def test_weight_panels_keep_their_numbers_and_titles_apart_on_a_phone(width, depth):
+    """At the narrowest plot the builder plans for, no two column numbers or panel titles come closer than the pad,
+    every panel numbers its column 1 unless its left neighbour's last number is its own column 1, the output's
+    panel keeps its title, and a cell keeps some colour between its white gaps."""
+    from figures.training import LABEL_PAD_PX, NARROW_PLOT_PX, text_px
+
+    sizes = [2] + [width] * depth + [1]
+    spec = F.weight_heatmaps([np.ones((a, b)) for a, b in zip(sizes[:-1], sizes[1:])], biases=[np.ones(b)
+                                                                                               for b in sizes[1:]])
+    axes = [spec["layout"]["xaxis" + ("" if k == 0 else str(k + 1))] for k in range(depth + 1)]
+    numbers = []
+    for ax, cols in zip(axes, sizes[1:], strict=True):
+        (x0, x1), vals = ax["domain"], ax["tickvals"]
+        assert ax["ticktext"] == [str(v) for v in vals] and ax["tickangle"] == 0 and vals and vals[0] == 1
+        numbers += [((x0 + (v - 0.5) / cols * (x1 - x0)) * NARROW_PLOT_PX, str(v)) for v in vals]
+    for (xa, a), (xb, b) in zip(numbers, numbers[1:]):
+        assert xb - xa >= (text_px(a) + text_px(b)) / 2 + LABEL_PAD_PX - 1e-9, (a, b, xb - xa)
+    titles = [(sum(ax["domain"]) / 2 * NARROW_PLOT_PX, ax["title"]["text"], ax["title"]["font"]["size"])
+              for ax in axes if ax["title"]["text"]]
+    assert titles[-1][1].endswith("out") and all(size >= 16 for _, _, size in titles)
+    for (xa, a, size), (xb, b, _) in zip(titles, titles[1:]):
+        assert xb - xa >= (text_px(a, size) + text_px(b, size)) / 2 + LABEL_PAD_PX - 1e-9, (a, b)
+    for tr in spec["data"]:
+        assert tr["xgap"] in (0, 1) and tr["ygap"] in (0, 1)
+
+
+@pytest.mark.parametrize("height", [204, 244, 300, 400])
+def test_a_short_weight_chart_moves_its_colour_bar_title_beside_the_bar(height):
+    bar = F.weight_heatmaps([np.ones((2, 8)), np.ones((8, 1))], height=height)["layout"]["coloraxis"]["colorbar"]
+    assert bar["title"]["side"] == ("right" if height < 230 else "top")
+    assert bar["ticktext"] == ["−1", "0", "1"]
+    assert style.colorbar("w", -1, 0, 1, px=30)["ticktext"] == ["−1", "1"]  # too short even for three: the ends

@@ -316,3 +316,24 @@ def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
         assert r.steps_done == 0
     if "Training finished" in text:
         assert r.status == "done" and r.steps_done == t.config.steps
+
+
+@pytest.mark.parametrize("interval, playing, sentence", [
+    (0.15, 1, "Live view at 6.7 refreshes a second: a network this size takes the server a while to draw, so it "
+              "refreshes less often than the fastest pace of 10 a second."),
+    (0.5, 40, "Live view slowed to 2 refreshes a second so that the 40 runs playing on this server share it fairly; "
+              "every run keeps at least 2 refreshes a second."),
+    (0.3, 12, "Live view slowed to 3.3 refreshes a second so that the 12 runs playing on this server share it "
+              "fairly; every run keeps at least 2 refreshes a second."),
+])
+def test_the_slowed_note_gives_the_pace_and_why(interval, playing, sentence):
+    assert run.slowed(1 / interval, playing) == sentence
+
+
+@pytest.mark.parametrize("step, sentence", [
+    (0, "Anyone who opens this link sees exactly this run: same data, same initial weights, same curves."),
+    (1234, "Anyone who opens this link sees exactly this run, paused at step 1,234: the same data, the same initial "
+           "weights and every number and chart as they are now."),
+])
+def test_the_share_note_names_the_step_of_a_paused_run(step, sentence):
+    assert run.share_note(step) == sentence

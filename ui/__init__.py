@@ -9,7 +9,19 @@ What a control may hold, how a link is read and each page's settings are pure Py
 import pandas  # noqa: F401 -- first, before anything that imports plotly
 
 from ui.charts import CHARTS_DIR, GRID_TRACES, MIN_CELL_PX, PLOTLY_BUNDLE, chart_grid, plotly_chart
-from ui.limits import MAX_HEAVY_JOBS, WORK_PER_REFRESH, Busy, heavy_job, stop_when_busy
+from ui.limits import (
+    FASTEST_REFRESH,
+    MAX_HEAVY_JOBS,
+    WORK_PER_REFRESH,
+    Busy,
+    heavy_job,
+    live_refresh,
+    new_pace,
+    pacer,
+    refresh_interval,
+    stop_when_busy,
+    stopped_playing,
+)
 from ui.widgets import (
     PAGES,
     controls,
@@ -22,7 +34,8 @@ from ui.widgets import (
 )
 
 __all__ = [
-    "Busy", "CHARTS_DIR", "GRID_TRACES", "MAX_HEAVY_JOBS", "MIN_CELL_PX", "PAGES", "PLOTLY_BUNDLE",
-    "WORK_PER_REFRESH", "chart_grid", "controls", "heavy_job", "keep_moment", "opened_moment", "page_setup",
-    "page_without_controls", "plotly_chart", "presenting", "share_link", "stop_when_busy",
+    "Busy", "CHARTS_DIR", "FASTEST_REFRESH", "GRID_TRACES", "MAX_HEAVY_JOBS", "MIN_CELL_PX", "PAGES", "PLOTLY_BUNDLE",
+    "WORK_PER_REFRESH", "chart_grid", "controls", "heavy_job", "keep_moment", "live_refresh", "new_pace",
+    "opened_moment", "pacer", "page_setup", "page_without_controls", "plotly_chart", "presenting", "refresh_interval",
+    "share_link", "stop_when_busy", "stopped_playing",
 ]

@@ -1,10 +1,21 @@
-"""Fair shares of one server: a process-wide limiter for heavy engine work and the live training's work cap."""
+"""Fair shares of one server: one BLAS thread, a process-wide limiter for heavy engine work, the live training's
+work cap, and the pace of live refreshes, which slows for everyone alike when many runs play at once."""
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from threadpoolctl import threadpool_limits
+
+# One BLAS thread per server process, set once when the server first imports ui. The engine's matrices are small
+# (at most 512 x 512, usually 140 x 32): a second OpenBLAS thread gains nothing on them, and its worker threads spin
+# while they wait, which made one student at width 32, depth 6 cost 120 ms of CPU per refresh instead of 16 ms.
+# Several processes (scripts/serve.sh) use the cores instead.
+BLAS_THREADS = 1
+threadpool_limits(limits=BLAS_THREADS)
 
 MAX_HEAVY_JOBS = 2  # heavy engine calls running at once across all sessions (one per core here)
 HEAVY_JOB_WAIT = 60.0  # seconds a session waits for a free slot before it gets a "server busy" message
@@ -39,3 +50,87 @@ def stop_when_busy(*shown):
             element.empty()
         st.error(str(e))
         st.stop()
+
+
+# ---- The pace of live refreshes ----
+# Each playing session refreshes as often as the server can afford for everyone: up to FASTEST_REFRESH apart when it
+# has room, slower in equal measure for all as more runs play, and never slower than SLOWEST_REFRESH, so that every
+# run keeps moving rather than some stalling. One process runs Python on one core at a time (the GIL), so the live
+# refreshes of all its sessions together may take LIVE_CPU_SHARE of a core; the rest is left for clicks and pages.
+FASTEST_REFRESH = 0.1  # s between refreshes: 10 a second
+SLOWEST_REFRESH = 0.5  # s: 2 a second, the floor every playing session keeps
+REFRESH_STEPS = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5)  # the intervals offered: a page changes its pace by whole steps
+LIVE_CPU_SHARE = 0.7
+FRAMEWORK_SECONDS = 0.004  # Streamlit's own CPU per fragment refresh, outside the script (bench/bench_refresh.py)
+PLAYING_WINDOW = 2.0  # s: a session that refreshed this recently counts as playing
+PACE_HOLD = 3.0  # s: a page keeps its pace at least this long (changing it costs a full rerun of the page)
+
+
+class Pacer:
+    """The process's playing sessions and the CPU each one's last refresh took; interval() is the fair pace."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._cost: dict[str, tuple[float, float]] = {}  # session id -> (when, CPU seconds of its last refresh)
+
+    def note(self, session: str, seconds: float, now: float | None = None):
+        with self._lock:
+            self._cost[session] = (time.monotonic() if now is None else now, seconds + FRAMEWORK_SECONDS)
+
+    def leave(self, session: str):
+        with self._lock:
+            self._cost.pop(session, None)
+
+    def playing(self, now: float | None = None) -> int:
+        return len(self._recent(now))
+
+    def interval(self, now: float | None = None) -> float:
+        """The shortest offered interval at which every playing session's refresh fits in LIVE_CPU_SHARE."""
+        need = sum(self._recent(now)) / LIVE_CPU_SHARE
+        return next((s for s in REFRESH_STEPS if s >= need), SLOWEST_REFRESH)
+
+    def _recent(self, now):
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            for k in [k for k, (t, _) in self._cost.items() if now - t > PLAYING_WINDOW]:
+                del self._cost[k]
+            return [c for _, c in self._cost.values()]
+
+
+pacer = Pacer()  # one per server process, shared by every session
+
+
+def _session() -> str:
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else "no-session"
+
+
+@contextmanager
+def live_refresh():
+    """Around one live refresh's work: its CPU time is noted for the pace of all playing sessions."""
+    start = time.thread_time()
+    try:
+        yield
+    finally:
+        pacer.note(_session(), time.thread_time() - start)
+
+
+def stopped_playing():
+    """This session no longer refreshes: it stops counting for the pace at once."""
+    pacer.leave(_session())
+
+
+def refresh_interval() -> float:
+    """The interval this session's live area should refresh at now."""
+    return pacer.interval()
+
+
+def new_pace(current: float | None) -> bool:
+    """Whether this session's live area should change to refresh_interval() now: it differs from `current` and
+    the page has kept `current` for PACE_HOLD seconds."""
+    now = time.monotonic()
+    since = st.session_state.setdefault("_ui_pace_since", now)
+    if current is None or refresh_interval() == current or now - since < PACE_HOLD:
+        return False
+    st.session_state["_ui_pace_since"] = now
+    return True
