@@ -8,6 +8,8 @@ same chart.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 # ---- colours ----
@@ -113,10 +115,24 @@ def nice_ceiling(x: float) -> float:
 
 
 def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:
-    """At most max_points indices spread over range(n), always keeping the first and last."""
+    """At most max_points indices over range(n): every stride-th from 0, the stride a power of two, and the last.
+
+    A growing history keeps the points it has (only the last one moves on) until its stride doubles, so the chart
+    grid sends just the new points on most refreshes (ui/transport.py)."""
     if n <= max_points:
         return np.arange(n)
-    return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+    stride = 1 << math.ceil(math.log2((n - 1) / (max_points - 1)))
+    i = np.arange(0, n, stride)
+    return i if i[-1] == n - 1 else np.append(i, n - 1)
+
+
+def quantised(z, lo: float, hi: float, levels: int = 65536) -> dict:
+    """A transport hint for a heatmap or contour trace (plotly.js ignores `meta`): its z may travel as `levels`
+    equal steps from lo to hi, widened to z's own range (ui/transport.py). 65,536 levels keep the hover's 4
+    significant digits for values near the ends of the range, where the colour matters."""
+    z = np.asarray(z)
+    return {"meta": {"levels": levels, "lo": min(float(lo), float(np.nanmin(z, initial=lo))),
+                     "hi": max(float(hi), float(np.nanmax(z, initial=hi)))}}
 
 
 def plot_px(height: int, margin: dict) -> float:

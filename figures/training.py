@@ -35,6 +35,7 @@ from .style import (
     nice_ceiling,
     nice_step,
     plot_px,
+    quantised,
     thin,
 )
 
@@ -175,7 +176,7 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, bi
         data.append(dict(
             type="heatmap", z=W, x=columns, y=np.arange(1, rows + 1),
             coloraxis="coloraxis", xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=xgaps[k], ygap=ygap,
-            hovertemplate=f"{names[k]}<br>w[%{{y}}, %{{x}}] = %{{z:.4g}}<extra></extra>",
+            hovertemplate=f"{names[k]}<br>w[%{{y}}, %{{x}}] = %{{z:.4g}}<extra></extra>", **quantised(W, -vmax, vmax),
         ))
         # Row numbers only on the first panel (the inputs); a later panel's rows are the previous panel's columns.
         names_y = [f"x{str(i).translate(_SUBSCRIPT)}" for i in range(1, rows + 1)] if k == 0 and rows <= 16 else []
@@ -186,6 +187,7 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, bi
                 type="heatmap", z=biases[k], x=columns, y=np.array([y_b]), coloraxis="coloraxis",
                 xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=xgaps[k], ygap=ygap,
                 hovertemplate=f"{names[k]}<br>bias b[%{{x}}] = %{{z:.4g}}<extra></extra>",
+                **quantised(biases[k], -vmax, vmax),
             ))
             if k == 0:
                 ticks["tickvals"] = ticks["tickvals"] + [y_b]
@@ -233,7 +235,8 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
             Z[r * cell: r * cell + res, c * cell: c * cell + res] = shown[u][::-1]  # row 0 = top of the plane
         top += 2 * pad if li else 0  # a wider gap between layers than between units
         data.append(dict(type="heatmap", z=Z, x0=0, dx=1, y0=top, dy=1, coloraxis="coloraxis",
-                         hovertemplate=f"layer {li + 1}<br>output %{{z:.3f}}<extra></extra>"))
+                         hovertemplate=f"layer {li + 1}<br>output %{{z:.2f}}<extra></extra>",
+                         **quantised(Z, -vmax, vmax, levels=256)))  # a picture: 2 decimals, a quarter the bytes
         # The layer's caption is its tick label, in the left margin: it can never cover a tile.
         note = f"layer {li + 1}<br>{len(h)} units"
         if distinct is not None and li < len(distinct):
@@ -319,10 +322,12 @@ def decision_boundary(field, data, height: int = 430) -> dict:
     traces = [
         dict(type="heatmap", z=out, x=xs, y=xs, colorscale=COLORSCALE, zmin=0.5 - r, zmax=0.5 + r, zmid=0.5,
              colorbar=colorbar("output", 0.5 - r, 0.5, 0.5 + r),
-             hovertemplate="x₁ %{x:.2f}, x₂ %{y:.2f}<br>output %{z:.3f}<extra></extra>"),
+             hovertemplate="x₁ %{x:.2f}, x₂ %{y:.2f}<br>output %{z:.3f}<extra></extra>",
+             **quantised(out, 0.5 - r, 0.5 + r)),
     ]
     if float(out.min()) < 0.5 < float(out.max()):
         traces.append(dict(type="contour", z=out, x=xs, y=xs, showscale=False, hoverinfo="skip", name="boundary",
+                           **quantised(out, 0.5 - r, 0.5 + r),
                            contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
                            line=dict(color=INK, width=2.5), showlegend=False))
     X, y = finite32(data.X), np.asarray(data.y).ravel() > 0.5

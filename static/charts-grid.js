@@ -68,6 +68,10 @@ function decodeArray(a, path, st) {
     codes = new T(a.keep + tail.length);
     codes.set(st.codes.get(path).subarray(0, a.keep));
     codes.set(tail, a.keep);
+  } else if (a.sub) {  // the previous codes plus these, modulo 2**bits (the typed array wraps as Python's did)
+    const prev = st.codes.get(path), diff = new T(a.bytes.buffer, a.bytes.byteOffset, prev.length);
+    codes = new T(prev.length);
+    for (let i = 0; i < codes.length; i++) codes[i] = prev[i] + diff[i];
   } else if (a.xor) {  // the previous array's bytes XOR these
     const prev = st.codes.get(path);
     const before = new Uint8Array(prev.buffer, prev.byteOffset, prev.byteLength), out = new Uint8Array(a.bytes.length);
@@ -78,8 +82,8 @@ function decodeArray(a, path, st) {
   }
   st.codes.set(path, codes);
   let values = codes;
-  if (a.q) {  // equal steps from lo to hi; the top code is NaN
-    const [lo, hi] = a.q, top = 2 ** (8 * T.BYTES_PER_ELEMENT) - 1, step = (hi - lo) / (top - 1);
+  if (a.q) {  // value = lo + code * step; the top code is NaN
+    const [lo, step] = a.q, top = 2 ** (8 * T.BYTES_PER_ELEMENT) - 1;
     values = new Float64Array(codes.length);
     for (let i = 0; i < codes.length; i++) values[i] = codes[i] === top ? NaN : lo + codes[i] * step;
   }

@@ -347,14 +347,16 @@ class ChartClient:
         x = np.frombuffer(raw, dtype=dt)
         if "keep" in a:
             x = np.concatenate([self.codes[path][: a["keep"]], x])
+        elif a.get("sub"):
+            x = (self.codes[path] + x).astype(dt)  # modulo 2**bits
         elif a.get("xor"):
             x = np.bitwise_xor(self.codes[path].view(np.uint8), np.frombuffer(raw, np.uint8)).view(dt)
         x = x.reshape(a["sh"]) if "sh" in a else x
         self.codes[path] = x.ravel().copy()
         if "q" in a:
-            lo, hi = a["q"]
+            lo, step = a["q"]
             top = np.iinfo(dt).max
-            x = np.where(x == top, np.nan, lo + x.astype(np.float64) * (hi - lo) / (top - 1))
+            x = np.where(x == top, np.nan, lo + x.astype(np.float64) * step)
         return x
 
 

@@ -69,14 +69,14 @@ def test_a_small_change_to_a_picture_costs_far_less_than_the_picture():
     nudge = enc.encode({"units": figure(10, np.clip(z2, -1, 1), levels=256)})
     assert client.receive(full) and client.receive(nudge)
     assert size(nudge) < size(full) / 4
-    assert same(client.charts["units"], figure(10, np.clip(z2, -1, 1), levels=256), tol=1 / 254 + 1e-12)
+    assert same(client.charts["units"], figure(10, np.clip(z2, -1, 1), levels=256), tol=1 / 254)
 
 
 def test_quantised_values_read_to_within_one_step_and_nan_survives():
     enc, client = Encoder(), Client()
     z = np.linspace(-1, 1, 101).reshape(1, -1)
     z[0, 5] = np.nan
-    for levels, step in ((256, 2 / 254), (65536, 2 / 65534)):
+    for levels, step in ((256, 2 / 254), (65536, 2 ** -14)):  # [-1, 1] in 255 even steps; in powers of two
         assert client.receive(enc.encode({"c": figure(5, z, levels=levels)}))
         held = client.charts["c"]["data"][1]["z"]
         assert np.isnan(held[0, 5]) and np.nanmax(np.abs(held - z)) <= step / 2 + 1e-12
@@ -140,3 +140,12 @@ def test_the_encoder_knows_what_the_client_holds():
         assert client.receive(enc.encode({"a": figure(n, z, levels=256)}))
         assert same(enc.held()["a"], client.charts["a"], 1e-6)
         assert same(client.charts["a"], figure(n, z, levels=256), 1 / 254)
+
+
+def test_values_on_the_steps_grid_travel_exactly():
+    """A constant start's weights (0.5, 0, -0.25...) arrive exact, not 0.500008."""
+    enc, client = Encoder(), Client()
+    z = np.array([[0.5, 0.5, 0.0, -0.25], [1.0, -1.0, 0.125, 0.5]])
+    fig = {"data": [{"type": "heatmap", "z": z, "meta": {"levels": 65536, "lo": -1.0, "hi": 1.0}}], "layout": {}}
+    assert client.receive(enc.encode({"w": fig}))
+    np.testing.assert_array_equal(client.charts["w"]["data"][0]["z"], z)
