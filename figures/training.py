@@ -521,6 +521,34 @@ def restarts_histograms(train_loss, test_acc, moving=None, height: int = 380) ->
     )
 
 
+MAX_SOLUTION_COLOURS = 6  # solutions drawn in colours of their own; the rest share one grey bar
+
+
+def solutions_histogram(train_loss, group, labels, height: int = 360) -> dict:
+    """The finished runs' final training loss, stacked by the solution each reached (group: (S,) int, -1 for a
+    diverged run; labels: a legend name per solution, the lowest-loss solution first)."""
+    loss = np.asarray(train_loss, dtype=float)
+    group = np.asarray(group)
+    ok = (group >= 0) & np.isfinite(loss)
+    data = []
+    for g, name in enumerate(labels[:MAX_SOLUTION_COLOURS]):
+        data.append(dict(type="histogram", x=finite32(loss[ok & (group == g)]), nbinsx=40, name=name,
+                         marker=dict(color=PALETTE[g % len(PALETTE)]),
+                         hovertemplate=f"{name}<br>loss %{{x}}<br>%{{y}} runs<extra></extra>"))
+    rest = ok & (group >= MAX_SOLUTION_COLOURS)
+    if rest.any():
+        n = len(labels) - MAX_SOLUTION_COLOURS
+        name = f"{n} other solution{'s' if n > 1 else ''}"
+        data.append(dict(type="histogram", x=finite32(loss[rest]), nbinsx=40, name=name, marker=dict(color=FAINT),
+                         hovertemplate=f"{name}<br>loss %{{x}}<br>%{{y}} runs<extra></extra>"))
+    return figure(
+        data, "Final training loss, by solution reached", height, barmode="stack", bargap=0.06,
+        margin=dict(l=70, r=30, t=64 + LEGEND_ROW_PX * ((len(data) + 2) // 3), b=60),
+        legend=dict(orientation="h", y=1.02, x=0, xanchor="left", yanchor="bottom", traceorder="normal"),
+        xaxis=dict(title=dict(text="final loss"), nticks=5), yaxis=dict(title=dict(text="runs")),
+    )
+
+
 def restarts_curves(steps, curves, best=None, worst=None, max_lines: int = 200) -> dict:
     """Every seed's training loss (thin grey, log scale), the best and the worst seed drawn bold."""
     curves = np.asarray(curves, dtype=float)

@@ -408,6 +408,11 @@ def solution_label(sg, g: int) -> str:
     return f"Solution {g + 1} ({plural(int(sg.sizes[g]), 'run')})"
 
 
+def pair_titles(r: Reading, ref: int, i: int) -> tuple[str, str, str]:
+    """Titles of the three weight charts: the solution's first run, run i as trained, run i relabelled."""
+    return f"Seed {r.seeds[ref]}", f"Seed {r.seeds[i]} as trained", f"Seed {r.seeds[i]} relabelled"
+
+
 def pair_caption(r: Reading, sg, i: int) -> str:
     """The words under run i's weights shown beside its solution's first run's, before and after relabelling."""
     ref = int(sg.reference[sg.group[i]])

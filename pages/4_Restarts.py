@@ -7,6 +7,7 @@ from narration import restarts as story
 from settings import restarts as S
 from symbreak_core import TrainConfig, restarts
 from symbreak_core.model import field, grid_extent
+from symbreak_core.relabel import example_pair, relabel, solution_groups
 
 present = ui.page_setup("Restarts · symbreak", "🎲")
 
@@ -29,6 +30,13 @@ def run(config: TrainConfig, seeds: tuple):
             min(f, 1.0), text=f"Training {len(seeds)} networks at once… {100 * f:.0f}%"))
     bar.empty()
     return result
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def solutions(config: TrainConfig, seeds: tuple):
+    """The runs grouped by the function they compute, each relabelled onto its group's first run."""
+    with ui.heavy_job():
+        return solution_groups(run(config, seeds))
 
 
 with ui.stop_when_busy():
@@ -77,6 +85,27 @@ if present:
     st.markdown(INTRO)
 
 ui.plotly_chart(figures.restarts_curves(rr.curve_steps, rr.curves, rr.best, rr.worst), key="rs_curves")
+
+sg = None if r.verdict in ("diverged", "single") else solutions(config, S.seeds(v))
+if note := story.solutions(r, sg):
+    st.subheader("Different minima, or one network relabelled?")
+    st.markdown(story.relabelling_note(r))
+    st.markdown(note)
+    if not (r.verdict == "identical" and r.seedless):  # one run, bit for bit: nothing to colour or reorder
+        labels = [story.solution_label(sg, g) for g in range(sg.n_groups)]
+        ui.plotly_chart(figures.solutions_histogram(rr.train_loss, sg.group, labels), key="rs_solutions")
+        if pair := example_pair(sg):
+            ref, i = pair
+            after = relabel(rr.network(i), [p[i] for p in sg.perms])
+            nets = (rr.network(ref), rr.network(i), after)
+            vmax = figures.weight_vmax(w for net in nets for w in net[0] + (net[1] or []))
+            titles = story.pair_titles(r, ref, i)
+            for col, (weights, biases), title in zip(st.columns(3), nets, titles):
+                with col:
+                    ui.plotly_chart(figures.titled(figures.weight_heatmaps(weights, vmax=vmax, biases=biases,
+                                                                           height=360), title),
+                                    key=f"rs_pair_{title}")
+            st.caption(story.pair_caption(r, sg, i))
 
 st.subheader("Reading the spread")
 if summary := story.summary(r):

@@ -392,3 +392,34 @@ def test_worked_example_presenter_mode_shows_the_same_derivatives_in_short_lines
     ok(present)
     assert latex(present, r"\partial y/\partial w_9") == latex(normal, r"\frac")
     assert len(latex(normal, r"\frac")) == 10
+
+
+def test_restarts_tells_different_solutions_from_one_network_relabelled():
+    """Issue 12 §3: the solutions read from the runs' own grouping, the histogram coloured by solution, and a pair
+    of seeds shown before and after their units are put in the same order."""
+    from narration import restarts as story
+    from symbreak_core import restarts as train_restarts
+    from symbreak_core.relabel import example_pair, solution_groups
+
+    at = run("restarts")
+    ok(at)
+    values = {p.name: at.session_state[p.name] for p in restarts.SPECS}  # the page's controls
+    rr = train_restarts(restarts.config(values), restarts.seeds(values))
+    r, sg = story.read(rr), solution_groups(rr)
+    page = text(at)
+    assert story.solutions(r, sg) in page and story.relabelling_note(r) in page
+    titles = [c["layout"].get("title", {}).get("text", "") for c in charts(at)]
+    assert "Final training loss, by solution reached" in titles
+    pair = example_pair(sg)
+    assert pair is not None, "the default setup has runs that are one network relabelled"
+    assert [t for t in titles if t in story.pair_titles(r, *pair)] == list(story.pair_titles(r, *pair))
+    assert story.pair_caption(r, sg, pair[1]) in page
+
+
+def test_restarts_from_a_constant_start_says_one_run_and_draws_no_pair():
+    at = run("restarts", {"preset": "constant"})
+    ok(at)
+    assert "every seed gives the same run, bit for bit" in text(at)
+    titles = [c["layout"].get("title", {}).get("text", "") for c in charts(at)]
+    assert not [t for t in titles if t.endswith((" as trained", " relabelled"))]
+    assert "Final training loss, by solution reached" not in titles
