@@ -25,8 +25,25 @@ def fresh_trainer(config: TrainConfig) -> Trainer:
 
 
 def steps_per_refresh(config: TrainConfig, speed: int) -> int:
-    """`speed`, capped so one refresh costs at most ui.WORK_PER_REFRESH step-parameters."""
-    return max(1, min(speed, ui.WORK_PER_REFRESH // config.n_params))
+    """`speed`, capped so one refresh costs at most ui.WORK_PER_REFRESH step-parameters, the equal-start twin's
+    steps included."""
+    runs = 1 if S.twin(config) is None else 2
+    return max(1, min(speed, ui.WORK_PER_REFRESH // (runs * config.n_params)))
+
+
+def start(config: TrainConfig):
+    """The run at step 0, and its equal-start twin (None when no symmetry breaker is on)."""
+    st.session_state.trainer = fresh_trainer(config)
+    twin = S.twin(config)
+    st.session_state.twin = None if twin is None else fresh_trainer(twin)
+
+
+def advance(n: int):
+    """n more steps of the run, and of its twin to the same step."""
+    trainer, twin = st.session_state.trainer, st.session_state.get("twin")
+    trainer.run(n)
+    if twin is not None and twin.step < trainer.step:
+        twin.run(trainer.step - twin.step)
 
 
 # The buttons stand outside the live fragment: Streamlit 1.67 loses about one click in twenty on a button inside
@@ -51,7 +68,7 @@ def take_steps(n: int, shown: int | None):
         return
     try:
         with ui.heavy_job(wait=5.0):
-            st.session_state.trainer.run(n)
+            advance(n)
     except ui.Busy:
         pass  # the server is saturated; the click simply takes no step
 
@@ -62,7 +79,7 @@ def replay(trainer: Trainer, step: int):
     with ui.stop_when_busy():
         while trainer.step < step and not trainer.done:
             with ui.heavy_job():
-                trainer.run(min(REPLAY_CHUNK, step - trainer.step))
+                advance(min(REPLAY_CHUNK, step - trainer.step))
             if bar is None and time.monotonic() - start > REPLAY_QUIET_SECONDS:
                 bar = st.progress(0.0)
             if bar is not None:
@@ -73,7 +90,7 @@ def replay(trainer: Trainer, step: int):
 
 def reset():
     set_playing(False)
-    st.session_state.trainer = fresh_trainer(st.session_state.trainer.config)
+    start(st.session_state.trainer.config)
 
 
 def new_seed():
@@ -118,7 +135,7 @@ except ValueError as err:
 state = st.session_state
 state.setdefault("playing", False)
 if "trainer" not in state or state.trainer.config != config:
-    state.trainer = fresh_trainer(config)
+    start(config)
 opened_at = ui.opened_moment()
 if opened_at:
     state.playing = False
@@ -185,7 +202,7 @@ def refresh(trainer: Trainer):
     """One live refresh: train, then draw."""
     try:
         with ui.heavy_job(wait=5.0):
-            trainer.run(per_refresh)
+            advance(per_refresh)
     except ui.Busy:
         st.caption("The server is busy; training resumes in a moment.")
     if pace > ui.FASTEST_REFRESH:
@@ -258,13 +275,16 @@ def draw(trainer: Trainer):
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),
                         res=FIELD_RES)
     steps = r.snapshot_steps
+    twin = state.twin.result() if state.get("twin") is not None else None
+    twin_loss = None if twin is None else (twin.snapshot_steps, [s.train_loss for s in twin.snapshots])
+    twin_gaps = None if twin is None else (twin.snapshot_steps, [s.gap for s in twin.snapshots])
     rows = [
         [(figures.weight_heatmaps(trainer.weights, vmax=vmax, height=top_h, biases=trainer.biases), 1, True),
          (figures.unit_outputs(field, distinct=sym["distinct"], height=top_h), 1, True)],
         [(figures.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
-                           height=bottom_h), 1, True),
+                           height=bottom_h, twin=twin_gaps), 1, True),
          (figures.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
-                        per_step=r.batch_losses, height=bottom_h), 1, True)],
+                        per_step=r.batch_losses, height=bottom_h, twin=twin_loss), 1, True)],
         [(figures.decision_boundary(field, r.data, height=HEIGHT), 1),
          (figures.grad_norms(r.grad_norms, height=HEIGHT), 1)],
     ]

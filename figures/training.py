@@ -262,10 +262,17 @@ def _step_axis(last) -> dict:
     return dict(title=dict(text="step"), range=[0, max(10.0, float(last))])
 
 
-def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT) -> dict:
-    """Train and test loss against step (log y when all are positive). per_step: each step's batch loss, faint."""
+def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT, twin=None) -> dict:
+    """Train and test loss against step (log y when all are positive). per_step: each step's batch loss, faint.
+    twin: (steps, train loss) of the same run from an equal start, drawn as a grey dotted "equal start" line."""
     steps, train, test = np.asarray(steps, dtype=np.float32), finite32(train), finite32(test)
     data, ys = [], [train, test]
+    if twin is not None:
+        t_steps, t_train = np.asarray(twin[0], dtype=np.float32), finite32(twin[1])
+        j = thin(len(t_steps))
+        data.append(dict(type="scatter", x=t_steps[j], y=t_train[j], mode="lines", name="equal start",
+                         line=dict(color=NOTE, width=2.5, dash="dot")))
+        ys.append(t_train)
     if per_step is not None and len(per_step):
         per_step = finite32(per_step)
         i = thin(len(per_step))
@@ -355,12 +362,13 @@ def _units(m: int) -> str:
     return f"{m} unit" + ("" if m == 1 else "s")
 
 
-def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT) -> dict:
+def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, twin=None) -> dict:
     """Top: how many different units each hidden layer behaves as now (metrics.distinct_units), out of its
     width. Below: each layer's exact largest weight gap between two units over time (log).
 
     distinct, gaps: (T, n_hidden) over `steps`. A gap of exactly 0 (perfect symmetry) is drawn at
-    LOG_FLOOR with a label, never dropped.
+    LOG_FLOOR with a label, never dropped. twin: (steps, gaps) of the same run from an equal start; its largest
+    gap over the layers is drawn as a grey dotted "equal start" line.
     """
     steps = np.asarray(steps, dtype=np.float32)
     widths = [int(w) for w in widths]
@@ -388,6 +396,14 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT) -> dict:
         top = max(top, float(y.max(initial=0.0)))
         data.append(dict(type="scatter", x=steps[i], y=y, mode="lines", name=names[k], xaxis="x2", yaxis="y2",
                          line=dict(color=colors[k], width=2.5), showlegend=False))
+    if twin is not None:
+        t_steps = np.asarray(twin[0], dtype=np.float32)
+        j = thin(len(t_steps))
+        y, zero = floored(np.asarray(twin[1], dtype=np.float64).reshape(len(t_steps), -1).max(axis=1)[j])
+        any_zero |= bool(zero.any())
+        top = max(top, float(y.max(initial=0.0)))
+        data.append(dict(type="scatter", x=t_steps[j], y=y, mode="lines", name="equal start", xaxis="x2",
+                         yaxis="y2", line=dict(color=NOTE, width=2.5, dash="dot"), showlegend=True))
     # Stacked panels, sized in pixels: a bar row per layer on top (its colour names the layer's line below),
     # then the gap chart under its heading. Side by side, the two headings collided on a phone.
     plot = max(plot_px(height, MARGIN), 1.0)
@@ -400,7 +416,9 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT) -> dict:
                   text="Largest weight gap between units")]
     gap_axis = log_axis([LOG_FLOOR, 10.0 ** np.ceil(np.log10(top))], gap_top * plot)
     return figure(
-        data, "Symmetry meter", height, barmode="overlay",
+        data, "Symmetry meter", height, barmode="overlay", showlegend=twin is not None,
+        **({"legend": dict(x=1, xanchor="right", y=gap_top, yanchor="top", bgcolor="rgba(255,255,255,0.8)")}
+           if twin is not None else {}),
         annotations=heads + extra["annotations"], **({"shapes": extra["shapes"]} if "shapes" in extra else {}),
         xaxis=dict(domain=[0, 1], anchor="y", visible=False, range=[0, max(widths, default=1) * 1.35]),
         yaxis=dict(domain=[1 - bars, 1], anchor="x", type="category", autorange="reversed", showgrid=False,

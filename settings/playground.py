@@ -1,7 +1,10 @@
 """The Playground's settings (app.py): its controls, its presets and the TrainConfig of its live run."""
+from dataclasses import replace
+
 from settings.params import Param, Preset
 from settings.training import RANDOM_INITS, train_config
 from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig
+from symbreak_core.init import SYMMETRIC as SYMMETRIC_INITS
 
 LIVE_STEPS = 20_000  # a live run stops here
 RECORD_EVERY = 5  # snapshot interval; the engine thins old snapshots to bound memory
@@ -80,3 +83,12 @@ PRESETS = (
 def config(values: dict) -> TrainConfig:
     """The live run's TrainConfig; the speed is how fast it is played, not part of it."""
     return train_config(values, n_samples=N_SAMPLES, steps=LIVE_STEPS, record_every=RECORD_EVERY)
+
+
+def twin(config: TrainConfig) -> TrainConfig | None:
+    """The same run with every symmetry breaker removed (every weight at the constant value, no extra noise, no
+    dropout), drawn as the "equal start" ghost; None when the run has no breaker on, so it is its own twin."""
+    if config.init in SYMMETRIC_INITS and config.perturbation == 0 and config.dropout == 0:
+        return None
+    init = config.init if config.init in SYMMETRIC_INITS else "constant"
+    return replace(config, init=init, perturbation=0.0, dropout=0.0)

@@ -477,3 +477,51 @@ def test_a_step_past_the_end_of_a_live_run_is_clamped_to_its_last_step():
     values, notices = clamp_params([playground.MOMENT], {"step": "999999"})
     assert values == {"step": playground.LIVE_STEPS}
     assert notices == [f"step=999999 is above the maximum {playground.LIVE_STEPS}; using {playground.LIVE_STEPS}."]
+
+
+# ---- the equal-start twin: the same run with its symmetry breakers removed, drawn as a ghost ----
+
+def test_the_twin_removes_exactly_the_symmetry_breakers():
+    values = preset_values(playground.SPECS, next(q for q in playground.PRESETS if q.id == "constant_noise"))
+    values.pop("speed")
+    config = playground.config(values)
+    twin = playground.twin(config)
+    assert (twin.init, twin.init_value, twin.perturbation, twin.dropout) == ("constant", 0.5, 0.0, 0.0)
+    assert twin == config.__class__(**{**config.to_dict(), "perturbation": 0.0, "hidden": config.hidden})
+    for preset in ("constant_05", "zeros", "zeros_sigmoid"):  # no breaker on: the run is its own twin
+        v = preset_values(playground.SPECS, next(q for q in playground.PRESETS if q.id == preset))
+        v.pop("speed")
+        assert playground.twin(playground.config(v)) is None
+    he = dict(values, init="he_normal", perturbation=0.0, dropout=0.3)
+    assert playground.twin(playground.config(he)).init == "constant"
+    assert playground.twin(playground.config(dict(values, init="zeros", dropout=0.2))).init == "zeros"
+
+
+def equal_start(fig):
+    return [t for t in fig["data"] if t.get("name") == "equal start"]
+
+
+@pytest.mark.parametrize("preset", ["constant_noise", "constant_dropout", "xavier"])
+def test_the_twins_curves_are_a_separate_run_of_the_equal_start_config(preset, static_serving):
+    at = run({"preset": preset, "speed": "20"})
+    for _ in range(3):
+        button(at, "Step ×20").click().run()
+    no_exception(at)
+    config = at.session_state["trainer"].config
+    alone = Trainer(playground.twin(config))
+    alone.run(60)
+    np.testing.assert_array_equal(at.session_state["twin"].weights[0], alone.weights[0])
+    (meter, loss) = chart_grid(at)[1][1][:2]
+    (ghost,) = equal_start(loss)
+    snaps = alone.result().snapshots
+    np.testing.assert_array_equal(ghost["x"], np.float32([s.step for s in snaps]))
+    np.testing.assert_array_equal(ghost["y"], np.float32([s.train_loss for s in snaps]))
+    (gap,) = equal_start(meter)
+    assert len(gap["x"]) == len(snaps)
+
+
+def test_a_run_without_a_symmetry_breaker_has_no_twin(static_serving):
+    at = run({"preset": "constant_05"})
+    button(at, "Step").click().run()
+    assert at.session_state["twin"] is None
+    assert not [f for row in chart_grid(at)[1] for f in row if equal_start(f)]
