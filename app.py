@@ -217,12 +217,13 @@ def show(trainer: Trainer):
     ui.keep_moment(S.MOMENT.name, trainer.step)
     # Presenting, the words and numbers stand beside the charts, so the four key charts fit one 1280x720 screen;
     # otherwise the numbers stand beside the words, so a chart starts on the first screen of a 720-px display.
+    r, sym = trainer.result(), trainer.symmetry()  # read once a refresh: each is a pass over the run or the data
     if present:
         side, main = st.columns([1.1, 3], gap="medium")  # 3 parts hold two 420-px charts (ui.MIN_CELL_PX)
         main = main.container(gap=None)  # the grids' rows keep their own 16-px spacing, and no more
         with side.container(gap="small"):
-            rest = happening(trainer)
-            numbers(trainer)
+            rest = happening(trainer, r, sym)
+            numbers(trainer, r, sym)
             if rest:
                 with st.expander("The whole note"):
                     st.markdown(rest)
@@ -231,30 +232,30 @@ def show(trainer: Trainer):
         with main:
             left, right = st.container(key="pg_words").columns([2, 3], gap="medium")
             with left:
-                numbers(trainer)
+                numbers(trainer, r, sym)
             with right:
-                happening(trainer)
+                happening(trainer, r, sym)
     with main:
-        draw(trainer)
+        draw(trainer, r, sym)
 
 
-def numbers(trainer: Trainer):
-    """The step, the loss and each layer's units that behave differently."""
+def numbers(trainer: Trainer, r, sym: dict):
+    """The step, the loss and each layer's units that behave differently (r: the trainer's result, sym: its
+    symmetry now)."""
     c = trainer.config
-    snap = trainer.result().final
+    snap = r.final
     row = st.container(horizontal=True, gap="small", key="pg_numbers")
     row.metric("Step", f"{trainer.step:,}", width="content")
     row.metric("Train loss", f"{snap.train_loss:.4f}", width="content",
                help=None if present else f"At step {snap.step}; test loss {snap.test_loss:.4f}")
-    for k, (d, w) in enumerate(zip(trainer.symmetry()["distinct"], c.hidden)):
+    for k, (d, w) in enumerate(zip(sym["distinct"], c.hidden)):
         row.metric(f"Layer {k + 1} distinct", f"{d} / {w}", width="content",
                    help=None if present else glossary.meaning("Distinct units (copies)"))
 
 
-def happening(trainer: Trainer) -> str:
+def happening(trainer: Trainer, r, sym: dict) -> str:
     """What is happening, in words: all of it, or on a projector its first sentence; returns what was left out."""
-    sym = trainer.symmetry()  # the weights now, not the last snapshot
-    notes = narrate.whats_happening(narrate.facts(trainer.result(), trainer.weights, trainer.biases, sym))
+    notes = narrate.whats_happening(narrate.facts(r, trainer.weights, trainer.biases, sym))
     head, rest = narrate.headline(notes) if present else (" ".join(notes), "")
     (st.error if trainer.status == "diverged" else st.info)("**What's happening:** " + head)
     return rest
@@ -266,10 +267,9 @@ KEY_HEIGHTS = (204, 244)
 HEIGHT = 400  # otherwise: a chart this tall keeps its labels apart at 420 px wide (1280 px, sidebar open)
 
 
-def draw(trainer: Trainer):
+def draw(trainer: Trainer, r, sym: dict):
+    """The six charts, in two chart grids."""
     c = trainer.config
-    r = trainer.result()
-    sym = trainer.symmetry()
     top_h, bottom_h = KEY_HEIGHTS if present else (HEIGHT, HEIGHT)
     vmax = figures.nice_ceiling(max(1.0, *(float(abs(p).max()) for p in trainer.weights + (trainer.biases or []))))
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),

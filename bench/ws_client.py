@@ -23,12 +23,14 @@ class Session:
 
     base_url: str
     query: str = ""
+    headers: dict = field(default_factory=dict)  # extra headers of the websocket handshake, e.g. a sticky Cookie
     buttons: dict = field(default_factory=dict)  # label -> widget id
     sliders: dict = field(default_factory=dict)  # label -> (widget id, value)
     metrics: dict = field(default_factory=dict)  # label -> shown text
     step_log: list = field(default_factory=list)  # (monotonic time, step text) at every change
     events: list = field(default_factory=list)  # (monotonic time, label, text) of metric changes
     finished: list = field(default_factory=list)  # monotonic times of script_finished
+    charts: list = field(default_factory=list)  # monotonic times of chart messages (chart grid or st.plotly_chart)
     page_hash: str = ""
     fragment: tuple | None = None  # (fragment id, interval s) of the live area while it auto-reruns
     running: bool = False
@@ -38,7 +40,8 @@ class Session:
     async def run(self, stop_at: float, on_ready=None):
         uri = self.base_url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
         async with websockets.connect(uri, subprotocols=["streamlit"], origin=self.base_url, max_size=None,
-                                      ping_interval=None, compression=None) as ws:
+                                      ping_interval=None, compression=None,
+                                      additional_headers=self.headers or None) as ws:
             self.ws = ws
             await self.rerun()
             reader = asyncio.create_task(self._read(ws))
@@ -113,6 +116,8 @@ class Session:
                         self.events.append((now, label, body))
                         if label == "Step":
                             self.step_log.append((now, body))
+                elif t in ("bidi_component", "plotly_chart"):
+                    self.charts.append(now)
                 elif t == "exception":
                     self.errors.append(el.exception.message)
             elif kind == "auto_rerun":

@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ALL_PAGES = [p for p in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))] if p.exists()]
 # pages with settings read the URL through ui.controls; the others (the Glossary) read no URL at all
 PAGES = [p for p in ALL_PAGES if "ui.controls(" in p.read_text(encoding="utf-8")]
-PLAIN_PAGES = [p for p in ALL_PAGES if p not in PAGES]
+# Start here reads its stop and answers from the link by hand (tests/test_route.py checks its notice)
+PLAIN_PAGES = [p for p in ALL_PAGES if p not in PAGES and p.name != "0_Start_here.py"]
 IN_CI = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 NOTICE = "Some settings in the link were changed"
 APPTEST_TIMEOUT = 60

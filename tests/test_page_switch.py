@@ -9,9 +9,10 @@ from narration.glossary import GLOSSARY
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
-PAGES = [path for path, _, _ in ui.PAGES]  # the sidebar's order, the Playground (app.py) first
+PAGES = [path for path, _, _ in ui.PAGES]  # the sidebar's order: Start here, then the Playground (app.py)
 GLOSSARY_PAGE = "pages/6_Glossary.py"
-WITHOUT_CHARTS = {GLOSSARY_PAGE}
+ROUTE_PAGE = "pages/0_Start_here.py"
+WITHOUT_CHARTS = {GLOSSARY_PAGE, ROUTE_PAGE}  # the route draws its chart once a prediction is made
 
 
 def chart_count(at) -> int:
@@ -22,14 +23,15 @@ def chart_count(at) -> int:
 
 def test_walking_through_every_page_and_back_raises_nothing_and_keeps_settings():
     """The pages share URL/widget keys (steps, lr, width, preset...) but not their ranges: switching must not leak."""
-    assert PAGES[0] == "app.py" and (GLOSSARY_PAGE, "Glossary", ":material/menu_book:") in ui.PAGES
+    assert PAGES[:2] == [ROUTE_PAGE, "app.py"] and (GLOSSARY_PAGE, "Glossary", ":material/menu_book:") in ui.PAGES
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["width"] = "6"
     at.run()
     assert [s.value for s in at.slider if s.key == "width"] == [6]
     links = [e.proto.page for e in at.sidebar.get("page_link")]
     assert "Glossary" in links and len(links) == len(ui.PAGES)  # every page links to every page
-    for page in PAGES[1:] + PAGES[-2::-1]:  # out to the last page and back again
+    for page in PAGES[:1] + PAGES[2:] + PAGES[-2:0:-1]:  # Start here, out to the last page and back again
+        at.query_params.clear()  # a page link opens its page without the last page's query string, as a browser does
         at.switch_page(page)
         at.run()
         assert not at.exception, (page, [e.value for e in at.exception])

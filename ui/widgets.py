@@ -101,6 +101,7 @@ _PRESENT_CSS = """
 
 # The sidebar's page list, drawn by us: Streamlit's own list would call the home page "app" after its file.
 PAGES = (
+    ("pages/0_Start_here.py", "Start here", ":material/flag:"),
     ("app.py", "Playground", ":material/play_circle:"),
     ("pages/1_Side_by_side.py", "Side by side", ":material/compare:"),
     ("pages/2_Worked_example.py", "The worked example", ":material/calculate:"),
