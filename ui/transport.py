@@ -29,6 +29,7 @@ client that does not hold the base (it remounted, reconnected or missed a messag
 from __future__ import annotations
 
 import base64
+import json
 import math
 import zlib
 
@@ -202,17 +203,101 @@ def _held(value):
     return value
 
 
+def _skeleton(fig) -> tuple[str, list]:
+    """The figure's JSON with every numeric array left out (in C, fast), and those arrays in the order met."""
+    arrays = []
+
+    def default(o):
+        if isinstance(o, np.ndarray):
+            if o.dtype.kind in "fiub":
+                arrays.append(o)
+                return 0
+            return o.tolist()
+        if isinstance(o, np.generic):
+            return o.item()
+        raise TypeError(f"cannot send {type(o).__name__}")
+
+    return json.dumps(fig, default=default, separators=(",", ":"), check_circular=False), arrays
+
+
+def _array_paths(tree, path=()) -> list:
+    """(path, levels) of every array of a prepared tree, in the order _skeleton meets them."""
+    if isinstance(tree, _Array):
+        return [(path, tree.q)]
+    if isinstance(tree, dict):
+        return [x for k, v in tree.items() for x in _array_paths(v, path + (k,))]
+    if isinstance(tree, list) and not isinstance(tree, _Leaf):
+        return [x for i, v in enumerate(tree) for x in _array_paths(v, path + (i,))]
+    return []
+
+
+class _Chart:
+    """What the client holds of one part of a chart (its data or its layout): the prepared tree, its skeleton,
+    and where its arrays sit."""
+
+    __slots__ = ("tree", "skeleton", "paths", "levels")
+
+    def __init__(self, fig, skeleton: str):
+        self.tree, self.skeleton = _prepare(fig), skeleton
+        found = _array_paths(self.tree)
+        self.paths = [p for p, _ in found]
+        self.levels = [self._levels_at(p) for p in self.paths]
+
+    def _levels_at(self, path):
+        """The (levels, lo, hi) the array at `path` was quantised with, read from its trace's meta."""
+        node = self.tree
+        for k in path[:-1]:
+            node = node[k]
+        return _levels(node) if path and path[-1] == "z" and isinstance(node, dict) else None
+
+    def arrays_patch(self, arrays: list):
+        """The patch for a figure whose skeleton is unchanged: only its arrays, each against the one it replaces."""
+        patch = _SAME
+        for path, levels, a in zip(self.paths, self.levels, arrays, strict=True):
+            parent = self.tree
+            for k in path[:-1]:
+                parent = parent[k]
+            new = _wire_array(a, levels)
+            p = _array_patch(parent[path[-1]], new)
+            parent[path[-1]] = new
+            if p is not None:
+                patch = _nest(patch, self.tree, path, p)
+        return patch
+
+
+def _nest(patch, tree, path, leaf):
+    """`patch` with `leaf` placed at `path` ({"$p": ...} under dicts, {"$l": ...} under lists)."""
+    if patch is _SAME:
+        patch = {"$p": {}} if isinstance(tree, dict) else {"$l": {}}
+    node, here = tree, patch
+    for depth, k in enumerate(path):
+        key = k if isinstance(node, dict) else str(k)
+        box = here["$p"] if "$p" in here else here["$l"]
+        if depth == len(path) - 1:
+            box[key] = leaf
+            break
+        node = node[k]
+        if key not in box:
+            box[key] = {"$p": {}} if isinstance(node, dict) else {"$l": {}}
+        here = box[key]
+    return patch
+
+
 class Encoder:
-    """One chart grid's memory of what its client holds: encode() sends each chart's changes since the last call."""
+    """One chart grid's memory of what its client holds: encode() sends each chart's changes since the last call.
+
+    Most refreshes change a chart's numbers but not its shape or words: then its skeleton (the JSON without the
+    arrays, written by the C encoder) equals the last one, and only the arrays are compared, in place. Otherwise
+    the chart is compared key by key."""
 
     def __init__(self):
         self.epoch = 0
-        self._sent: dict = {}  # chart id -> the tree last sent
+        self._sent: dict[str, dict[str, _Chart]] = {}  # chart id -> what the client holds of each of its parts
         self._full = True
 
     def held(self) -> dict:
         """Each chart as the client holds it after the last message (what the browser draws)."""
-        return {cid: _held(tree) for cid, tree in self._sent.items()}
+        return {cid: {part: _held(c.tree) for part, c in parts.items()} for cid, parts in self._sent.items()}
 
     def reset(self):
         """The client lost its state: the next message sends every chart whole."""
@@ -222,19 +307,32 @@ class Encoder:
         """{"epoch", "base", "charts": {id: patch or None}} for charts = {id: figure dict}.
 
         base is the epoch this message builds on, or None when it carries every chart whole. A chart that is
-        unchanged is None; a chart not in `charts` is forgotten (the grid no longer shows it).
+        unchanged is None; a chart not in `charts` is forgotten (the grid no longer shows it). The figure's parts
+        ("data", "layout") are compared apart: a layout whose axis range grew does not slow the data's fast path.
         """
         base = None if self._full else self.epoch
         out, sent = {}, {}
         for cid, fig in charts.items():
-            tree = _prepare(fig)
-            sent[cid] = tree
             old = None if self._full else self._sent.get(cid)
+            if old is not None and old.keys() != fig.keys():
+                old = None
+            parts, changed = {}, {}
+            for part, value in fig.items():
+                skeleton, arrays = _skeleton(value)
+                was = None if old is None else old[part]
+                if was is not None and was.skeleton == skeleton:
+                    p = was.arrays_patch(arrays)
+                    parts[part] = was
+                else:
+                    parts[part] = _Chart(value, skeleton)
+                    p = None if was is None else _patch(was.tree, parts[part].tree)
+                if p is not _SAME:
+                    changed[part] = p
+            sent[cid] = parts
             if old is None:
-                out[cid] = {"$v": _full(tree)}
+                out[cid] = {"$v": {part: _full(c.tree) for part, c in parts.items()}}
             else:
-                p = _patch(old, tree)
-                out[cid] = None if p is _SAME else p
+                out[cid] = {"$p": changed} if changed else None
         self._sent, self._full = sent, False
         self.epoch += 1
         return {"epoch": self.epoch, "base": base, "charts": out}
