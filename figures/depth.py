@@ -53,11 +53,12 @@ def depth_histograms(edges, counts, act_std, cols: int = 5, title: str | None = 
 
 
 def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None = None, act_std=None,
-                height: int = 440) -> list[dict]:
+                height: int = 440, legend_in: int = 0) -> list[dict]:
     """Three figures against layer (a page sets them side by side, or one under another on a phone): activation RMS
     and std (theory dashed), saturated %, backprop gradient std; the first and last on log axes.
 
-    compare: optional {label: (act_rms, grad_std)} of other settings, drawn thin for reference (legend in the first).
+    compare: optional {label: (act_rms, grad_std)} of other settings, drawn thin for reference, named in the legend
+    of figure `legend_in` (0, the first, or 2, the gradient's, for a page that shows that one alone).
     """
     depth = len(act_rms)
     layers = np.arange(1, depth + 1, dtype=np.float32)
@@ -67,8 +68,8 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
         lx = np.arange(1, len(rms) + 1, dtype=np.float32)
         up.append(dict(type="scatter", x=lx, y=floored(rms)[0], mode="lines", name=label,
                        line=dict(color=color, width=2, dash="dash")))
-        down.append(dict(type="scatter", x=lx, y=floored(gstd)[0], mode="lines", name=label, showlegend=False,
-                         line=dict(color=color, width=2, dash="dash")))
+        down.append(dict(type="scatter", x=lx, y=floored(gstd)[0], mode="lines", name=label,
+                         showlegend=legend_in == 2, line=dict(color=color, width=2, dash="dash")))
     up.append(dict(type="scatter", x=layers, y=floored(act_rms)[0], mode="lines+markers", name="measured RMS",
                    line=dict(color=PALETTE[1], width=4), marker=dict(size=9)))
     if act_std is not None:
@@ -80,7 +81,7 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
     sat = [dict(type="bar", x=layers, y=finite32(100 * np.asarray(saturated, dtype=float)), showlegend=False,
                 marker=dict(color=PALETTE[4]), hovertemplate="layer %{x}: %{y:.1f}%<extra></extra>")]
     down.append(dict(type="scatter", x=layers, y=floored(grad_std)[0], mode="lines+markers", name="measured",
-                     showlegend=False, line=dict(color=PALETTE[2], width=4), marker=dict(size=9)))
+                     showlegend=legend_in == 2, line=dict(color=PALETTE[2], width=4), marker=dict(size=9)))
     most = max([depth] + [len(r) for r, _ in (compare or {}).values()])
     rows = 1 + len(compare or {}) + (act_std is not None) + (theory is not None)  # a narrow legend: one entry a row
     legend, bottom = legend_below(rows)

@@ -560,7 +560,7 @@ def solutions_histogram(train_loss, group, labels, height: int = 360) -> dict:
         data.append(dict(type="histogram", x=finite32(loss[rest]), nbinsx=40, name=name, marker=dict(color=FAINT),
                          hovertemplate=f"{name}<br>loss %{{x}}<br>%{{y}} runs<extra></extra>"))
     return figure(
-        data, "Final training loss, by solution reached", height, barmode="stack", bargap=0.06,
+        data, "Final loss, by solution", height, barmode="stack", bargap=0.06,
         margin=dict(l=70, r=30, t=64 + LEGEND_ROW_PX * ((len(data) + 2) // 3), b=60),
         legend=dict(orientation="h", y=1.02, x=0, xanchor="left", yanchor="bottom", traceorder="normal"),
         xaxis=dict(title=dict(text="final loss"), nticks=5), yaxis=dict(title=dict(text="runs")),

@@ -93,7 +93,7 @@ def chart(stop_id: str, res: dict) -> dict:
         big, small, sig = res["large"], res["small"], res["sigmoid"]
         return figures.depth_stats(big.act_rms, big.saturated, big.grad_std, act_std=big.act_std, height=360,
                                    compare={"tanh, size 0.01": (small.act_rms, small.grad_std),
-                                            "sigmoid, size 1": (sig.act_rms, sig.grad_std)})[2]
+                                            "sigmoid, size 1": (sig.act_rms, sig.grad_std)}, legend_in=2)[2]
     if stop_id == "keep_scale":
         he, xv = res["he"], res["xavier"]
         return figures.depth_stats(he.act_rms, he.saturated, he.grad_std, act_std=he.act_std, height=360,

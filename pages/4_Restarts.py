@@ -99,12 +99,10 @@ if note := story.solutions(r, sg):
             after = relabel(rr.network(i), [p[i] for p in sg.perms])
             nets = (rr.network(ref), rr.network(i), after)
             vmax = figures.weight_vmax(w for net in nets for w in net[0] + (net[1] or []))
-            titles = story.pair_titles(r, ref, i)
-            for col, (weights, biases), title in zip(st.columns(3), nets, titles):
-                with col:
-                    ui.plotly_chart(figures.titled(figures.weight_heatmaps(weights, vmax=vmax, biases=biases,
-                                                                           height=360), title),
-                                    key=f"rs_pair_{title}")
+            # a grid's cells wrap one under the other where three would be too narrow to read
+            ui.chart_grid([[(figures.titled(figures.weight_heatmaps(weights, vmax=vmax, biases=biases, height=360),
+                                            title), 1) for (weights, biases), title in
+                            zip(nets, story.pair_titles(r, ref, i))]], key="rs_pair")
             st.caption(story.pair_caption(r, sg, i))
 
 st.subheader("Reading the spread")
