@@ -1,0 +1,57 @@
+"""Opening a moment link: how long the Playground takes to replay a run to the link's step.
+
+The run is deterministic, so a link's step is reached by training again from step 0, exactly as the live run did
+(and, when a symmetry breaker is on, its equal-start twin to the same step). This times that replay, in-process,
+with one BLAS thread as the server runs it, for the Playground's default network and its largest one, to the last
+step a live run reaches (settings.playground.LIVE_STEPS) and to a few earlier ones.
+
+Usage: python bench/bench_replay.py [--repeat 3]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from settings import playground as S  # noqa: E402
+from settings.params import preset_values  # noqa: E402
+from symbreak_core import Trainer  # noqa: E402
+
+SETUPS = (("defaults (8x2, all 0.5)", "constant_05", {}),
+          ("tiny noise (8x2, with its twin)", "constant_noise", {}),
+          ("He, width 32, depth 6 (with its twin)", "he", {"width": 32, "depth": 6}))
+STEPS = (1_000, 5_000, S.LIVE_STEPS)
+
+
+def replay_seconds(config, step: int) -> float:
+    start = time.perf_counter()
+    trainer = Trainer(config)
+    trainer.run(step)
+    twin = S.twin(config)
+    if twin is not None:
+        Trainer(twin).run(trainer.step)
+    return time.perf_counter() - start
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=3, help="replays per cell; the table shows the median")
+    args = ap.parse_args()
+    threadpool_limits(limits=1)
+    print("| setup | " + " | ".join(f"step {n:,}" for n in STEPS) + " |")
+    print("|---|" + "---:|" * len(STEPS))
+    for name, preset, extra in SETUPS:
+        values = preset_values(S.SPECS, next(q for q in S.PRESETS if q.id == preset)) | extra
+        values.pop("speed")
+        config = S.config(values)
+        cells = [statistics.median(replay_seconds(config, n) for _ in range(args.repeat)) for n in STEPS]
+        print(f"| {name} | " + " | ".join(f"{c:.2f} s" for c in cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
