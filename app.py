@@ -300,7 +300,7 @@ live()
 with st.expander("Share this exact run, or download it", expanded=True):
     at = 0 if state.playing else state.trainer.step  # a paused run's link opens at its step
     ui.share_link(values | {"speed": speed} | ({S.MOMENT.name: at} if at else {}), narrate.share_note(at))
-    d1, d2 = st.columns(2)
+    d1, d2, d3 = st.columns(3)
     # The file is made when clicked, on a server thread without a session: the callable reads only `trainer`.
     # While playing, every live refresh sweeps away files no element holds, the fresh one included, before the
     # browser can fetch it; so the history is offered from a paused run.
@@ -310,3 +310,5 @@ with st.expander("Share this exact run, or download it", expanded=True):
                        help="Every step so far, from a paused run.")
     d2.download_button("Config (JSON)", data=json.dumps(config.to_dict(), indent=2), file_name="symbreak_config.json",
                        mime="application/json", on_click="ignore")
+    with d3:
+        ui.gif_button(trainer, disabled=state.playing)

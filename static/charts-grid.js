@@ -135,6 +135,29 @@ function receive(st, msg) {
 }
 
 // ---- Drawing ----
+// Each chart offers one button, on hover: Plotly's own "Download plot as a PNG", at a projector's resolution. The
+// PNG is EXPORT_PX wide and keeps the chart's shape: laid out at the chart's width on screen (at least
+// EXPORT_LAYOUT_MIN_PX, as a phone's narrow layout would come out in huge type) and scaled up.
+const EXPORT_PX = 1920, EXPORT_LAYOUT_MIN_PX = 640;
+// The button takes as little of the title's line as it can (24 px from the right edge): a long title on a phone
+// reaches almost to the edge.
+const MODEBAR_CSS = ".sb-grid .modebar { right: 0 !important; } "
+  + ".sb-grid .modebar-group { padding-left: 0 !important; }";
+document.head.appendChild(Object.assign(document.createElement("style"), {textContent: MODEBAR_CSS}));
+
+function fileName(fig) {  // "symbreak_hidden_units" from the chart's title
+  const title = (fig.layout.title && fig.layout.title.text) || "chart";
+  const words = title.replace(/<[^>]*>/g, " ").toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  return "symbreak_" + (words.slice(0, 60) || "chart");
+}
+
+function plotConfig(div, fig) {
+  const width = Math.max(div.clientWidth, EXPORT_LAYOUT_MIN_PX);
+  return {displayModeBar: "hover", modeBarButtons: [["toImage"]], displaylogo: false, responsive: true,
+          toImageButtonOptions: {format: "png", filename: fileName(fig), width, height: fig.layout.height || 400,
+                                 scale: EXPORT_PX / width}};
+}
+
 function build(g, rows) {  // (re)build the cells only when the grid's shape changes
   const shape = JSON.stringify(rows.map(r => r.map(c => [c.w, c.h])));
   if (shape === g.shape) return;
@@ -181,7 +204,7 @@ async function draw(g) {  // draw the newest figures; figures that arrive meanwh
         if (!div || !fig || g.drawn.get(div) === fig) continue;  // unchanged figure: nothing to do
         try {
           if (!g.drawn.has(div)) div.replaceChildren();  // a first draw, or one after an error message
-          await Plotly.react(div, fig.data, plain(fig.layout), {displayModeBar: false, responsive: true});
+          await Plotly.react(div, fig.data, plain(fig.layout), plotConfig(div, fig));
           g.drawn.set(div, fig);
         } catch (err) {
           if (window.Plotly) Plotly.purge(div);  // the next data draws it afresh

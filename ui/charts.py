@@ -75,8 +75,28 @@ def as_figure(fig):
     return out
 
 
+# A chart's one mode-bar button (on hover) is Plotly's own "Download plot as a PNG", at a projector's resolution:
+# EXPORT_PX wide, laid out EXPORT_LAYOUT_PX wide at the chart's height and scaled up. (The chart grid does the same in
+# static/charts-grid.js, laid out at the width the chart has on screen.)
+EXPORT_PX = 1920
+EXPORT_LAYOUT_PX = 960
+
+
+def export_config(fig, height: int | None = None) -> dict:
+    """The Plotly config of a lesson page's chart: one mode-bar button, on hover, that downloads it as a PNG named
+    after its title."""
+    import re
+
+    title = re.sub(r"<[^>]*>", " ", (fig["layout"].get("title") or {}).get("text") or "chart")
+    name = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")[:60] or "chart"
+    return {"displayModeBar": "hover", "modeBarButtons": [["toImage"]], "displaylogo": False,
+            "toImageButtonOptions": {"format": "png", "filename": f"symbreak_{name}", "width": EXPORT_LAYOUT_PX,
+                                     "height": height or fig["layout"].get("height") or 450,
+                                     "scale": EXPORT_PX / EXPORT_LAYOUT_PX}}
+
+
 def plotly_chart(fig, key: str, height: int | None = None, key_chart: bool = False):
-    """st.plotly_chart for the lesson pages: no Streamlit theme, no mode bar.
+    """st.plotly_chart for the lesson pages: no Streamlit theme; the mode bar only downloads a PNG (export_config).
 
     key_chart: one of the page's key charts, which its presenter screen shows whole; it is drawn in a container
     with the class st-key-sb-key-<key>, which the screen tests look for (like a chart grid's sb-key cells)."""
@@ -84,7 +104,7 @@ def plotly_chart(fig, key: str, height: int | None = None, key_chart: bool = Fal
 
     box = st.container(key=f"sb-key-{key}") if key_chart else st.container()
     box.plotly_chart(as_figure(fig), key=key, theme=None,
-                     config={"displayModeBar": False}, **({} if height is None else {"height": height}))
+                     config=export_config(fig, height), **({} if height is None else {"height": height}))
 
 
 def _charts():

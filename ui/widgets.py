@@ -88,6 +88,8 @@ _PAGE_CSS = """
 .stMain [data-testid="stHeading"] h1 { font-size: 2rem; line-height: 1.2; padding: 0 0 0.5rem 0; }
 .stMain .st-key-ui_quick { row-gap: 0.25rem; }
 .stMain [data-testid="stMarkdownContainer"] .katex-display { overflow-x: auto; overflow-y: hidden; }
+.stMain .js-plotly-plot .modebar { right: 0 !important; }
+.stMain .js-plotly-plot .modebar-group { padding-left: 0 !important; }
 @media (max-width: 640px) {
   .stMain [data-testid="stHeading"] h1 { font-size: 1.6rem; }
   .stMain .st-key-ui_quick > .stElementContainer:not(.st-key-present) { flex: 1 1 100% !important; width: 100%; }
