@@ -186,9 +186,12 @@ pace = ui.refresh_interval() if state.playing and not state.trainer.done else No
 @st.fragment(run_every=pace)
 def live():
     trainer = state.trainer
+    # The note's place is kept whether or not it says anything: an element that comes and goes above the charts
+    # would move them, and Streamlit remounts a moved chart grid (it would flash and redraw from nothing).
+    note = st.empty()
     if state.playing and not trainer.done:
         with ui.live_refresh():
-            refresh(trainer)
+            refresh(trainer, note)
         if ui.new_pace(pace):
             st.rerun(scope="app")  # the fair pace changed: restart the timer at it
     else:
@@ -198,15 +201,16 @@ def live():
         st.rerun(scope="app")  # stop the timer and re-enable Play
 
 
-def refresh(trainer: Trainer):
-    """One live refresh: train, then draw."""
+def refresh(trainer: Trainer, note):
+    """One live refresh: train, then draw; `note` says when the server is busy or the pace slowed."""
     try:
         with ui.heavy_job(wait=5.0):
             advance(per_refresh)
     except ui.Busy:
-        st.caption("The server is busy; training resumes in a moment.")
-    if pace > ui.FASTEST_REFRESH:
-        st.caption(narrate.slowed(1 / pace, ui.pacer.playing()))
+        note.caption("The server is busy; training resumes in a moment.")
+    else:
+        if pace > ui.FASTEST_REFRESH:
+            note.caption(narrate.slowed(1 / pace, ui.pacer.playing()))
     show(trainer)
 
 

@@ -25,4 +25,4 @@ fi
 "$PY" -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 
 # pytest's exit code is our exit code: any failure, error or "no tests ran" (5) fails the run.
-exec "$PY" -m pytest "$@"
+exec "$PY" -m pytest -n 2 --dist loadgroup "$@"

@@ -21,6 +21,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# The server's BLAS setting (ui.limits: one thread) for every test, whichever test imports what first: round-off in
+# wide sums depends on how BLAS splits them between threads, and the tests should see what the server computes.
+import ui.limits  # noqa: F401,E402
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("SYMBREAK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -382,3 +386,12 @@ def chart_grids(at) -> list[tuple[str, list[list[dict]]]]:
         out.append((grid.proto.id, [[held[c["id"]] | {"_w": c["w"], "_h": c["h"], "_key": c["key"]}
                                      for c in row] for row in data["rows"]]))
     return out
+
+
+def pytest_collection_modifyitems(config, items):
+    """scripts/test.sh runs the suite in two pytest-xdist workers: every browser test goes to one of them, where they
+    run one after another as they always have (they share a server and time what a visitor sees), while the other
+    worker takes the tests without a browser."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.xdist_group("browser"))

@@ -6,6 +6,7 @@ import threading
 import time
 from contextlib import contextmanager
 
+import scipy.optimize  # noqa: F401 -- loaded before the pin below, so its BLAS is pinned too
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from threadpoolctl import threadpool_limits
@@ -14,6 +15,7 @@ from threadpoolctl import threadpool_limits
 # (at most 512 x 512, usually 140 x 32): a second OpenBLAS thread gains nothing on them, and its worker threads spin
 # while they wait, which made one student at width 32, depth 6 cost 120 ms of CPU per refresh instead of 16 ms.
 # Several processes (scripts/serve.sh) use the cores instead.
+# SciPy (relabel.py) brings an OpenBLAS of its own: it is imported above so that it is loaded, and pinned, too.
 BLAS_THREADS = 1
 threadpool_limits(limits=BLAS_THREADS)
 
