@@ -5,6 +5,7 @@ import figures
 import ui
 from narration import run as narrate
 from settings import side_by_side as S
+from settings.params import moment_within
 from symbreak_core import TrainConfig, train
 
 present = ui.page_setup("Side by side · symbreak", "⚖️")
@@ -15,7 +16,7 @@ INTRO = ("Each run trains the **same network on the same points with the same se
 if not present:  # presenter mode: the charts first, this under them
     st.markdown(INTRO)
 
-v = ui.controls(S.SPECS, S.PRESETS)
+v = ui.controls(S.SPECS, S.PRESETS, moment=S.MOMENT)
 base = S.config(v)
 configs = S.runs(v)
 if len(configs) < len(S.chosen(v)):
@@ -37,6 +38,11 @@ with ui.stop_when_busy(bar):
 bar.empty()
 
 widths = base.hidden
+if (opened_at := ui.opened_moment()) is not None:  # a link's step: the timeline opens there, paused
+    at, note = moment_within(S.MOMENT.name, opened_at, base.steps)
+    if note:
+        st.warning(note)
+    st.session_state["sbs_step"] = at - at % base.record_every
 vmax = figures.weight_vmax(p for r in results.values() for snap in r.snapshots
                            for p in snap.weights + (snap.biases or ()))
 
@@ -76,6 +82,7 @@ def timeline():
         if step >= base.steps:
             st.session_state["sbs_play"] = False  # the next tick sees the change and stops the timer
     st.session_state["sbs_step"] = step
+    ui.keep_moment(S.MOMENT.name, step, default=base.steps)  # the address bar follows the timeline
     playing = st.session_state.get("sbs_play", False)
     # presenter mode: the buttons and the slider share one row, to leave the screen to the charts
     buttons, scrub = st.columns([5, 4], vertical_alignment="bottom") if present else (st.container(), st.container())
@@ -126,4 +133,5 @@ if why:
     st.markdown(why)
 
 with st.expander("Share this setup"):
-    ui.share_link(v)
+    at = st.session_state.get("sbs_step", base.steps)
+    ui.share_link(v | ({S.MOMENT.name: at} if at != base.steps else {}))

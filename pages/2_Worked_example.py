@@ -5,6 +5,7 @@ import figures
 import ui
 from narration import worked
 from settings import worked_example as S
+from settings.params import moment_within
 from symbreak_core import worked_example
 
 present = ui.page_setup("The worked example · symbreak", "✏️")
@@ -17,7 +18,7 @@ INTRO = ("Two inputs, two hidden layers of two units, one output, no biases. The
 if not present:  # presenter mode: the network first, this under it
     st.markdown(INTRO)
 
-v = ui.controls(S.SPECS, S.PRESETS)
+v = ui.controls(S.SPECS, S.PRESETS, moment=S.MOMENT)
 x1, x2 = v["x1"], v["x2"]
 
 
@@ -32,9 +33,14 @@ if note := worked.overflow_note(last, v["steps"]):
     st.warning(note)
 vmax = figures.weight_vmax([r.weights[: last + 1]])
 
+if (opened_at := ui.opened_moment()) is not None:  # a link's iteration
+    st.session_state["toy_iter"], note = moment_within(S.MOMENT.name, opened_at, last)
+    if note:
+        st.warning(note)
 if st.session_state.get("toy_iter", last) > last or "toy_iter" not in st.session_state:
     st.session_state["toy_iter"] = last  # open at the end; keep the slider inside a shorter run
 n = st.slider("Iteration", 0, last, key="toy_iter")
+ui.keep_moment(S.MOMENT.name, n, default=last)  # the address bar follows the iteration
 say = worked.explain(r, n, last)
 
 
@@ -90,4 +96,4 @@ with st.expander("The ReLU question in the text, answered"):
     st.markdown(say.relu_answer)
 
 with st.expander("Share this setup"):
-    ui.share_link(v)
+    ui.share_link(v | ({S.MOMENT.name: n} if n != last else {}))

@@ -286,3 +286,11 @@ def share_url(values: dict, preset_id: str | None = None, base: str = "", presen
     pairs = ([("preset", preset_id)] if named else []) + [(k, fmt(v)) for k, v in values.items()]
     pairs += [(PRESENT, "1")] if present else []
     return f"{base}?{urlencode(pairs)}"
+
+
+def moment_within(name: str, value: int, last: int) -> tuple[int, str]:
+    """A link's moment (a step, an iteration) kept within this run, which may end sooner than the control allows:
+    (value, '') or (last, the notice that says so)."""
+    if value <= last:
+        return value, ""
+    return last, f"{name}={value} is past this run's last {name}, {last}; using {last}."

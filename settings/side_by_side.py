@@ -48,6 +48,10 @@ PRESETS = (
 )
 
 
+# A link's moment: the shared timeline's step (a link without it opens at the end of the runs).
+MOMENT = Param("step", 5000, "int", 0, 5000, label="Step")
+
+
 def config(values: dict) -> TrainConfig:
     """What every run shares: the network, the data, the optimizer, the steps and the seed (about 100 snapshots)."""
     return train_config(values, record_every=max(1, values["steps"] // 100))

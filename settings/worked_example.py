@@ -25,6 +25,10 @@ PRESETS = (
 )
 
 
+# A link's moment: the iteration shown (a link without it opens at the last one).
+MOMENT = Param("iteration", 200, "int", 0, 200, label="Iteration")
+
+
 def config(values: dict) -> dict:
     """The keyword arguments of symbreak_core.worked_example.run: every weight starts at a, the nudged one at a +
     nudge (`start`, ten values in the order of NAMES)."""

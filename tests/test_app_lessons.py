@@ -423,3 +423,36 @@ def test_restarts_from_a_constant_start_says_one_run_and_draws_no_pair():
     titles = [c["layout"].get("title", {}).get("text", "") for c in charts(at)]
     assert not [t for t in titles if t.endswith((" as trained", " relabelled"))]
     assert "Final loss, by solution" not in titles
+
+
+# ---- moment links on the lesson pages: the timeline's step, the worked example's iteration ----
+
+def test_a_side_by_side_link_opens_the_timeline_at_its_step():
+    at = run("side", {"step": "300"})
+    ok(at)
+    assert at.slider(key="sbs_step").value == 300
+    assert any(c["layout"].get("title", {}).get("text", "").endswith("at step 300") for c in charts(at))
+    share = next(m.value for m in at.markdown if m.value.startswith("Anyone who opens this link"))
+    assert "step=300" in share
+    plain = run("side")
+    assert plain.slider(key="sbs_step").value == 1000  # no step in the link: the end of the runs
+
+
+def test_a_step_past_the_runs_end_is_named_and_clamped():
+    at = run("side", {"step": "4000"})  # within the control's range, past these 1,000-step runs
+    ok(at)
+    assert at.slider(key="sbs_step").value == 1000
+    assert "step=4000 is past this run's last step, 1000; using 1000." in text(at)
+    assert side_by_side.MOMENT.hi == next(p.hi for p in side_by_side.SPECS if p.name == "steps")
+
+
+def test_a_worked_example_link_opens_at_its_iteration():
+    at = run("toy", {"iteration": "7"})
+    ok(at)
+    assert at.slider(key="toy_iter").value == 7
+    assert "Which weights are equal at iteration 7?" in [h.value for h in at.subheader]
+    share = next(m.value for m in at.markdown if m.value.startswith("Anyone who opens this link"))
+    assert "iteration=7" in share
+    late = run("toy", {"iteration": "180"})  # past the default run's 50 iterations
+    assert late.slider(key="toy_iter").value == 50 and "iteration=180 is past this run's last" in text(late)
+    assert worked_example.MOMENT.hi == next(p.hi for p in worked_example.SPECS if p.name == "steps")

@@ -161,7 +161,9 @@ def controls(specs, presets=None, container=None, moment: Param | None = None) -
         if first_run:
             values, notices = _from_link(specs + ([moment] if moment else []), presets)
             if moment:
-                st.session_state[_MOMENT] = values.pop(moment.name)
+                value = values.pop(moment.name)
+                if moment.name in _raw_query():  # a link without a moment opens the page where it opens
+                    st.session_state[_MOMENT] = value
         else:
             values, notices = saved.get(page) or _defaults(specs, presets), []
         st.session_state.update(values)
@@ -199,7 +201,8 @@ _MOMENT = "_ui_moment"  # the moment a link opened the session at, until the pag
 
 
 def opened_moment():
-    """The moment (see controls) the session's link asked for, once: None on every later run."""
+    """The moment (see controls) the session's link asked for, once: None on every later run, or when the link
+    named none."""
     return st.session_state.pop(_MOMENT, None)
 
 
