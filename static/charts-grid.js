@@ -222,6 +222,11 @@ async function draw(g) {  // draw the newest figures; figures that arrive meanwh
   }
 }
 
+function payload(data) {  // ui/charts.py sends compact JSON as bytes; Streamlit hands them over as they came
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return JSON.parse(new TextDecoder().decode(data));
+  return data;
+}
+
 export default function (component) {
   const {data, parentElement, key, setTriggerValue} = component;
   let g = grids.get(parentElement);
@@ -235,7 +240,7 @@ export default function (component) {
   }
   if (!held.has(key)) held.set(key, {epoch: null, charts: {}, codes: new Map(), asked: 0});
   const st = held.get(key);
-  const rows = (data && data.rows) || [], msg = data && data.msg;
+  const sent = payload(data), rows = (sent && sent.rows) || [], msg = sent && sent.msg;
   // Messages are applied one after another, in the order they came: each builds on the one before.
   g.queue = g.queue.then(async () => {
     if (msg) {

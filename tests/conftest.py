@@ -373,7 +373,7 @@ def chart_grids(at) -> list[tuple[str, list[list[dict]]]]:
     clients = at.__dict__.setdefault("_sb_chart_clients", {})
     out = []
     for grid in (c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"):
-        data = json.loads(grid.proto.json)
+        data = json.loads(grid.proto.bytes)
         msg = data["msg"]
         client = ChartClient() if msg["base"] is None else clients.get(grid.proto.id, ChartClient())
         if client.receive(msg):

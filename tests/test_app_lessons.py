@@ -83,7 +83,7 @@ def test_side_by_side_draws_every_chart_in_the_chart_grid(static_serving):
     at.slider(key="sbs_step").set_value(0).run()
     ok(at)
     (same,) = [c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"]
-    assert same.proto.id == grid.proto.id and same.proto.json != grid.proto.json
+    assert same.proto.id == grid.proto.id and same.proto.bytes != grid.proto.bytes
 
 
 def test_side_by_side_controls_change_the_runs():

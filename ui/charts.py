@@ -1,6 +1,7 @@
 """Charts on a page: the chart grid (Plotly figures redrawn in place) and st.plotly_chart for the lesson pages."""
 from __future__ import annotations
 
+import json
 import os
 from functools import partial
 
@@ -137,7 +138,10 @@ def chart_grid(rows, key: str):
     layout = [[{"id": f"{i}-{j}", "w": cell[1], "h": _height(cell[0]), "key": _is_key(cell)}
                for j, cell in enumerate(row)] for i, row in enumerate(rows)]
     msg = encoder.encode({c["id"]: cell[0] for row, cells in zip(rows, layout) for cell, c in zip(row, cells)})
-    _charts()(data={"rows": layout, "msg": msg}, key=key, on_resync_change=partial(_resync, key))
+    # Sent as bytes of compact JSON: Streamlit forwards bytes as they are, where a dict would be serialised twice
+    # more on every refresh (once for the wire, once sorted for the element's identity).
+    payload = json.dumps({"rows": layout, "msg": msg}, separators=(",", ":"), allow_nan=False).encode()
+    _charts()(data=payload, key=key, on_resync_change=partial(_resync, key))
 
 
 _ENCODERS = "_ui_chart_encoders"  # session state: each chart grid's Encoder, by the grid's key
