@@ -8,8 +8,6 @@ import ui
 from narration import route as story
 from settings import route as R
 from settings.params import _md, clamp_params, fmt
-from symbreak_core import DepthConfig, TrainConfig, depth_probe, restarts, train
-from symbreak_core.relabel import solution_groups
 
 present = ui.page_setup("Start here · symbreak", "🚩")
 st.title("Start here")
@@ -67,14 +65,9 @@ _sync_url()
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def run(config):
-    """One experiment of the route: a TrainConfig is trained, a DepthConfig probed, a Restarts run and grouped."""
+    """One experiment of the route (settings.route.run_experiment), cached, in a heavy-job slot."""
     with ui.heavy_job():
-        if isinstance(config, TrainConfig):
-            return train(config)
-        if isinstance(config, DepthConfig):
-            return depth_probe(config)
-        rr = restarts(config.config, config.seeds)
-        return rr, solution_groups(rr)
+        return R.run_experiment(config)
 
 
 def chart(stop_id: str, res: dict) -> dict:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from settings.params import Param
-from symbreak_core import DepthConfig, TrainConfig
+from symbreak_core import DepthConfig, TrainConfig, depth_probe, restarts, train
+from symbreak_core.relabel import solution_groups
 
 # Every experiment is small: a few hundred full-batch steps of a one-layer net on 100 points, or a probe of ten
 # layers of 100 units on 200 inputs; each takes well under a second on one core.
@@ -109,6 +110,16 @@ STOPS = (
 
 STOP_IDS = tuple(s.id for s in STOPS)
 UNANSWERED = ""  # an answer key's value (and default) before the student chooses
+
+
+def run_experiment(config):
+    """One experiment of the route: a TrainConfig is trained, a DepthConfig probed, a Restarts run and grouped."""
+    if isinstance(config, TrainConfig):
+        return train(config)
+    if isinstance(config, DepthConfig):
+        return depth_probe(config)
+    rr = restarts(config.config, config.seeds)
+    return rr, solution_groups(rr)
 
 
 def answer_key(k: int) -> str:

@@ -7,18 +7,11 @@ from hypothesis import strategies as st
 
 from narration import route as story
 from settings import route as R
-from symbreak_core import DepthConfig, TrainConfig, depth_probe, restarts, train
-from symbreak_core.relabel import solution_groups
 
 
 @cache
 def result(config):
-    if isinstance(config, TrainConfig):
-        return train(config)
-    if isinstance(config, DepthConfig):
-        return depth_probe(config)
-    rr = restarts(config.config, config.seeds)
-    return rr, solution_groups(rr)
+    return R.run_experiment(config)
 
 
 def explained(stop, **runs):
