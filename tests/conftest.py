@@ -395,3 +395,5 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("e2e"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+    # the browser tests first, so that their worker starts on them at once: they are the longest part of the run
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)

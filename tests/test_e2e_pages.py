@@ -73,8 +73,9 @@ def test_sidebar_lists_every_page(lesson_tabs):
 
 
 def test_side_by_side_plays_through_the_chart_grid(streamlit_server, page):
-    """Side by side draws in the chart grid (components/charts): Play redraws it in place to the last step."""
-    page.goto(f"{streamlit_server.url}/Side_by_side")
+    """Side by side draws in the chart grid (components/charts): Play redraws it in place to the last step. The link
+    opens the timeline at step 800 of 1,000 (a moment link), so the play to the end is short."""
+    page.goto(f"{streamlit_server.url}/Side_by_side?step=800")
     wait_for_charts(page, timeout_ms=90_000)
     wait_idle(page)
     assert page.locator(EXCEPTION).count() == 0, exception_text(page)
@@ -82,6 +83,7 @@ def test_side_by_side_plays_through_the_chart_grid(streamlit_server, page):
     wait_until(lambda: grid_charts.count() >= 4, timeout=20, what="the loss, distinct-unit and weight charts")
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
     page.locator(".sb-grid .sb-cell").first.evaluate("c => { c.__stillHere = true; }")
+    assert page.locator(".sb-grid .gtitle", has_text="at step 800").count() >= 1, "the link's step is shown"
 
     def draws() -> int:
         return int(page.evaluate("document.querySelector('.sb-grid').dataset.draws"))
