@@ -58,22 +58,23 @@ def stop_when_busy(*shown):
 # Each playing session refreshes as often as the server can afford for everyone: up to FASTEST_REFRESH apart when it
 # has room, slower in equal measure for all as more runs play, and never slower than SLOWEST_REFRESH, so that every
 # run keeps moving rather than some stalling. One process runs Python on one core at a time (the GIL), so the live
-# refreshes of all its sessions together may take LIVE_CPU_SHARE of a core; the rest is left for clicks and pages.
+# refreshes of all its sessions together may take LIVE_CPU_SHARE of that core's time; the rest is left for clicks
+# and pages. A refresh's cost is the time it took, so a machine busy with other work slows the pace too.
 FASTEST_REFRESH = 0.1  # s between refreshes: 10 a second
 SLOWEST_REFRESH = 0.5  # s: 2 a second, the floor every playing session keeps
 REFRESH_STEPS = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5)  # the intervals offered: a page changes its pace by whole steps
 LIVE_CPU_SHARE = 0.7
-FRAMEWORK_SECONDS = 0.004  # Streamlit's own CPU per fragment refresh, outside the script (bench/bench_refresh.py)
+FRAMEWORK_SECONDS = 0.004  # Streamlit's own time per fragment refresh, outside the script (bench/bench_refresh.py)
 PLAYING_WINDOW = 2.0  # s: a session that refreshed this recently counts as playing
 PACE_HOLD = 3.0  # s: a page keeps its pace at least this long (changing it costs a full rerun of the page)
 
 
 class Pacer:
-    """The process's playing sessions and the CPU each one's last refresh took; interval() is the fair pace."""
+    """The process's playing sessions and the time each one's last refresh took; interval() is the fair pace."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._cost: dict[str, tuple[float, float]] = {}  # session id -> (when, CPU seconds of its last refresh)
+        self._cost: dict[str, tuple[float, float]] = {}  # session id -> (when, seconds its last refresh took)
 
     def note(self, session: str, seconds: float, now: float | None = None):
         with self._lock:
@@ -109,12 +110,14 @@ def _session() -> str:
 
 @contextmanager
 def live_refresh():
-    """Around one live refresh's work: its CPU time is noted for the pace of all playing sessions."""
-    start = time.thread_time()
+    """Around one live refresh's work: the time it took is noted for the pace of all playing sessions. Wall-clock
+    time, not CPU time: on a machine busy with other work (other processes, a browser, a test run) a refresh takes
+    longer than its CPU time, and the server then has less room than its own CPU use says."""
+    start = time.perf_counter()
     try:
         yield
     finally:
-        pacer.note(_session(), time.thread_time() - start)
+        pacer.note(_session(), time.perf_counter() - start)
 
 
 def stopped_playing():
