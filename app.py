@@ -186,32 +186,37 @@ pace = ui.refresh_interval() if state.playing and not state.trainer.done else No
 @st.fragment(run_every=pace)
 def live():
     trainer = state.trainer
-    # The note's place is kept whether or not it says anything: an element that comes and goes above the charts
-    # would move them, and Streamlit remounts a moved chart grid (it would flash and redraw from nothing).
-    note = st.empty()
+    said = ""
     if state.playing and not trainer.done:
         with ui.live_refresh():
-            refresh(trainer, note)
-        if ui.new_pace(pace):
-            st.rerun(scope="app")  # the fair pace changed: restart the timer at it
+            said = refresh(trainer)
     else:
         show(trainer)
+    # Under the charts, and there whether or not it says anything: a note that came and went above them would move
+    # the charts, and an element that changes place is remounted by Streamlit (the grid would redraw from nothing).
+    note = st.empty()
+    if said:
+        note.caption(said)
+    if state.playing and not trainer.done and ui.new_pace(pace):
+        st.rerun(scope="app")  # the fair pace changed: restart the timer at it
     if state.playing and trainer.done:
         set_playing(False)
         st.rerun(scope="app")  # stop the timer and re-enable Play
 
 
-def refresh(trainer: Trainer, note):
-    """One live refresh: train, then draw; `note` says when the server is busy or the pace slowed."""
+def refresh(trainer: Trainer) -> str:
+    """One live refresh: train, then draw; returns what to say when the server is busy or the pace is slowed."""
+    said = ""
     try:
         with ui.heavy_job(wait=5.0):
             advance(per_refresh)
     except ui.Busy:
-        note.caption("The server is busy; training resumes in a moment.")
+        said = "The server is busy; training resumes in a moment."
     else:
         if pace > ui.FASTEST_REFRESH:
-            note.caption(narrate.slowed(1 / pace, ui.pacer.playing()))
+            said = narrate.slowed(1 / pace, ui.pacer.playing())
     show(trainer)
+    return said
 
 
 def show(trainer: Trainer):
