@@ -66,7 +66,10 @@ REFRESH_STEPS = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5)  # the intervals offered: a page
 LIVE_CPU_SHARE = 0.7
 FRAMEWORK_SECONDS = 0.004  # Streamlit's own time per fragment refresh, outside the script (bench/bench_refresh.py)
 PLAYING_WINDOW = 2.0  # s: a session that refreshed this recently counts as playing
-PACE_HOLD = 3.0  # s: a page keeps its pace at least this long (changing it costs a full rerun of the page)
+# s: a page keeps its pace at least this long. Changing it costs a full rerun of the page, started by the live
+# fragment, and a click that lands during that rerun can be lost; so a run's first seconds (when a teacher presses
+# Play and soon Pause) never change pace, and later changes are rare.
+PACE_HOLD = 10.0
 
 
 class Pacer:
