@@ -71,7 +71,7 @@ PRESETS = (
            dict(SYMMETRIC, perturbation=0.001, dataset="moons", optimizer="adam", lr=0.01),
            "Every weight is 0.5 plus noise of size 0.001. The copies are an unstable balance: the gap chart "
            "climbs by orders of magnitude, the first layer's units split apart within about a thousand steps "
-           "and the loss falls far below the symmetric run (set the noise to 0 to compare)."),
+           "and the loss falls far below the same run from an equal start, drawn dotted beside it."),
     Preset("constant_dropout", "Constant + dropout", dict(SYMMETRIC, dropout=0.2),
            "Dropout silences different units on each step, so the copies get slightly different updates: the "
            "gap chart leaves exactly 0 at the first step. But they stay close: the first layer flickers "
