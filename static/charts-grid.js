@@ -31,7 +31,7 @@ function loadPlotly() {
 }
 
 // ---- Decoding the transport (ui/transport.py) ----
-const TYPES = {f4: Float32Array, u1: Uint8Array, u2: Uint16Array, i1: Int8Array, i2: Int16Array, i4: Int32Array,
+const TYPES = {f4: Float32Array, f8: Float64Array, u1: Uint8Array, u2: Uint16Array, i1: Int8Array, i2: Int16Array, i4: Int32Array,
                u4: Uint32Array};
 
 function base64Bytes(text) {

@@ -297,8 +297,8 @@ def button(page, label: str):
 
 
 # ---- the chart grid's messages (ui/transport.py), decoded as static/charts-grid.js decodes them ----
-_NP = {"f4": np.float32, "u1": np.uint8, "u2": np.uint16, "i1": np.int8, "i2": np.int16, "i4": np.int32,
-       "u4": np.uint32}
+_NP = {"f4": np.float32, "f8": np.float64, "u1": np.uint8, "u2": np.uint16, "i1": np.int8, "i2": np.int16,
+       "i4": np.int32, "u4": np.uint32}
 
 
 class ChartClient:

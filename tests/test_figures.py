@@ -6,14 +6,15 @@ import json
 import numpy as np
 import plotly.graph_objects as go
 import pytest
-from conftest import typed_array
+from conftest import ChartClient, typed_array
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import figures as F
 from figures import style
 from symbreak_core import TrainConfig, Trainer, model
-from ui.charts import as_figure, spec_json
+from ui.charts import as_figure, grid_payload
+from ui.transport import Encoder
 
 
 def built(spec) -> go.Figure:
@@ -302,43 +303,54 @@ def test_exact_zeros_on_the_lessons_log_axes_sit_on_the_same_floor_as_the_playgr
     assert np.asarray(g["data"][0]["y"])[0] == np.float32(F.LOG_FLOOR)
 
 
-# ---- the chart grid's transport (ui.charts) ----
+# ---- the chart grid's transport (ui.charts, ui.transport) ----
 
-def decoded(o):
-    """A figure's JSON with plotly.js typed arrays ({bdata, dtype, shape}) turned into plain float lists."""
+def plain(o):
+    """A figure as JSON would carry it: arrays (numpy's or plotly.js's typed {bdata, dtype, shape}) as lists of
+    floats, whole numbers as floats."""
     if isinstance(o, dict) and "bdata" in o and "dtype" in o:
         return typed_array(o).astype(np.float64).tolist()
+    if isinstance(o, np.ndarray):
+        return o.astype(np.float64).tolist() if o.dtype.kind in "fiub" else o.tolist()
     if isinstance(o, dict):
-        return {k: decoded(v) for k, v in o.items()}
+        return {k: plain(v) for k, v in o.items()}
     if isinstance(o, list):
-        return [decoded(v) for v in o]
+        return [plain(v) for v in o]
     return float(o) if isinstance(o, int) and not isinstance(o, bool) else o
 
 
 @pytest.mark.parametrize("run", ["symmetric_run", "random_run"])
-def test_the_grid_sends_exactly_what_the_validated_figures_draw(run, request):
-    """The chart grid sends specs unvalidated (spec_json); they must draw exactly what go.Figure(spec) draws, and
-    st.plotly_chart (as_figure) gets the same figure with no template."""
+def test_the_grid_draws_what_the_validated_figures_draw(run, request):
+    """The chart grid sends specs unvalidated (ui.transport); the browser must draw what go.Figure(spec) draws:
+    every array exact (as float32), except the z of a trace that asks for quantised values, which is within one of
+    its steps; and st.plotly_chart (as_figure) gets the same figure with no template."""
     t = request.getfixturevalue(run)
     for spec in playground_figures(t):
-        sent = decoded(json.loads(spec_json(spec)))  # what plotly.js receives from the grid
-        full = decoded(json.loads(go.Figure(spec).to_json()))
+        client = ChartClient()
+        assert client.receive(Encoder().encode({"c": spec}))  # what plotly.js receives from the grid
+        held = client.charts["c"]
+        full = plain(json.loads(go.Figure(spec).to_json()))
         full["layout"].pop("template", None)  # plotly's default template; every colour we use is explicit
-        assert sent == full, spec["layout"]["title"]["text"]
-        shown = decoded(json.loads(as_figure(spec).to_json()))
+        for tr, sent in zip(spec["data"], held["data"], strict=True):
+            if "levels" in tr.get("meta", {}):
+                m = tr["meta"]
+                step = (m["hi"] - m["lo"]) / (m["levels"] - 2)  # at most this far apart: the 16-bit power-of-two step
+                np.testing.assert_allclose(sent.pop("z"), np.asarray(tr["z"], dtype=np.float64), rtol=0, atol=step)
+        for tr in full["data"]:
+            if "levels" in tr.get("meta", {}):
+                tr.pop("z")
+        assert plain(held) == full, spec["layout"]["title"]["text"]
+        shown = plain(json.loads(as_figure(spec).to_json()))
         assert shown["layout"].pop("template") == {"data": {"scatter": [{"type": "scatter"}]}}  # plotly's "none"
+        shown["data"] = [{k: v for k, v in tr.items() if not (k == "z" and "levels" in tr.get("meta", {}))}
+                         for tr in shown["data"]]
         assert shown == full
-        for tr, d in zip(built(spec).data, json.loads(spec_json(spec))["data"], strict=True):  # arrays exact
-            assert d["type"] == tr.type
-            for k in ("x", "y", "z"):
-                want = np.asarray(getattr(tr, k, None))
-                if k in d and want.dtype.kind in "fiu":
-                    np.testing.assert_array_equal(typed_array(d[k]).astype(np.float64), want.astype(np.float64))
 
 
-def test_spec_json_refuses_nan():
+def test_the_grid_payload_refuses_nan():
+    msg = Encoder().encode({"c": {"data": [{"type": "scatter", "y": [float("nan")]}], "layout": {}}})
     with pytest.raises(ValueError):
-        spec_json({"data": [{"type": "scatter", "y": [float("nan")]}], "layout": {}})
+        grid_payload([[{"id": "c", "w": 1, "h": 400, "key": False}]], msg)
 
 
 def test_chart_heights_come_from_the_spec():

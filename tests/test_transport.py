@@ -27,8 +27,7 @@ def same(held, fig, tol=0.0):
     if isinstance(fig, list):
         return len(held) == len(fig) and all(same(h, f, tol) for h, f in zip(held, fig))
     if isinstance(fig, np.ndarray):
-        want = fig.astype(np.float32) if fig.dtype.kind == "f" else fig
-        return held.shape == fig.shape and np.allclose(held, want, atol=tol, rtol=0, equal_nan=True)
+        return held.shape == fig.shape and np.allclose(held, fig, atol=tol, rtol=0, equal_nan=True)
     return held == fig
 
 
@@ -82,13 +81,16 @@ def test_quantised_values_read_to_within_one_step_and_nan_survives():
         assert np.isnan(held[0, 5]) and np.nanmax(np.abs(held - z)) <= step / 2 + 1e-12
 
 
-def test_floats_travel_exactly_as_float32():
+def test_floats_travel_exactly_in_their_own_precision():
     enc, client = Encoder(), Client()
     w = np.random.default_rng(2).normal(size=(32, 32))
-    assert client.receive(enc.encode({"w": {"data": [{"type": "heatmap", "z": w}], "layout": {}}}))
-    w2 = w + 1e-3
-    assert client.receive(enc.encode({"w": {"data": [{"type": "heatmap", "z": w2}], "layout": {}}}))
-    np.testing.assert_array_equal(client.charts["w"]["data"][0]["z"], w2.astype(np.float32))
+    for z in (w, w.astype(np.float32)):  # float64 positions, float32 pictures: each arrives as it was sent
+        assert client.receive(enc.encode({"w": {"data": [{"type": "heatmap", "z": z}], "layout": {}}}))
+        z2 = z + z.dtype.type(1e-3)
+        assert client.receive(enc.encode({"w": {"data": [{"type": "heatmap", "z": z2}], "layout": {}}}))
+        held = client.charts["w"]["data"][0]["z"]
+        assert held.dtype == z.dtype
+        np.testing.assert_array_equal(held, z2)
 
 
 def test_a_client_that_lost_its_state_asks_and_gets_the_full_picture():

@@ -28,43 +28,6 @@ _CHARTS_CSS = f"""
 """
 _chart_component = None
 
-# ---- Transport: a figure spec ({"data", "layout"}, from the figures package) to the browser ----
-
-_DTYPES = {"float32": "f4", "float64": "f8", "int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2",
-           "int32": "i4", "uint32": "u4"}
-
-
-def _typed(a) -> dict:
-    """A numpy array as a plotly.js typed array (base64 bytes, dtype, shape): compact and exact."""
-    import base64
-
-    import numpy as np
-
-    if a.dtype.name not in _DTYPES:
-        a = a.astype(np.float32 if a.dtype.kind == "f" else np.int32)
-    a = np.ascontiguousarray(a)
-    out = {"dtype": _DTYPES[a.dtype.name], "bdata": base64.b64encode(a.tobytes()).decode("ascii")}
-    if a.ndim > 1:
-        out["shape"] = ", ".join(map(str, a.shape))
-    return out
-
-
-def spec_json(fig) -> str:
-    """JSON of a figure spec, numpy arrays as typed arrays; NaN is refused."""
-    import json
-
-    import numpy as np
-
-    def encode(o):
-        if isinstance(o, np.ndarray):
-            return _typed(o) if o.dtype.kind in "fiub" else o.tolist()
-        if isinstance(o, np.generic):
-            return o.item()
-        raise TypeError(f"cannot serialise {type(o).__name__}")
-
-    return json.dumps(fig, default=encode, allow_nan=False, separators=(",", ":"))
-
-
 def as_figure(fig):
     """A spec as a go.Figure for st.plotly_chart (which trips on a spec with no traces), drawn as the chart grid
     draws it: with no template, since every style is in the spec."""
@@ -138,10 +101,13 @@ def chart_grid(rows, key: str):
     layout = [[{"id": f"{i}-{j}", "w": cell[1], "h": _height(cell[0]), "key": _is_key(cell)}
                for j, cell in enumerate(row)] for i, row in enumerate(rows)]
     msg = encoder.encode({c["id"]: cell[0] for row, cells in zip(rows, layout) for cell, c in zip(row, cells)})
-    # Sent as bytes of compact JSON: Streamlit forwards bytes as they are, where a dict would be serialised twice
-    # more on every refresh (once for the wire, once sorted for the element's identity).
-    payload = json.dumps({"rows": layout, "msg": msg}, separators=(",", ":"), allow_nan=False).encode()
-    _charts()(data=payload, key=key, on_resync_change=partial(_resync, key))
+    _charts()(data=grid_payload(layout, msg), key=key, on_resync_change=partial(_resync, key))
+
+
+def grid_payload(layout, msg) -> bytes:
+    """The grid's data: compact JSON as bytes, which Streamlit forwards as they are (a dict would be serialised
+    twice more on every refresh, once for the wire and once sorted for the element's identity). NaN is refused."""
+    return json.dumps({"rows": layout, "msg": msg}, separators=(",", ":"), allow_nan=False).encode()
 
 
 _ENCODERS = "_ui_chart_encoders"  # session state: each chart grid's Encoder, by the grid's key

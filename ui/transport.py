@@ -15,7 +15,8 @@ remembers the last tree it sent for each chart and writes the next one as a patc
                               codes: "b" holds new minus previous codes, modulo 2**bits)
     an unchanged key or item is left out; an unchanged chart is sent as null.
 
-Float arrays travel as float32 (what plotly.js draws with; the hover's 3-4 digits are exact). A heatmap trace may
+Float arrays travel in the precision the builder gave them (the builders hand over their large arrays as float32,
+which plotly.js draws with; small ones such as positions may be float64). A heatmap trace may
 ask for coarser values with meta {"levels": 256 or 65536, "lo": lo, "hi": hi}: its z then travels as uint8 or
 uint16 codes, value = lo' + code * step ("q": [lo', step]; the top code means NaN), which the client turns back
 into floats. 256 levels split lo..hi evenly: over tanh's [-1, 1] a value is off by at most 0.004, enough for a
@@ -35,8 +36,8 @@ import zlib
 
 import numpy as np
 
-_DTYPES = {np.dtype(k): v for k, v in (("float32", "f4"), ("uint8", "u1"), ("uint16", "u2"), ("int8", "i1"),
-                                       ("int16", "i2"), ("int32", "i4"), ("uint32", "u4"))}
+_DTYPES = {np.dtype(k): v for k, v in (("float32", "f4"), ("float64", "f8"), ("uint8", "u1"), ("uint16", "u2"),
+                                       ("int8", "i1"), ("int16", "i2"), ("int32", "i4"), ("uint32", "u4"))}
 MIN_ZLIB_BYTES = 256  # smaller arrays are sent as they are: zlib's header and checksum would outweigh the gain
 ZLIB_LEVEL = 1  # the fastest: level 6 saves about 2% more bytes for twice the time
 MIN_KEEP = 8  # an array that keeps fewer leading items than this from the previous one is sent whole
@@ -72,8 +73,8 @@ def _wire_array(a: np.ndarray, levels=None) -> _Array:
         codes = np.clip(np.rint((x - lo) / step), 0, top - 1)
         codes = np.where(np.isnan(x), top, codes).astype(dtype)
         return _Array(codes, [lo, step])
-    if a.dtype.kind == "f":
-        a = a.astype(np.float32)
+    if a.dtype.kind == "f" and a.dtype not in _DTYPES:
+        a = a.astype(np.float64)  # float16 or longdouble: float64 holds them
     elif a.dtype.kind == "b":
         a = a.astype(np.uint8)
     elif a.dtype not in _DTYPES:
