@@ -47,25 +47,31 @@ def advance(n: int):
 
 
 # The buttons stand outside the live fragment: Streamlit 1.67 loses about one click in twenty on a button inside
-# a fragment that reruns five times a second (measured), and a lost Pause leaves a class watching a run it
-# cannot stop. A button outside may instead have its callback run twice, when a live refresh interrupts the
-# run that the click started (measured too); so every callback says what it wants, and running it again is
-# harmless.
+# a fragment that reruns five times a second (measured). Outside, a click can still reach the server twice: the
+# browser may send it along with a live refresh (a run of the fragment alone) and then again on its own, after the
+# page has been drawn anew (both seen in the server's messages, on a loaded machine). So every callback says what
+# it wants, and Play and Pause are two buttons, never one that toggles: a click that arrives twice cannot undo
+# itself.
 
 def set_playing(on: bool):
-    """Play (on) or pause: the state asked for, never "the other one", which a second run would undo."""
+    """Play (on) or pause."""
     st.session_state.playing = on
     if not on:
         ui.stopped_playing()
 
 
 def take_steps(n: int, shown: int | None):
-    """Pause and take n steps. shown: the step the paused page showed when the button was drawn; once the
-    trainer is past it, this click's steps are taken (a second run of the callback takes none). None while
-    playing, when the page's buttons are not redrawn at each step."""
-    set_playing(False)
-    if shown is not None and st.session_state.trainer.step != shown:
+    """Pause and take n steps, once per click. shown: the step the paused page showed when the button was drawn;
+    once the trainer is past it, the click was taken. None while playing, when the buttons are not redrawn at
+    each step: the first delivery pauses, and a second one then finds the run paused."""
+    state = st.session_state
+    if state.playing:
+        set_playing(False)
+        state.stepped_from_play = time.monotonic()
+    elif shown is None or state.trainer.step != shown:
         return
+    elif time.monotonic() - state.get("stepped_from_play", -ui.SECOND_DELIVERY) < ui.SECOND_DELIVERY:
+        return  # the page was redrawn between the two deliveries of a click taken while playing
     try:
         with ui.heavy_job(wait=5.0):
             advance(n)
@@ -157,9 +163,12 @@ def buttons(row, trainer: Trainer):
     """Play/Pause, Step, Step ×N and Reset in `row` (a horizontal container), with their keys shown."""
     playing = state.playing
     shown = None if playing else trainer.step
-    row.button("Pause" if playing else "Play", key="play", icon=":material/pause:" if playing else
-               ":material/play_arrow:", on_click=set_playing, args=(not playing,), type="primary", shortcut="Space",
-               disabled=trainer.done and not playing)
+    if playing:
+        row.button("Pause", key="pause", icon=":material/pause:", on_click=set_playing, args=(False,),
+                   type="primary", shortcut="Space")
+    else:
+        row.button("Play", key="play", icon=":material/play_arrow:", on_click=set_playing, args=(True,),
+                   type="primary", shortcut="Space", disabled=trainer.done)
     row.button("Step", key="step", icon=":material/skip_next:", on_click=take_steps,
                args=(1, shown), shortcut="Right", disabled=trainer.done,
                help="One gradient step (also Page Down, the 'next' key of a clicker).")
@@ -181,10 +190,18 @@ buttons(heading if present else st.container(horizontal=True, vertical_alignment
 # While playing, the live area refreshes at the server's fair pace (ui.refresh_interval): up to 10 times a second,
 # slower for everyone alike when many runs play at once, never under 2 a second.
 pace = ui.refresh_interval() if state.playing and not state.trainer.done else None
+state.drawn_playing = pace is not None  # what this full run draws the buttons and the timer for (see live)
 
 
 @st.fragment(run_every=pace)
 def live():
+    if not state.pop("live_inline", False) and not (state.playing and state.get("drawn_playing")):
+        # A run of this fragment alone, while paused or with the page drawn paused. It happens when a click reaches
+        # the server with a live refresh (see set_playing), and when a refresh queued behind the full run of a
+        # Pause, Step or Reset click runs right after it, which can make the browser drop what that full run drew
+        # below this area (the share and download section). Both seen under load, about one Pause in thirty. Draw
+        # the whole page again, so its buttons, timer and sections match the run.
+        st.rerun(scope="app")
     trainer = state.trainer
     said = ""
     if state.playing and not trainer.done:
@@ -304,6 +321,7 @@ def draw(trainer: Trainer, r, sym: dict):
     ui.chart_grid(rows[1:], key="pg_grid_more")
 
 
+state.live_inline = True  # this call of live() is part of the full run (see live)
 live()
 
 with st.expander("Share this exact run, or download it", expanded=True):

@@ -52,9 +52,11 @@ def _snapshot(result, step):
     return next((s for s in reversed(result.snapshots) if s.step <= step), result.snapshots[0])
 
 
-def _toggle_play():
-    st.session_state["sbs_play"] = not st.session_state.get("sbs_play", False)
-    if st.session_state["sbs_play"] and st.session_state.get("sbs_step", 0) >= base.steps:
+def _set_playing(on: bool):
+    """Play (on) or pause. Two buttons, each saying what it wants: a click the browser delivers twice (as it can,
+    see app.py) cannot undo itself."""
+    st.session_state["sbs_play"] = on
+    if on and st.session_state.get("sbs_step", 0) >= base.steps:
         st.session_state["sbs_step"] = 0  # play again from the start
 
 
@@ -89,8 +91,12 @@ def timeline():
     buttons = buttons.container(horizontal=True, vertical_alignment="bottom")
     buttons.button("Start", icon=":material/first_page:", on_click=_move, args=(True,), key="sbs_home",
                    shortcut="Home", help="Back to step 0.")
-    buttons.button("Pause" if playing else "Play", icon=":material/pause:" if playing else ":material/play_arrow:",
-                   on_click=_toggle_play, key="sbs_play_button", shortcut="Space")
+    if playing:
+        buttons.button("Pause", icon=":material/pause:", on_click=_set_playing, args=(False,),
+                       key="sbs_pause_button", shortcut="Space")
+    else:
+        buttons.button("Play", icon=":material/play_arrow:", on_click=_set_playing, args=(True,),
+                       key="sbs_play_button", shortcut="Space")
     buttons.button("Step", icon=":material/skip_next:", on_click=_move, args=(False,), key="sbs_next",
                    shortcut="Right", help="One recorded step forward: the step slider's own increment.")
     buttons.button("Next", key="sbs_clicker", on_click=_move, args=(False,), shortcut="PageDown",

@@ -98,6 +98,9 @@ def test_side_by_side_controls_change_the_runs():
     at.button(key="sbs_play_button").click().run()
     ok(at)
     assert at.session_state["sbs_play"] is True
+    assert [b.label for b in at.button if b.key in ("sbs_play_button", "sbs_pause_button")] == ["Pause"]
+    at.button(key="sbs_pause_button").click().run()
+    assert at.session_state["sbs_play"] is False
 
 
 def side_notes(at) -> dict:

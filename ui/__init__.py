@@ -25,6 +25,7 @@ from ui.limits import (
 )
 from ui.widgets import (
     PAGES,
+    SECOND_DELIVERY,
     controls,
     keep_moment,
     opened_moment,
@@ -36,7 +37,7 @@ from ui.widgets import (
 
 __all__ = [
     "Busy", "CHARTS_DIR", "FASTEST_REFRESH", "GRID_TRACES", "MAX_HEAVY_JOBS", "MIN_CELL_PX", "PAGES", "PLOTLY_BUNDLE",
-    "WORK_PER_REFRESH", "chart_grid", "controls", "gif_button", "heavy_job", "keep_moment", "live_refresh",
-    "new_pace", "opened_moment", "pacer", "page_setup", "page_without_controls", "plotly_chart", "presenting",
+    "SECOND_DELIVERY", "WORK_PER_REFRESH", "chart_grid", "controls", "gif_button", "heavy_job", "keep_moment",
+    "live_refresh", "new_pace", "opened_moment", "pacer", "page_setup", "page_without_controls", "plotly_chart", "presenting",
     "refresh_interval", "share_link", "stop_when_busy", "stopped_playing",
 ]

@@ -197,6 +197,11 @@ def _signature(specs, presets) -> str:
     return hashlib.sha1(repr((specs, [q.id for q in presets or ()])).encode()).hexdigest()[:16]
 
 
+# s: the browser can deliver one button click twice: with a live refresh, then on its own, within milliseconds or
+# after one redraw of the page (app.py). A callback that cannot tell the two apart by what the page showed ignores
+# a second delivery this soon after the first.
+SECOND_DELIVERY = 0.5
+
 _MOMENT = "_ui_moment"  # the moment a link opened the session at, until the page reads it
 
 
