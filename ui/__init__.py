@@ -38,6 +38,6 @@ from ui.widgets import (
 __all__ = [
     "Busy", "CHARTS_DIR", "FASTEST_REFRESH", "GRID_TRACES", "MAX_HEAVY_JOBS", "MIN_CELL_PX", "PAGES", "PLOTLY_BUNDLE",
     "SECOND_DELIVERY", "WORK_PER_REFRESH", "chart_grid", "controls", "gif_button", "heavy_job", "keep_moment",
-    "live_refresh", "new_pace", "opened_moment", "pacer", "page_setup", "page_without_controls", "plotly_chart", "presenting",
-    "refresh_interval", "share_link", "stop_when_busy", "stopped_playing",
+    "live_refresh", "new_pace", "opened_moment", "pacer", "page_setup", "page_without_controls", "plotly_chart",
+    "presenting", "refresh_interval", "share_link", "stop_when_busy", "stopped_playing",
 ]
