@@ -205,10 +205,29 @@ def _biases(res) -> Explanation:
     why = ("Equal starting values only matter where there is a twin to stay equal to. The random weights already "
            "make every unit different, so equal biases cannot make them copies: each bias gets its own unit's "
            "gradient and moves its own way.")
-    lone = ("The same goes for a single output unit: it has no twin, so its weights may start at 0. Each of them "
-            "gets the error times its own hidden unit's output, and as long as the hidden units differ (here "
-            f"{d} of {w} do), the output weights split apart from the first step.")
-    return Explanation(correct, "\n\n".join((first, why, lone)))
+    return Explanation(correct, "\n\n".join((first, why, _lone_output(res["lone"]))))
+
+
+def _lone_output(r) -> str:
+    """The second run of the biases stop: the same network with its single output unit's weights started at 0."""
+    start, later, end = (s.weights[-1].ravel() for s in (r.snapshots[0], r.snapshots[1], r.final))
+    w, d = len(end), int(r.final.distinct[-1])
+    values = lambda v: len(np.unique(v))  # noqa: E731 -- exact: equal weights are bit-for-bit equal
+    if values(start) == 1 and float(start[0]) == 0.0:
+        began = f"starts with all {w} of its output weights at exactly 0"
+    else:
+        began = f"starts with its {w} output weights at {values(start)} different values"
+    first = (f"A single output unit has no twin either, so its weights may start at 0 too. In a second run the "
+             f"same network {began}. By step {r.snapshots[1].step} they take {values(later)} different values, "
+             f"and at step {r.final.step:,} {values(end)}, from {num(float(end.min()))} to {num(float(end.max()))}; "
+             f"that network classifies {percent(r.final.train_acc)} of the training points correctly.")
+    if values(end) == 1:
+        why = ("They stay equal because the hidden units they listen to behave alike (here "
+               f"{d} of {w} behave differently): each output weight gets the error times its own unit's output.")
+    else:
+        why = ("Each output weight gets the error times its own hidden unit's output, so the output weights become "
+               f"as different as the hidden units they listen to (here {d} of {w} behave differently).")
+    return f"{first} {why}"
 
 
 _EXPLAIN = {"copies": _copies, "zeros": _zeros, "inputs": _inputs, "nudge": _nudge, "restarts": _restarts,

@@ -104,7 +104,8 @@ STOPS = (
     Stop("biases", "Biases, and a lone output unit, may start at zero",
          "Random (Xavier) weights, but every bias starts at 0. After 300 steps on XOR, does the network learn?",
          (("a", "No: equal biases keep the units copies"), ("b", "Yes: the random weights already make them differ")),
-         (("run", _train(init="xavier_normal", bias_value=0.0)),),
+         (("run", _train(init="xavier_normal", bias_value=0.0)),
+          ("lone", _train(init="xavier_normal", bias_value=0.0, output_zero=True))),
          "?preset=xavier", "Open Xavier in the Playground"),
 )
 

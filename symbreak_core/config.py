@@ -51,6 +51,7 @@ class TrainConfig:
     perturbation: float = 0.0  # std of N(0, eps^2) noise added on top of any scheme
     bias: bool = True
     bias_value: float = 0.0
+    output_zero: bool = False  # the output unit's incoming weights start at 0, whatever the scheme (it has no twin)
     dropout: float = 0.0  # inverted dropout on hidden layers, training only
     optimizer: str = "sgd"
     lr: float = 0.1
@@ -82,8 +83,9 @@ class TrainConfig:
         for name in ("noise", "init_value", "spread", "perturbation", "bias_value", "dropout"):
             check_real(name, getattr(self, name), *LIMITS[name])
         check_real("lr", self.lr, *LIMITS["lr"], open_low=True)
-        if not isinstance(self.bias, bool):
-            raise param_error("bias", "a bool", self.bias)
+        for name in ("bias", "output_zero"):
+            if not isinstance(getattr(self, name), bool):
+                raise param_error(name, "a bool", getattr(self, name))
 
     @property
     def dataset_seed(self) -> int:

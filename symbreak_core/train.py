@@ -54,6 +54,8 @@ def initial_network(config: TrainConfig, init_rng, noise_rng):
         config.sizes, config.init, init_rng, spread=config.spread, value=config.init_value,
         perturbation=config.perturbation, noise_rng=noise_rng,
     )
+    if config.output_zero:  # after the draws, so the hidden layers start exactly as without it
+        weights[-1] = np.zeros_like(weights[-1])
     return weights, init_biases(config.sizes, config.bias, config.bias_value)
 
 

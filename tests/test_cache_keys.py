@@ -11,6 +11,7 @@ BASE = TrainConfig()
 CHANGED = {
     "dataset": "moons", "n_samples": 201, "noise": 0.2, "hidden": (8, 7), "activation": "relu", "loss": "mse",
     "init": "he_normal", "init_value": 0.25, "spread": 1.5, "perturbation": 1e-9, "bias": False, "bias_value": 0.1,
+    "output_zero": True,
     "dropout": 0.1, "optimizer": "adam", "lr": 0.1000001, "batch_size": 16, "steps": 1001, "record_every": 11,
     "seed": 1, "data_seed": 0,
 }

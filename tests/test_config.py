@@ -131,3 +131,23 @@ def test_the_engines_take_their_config_and_name_anything_else(call, message):
 def test_the_engines_take_no_loose_arguments(call):
     with pytest.raises(TypeError):
         call()
+
+
+def test_output_zero_starts_only_the_output_weights_at_zero():
+    """output_zero: the lone output unit's weights start at 0; every hidden weight and bias is drawn exactly as
+    without it, and training moves the output weights apart (the guided route's last stop)."""
+    from symbreak_core import Trainer, train
+
+    base = TrainConfig(hidden=(4, 3), init="he_normal", steps=50, record_every=10)
+    zero = replace(base, output_zero=True)
+    a, b = Trainer(base), Trainer(zero)
+    assert not np.any(b.weights[-1]) and np.any(a.weights[-1])
+    for W, V in zip(a.weights[:-1], b.weights[:-1]):
+        np.testing.assert_array_equal(W, V)
+    for x, y in zip(a.biases, b.biases):
+        np.testing.assert_array_equal(x, y)
+    out = train(zero).final.weights[-1].ravel()
+    assert len(np.unique(out)) == 3
+    assert TrainConfig.from_dict(zero.to_dict()) == zero
+    with pytest.raises(ValueError, match="output_zero"):
+        TrainConfig(output_zero=1)
