@@ -12,6 +12,7 @@ from narration import glossary
 from narration import run as narrate
 from settings import playground as S
 from symbreak_core import TrainConfig, Trainer, model
+from ui import moments
 
 REPLAY_CHUNK = 500  # a link's step is replayed this many steps at a time, with a progress bar after...
 REPLAY_QUIET_SECONDS = 0.5  # ...this long
@@ -94,6 +95,15 @@ def replay(trainer: Trainer, step: int):
         bar.empty()
 
 
+def resume_from_saved(step: int):
+    """Start the link's replay from the latest moment this machine kept at or before `step` (ui.moments)."""
+    for name in ("trainer", "twin"):
+        run = st.session_state.get(name)
+        saved = None if run is None else moments.load(run.config, step)
+        if saved is not None and saved.step > run.step:
+            st.session_state[name] = saved
+
+
 def reset():
     set_playing(False)
     start(st.session_state.trainer.config)
@@ -145,6 +155,7 @@ if "trainer" not in state or state.trainer.config != config:
 opened_at = ui.opened_moment()
 if opened_at:
     state.playing = False
+    resume_from_saved(opened_at)
     replay(state.trainer, opened_at)
 per_refresh = steps_per_refresh(config, speed)
 # A presentation clicker's "next" key is Page Down; it takes one step like the arrow key shown on Step.
@@ -326,6 +337,10 @@ live()
 
 with st.expander("Share this exact run, or download it", expanded=True):
     at = 0 if state.playing else state.trainer.step  # a paused run's link opens at its step
+    if at:  # kept, so that the link opens at once on this machine (ui.moments)
+        for run in (state.trainer, state.get("twin")):
+            if run is not None:
+                moments.save(run)
     ui.share_link(values | {"speed": speed} | ({S.MOMENT.name: at} if at else {}), narrate.share_note(at))
     d1, d2, d3 = st.columns(3)
     # The file is made when clicked, on a server thread without a session: the callable reads only `trainer`.

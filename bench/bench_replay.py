@@ -3,15 +3,18 @@
 The run is deterministic, so a link's step is reached by training again from step 0, exactly as the live run did
 (and, when a symmetry breaker is on, its equal-start twin to the same step). This times that replay, in-process,
 with one BLAS thread as the server runs it, for the Playground's default network and its largest one, to the last
-step a live run reaches (settings.playground.LIVE_STEPS) and to a few earlier ones.
+step a live run reaches (settings.playground.LIVE_STEPS) and to a few earlier ones; and the same link opened where
+it was made, from the moment the paused page kept (ui/moments.py).
 
 Usage: python bench/bench_replay.py [--repeat 3]
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from threadpoolctl import threadpool_limits  # noqa: E402
 from settings import playground as S  # noqa: E402
 from settings.params import preset_values  # noqa: E402
 from symbreak_core import Trainer  # noqa: E402
+from ui import moments  # noqa: E402
 
 SETUPS = (("defaults (8x2, all 0.5)", "constant_05", {}),
           ("tiny noise (8x2, with its twin)", "constant_noise", {}),
@@ -38,19 +42,44 @@ def replay_seconds(config, step: int) -> float:
     return time.perf_counter() - start
 
 
+def kept_seconds(config, step: int) -> tuple[float, int]:
+    """Opening the link where it was made: loading the moments the paused page kept (ui/moments.py), the run's and
+    its twin's, from a folder of this bench's own; returns (seconds, bytes on disk)."""
+    trainer = Trainer(config)
+    trainer.run(step)
+    runs = [trainer]
+    twin = S.twin(config)
+    if twin is not None:
+        runs.append(Trainer(twin))
+        runs[-1].run(trainer.step)
+    for r in runs:
+        moments.save(r)
+    size = sum(p.stat().st_size for p in moments.folder().glob("*.pkl"))
+    start = time.perf_counter()
+    loaded = [moments.load(r.config, step) for r in runs]
+    seconds = time.perf_counter() - start
+    assert all(r is not None and r.step == step for r in loaded)
+    for p in moments.folder().glob("*.pkl"):
+        p.unlink()
+    return seconds, size
+
+
 def main():
+    os.environ[moments.FOLDER_ENV] = tempfile.mkdtemp(prefix="symbreak-bench-moments-")
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3, help="replays per cell; the table shows the median")
     args = ap.parse_args()
     threadpool_limits(limits=1)
-    print("| setup | " + " | ".join(f"step {n:,}" for n in STEPS) + " |")
-    print("|---|" + "---:|" * len(STEPS))
+    print("| setup | " + " | ".join(f"step {n:,}" for n in STEPS) + f" | step {S.LIVE_STEPS:,} from a kept moment |")
+    print("|---|" + "---:|" * (len(STEPS) + 1))
     for name, preset, extra in SETUPS:
         values = preset_values(S.SPECS, next(q for q in S.PRESETS if q.id == preset)) | extra
         values.pop("speed")
         config = S.config(values)
         cells = [statistics.median(replay_seconds(config, n) for _ in range(args.repeat)) for n in STEPS]
-        print(f"| {name} | " + " | ".join(f"{c:.2f} s" for c in cells) + " |")
+        kept = [kept_seconds(config, S.LIVE_STEPS) for _ in range(args.repeat)]
+        print(f"| {name} | " + " | ".join(f"{c:.2f} s" for c in cells)
+              + f" | {statistics.median(k[0] for k in kept) * 1000:.0f} ms ({kept[0][1] / 2**20:.1f} MB) |")
 
 
 if __name__ == "__main__":

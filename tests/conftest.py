@@ -26,6 +26,8 @@ import pytest
 import ui.limits  # noqa: F401,E402
 
 ROOT = Path(__file__).resolve().parents[1]
+# Saved moments (ui/moments.py) go to a folder of this test run's own, for the tests and the servers they start
+os.environ["SYMBREAK_MOMENTS_DIR"] = tempfile.mkdtemp(prefix="symbreak-moments-test-")
 CHROMIUM = Path(os.environ.get("SYMBREAK_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -11,6 +11,7 @@ import ui
 from settings import playground
 from settings.params import preset_values
 from symbreak_core import Trainer
+from ui import moments
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -444,18 +445,32 @@ def step_of(at) -> int:
     return int(metric(at, "Step").replace(",", ""))
 
 
+@pytest.mark.parametrize("kept", [True, False], ids=["kept-moment", "replayed-from-0"])
 @pytest.mark.parametrize("query, step, speed", [
     ({"preset": "constant_05"}, 120, 20),
     ({"preset": "he", "width": "16", "depth": "3", "batch_size": "20", "dropout": "0.1"}, 45, 5),
     ({"preset": "constant_noise"}, 60, 20),
 ], ids=["all-half", "he-batches-dropout", "tiny-noise-adam"])
-def test_a_link_with_a_step_opens_the_run_paused_there_with_the_numbers_of_the_live_run(query, step, speed,
-                                                                                        static_serving):
+def test_a_link_with_a_step_opens_the_run_paused_there_with_the_numbers_of_the_live_run(query, step, speed, kept,
+                                                                                        static_serving, tmp_path,
+                                                                                        monkeypatch):
+    """Opened where it was made, the link loads the moment the paused page kept (ui.moments); elsewhere (no moment
+    kept) it replays the run from step 0. Either way every number is the live run's."""
+    monkeypatch.setenv(moments.FOLDER_ENV, str(tmp_path))
     played = run(query | {"speed": str(speed)})
     while step_of(played) < step:  # the chunks a live run takes: the speed's steps at a time
         button(played, f"Step ×{speed}").click().run()
     assert step_of(played) == step
+    runs = [played.session_state["trainer"]] + ([played.session_state["twin"]] if played.session_state["twin"] else [])
+    assert all(moments.load(r.config, step).step == step for r in runs)  # kept by the paused page
+    if not kept:
+        for path in tmp_path.glob("*.pkl"):
+            path.unlink()
+    steps_trained = []
+    train_on = Trainer.run
+    monkeypatch.setattr(Trainer, "run", lambda self, n: steps_trained.append(n) or train_on(self, n))
     opened = run(query | {"speed": str(speed), "step": str(step)})
+    assert (sum(steps_trained) == 0) if kept else (sum(steps_trained) >= step)
     no_exception(opened)
     assert not opened.warning and not opened.session_state["playing"]
     labels = [m.label for m in played.metric]

@@ -187,3 +187,28 @@ def test_projector_widths_keep_labels_whole_and_charts_legible(streamlit_server,
     lines = len({top for top, _ in boxes})
     assert lines == 6 // columns, f"{width} px: charts laid out in {lines} lines, expected {6 // columns}: {boxes}"
     assert min(w for _, w in boxes) >= ui.MIN_CELL_PX - 1, boxes
+
+
+def test_a_paused_runs_link_opens_the_same_moment_in_another_session(streamlit_server, page, shared_context):
+    """The share link of a paused run, opened in another tab (another session), shows the same step and the same
+    numbers. On the server that made it, it opens from the moment the paused page kept (ui/moments.py)."""
+    import re
+
+    open_app(page, streamlit_server.url + "/?preset=he&width=16&depth=3")
+    many = page.locator('[data-testid="stMain"]').get_by_role("button", name=re.compile(r"^Step ×\d+"))
+    for k in range(1, 4):
+        before = step_count(page)
+        many.click()
+        wait_until(lambda before=before: step_count(page) > before, timeout=30, what=f"click {k} of Step ×N")
+    wait_idle(page)
+    at = step_count(page)
+    link = page.locator('[data-testid="stMain"] a').filter(has_text=f"step={at}").first
+    wait_until(lambda: link.count() == 1, timeout=10, what="the share link with the step")
+    other = shared_context.new_page()
+    try:
+        open_app(other, link.get_attribute("href"))
+        labels = ["Step", "Train loss", "Layer 1 distinct", "Layer 2 distinct", "Layer 3 distinct"]
+        assert [metric(other, k) for k in labels] == [metric(page, k) for k in labels]
+        assert other.locator(EXCEPTION).count() == 0, exception_text(other)
+    finally:
+        other.close()
