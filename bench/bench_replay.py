@@ -42,9 +42,9 @@ def replay_seconds(config, step: int) -> float:
     return time.perf_counter() - start
 
 
-def kept_seconds(config, step: int) -> tuple[float, int]:
+def kept_seconds(config, step: int, repeat: int) -> tuple[float, int]:
     """Opening the link where it was made: loading the moments the paused page kept (ui/moments.py), the run's and
-    its twin's, from a folder of this bench's own; returns (seconds, bytes on disk)."""
+    its twin's, from a folder of this bench's own; returns (median seconds of `repeat` loads, bytes on disk)."""
     trainer = Trainer(config)
     trainer.run(step)
     runs = [trainer]
@@ -55,10 +55,13 @@ def kept_seconds(config, step: int) -> tuple[float, int]:
     for r in runs:
         moments.save(r)
     size = sum(p.stat().st_size for p in moments.folder().glob("*.pkl"))
-    start = time.perf_counter()
-    loaded = [moments.load(r.config, step) for r in runs]
-    seconds = time.perf_counter() - start
-    assert all(r is not None and r.step == step for r in loaded)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        loaded = [moments.load(r.config, step) for r in runs]
+        times.append(time.perf_counter() - start)
+        assert all(r is not None and r.step == step for r in loaded)
+    seconds = statistics.median(times)
     for p in moments.folder().glob("*.pkl"):
         p.unlink()
     return seconds, size
@@ -77,9 +80,9 @@ def main():
         values.pop("speed")
         config = S.config(values)
         cells = [statistics.median(replay_seconds(config, n) for _ in range(args.repeat)) for n in STEPS]
-        kept = [kept_seconds(config, S.LIVE_STEPS) for _ in range(args.repeat)]
+        kept, size = kept_seconds(config, S.LIVE_STEPS, args.repeat)
         print(f"| {name} | " + " | ".join(f"{c:.2f} s" for c in cells)
-              + f" | {statistics.median(k[0] for k in kept) * 1000:.0f} ms ({kept[0][1] / 2**20:.1f} MB) |")
+              + f" | {kept * 1000:.0f} ms ({size / 2**20:.1f} MB) |")
 
 
 if __name__ == "__main__":
