@@ -219,7 +219,8 @@ def _lone_output(r) -> str:
         began = f"starts with its {w} output weights at {values(start)} different values"
     first = (f"A single output unit has no twin either, so its weights may start at 0 too. In a second run the "
              f"same network {began}. By step {r.snapshots[1].step} they take {values(later)} different values, "
-             f"and at step {r.final.step:,} {values(end)}, from {num(float(end.min()))} to {num(float(end.max()))}; "
+             f"and at step {r.final.step:,} they are {values(end)} different values, from {num(float(end.min()))} to "
+             f"{num(float(end.max()))}; "
              f"that network classifies {percent(r.final.train_acc)} of the training points correctly.")
     if values(end) == 1:
         why = ("They stay equal because the hidden units they listen to behave alike (here "

@@ -32,7 +32,7 @@ TABLE = [  # stop, the run's answer, sentences it must contain
     ("keep_scale", "b", ["he_normal keeps **0.888**", "xavier_normal keeps **0.0277**", "(vanishing)"]),
     ("biases", "b", ["**4 of 4 units**", "96% of the training points", "no twin",
                      "starts with all 4 of its output weights at exactly 0", "By step 10 they take 4 different values",
-                     "at step 300 4, from -3.02 to 2.41", "classifies 91%"]),
+                     "at step 300 they are 4 different values, from -3.02 to 2.41", "classifies 91%"]),
 ]
 
 
