@@ -103,6 +103,28 @@ def test_side_by_side_controls_change_the_runs():
     assert at.session_state["sbs_play"] is False
 
 
+def test_side_by_side_a_step_pressed_while_playing_is_taken_once_even_if_its_click_arrives_twice():
+    """Step while the timeline plays: it pauses and moves one recorded step. The browser may deliver that click
+    again right after (app.py, set_playing): the second delivery moves nothing. A later press is a new click."""
+    import time
+
+    import ui
+
+    at = run("side")
+    at.slider(key="sbs_step").set_value(0).run()
+    at.button(key="sbs_play_button").click().run()  # in a test the timeline advances once per run
+    playing_at = at.slider(key="sbs_step").value
+    every = at.slider(key="sbs_step").proto.step  # one recorded step
+    at.button(key="sbs_next").click().run()
+    assert at.session_state["sbs_play"] is False
+    assert at.slider(key="sbs_step").value == playing_at + every
+    at.button(key="sbs_next").click().run()  # the same click, delivered again at once
+    assert at.slider(key="sbs_step").value == playing_at + every
+    time.sleep(ui.SECOND_DELIVERY)
+    at.button(key="sbs_next").click().run()  # a new press
+    assert at.slider(key="sbs_step").value == playing_at + 2 * every
+
+
 def side_notes(at) -> dict:
     """Side by side's "What happened": {run label: its note}."""
     notes = [m.value[2:] for m in at.markdown if m.value.startswith("- **")]
