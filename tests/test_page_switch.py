@@ -45,3 +45,21 @@ def test_walking_through_every_page_and_back_raises_nothing_and_keeps_settings()
     assert at.selectbox(key="preset").value == "custom"  # ... and 6 units is still no preset's setup
     at.switch_page("pages/2_Worked_example.py").run()  # other pages' steps (1000...) and lr (0.5...) did not leak
     assert at.slider(key="steps").value == 50 and at.select_slider(key="lr").value == 0.01
+
+
+def test_a_page_opened_again_sends_its_charts_whole():
+    """Back on a page, its chart grids are new in the browser: their first message carries every chart whole (base
+    None), not a patch on what the grid held before the visitor left, which the new grid would have to ask for."""
+    import json
+
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    at.run()  # a rerun on the same page: the grids send patches
+    bases = [json.loads(g.proto.bytes)["msg"]["base"] for g in at.get("bidi_component")
+             if g.proto.component_name == "symbreak_charts"]
+    assert len(bases) == 2 and None not in bases
+    at.switch_page("pages/1_Side_by_side.py").run()
+    at.switch_page("app.py").run()
+    bases = [json.loads(g.proto.bytes)["msg"]["base"] for g in at.get("bidi_component")
+             if g.proto.component_name == "symbreak_charts"]
+    assert bases == [None, None]

@@ -113,6 +113,14 @@ def grid_payload(layout, msg) -> bytes:
 _ENCODERS = "_ui_chart_encoders"  # session state: each chart grid's Encoder, by the grid's key
 
 
+def forget_grids():
+    """A page was opened (another page ran before this one): its chart grids are new in the browser, so each one's
+    first message carries every chart whole, rather than a patch the new grid would have to send back for."""
+    import streamlit as st
+
+    st.session_state.pop(_ENCODERS, None)
+
+
 def _resync(key: str):
     """The grid's browser side lost what it held (it remounted, reconnected or missed a message): send it all."""
     import streamlit as st

@@ -28,6 +28,7 @@ from settings.params import (
     preset_values,
     share_url,
 )
+from ui.charts import forget_grids
 
 
 def _raw_query():
@@ -52,6 +53,9 @@ def page_setup(title: str, icon: str) -> bool:
         if note:
             state["_ui_present_note"] = note
     state["_ui_present"] = on
+    if state.get("_ui_grids_page") != title:  # coming from another page (or a new session): its grids start afresh
+        forget_grids()
+        state["_ui_grids_page"] = title
     st.set_page_config(page_title=title, page_icon=icon, layout="wide",
                        initial_sidebar_state="collapsed" if on else "auto")
     st.html(f"<style>{_PAGE_CSS}{_PRESENT_CSS if on else ''}</style>")
