@@ -66,13 +66,12 @@ def take_steps(n: int, shown: int | None):
     once the trainer is past it, the click was taken. None while playing, when the buttons are not redrawn at
     each step: the first delivery pauses, and a second one then finds the run paused."""
     state = st.session_state
+    if ui.delivered_again("stepped_from_play", state.playing):
+        return  # the page was redrawn between the two deliveries of a click taken while playing
     if state.playing:
         set_playing(False)
-        state.stepped_from_play = time.monotonic()
     elif shown is None or state.trainer.step != shown:
         return
-    elif time.monotonic() - state.get("stepped_from_play", -ui.SECOND_DELIVERY) < ui.SECOND_DELIVERY:
-        return  # the page was redrawn between the two deliveries of a click taken while playing
     try:
         with ui.heavy_job(wait=5.0):
             advance(n)

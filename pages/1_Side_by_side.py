@@ -1,6 +1,4 @@
 """Side by side: one network, one data set, one seed; only the way the weights start differs."""
-import time
-
 import streamlit as st
 
 import figures
@@ -66,11 +64,9 @@ def _move(to_start: bool):
     """One recorded step forward (Step, Right, PageDown), or back to step 0 (Start, Home); either pauses. A click
     taken while playing is not taken again when the browser delivers it a second time (app.py, set_playing)."""
     state = st.session_state
-    if state.get("sbs_play", False):
-        state["sbs_play"] = False
-        state["sbs_moved_from_play"] = time.monotonic()
-    elif time.monotonic() - state.get("sbs_moved_from_play", -ui.SECOND_DELIVERY) < ui.SECOND_DELIVERY:
+    if ui.delivered_again("sbs_moved_from_play", state.get("sbs_play", False)):
         return
+    state["sbs_play"] = False
     step = min(int(st.session_state.get("sbs_step", base.steps)), base.steps)
     st.session_state["sbs_step"] = 0 if to_start else min(base.steps, step + base.record_every)
 

@@ -27,6 +27,7 @@ from ui.widgets import (
     PAGES,
     SECOND_DELIVERY,
     controls,
+    delivered_again,
     keep_moment,
     opened_moment,
     page_setup,
@@ -37,7 +38,7 @@ from ui.widgets import (
 
 __all__ = [
     "Busy", "CHARTS_DIR", "FASTEST_REFRESH", "GRID_TRACES", "MAX_HEAVY_JOBS", "MIN_CELL_PX", "PAGES", "PLOTLY_BUNDLE",
-    "SECOND_DELIVERY", "WORK_PER_REFRESH", "chart_grid", "controls", "gif_button", "heavy_job", "keep_moment",
-    "live_refresh", "new_pace", "opened_moment", "pacer", "page_setup", "page_without_controls", "plotly_chart",
-    "presenting", "refresh_interval", "share_link", "stop_when_busy", "stopped_playing",
+    "SECOND_DELIVERY", "WORK_PER_REFRESH", "chart_grid", "controls", "delivered_again", "gif_button", "heavy_job",
+    "keep_moment", "live_refresh", "new_pace", "opened_moment", "pacer", "page_setup", "page_without_controls",
+    "plotly_chart", "presenting", "refresh_interval", "share_link", "stop_when_busy", "stopped_playing",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import time
 
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
@@ -205,6 +206,16 @@ def _signature(specs, presets) -> str:
 # after one redraw of the page (app.py). A callback that cannot tell the two apart by what the page showed ignores
 # a second delivery this soon after the first.
 SECOND_DELIVERY = 0.5
+
+
+def delivered_again(key: str, playing: bool) -> bool:
+    """In a button's callback: whether this click is a second delivery of one taken while playing. A click taken
+    while playing is noted under `key` (session state) and is never itself a second delivery."""
+    now = time.monotonic()
+    if playing:
+        st.session_state[key] = now
+        return False
+    return now - st.session_state.get(key, -SECOND_DELIVERY) < SECOND_DELIVERY
 
 _MOMENT = "_ui_moment"  # the moment a link opened the session at, until the page reads it
 
