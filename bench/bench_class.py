@@ -17,7 +17,10 @@ It prints Markdown tables of:
     (HAProxy's own CPU is shown apart);
   - each replica's sessions, CPU and peak RSS (VmHWM);
   - whether each goal of issue 13 was met.
-`--compare-one` runs the same class against 1 replica as well. `--soak-minutes M` then keeps the class playing
+`--compare-one` runs the same class against 1 replica as well. `--floor` serves, instead of the app, the framework's
+floor page of bench/bench_refresh.py (a `run_every` fragment of four `st.metric`s and one `st.info`, refreshing at
+most 5 times a second) to the same number of sessions, which press Play and move nothing: what any Streamlit page
+with a live fragment can give this many sessions on this machine. `--soak-minutes M` then keeps the class playing
 on the N replicas for M minutes, samples each replica's RSS every 10 s and reports start / max / end.
 
 Usage: python bench/bench_class.py [--sessions 100] [--seconds 60] [--replicas 2] [--compare-one]
@@ -43,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_browser import ROOT, free_port, print_table  # noqa: E402
 from bench_load import RssSampler, machine_busy_seconds, percentile, proc_cpu_seconds, proc_rss_mb  # noqa: E402
+from bench_refresh import FLOOR_APP  # noqa: E402
 from ws_client import Session  # noqa: E402
 
 from settings.playground import PRESETS  # noqa: E402
@@ -64,11 +68,12 @@ GOAL_SOAK_GROWTH = 0.05  # the soak's second half may end at most 5 % above its 
 class Balancer:
     """`bash scripts/serve.sh --replicas N` in its own process group: replica pids, HAProxy's pid, the URL."""
 
-    def __init__(self, replicas: int):
+    def __init__(self, replicas: int, app: Path | None = None):
         self.port = free_port()
         self.err = tempfile.NamedTemporaryFile(prefix="bench-serve-", suffix=".err", delete=False)  # noqa: SIM115
         self.proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "serve.sh"), "--replicas", str(replicas),
-                                      "--port", str(self.port)], cwd=ROOT, stdin=subprocess.DEVNULL,
+                                      "--port", str(self.port),
+                                      *(["--app", str(app)] if app else [])], cwd=ROOT, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=self.err, text=True, start_new_session=True)
         self.replicas: dict[str, int] = {}  # "replicaK" (the SERVERID cookie's value) -> pid
         self.url = ""
@@ -133,9 +138,10 @@ class Visitor:
     presses: list = field(default_factory=list)  # (monotonic time, width asked for)
 
 
-async def run_class(url: str, queries: list[str], seconds: float, slider_every: float, replicas: dict[str, int],
+async def run_class(url: str, queries: list[str], seconds: float, slider_every: float | None, replicas: dict[str, int],
                     haproxy: int | None, rss_every: float | None = None) -> dict:
-    """Every session opens its page, presses Play and moves the slider; measured over `seconds` once all play."""
+    """Every session opens its page, presses Play and moves the slider (slider_every None: never); measured over
+    `seconds` once all play."""
     visitors = [Visitor(q, Session(url.rstrip("/") + "/", q)) for q in queries]
     window: dict = {}
     everyone_playing = asyncio.Event()
@@ -153,6 +159,9 @@ async def run_class(url: str, queries: list[str], seconds: float, slider_every: 
             everyone_playing.set()
         while "t0" not in window:
             await asyncio.sleep(0.05)
+        if slider_every is None:  # the floor page: nothing to move
+            await asyncio.sleep(max(0.0, window["t1"] + GRACE - time.monotonic()))
+            return
         await asyncio.sleep((i / len(visitors)) * slider_every)  # each session at its own phase
         base = int(s.metrics["Layer 1 distinct"].split("/")[-1])  # "distinct / width": the width shown
         other = base - 1 if base >= WIDEST else base + 1
@@ -299,6 +308,8 @@ def print_run(title: str, r: dict, seconds: float) -> None:
          f"{100 * r['machine_cpu'] / (os.cpu_count() or 1):.0f} % of {os.cpu_count()} cores", ""),
         ("exceptions shown to any session", f"{r['errors']}", "0"),
     ]
+    if r["presses"] == 0:  # the floor page: no slider, no largest network
+        rows = [row for row in rows if not row[0].startswith(("slider", "largest"))]
     for name, x in r["replicas"].items():
         rows.append((f"{name}: sessions (32x6) / CPU / peak RSS (VmHWM) / RSS now",
                      f"{x['sessions']} ({x['largest']}) / {100 * x['cpu']:.0f} % / {x['rss_peak']:.0f} MB / "
@@ -338,7 +349,11 @@ def main(argv=None) -> int:
                     help="after the load, keep the class playing on --replicas this long (20 for the issue's soak)")
     ap.add_argument("--slider-every", type=float, default=10.0, help="seconds between one session's slider moves")
     ap.add_argument("--seed", type=int, default=0, help="seed of the presets' draw")
+    ap.add_argument("--floor", action="store_true",
+                    help="serve the framework's floor page (bench_refresh.py) instead of the app, and move no slider")
     args = ap.parse_args(argv)
+    if args.floor:
+        return floor_class(args)
 
     queries = class_queries(args.sessions, args.seed)
     configs = [args.replicas] + ([1] if args.compare_one and args.replicas != 1 else [])
@@ -365,6 +380,25 @@ def main(argv=None) -> int:
     for key, name in names.items():
         if any(key in verdicts[n] for n in configs):
             print(f"| {name} | {' | '.join(met(verdicts[n][key]) if key in verdicts[n] else '-' for n in configs)} |")
+    print(f"\nload average after {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    return 0
+
+
+def floor_class(args) -> int:
+    """The same class against the floor page: every session presses Play; no slider, no presets."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-class-floor-"))
+    (folder / "floor.py").write_text(FLOOR_APP)
+    configs = [args.replicas] + ([1] if args.compare_one and args.replicas != 1 else [])
+    print(f"{args.sessions} sessions of the floor page; {os.cpu_count()} cores; load average before "
+          f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
+    for n in configs:
+        lb = Balancer(n, app=folder / "floor.py")
+        try:
+            r = asyncio.run(run_class(lb.url, [""] * args.sessions, args.seconds, None, lb.replicas, lb.haproxy))
+            print_run(f"{args.sessions} sessions of the floor page through HAProxy, {n} "
+                      f"{'replica' if n == 1 else 'replicas'}", r, args.seconds)
+        finally:
+            lb.stop()
     print(f"\nload average after {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     return 0
 

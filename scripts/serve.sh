@@ -21,17 +21,21 @@ PORT=8500
 ADDRESS=127.0.0.1
 LOG_DIR=""
 PRINT_CONFIG=0
+APP=""
 START_TIMEOUT=90  # seconds for every replica to answer its health check (2 replicas: 4 s on 2 idle cores, 8 s busy)
 
 usage() {
     cat <<'EOF'
-Usage: bash scripts/serve.sh [--replicas N] [--port P] [--address ADDR] [--log-dir DIR] [--print-config]
+Usage: bash scripts/serve.sh [--replicas N] [--port P] [--address ADDR] [--log-dir DIR] [--app FILE]
+                            [--print-config]
 
   --replicas N     number of `streamlit run app.py` processes (default 2; one per core is a good start)
   --port P         port HAProxy listens on (default 8500)
   --address ADDR   address HAProxy listens on (default 127.0.0.1; 0.0.0.0 serves the whole network)
   --log-dir DIR    keep the logs (replica-K.log, haproxy.log with one line per request) in DIR
                    (default: a temporary folder removed on exit)
+  --app FILE       the Streamlit script each replica runs (default app.py, the project's own; a benchmark
+                   serves its baseline page this way)
   --print-config   print the HAProxy config for these settings and exit without starting anything
 EOF
 }
@@ -47,6 +51,7 @@ while [ $# -gt 0 ]; do
         --port) PORT="${2:-}"; shift 2 || die "--port needs a number" ;;
         --address) ADDRESS="${2:-}"; shift 2 || die "--address needs an address" ;;
         --log-dir) LOG_DIR="${2:-}"; shift 2 || die "--log-dir needs a folder" ;;
+        --app) APP="${2:-}"; shift 2 || die "--app needs a file" ;;
         --print-config) PRINT_CONFIG=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown argument: $1" ;;
@@ -57,7 +62,12 @@ done
 if [ -n "$LOG_DIR" ]; then  # relative to where the script was called from
     mkdir -p "$LOG_DIR" && LOG_DIR="$(cd "$LOG_DIR" && pwd)" || die "cannot create the log folder $LOG_DIR"
 fi
+if [ -n "$APP" ]; then  # relative to where the script was called from
+    [ -f "$APP" ] || die "--app: no such file: $APP"
+    APP="$(cd "$(dirname "$APP")" && pwd)/$(basename "$APP")"
+fi
 cd "$(dirname "$0")/.."
+APP="${APP:-app.py}"
 
 # ----------------------------------------------------------------------------------------------- helpers
 
@@ -224,7 +234,7 @@ export OPENBLAS_NUM_THREADS=1  # one BLAS thread per replica: the replicas share
 read -r -a ports <<<"$(free_ports "$REPLICAS")"
 for k in $(seq "$REPLICAS"); do
     port="${ports[$((k - 1))]}"
-    "$PY" -m streamlit run app.py --server.address 127.0.0.1 --server.port "$port" --server.headless true \
+    "$PY" -m streamlit run "$APP" --server.address 127.0.0.1 --server.port "$port" --server.headless true \
         </dev/null >"$LOG_DIR/replica-$k.log" 2>&1 &
     REPLICA_PIDS+=("$!")
     REPLICA_PORTS+=("$port")

@@ -241,3 +241,10 @@ def test_a_busy_port_is_a_clear_error():
         r = subprocess.run(["bash", str(SCRIPT), "--port", str(port)], capture_output=True, text=True, timeout=30)
     assert r.returncode == 1 and r.stdout == ""
     assert f"port {port} on 127.0.0.1 is already in use" in r.stderr
+
+
+def test_a_missing_app_file_is_a_clear_error(tmp_path):
+    r = subprocess.run(["bash", str(SCRIPT), "--app", str(tmp_path / "nope.py"), "--print-config"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1 and r.stdout == ""
+    assert f"--app: no such file: {tmp_path / 'nope.py'}" in r.stderr
