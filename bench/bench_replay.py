@@ -25,12 +25,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from settings import playground as S  # noqa: E402
 from settings.params import preset_values  # noqa: E402
-import numpy as np  # noqa: E402
-
 from symbreak_core import Trainer  # noqa: E402
 from symbreak_core.train import dataset_of  # noqa: E402
 from ui import moments  # noqa: E402

@@ -119,10 +119,10 @@ def layer_stats(weights, biases, X, y, activation, loss, trace=None):
 
 def symmetry(weights, biases, outputs):
     """Per hidden layer: distinct units (from its outputs over the inputs, see distinct_units) and the exact
-    largest unit gap of its weights; per weight matrix: its numerical rank.
+    largest unit gap of its weights. (A snapshot's numerical ranks are computed when read: see Snapshot.rank.)
 
     `outputs` holds each hidden layer's outputs over the inputs, (n_inputs, width), in order (a trace's acts[1:]).
     """
     distinct = [distinct_units(A) for A in outputs]
     gap = [unit_gap(weights[l], None if biases is None else biases[l]) for l in range(len(weights) - 1)]
-    return {"distinct": distinct, "gap": gap, "rank": [numerical_rank(W) for W in weights]}
+    return {"distinct": distinct, "gap": gap}

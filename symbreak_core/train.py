@@ -167,11 +167,16 @@ class Snapshot:
     test_acc: float
     distinct: tuple  # per hidden layer: units that behave differently on the training inputs (metrics.distinct_units)
     gap: tuple  # per hidden layer: largest unit gap
-    rank: tuple  # per weight matrix
     act_std: tuple  # per hidden layer
     saturated: tuple  # per hidden layer, fraction
     dead: tuple  # per hidden layer, fraction of dead ReLUs
     grad_std: tuple  # per layer, std of dL/dz
+
+    @property
+    def rank(self) -> tuple:
+        """Per weight matrix, its numerical rank (metrics.numerical_rank): computed when read, since no page shows
+        it and an SVD of every matrix at every snapshot would cost a live refresh at width 32 about a millisecond."""
+        return tuple(metrics.numerical_rank(W) for W in self.weights)
 
 
 @dataclass(frozen=True, eq=False)
@@ -302,7 +307,7 @@ class Trainer:
             biases=None if self.biases is None else tuple(b.copy() for b in self.biases),
             train_loss=stats["loss"], test_loss=float(test_loss),
             train_acc=stats["accuracy"], test_acc=float(test_acc),
-            distinct=tuple(sym["distinct"]), gap=tuple(sym["gap"]), rank=tuple(sym["rank"]),
+            distinct=tuple(sym["distinct"]), gap=tuple(sym["gap"]),
             act_std=tuple(stats["act_std"]), saturated=tuple(stats["saturated"]),
             dead=tuple(stats["dead"]), grad_std=tuple(stats["grad_std"]),
         ))
