@@ -17,10 +17,12 @@ It prints Markdown tables of:
     (HAProxy's own CPU is shown apart);
   - each replica's sessions, CPU and peak RSS (VmHWM);
   - whether each goal of issue 13 was met.
-`--compare-one` runs the same class against 1 replica as well. `--floor` serves, instead of the app, the framework's
-floor page of bench/bench_refresh.py (a `run_every` fragment of four `st.metric`s and one `st.info`, refreshing at
-most 5 times a second) to the same number of sessions, which press Play and move nothing: what any Streamlit page
-with a live fragment can give this many sessions on this machine. `--soak-minutes M` then keeps the class playing
+`--compare-one` runs the same class against 1 replica as well. `--baseline floor` serves, instead of the app, the
+framework's floor page of bench/bench_refresh.py (a `run_every` fragment of four `st.metric`s and one `st.info`,
+refreshing at most 5 times a second) to the same number of sessions, which press Play and move nothing: what any
+Streamlit page with a live fragment can give this many sessions on this machine. `--baseline elements` serves that
+script's page of the Playground's live-area elements with nothing computed (at most 10 refreshes a second): what
+the elements the Playground shows cost before any of its work. `--soak-minutes M` then keeps the class playing
 on the N replicas for M minutes, samples each replica's RSS every 10 s and reports start / max / end.
 
 Usage: python bench/bench_class.py [--sessions 100] [--seconds 60] [--replicas 2] [--compare-one]
@@ -46,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_browser import ROOT, free_port, print_table  # noqa: E402
 from bench_load import RssSampler, machine_busy_seconds, percentile, proc_cpu_seconds, proc_rss_mb  # noqa: E402
-from bench_refresh import FLOOR_APP  # noqa: E402
+from bench_refresh import ELEMENTS_APP, FLOOR_APP  # noqa: E402
 from ws_client import Session  # noqa: E402
 
 from settings.playground import PRESETS  # noqa: E402
@@ -159,7 +161,7 @@ async def run_class(url: str, queries: list[str], seconds: float, slider_every: 
             everyone_playing.set()
         while "t0" not in window:
             await asyncio.sleep(0.05)
-        if slider_every is None:  # the floor page: nothing to move
+        if slider_every is None:  # a baseline page: nothing to move
             await asyncio.sleep(max(0.0, window["t1"] + GRACE - time.monotonic()))
             return
         await asyncio.sleep((i / len(visitors)) * slider_every)  # each session at its own phase
@@ -308,7 +310,7 @@ def print_run(title: str, r: dict, seconds: float) -> None:
          f"{100 * r['machine_cpu'] / (os.cpu_count() or 1):.0f} % of {os.cpu_count()} cores", ""),
         ("exceptions shown to any session", f"{r['errors']}", "0"),
     ]
-    if r["presses"] == 0:  # the floor page: no slider, no largest network
+    if r["presses"] == 0:  # a baseline page: no slider, no largest network
         rows = [row for row in rows if not row[0].startswith(("slider", "largest"))]
     for name, x in r["replicas"].items():
         rows.append((f"{name}: sessions (32x6) / CPU / peak RSS (VmHWM) / RSS now",
@@ -349,11 +351,11 @@ def main(argv=None) -> int:
                     help="after the load, keep the class playing on --replicas this long (20 for the issue's soak)")
     ap.add_argument("--slider-every", type=float, default=10.0, help="seconds between one session's slider moves")
     ap.add_argument("--seed", type=int, default=0, help="seed of the presets' draw")
-    ap.add_argument("--floor", action="store_true",
-                    help="serve the framework's floor page (bench_refresh.py) instead of the app, and move no slider")
+    ap.add_argument("--baseline", choices=tuple(BASELINES),
+                    help="serve a baseline page of bench_refresh.py instead of the app, and move no slider")
     args = ap.parse_args(argv)
-    if args.floor:
-        return floor_class(args)
+    if args.baseline:
+        return baseline_class(args)
 
     queries = class_queries(args.sessions, args.seed)
     configs = [args.replicas] + ([1] if args.compare_one and args.replicas != 1 else [])
@@ -384,18 +386,22 @@ def main(argv=None) -> int:
     return 0
 
 
-def floor_class(args) -> int:
-    """The same class against the floor page: every session presses Play; no slider, no presets."""
-    folder = Path(tempfile.mkdtemp(prefix="bench-class-floor-"))
-    (folder / "floor.py").write_text(FLOOR_APP)
+BASELINES = {"floor": FLOOR_APP, "elements": ELEMENTS_APP}
+
+
+def baseline_class(args) -> int:
+    """The same class against a baseline page: every session presses Play; no slider, no presets."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-class-baseline-"))
+    page = folder / f"{args.baseline}.py"
+    page.write_text(BASELINES[args.baseline])
     configs = [args.replicas] + ([1] if args.compare_one and args.replicas != 1 else [])
-    print(f"{args.sessions} sessions of the floor page; {os.cpu_count()} cores; load average before "
+    print(f"{args.sessions} sessions of the {args.baseline} page; {os.cpu_count()} cores; load average before "
           f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     for n in configs:
-        lb = Balancer(n, app=folder / "floor.py")
+        lb = Balancer(n, app=page)
         try:
             r = asyncio.run(run_class(lb.url, [""] * args.sessions, args.seconds, None, lb.replicas, lb.haproxy))
-            print_run(f"{args.sessions} sessions of the floor page through HAProxy, {n} "
+            print_run(f"{args.sessions} sessions of the {args.baseline} page through HAProxy, {n} "
                       f"{'replica' if n == 1 else 'replicas'}", r, args.seconds)
         finally:
             lb.stop()

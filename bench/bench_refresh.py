@@ -4,7 +4,12 @@ A protocol client (bench/ws_client.py) opens a page, presses Play and lets the l
 `--seconds`; the script counts the bytes of every message the server sent after Play (uncompressed, as the
 websocket carries them here) and the server process's CPU time from /proc, and divides both by the number of
 live refreshes. The floor is a bare Streamlit page in the same run: a `run_every` fragment showing four
-`st.metric`s and one `st.info` (the least a live page can send), served with the app's own settings.
+`st.metric`s and one `st.info` (the least a live page can send), served with the app's own settings. Between the
+two stands "the live area's elements": a page that draws the Playground's live area element for element at its
+defaults (its containers, four metrics with their help, the note, the two chart grids and the empty line below
+them; the step in the address bar) but computes nothing: the six charts are built once, so each refresh sends them
+as unchanged. What it costs over the floor is the framework's price of the elements the Playground shows; what the
+Playground costs over it is the work of the refresh itself (training, metrics, charts and their encoding).
 
 Usage: python bench/bench_refresh.py [--seconds 10] [--runs 3]
 """
@@ -46,6 +51,71 @@ def live():
     c.metric("Accuracy", f"{n % 100}%")
     d.metric("Layer 1 distinct", f"{n % 8} / 8")
     st.info(f"Refresh {n} at {time.time():.3f}.")
+
+
+live()
+'''
+
+ELEMENTS_APP = f'''
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+import streamlit as st
+
+import figures
+import ui
+from narration import glossary
+from settings import playground as S
+from settings.params import preset_values
+from symbreak_core import Trainer, model
+
+ui.page_setup("elements", "E")
+st.session_state.setdefault("n", 0)
+if st.button("Play"):
+    st.session_state.playing = True
+
+
+@st.cache_resource
+def charts():
+    """The Playground's six charts at its defaults, at step 0, as app.draw builds them: built once."""
+    values = preset_values(S.SPECS, S.PRESETS[0])
+    values.pop("speed")
+    t = Trainer(S.config(values))
+    r, c = t.result(), t.config
+    sym = t.symmetry()
+    field = model.field(t.weights, t.biases, c.activation, c.loss, model.grid_extent(r.data.X), res=32)
+    steps = r.snapshot_steps
+    return [
+        [(figures.weight_heatmaps(t.weights, vmax=1.0, height=400, biases=t.biases), 1, True),
+         (figures.unit_outputs(field, distinct=sym["distinct"], height=400), 1, True)],
+        [(figures.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
+                                 height=400), 1, True),
+         (figures.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
+                              per_step=r.batch_losses, height=400), 1, True)],
+        [(figures.decision_boundary(field, r.data, height=400), 1), (figures.grad_norms(r.grad_norms, height=400), 1)],
+    ]
+
+
+@st.fragment(run_every=0.1 if st.session_state.get("playing") else None)
+def live():
+    st.session_state.n += 1
+    n = st.session_state.n
+    ui.keep_moment("step", n)
+    main = st.container(gap="small", key="pg_live")
+    with main:
+        left, right = st.container(key="pg_words").columns([2, 3], gap="medium")
+        with left:
+            row = st.container(horizontal=True, gap="small", key="pg_numbers")
+            row.metric("Step", f"{{n:,}}", width="content")
+            row.metric("Train loss", f"{{1 / n:.4f}}", width="content", help=f"At step {{n}}; test loss {{1 / n:.4f}}")
+            for k in (1, 2):
+                row.metric(f"Layer {{k}} distinct", f"{{n % 8 + 1}} / 8", width="content",
+                           help=glossary.meaning("Distinct units (copies)"))
+        with right:
+            st.info(f"**What's happening:** refresh {{n}}; the units are still copies of each other.")
+        rows = charts()
+        ui.chart_grid(rows[:1], key="pg_grid_top")
+        ui.chart_grid(rows[1:], key="pg_grid_more")
+    st.empty()
 
 
 live()
@@ -97,17 +167,21 @@ def main():
     floor_dir = Path(tempfile.mkdtemp(prefix="bench-floor-"))
     (floor_dir / "floor.py").write_text(FLOOR_APP)
     (floor_dir / ".streamlit").mkdir()
+    (floor_dir / "elements.py").write_text(ELEMENTS_APP)
     (floor_dir / ".streamlit" / "config.toml").write_text((ROOT / ".streamlit" / "config.toml").read_text())
     rows = []
     floor = Server("floor.py", cwd=floor_dir)
+    elements = Server("elements.py", cwd=floor_dir)
     app = Server("app.py")
     try:
         for name, server, path in [("floor: 4 metrics + 1 info", floor, "/"),
+                                   ("the live area's elements", elements, "/"),
                                    *((n, app, p) for n, p in SETTINGS)]:
             got = [asyncio.run(measure(server, path, args.seconds)) for _ in range(args.runs)]
             rows.append((name, *(statistics.median(g[k] for g in got) for k in range(3))))
     finally:
         floor.stop()
+        elements.stop()
         app.stop()
     base_cpu = rows[0][2]
     print(f"{'setting':34} {'bytes/refresh':>14} {'CPU ms/refresh':>15} {'x floor':>8} {'refreshes/s':>12}")

@@ -2,7 +2,7 @@
 without training the run again from step 0.
 
 A moment link is exact because training is deterministic: replaying the run reproduces every number bit for bit.
-But replaying costs what training cost (12 to 14 s to step 20,000 at width 32, depth 6 with its equal-start twin,
+But replaying costs what training cost (11 to 14 s to step 20,000 at width 32, depth 6 with its equal-start twin,
 README), and most links are opened on the server where they were made, soon after. So when a page shows a paused
 run's link, the run's Trainer is written here once; opening the link loads the latest saved step at or before it
 and replays only the rest (nothing, for the link's own step). A link opened elsewhere still replays from step 0.
