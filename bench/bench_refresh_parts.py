@@ -1,0 +1,96 @@
+"""What one live refresh of the Playground does besides Streamlit's own work, part by part, in-process.
+
+Trains a run (and its equal-start twin, when a symmetry breaker is on) to step 2,000, then repeats a refresh as
+app.py's `refresh` does it: `speed` steps (10, the default), the result and the symmetry of the weights now, the
+words, the grid the unit pictures and the boundary are drawn on, the six figure builders and the two chart grids'
+encoding (ui/transport.py, only what changed since the last refresh). One BLAS thread, as the server runs. Prints
+the median time of each part over the refreshes after the first 20.
+
+Usage: python bench/bench_refresh_parts.py [--refreshes 200]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+import figures  # noqa: E402
+from narration import run as narrate  # noqa: E402
+from settings import playground as S  # noqa: E402
+from settings.params import preset_values  # noqa: E402
+from symbreak_core import Trainer, model  # noqa: E402
+from ui.transport import Encoder  # noqa: E402
+
+SETUPS = (("defaults (8x2)", S.PRESETS[0].id, {}), ("He, 32x6, with its twin", "he", {"width": 32, "depth": 6}))
+WARM = 20  # refreshes left out of the medians
+FIELD_RES = 32  # app.FIELD_RES
+
+
+def parts(preset: str, extra: dict, refreshes: int) -> dict[str, float]:
+    """{part: median seconds per refresh}."""
+    values = preset_values(S.SPECS, next(q for q in S.PRESETS if q.id == preset)) | extra
+    speed = int(values.pop("speed"))
+    config = S.config(values)
+    runs = [Trainer(config)] + ([Trainer(S.twin(config))] if S.twin(config) is not None else [])
+    for run in runs:
+        run.run(2000)
+    trainer, twin = runs[0], (runs[1] if len(runs) > 1 else None)
+    top, more = Encoder(), Encoder()
+    times: dict[str, list[float]] = {}
+
+    def timed(name, f):
+        start = time.perf_counter()
+        out = f()
+        times.setdefault(name, []).append(time.perf_counter() - start)
+        return out
+
+    c = config
+    for _ in range(refreshes):
+        timed("training, with the twin's, and their snapshots", lambda: [run.run(speed) for run in runs])
+        r = timed("the run's result", trainer.result)
+        sym = timed("the symmetry of the weights now", trainer.symmetry)
+        timed("the words", lambda: narrate.whats_happening(narrate.facts(r, trainer.weights, trainer.biases, sym)))
+        field = timed("the pictures' grid", lambda: model.field(trainer.weights, trainer.biases, c.activation, c.loss,
+                                                                  model.grid_extent(r.data.X), res=FIELD_RES))
+
+        def builders():
+            tw = None if twin is None else twin.result()
+            twin_loss = None if tw is None else (tw.snapshot_steps, [s.train_loss for s in tw.snapshots])
+            twin_gaps = None if tw is None else (tw.snapshot_steps, [s.gap for s in tw.snapshots])
+            vmax = figures.nice_ceiling(max(1.0, *(float(abs(p).max()) for p in trainer.weights + trainer.biases)))
+            steps = r.snapshot_steps
+            return (
+                {"0-0": figures.weight_heatmaps(trainer.weights, vmax=vmax, biases=trainer.biases),
+                 "0-1": figures.unit_outputs(field, distinct=sym["distinct"])},
+                {"0-0": figures.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots],
+                                               c.hidden, twin=twin_gaps),
+                 "0-1": figures.loss_curves(steps, [s.train_loss for s in r.snapshots],
+                                            [s.test_loss for s in r.snapshots], per_step=r.batch_losses,
+                                            twin=twin_loss),
+                 "1-0": figures.decision_boundary(field, r.data), "1-1": figures.grad_norms(r.grad_norms)})
+
+        first, rest = timed("the six figure builders", builders)
+        timed("the grids' encoding", lambda: (top.encode(first), more.encode(rest)))
+    return {name: statistics.median(xs[WARM:]) for name, xs in times.items()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--refreshes", type=int, default=200)
+    args = ap.parse_args()
+    threadpool_limits(limits=1)
+    cols = [parts(preset, extra, args.refreshes) for _, preset, extra in SETUPS]
+    print("| the refresh's own work | " + " | ".join(name for name, _, _ in SETUPS) + " |")
+    print("| --- |" + " ---: |" * len(SETUPS))
+    for name in cols[0]:
+        print(f"| {name} | " + " | ".join(f"{col[name] * 1000:.2f} ms" for col in cols) + " |")
+    print("| total | " + " | ".join(f"{sum(col.values()) * 1000:.2f} ms" for col in cols) + " |")
+
+
+if __name__ == "__main__":
+    main()
