@@ -39,12 +39,12 @@ def start(config: TrainConfig):
     st.session_state.twin = None if twin is None else fresh_trainer(twin)
 
 
-def advance(n: int):
-    """n more steps of the run, and of its twin to the same step."""
+def advance(n: int, lazy: bool = False):
+    """n more steps of the run, and of its twin to the same step (lazy: a replay's, see Trainer.run)."""
     trainer, twin = st.session_state.trainer, st.session_state.get("twin")
-    trainer.run(n)
+    trainer.run(n, lazy=lazy)
     if twin is not None and twin.step < trainer.step:
-        twin.run(trainer.step - twin.step)
+        twin.run(trainer.step - twin.step, lazy=lazy)
 
 
 # The buttons stand outside the live fragment: Streamlit 1.67 loses about one click in twenty on a button inside
@@ -84,8 +84,8 @@ def replay(trainer: Trainer, step: int):
     bar, start = None, time.monotonic()
     with ui.stop_when_busy():
         while trainer.step < step and not trainer.done:
-            with ui.heavy_job():
-                advance(min(REPLAY_CHUNK, step - trainer.step))
+            with ui.heavy_job():  # no snapshot is read before the replay ends: those thinned away are never measured
+                advance(min(REPLAY_CHUNK, step - trainer.step), lazy=True)
             if bar is None and time.monotonic() - start > REPLAY_QUIET_SECONDS:
                 bar = st.progress(0.0)
             if bar is not None:

@@ -208,6 +208,14 @@ class TrainResult:
         return np.array([s.step for s in self.snapshots])
 
 
+class _Pending(NamedTuple):
+    """A snapshot taken lazily (Trainer.run(lazy=True)): the weights at its step; its metrics come when it is read."""
+
+    step: int
+    weights: tuple
+    biases: tuple | None
+
+
 class Trainer:
     """Resumable training of one config: run(n) advances n steps, result() reads out the history."""
 
@@ -227,27 +235,51 @@ class Trainer:
         self._gnorms = np.empty((config.steps, n_layers))
         self._max_snapshots = int(np.clip(SNAPSHOT_FLOATS // config.n_params, MIN_SNAPSHOTS, MAX_SNAPSHOTS))
         self._every = config.record_every
-        self.snapshots: list[Snapshot] = []
+        self._snapshots: list[Snapshot | _Pending] = []
+        self._lazy = False
+        self._unmeasured = False  # some kept snapshots are _Pending
         with np.errstate(all="ignore"):
             self._record()
+
+    @property
+    def snapshots(self) -> list[Snapshot]:
+        """The snapshots kept so far, oldest first (thinned as the run grows; see _record)."""
+        if self._unmeasured:
+            with np.errstate(all="ignore"):
+                self._snapshots = [self._measure(*s) if isinstance(s, _Pending) else s for s in self._snapshots]
+            self._unmeasured = False
+        return self._snapshots
+
+    def __getstate__(self):
+        self.snapshots  # noqa: B018 -- a pickled run holds only measured snapshots
+        return self.__dict__
 
     @property
     def done(self) -> bool:
         return self.status != "running"
 
-    def run(self, n: int) -> int:
-        """Advance up to n steps (never past config.steps); return how many were taken."""
+    def run(self, n: int, lazy: bool = False) -> int:
+        """Advance up to n steps (never past config.steps); return how many were taken.
+
+        lazy=True, for a replay whose snapshots nobody reads until it ends: a snapshot keeps only its weights when
+        it is taken, and its metrics are measured when it is first read. Snapshots the thinning drops before then
+        are never measured. The weights, the history and every snapshot read are bit for bit those of run(n).
+        """
         start = self.step
         n = min(n, self.config.steps - self.step) if not self.done else 0
-        with np.errstate(all="ignore"):
-            for _ in range(n):
-                if not self._advance():
-                    break
-            finished = self.status == "running" and self.step >= self.config.steps
-            if self.snapshots[-1].step != self.step and (self._due() or finished):
-                self._record()
-            if finished:
-                self.status = "done"
+        self._lazy = lazy
+        try:
+            with np.errstate(all="ignore"):
+                for _ in range(n):
+                    if not self._advance():
+                        break
+                finished = self.status == "running" and self.step >= self.config.steps
+                if self._snapshots[-1].step != self.step and (self._due() or finished):
+                    self._record()
+                if finished:
+                    self.status = "done"
+        finally:
+            self._lazy = False
         return self.step - start
 
     def _due(self) -> bool:
@@ -260,8 +292,8 @@ class Trainer:
         masks = dropout_masks(self._dropout_rng, len(X), c.hidden, c.dropout)
         # A snapshot due now is of the weights this step starts from: on the full batch without
         # dropout, the step's own forward and backward pass is the one the snapshot needs.
-        due = self._due() and self.snapshots[-1].step != self.step
-        trace = {} if due and idx is None and masks is None else None
+        due = self._due() and self._snapshots[-1].step != self.step
+        trace = {} if due and idx is None and masks is None and not self._lazy else None
         loss, dW, db = model.loss_and_grads(self.weights, self.biases, X, y, c.activation, c.loss, masks, trace)
         grads = dW if db is None else dW + db
         g2 = [float(np.vdot(g, g)) for g in grads]
@@ -286,7 +318,7 @@ class Trainer:
 
     def _diverge(self, reason: str) -> bool:
         self.status, self.diverged_at, self.reason = "diverged", self.step, reason
-        if all(np.all(np.isfinite(p)) for p in self._params) and self.snapshots[-1].step != self.step:
+        if all(np.all(np.isfinite(p)) for p in self._params) and self._snapshots[-1].step != self.step:
             self._record()
         return False
 
@@ -296,27 +328,40 @@ class Trainer:
         return metrics.symmetry(self.weights, self.biases, acts[1:])
 
     def _record(self, trace=None):
+        """Take a snapshot of the weights now (`trace`: this step's own pass over the training set, if it made one),
+        measured now, or when first read in a lazy run; then thin the snapshots if there are too many."""
+        weights = tuple(W.copy() for W in self.weights)
+        biases = None if self.biases is None else tuple(b.copy() for b in self.biases)
+        kept = self._snapshots
+        if self._lazy:
+            kept.append(_Pending(self.step, weights, biases))
+            self._unmeasured = True
+        else:
+            kept.append(self._measure(self.step, weights, biases, trace))
+        if len(kept) > self._max_snapshots:  # keep memory bounded: every other one, twice the interval
+            last = kept[-1]
+            kept = kept[::2]
+            if kept[-1] is not last and last.step % (2 * self._every) == 0:
+                kept.append(last)
+            self._snapshots = kept
+            self._every *= 2
+
+    def _measure(self, step, weights, biases, trace=None) -> Snapshot:
+        """The snapshot of these weights: its metrics over the training and test sets. A given `trace` is the pass
+        over the training set already made with exactly these weights; an empty one is made here, the same pass."""
         c, d = self.config, self.data
         trace = {} if trace is None else trace  # layer_stats fills an empty one with its own pass
-        stats = metrics.layer_stats(self.weights, self.biases, d.X, d.y, c.activation, c.loss, trace)
-        test_loss, test_acc = model.evaluate(self.weights, self.biases, d.X_test, d.y_test, c.activation, c.loss)
-        sym = metrics.symmetry(self.weights, self.biases, trace["acts"][1:])
-        self.snapshots.append(Snapshot(
-            step=self.step,
-            weights=tuple(W.copy() for W in self.weights),
-            biases=None if self.biases is None else tuple(b.copy() for b in self.biases),
+        stats = metrics.layer_stats(weights, biases, d.X, d.y, c.activation, c.loss, trace)
+        test_loss, test_acc = model.evaluate(weights, biases, d.X_test, d.y_test, c.activation, c.loss)
+        sym = metrics.symmetry(weights, biases, trace["acts"][1:])
+        return Snapshot(
+            step=step, weights=weights, biases=biases,
             train_loss=stats["loss"], test_loss=float(test_loss),
             train_acc=stats["accuracy"], test_acc=float(test_acc),
             distinct=tuple(sym["distinct"]), gap=tuple(sym["gap"]),
             act_std=tuple(stats["act_std"]), saturated=tuple(stats["saturated"]),
             dead=tuple(stats["dead"]), grad_std=tuple(stats["grad_std"]),
-        ))
-        if len(self.snapshots) > self._max_snapshots:  # keep memory bounded: every other one, twice the interval
-            last = self.snapshots[-1]
-            self.snapshots = self.snapshots[::2]
-            if self.snapshots[-1] is not last and last.step % (2 * self._every) == 0:
-                self.snapshots.append(last)
-            self._every *= 2
+        )
 
     def result(self) -> TrainResult:
         return TrainResult(

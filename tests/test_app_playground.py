@@ -468,7 +468,7 @@ def test_a_link_with_a_step_opens_the_run_paused_there_with_the_numbers_of_the_l
             path.unlink()
     steps_trained = []
     train_on = Trainer.run
-    monkeypatch.setattr(Trainer, "run", lambda self, n: steps_trained.append(n) or train_on(self, n))
+    monkeypatch.setattr(Trainer, "run", lambda self, n, **kw: steps_trained.append(n) or train_on(self, n, **kw))
     opened = run(query | {"speed": str(speed), "step": str(step)})
     assert (sum(steps_trained) == 0) if kept else (sum(steps_trained) >= step)
     no_exception(opened)

@@ -1,5 +1,7 @@
 """Trainer behaviour: determinism, resuming, streams, validation, divergence, bounded memory, restarts."""
+import dataclasses
 import importlib
+import pickle
 import warnings
 from dataclasses import replace
 
@@ -37,6 +39,55 @@ def test_resuming_in_pieces_equals_one_run():
         t.run(n)
     assert t.done and t.step == c.steps
     same_result(t.result(), train(c))
+
+
+def every_field_equal(a, b):
+    """Two snapshot lists equal in every field, bit for bit."""
+    assert [s.step for s in a] == [s.step for s in b]
+    for s, t in zip(a, b, strict=True):
+        for f in dataclasses.fields(s):
+            x, y = getattr(s, f.name), getattr(t, f.name)
+            if f.name in ("weights", "biases") and x is not None:
+                for W, V in zip(x, y, strict=True):
+                    np.testing.assert_array_equal(W, V)
+            else:
+                assert x == y, (s.step, f.name, x, y)
+
+
+@pytest.mark.parametrize("config", [
+    TrainConfig(steps=3000, record_every=1),  # thinned several times on the way
+    TrainConfig(steps=900, record_every=2, batch_size=16, dropout=0.3, optimizer="adam", perturbation=0.01),
+    TrainConfig(hidden=(32,) * 6, activation="relu", init="he_normal", steps=400, record_every=1),
+    TrainConfig(init="normal", spread=3.0, lr=10.0, activation="relu", loss="mse", optimizer="momentum", steps=2000,
+                record_every=1),  # diverges on the way
+])
+def test_a_lazy_run_is_the_same_run_and_measures_only_the_snapshots_it_keeps(config, monkeypatch):
+    eager, lazy = Trainer(config), Trainer(config)
+    for n in (1, 37, 500, 5000):  # a replay's chunks, then past the end
+        eager.run(n)
+    measured = []
+    measure = Trainer._measure
+    monkeypatch.setattr(Trainer, "_measure", lambda self, *a: measured.append(a[0]) or measure(self, *a))
+    for n in (1, 37, 500, 5000):
+        lazy.run(n, lazy=True)
+    assert measured == []  # nothing measured while it runs...
+    same_result(lazy.result(), eager.result())
+    every_field_equal(lazy.snapshots, eager.snapshots)
+    assert sorted(measured) == [s.step for s in eager.snapshots[1:]]  # ...then only the snapshots kept
+    assert lazy._every == eager._every and lazy.status == eager.status
+
+
+def test_a_lazy_run_goes_on_as_the_eager_one_and_pickles_measured():
+    c = TrainConfig(steps=2000, record_every=1)
+    eager, lazy = Trainer(c), Trainer(c)
+    eager.run(700)
+    lazy.run(700, lazy=True)
+    copy = pickle.loads(pickle.dumps(lazy))  # a kept moment (ui/moments.py) holds measured snapshots only
+    assert not any(isinstance(s, train_mod._Pending) for s in copy._snapshots)
+    for t in (eager, lazy, copy):
+        t.run(600)  # trained on after a replay, as a link's page is when Play is pressed
+    every_field_equal(lazy.snapshots, eager.snapshots)
+    every_field_equal(copy.snapshots, eager.snapshots)
 
 
 def test_reset_gives_the_same_initial_weights_and_a_new_seed_does_not():
