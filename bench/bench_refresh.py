@@ -11,7 +11,7 @@ them; the step in the address bar) but computes nothing: the six charts are buil
 as unchanged. What it costs over the floor is the framework's price of the elements the Playground shows; what the
 Playground costs over it is the work of the refresh itself (training, metrics, charts and their encoding).
 
-Usage: python bench/bench_refresh.py [--seconds 10] [--runs 3]
+Usage: python bench/bench_refresh.py [--seconds 10] [--runs 3] [--split]
 """
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ live()
 '''
 
 ELEMENTS_APP = f'''
+NUMBERS, GRIDS = True, True  # --split serves this page without one or the other
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
@@ -102,19 +103,24 @@ def live():
     ui.keep_moment("step", n)
     main = st.container(gap="small", key="pg_live")
     with main:
-        left, right = st.container(key="pg_words").columns([2, 3], gap="medium")
-        with left:
-            row = st.container(horizontal=True, gap="small", key="pg_numbers")
-            row.metric("Step", f"{{n:,}}", width="content")
-            row.metric("Train loss", f"{{1 / n:.4f}}", width="content", help=f"At step {{n}}; test loss {{1 / n:.4f}}")
-            for k in (1, 2):
-                row.metric(f"Layer {{k}} distinct", f"{{n % 8 + 1}} / 8", width="content",
-                           help=glossary.meaning("Distinct units (copies)"))
-        with right:
-            st.info(f"**What's happening:** refresh {{n}}; the units are still copies of each other.")
-        rows = charts()
-        ui.chart_grid(rows[:1], key="pg_grid_top")
-        ui.chart_grid(rows[1:], key="pg_grid_more")
+        if NUMBERS:
+            left, right = st.container(key="pg_words").columns([2, 3], gap="medium")
+            with left:
+                row = st.container(horizontal=True, gap="small", key="pg_numbers")
+                row.metric("Step", f"{{n:,}}", width="content")
+                row.metric("Train loss", f"{{1 / n:.4f}}", width="content",
+                           help=f"At step {{n}}; test loss {{1 / n:.4f}}")
+                for k in (1, 2):
+                    row.metric(f"Layer {{k}} distinct", f"{{n % 8 + 1}} / 8", width="content",
+                               help=glossary.meaning("Distinct units (copies)"))
+            with right:
+                st.info(f"**What's happening:** refresh {{n}}; the units are still copies of each other.")
+        else:
+            st.metric("Step", f"{{n:,}}")  # what the protocol client counts refreshes by
+        if GRIDS:
+            rows = charts()
+            ui.chart_grid(rows[:1], key="pg_grid_top")
+            ui.chart_grid(rows[1:], key="pg_grid_more")
     st.empty()
 
 
@@ -163,25 +169,35 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--runs", type=int, default=3, help="plays per setting; the table shows the medians")
+    ap.add_argument("--split", action="store_true",
+                    help="also serve the elements page without its chart grids, and with only its chart grids (and "
+                         "the Step metric the client counts by): what each part of the live area's elements costs")
     args = ap.parse_args()
     floor_dir = Path(tempfile.mkdtemp(prefix="bench-floor-"))
     (floor_dir / "floor.py").write_text(FLOOR_APP)
     (floor_dir / ".streamlit").mkdir()
     (floor_dir / "elements.py").write_text(ELEMENTS_APP)
+    both = "NUMBERS, GRIDS = True, True"
+    (floor_dir / "no_grids.py").write_text(ELEMENTS_APP.replace(both, "NUMBERS, GRIDS = True, False"))
+    (floor_dir / "grids_only.py").write_text(ELEMENTS_APP.replace(both, "NUMBERS, GRIDS = False, True"))
     (floor_dir / ".streamlit" / "config.toml").write_text((ROOT / ".streamlit" / "config.toml").read_text())
     rows = []
     floor = Server("floor.py", cwd=floor_dir)
     elements = Server("elements.py", cwd=floor_dir)
+    parts = [("  without its chart grids", Server("no_grids.py", cwd=floor_dir), "/"),
+             ("  its chart grids alone", Server("grids_only.py", cwd=floor_dir), "/")] if args.split else []
     app = Server("app.py")
     try:
         for name, server, path in [("floor: 4 metrics + 1 info", floor, "/"),
-                                   ("the live area's elements", elements, "/"),
+                                   ("the live area's elements", elements, "/"), *parts,
                                    *((n, app, p) for n, p in SETTINGS)]:
             got = [asyncio.run(measure(server, path, args.seconds)) for _ in range(args.runs)]
             rows.append((name, *(statistics.median(g[k] for g in got) for k in range(3))))
     finally:
         floor.stop()
         elements.stop()
+        for _, server, _ in parts:
+            server.stop()
         app.stop()
     base_cpu = rows[0][2]
     print(f"{'setting':34} {'bytes/refresh':>14} {'CPU ms/refresh':>15} {'x floor':>8} {'refreshes/s':>12}")
