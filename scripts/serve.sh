@@ -7,7 +7,8 @@
 # Each replica runs on a free loopback port. HAProxy balances new visitors round-robin and pins each one to its
 # replica with a cookie (SERVERID), so a visitor's websocket and downloads (/media/...) reach the process that holds
 # its session. If a replica dies, its visitors' browsers reconnect through HAProxy to a live one; reloaded, a page
-# shows the same setup there (rebuilt from its URL), with its run back at step 0.
+# shows the same run there at the same step (its URL carries the setup and the step; the run is replayed, or loaded
+# from the moment a paused page kept, which replicas on one machine share).
 # Every replica gets the same server.cookieSecret: STREAMLIT_SERVER_COOKIE_SECRET if set, else a new one per start.
 #
 # Output: one line per replica, `replica K pid PID port PORT`, then `serving on http://ADDRESS:PORT` once every
