@@ -27,6 +27,7 @@ on the N replicas for M minutes, samples each replica's RSS every 10 s and repor
 
 Usage: python bench/bench_class.py [--sessions 100] [--seconds 60] [--replicas 2] [--compare-one]
                                    [--soak-minutes 0] [--slider-every 10] [--seed 0]
+                                   [--baseline floor|elements]
 """
 from __future__ import annotations
 
