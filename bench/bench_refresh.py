@@ -57,7 +57,7 @@ live()
 '''
 
 ELEMENTS_APP = f'''
-NUMBERS, GRIDS = True, True  # --split serves this page without one or the other
+NUMBERS, GRIDS = True, 2  # --split also serves it without the numbers, with no chart grid, and with one
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
@@ -117,10 +117,12 @@ def live():
                 st.info(f"**What's happening:** refresh {{n}}; the units are still copies of each other.")
         else:
             st.metric("Step", f"{{n:,}}")  # what the protocol client counts refreshes by
-        if GRIDS:
+        if GRIDS == 2:
             rows = charts()
             ui.chart_grid(rows[:1], key="pg_grid_top")
             ui.chart_grid(rows[1:], key="pg_grid_more")
+        elif GRIDS == 1:  # all six charts in one grid
+            ui.chart_grid(charts(), key="pg_grid_top")
     st.empty()
 
 
@@ -170,22 +172,25 @@ def main():
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--runs", type=int, default=3, help="plays per setting; the table shows the medians")
     ap.add_argument("--split", action="store_true",
-                    help="also serve the elements page without its chart grids, and with only its chart grids (and "
-                         "the Step metric the client counts by): what each part of the live area's elements costs")
+                    help="also serve the elements page without its chart grids, with only its chart grids (and the "
+                         "Step metric the client counts by), and with its six charts in one grid: what each part of "
+                         "the live area's elements costs")
     args = ap.parse_args()
     floor_dir = Path(tempfile.mkdtemp(prefix="bench-floor-"))
     (floor_dir / "floor.py").write_text(FLOOR_APP)
     (floor_dir / ".streamlit").mkdir()
     (floor_dir / "elements.py").write_text(ELEMENTS_APP)
-    both = "NUMBERS, GRIDS = True, True"
-    (floor_dir / "no_grids.py").write_text(ELEMENTS_APP.replace(both, "NUMBERS, GRIDS = True, False"))
-    (floor_dir / "grids_only.py").write_text(ELEMENTS_APP.replace(both, "NUMBERS, GRIDS = False, True"))
+    both = "NUMBERS, GRIDS = True, 2"
+    (floor_dir / "no_grids.py").write_text(ELEMENTS_APP.replace(both, "NUMBERS, GRIDS = True, 0"))
+    (floor_dir / "grids_only.py").write_text(ELEMENTS_APP.replace(both, "NUMBERS, GRIDS = False, 2"))
+    (floor_dir / "one_grid.py").write_text(ELEMENTS_APP.replace(both, "NUMBERS, GRIDS = True, 1"))
     (floor_dir / ".streamlit" / "config.toml").write_text((ROOT / ".streamlit" / "config.toml").read_text())
     rows = []
     floor = Server("floor.py", cwd=floor_dir)
     elements = Server("elements.py", cwd=floor_dir)
     parts = [("  without its chart grids", Server("no_grids.py", cwd=floor_dir), "/"),
-             ("  its chart grids alone", Server("grids_only.py", cwd=floor_dir), "/")] if args.split else []
+             ("  its chart grids alone", Server("grids_only.py", cwd=floor_dir), "/"),
+             ("  the six charts in one grid", Server("one_grid.py", cwd=floor_dir), "/")] if args.split else []
     app = Server("app.py")
     try:
         for name, server, path in [("floor: 4 metrics + 1 info", floor, "/"),
