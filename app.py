@@ -306,24 +306,11 @@ HEIGHT = 400  # otherwise: a chart this tall keeps its labels apart at 420 px wi
 def draw(trainer: Trainer, r, sym: dict):
     """The six charts, in two chart grids."""
     c = trainer.config
-    top_h, bottom_h = KEY_HEIGHTS if present else (HEIGHT, HEIGHT)
-    vmax = figures.nice_ceiling(max(1.0, *(float(abs(p).max()) for p in trainer.weights + (trainer.biases or []))))
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),
                         res=FIELD_RES)
-    steps = r.snapshot_steps
     twin = state.twin.result() if state.get("twin") is not None else None
-    twin_loss = None if twin is None else (twin.snapshot_steps, [s.train_loss for s in twin.snapshots])
-    twin_gaps = None if twin is None else (twin.snapshot_steps, [s.gap for s in twin.snapshots])
-    rows = [
-        [(figures.weight_heatmaps(trainer.weights, vmax=vmax, height=top_h, biases=trainer.biases), 1, True),
-         (figures.unit_outputs(field, distinct=sym["distinct"], height=top_h), 1, True)],
-        [(figures.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
-                           height=bottom_h, twin=twin_gaps), 1, True),
-         (figures.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
-                        per_step=r.batch_losses, height=bottom_h, twin=twin_loss), 1, True)],
-        [(figures.decision_boundary(field, r.data, height=HEIGHT), 1),
-         (figures.grad_norms(r.grad_norms, height=HEIGHT), 1)],
-    ]
+    rows = figures.playground_charts(trainer.weights, trainer.biases, r, sym["distinct"], field, twin,
+                                     key_heights=KEY_HEIGHTS if present else (HEIGHT, HEIGHT), height=HEIGHT)
     # Chart grids (components/charts), paused or playing: each redraw is a Plotly.react in place, so charts keep
     # their size and never flash, and a slider move only sends new data. Two grids, so that on a phone the
     # numbers and words can stand between the first row and the rest (PHONE_ORDER).

@@ -82,18 +82,9 @@ def charts():
     values.pop("speed")
     t = Trainer(S.config(values))
     r, c = t.result(), t.config
-    sym = t.symmetry()
     field = model.field(t.weights, t.biases, c.activation, c.loss, model.grid_extent(r.data.X), res=32)
-    steps = r.snapshot_steps
-    return [
-        [(figures.weight_heatmaps(t.weights, vmax=1.0, height=400, biases=t.biases), 1, True),
-         (figures.unit_outputs(field, distinct=sym["distinct"], height=400), 1, True)],
-        [(figures.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots], c.hidden,
-                                 height=400), 1, True),
-         (figures.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],
-                              per_step=r.batch_losses, height=400), 1, True)],
-        [(figures.decision_boundary(field, r.data, height=400), 1), (figures.grad_norms(r.grad_norms, height=400), 1)],
-    ]
+    return figures.playground_charts(t.weights, t.biases, r, t.symmetry()["distinct"], field,
+                                     key_heights=(400, 400), height=400)
 
 
 @st.fragment(run_every=0.1 if st.session_state.get("playing") else None)

@@ -29,6 +29,7 @@ from ui.transport import Encoder  # noqa: E402
 SETUPS = (("defaults (8x2)", S.PRESETS[0].id, {}), ("He, 32x6, with its twin", "he", {"width": 32, "depth": 6}))
 WARM = 20  # refreshes left out of the medians
 FIELD_RES = 32  # app.FIELD_RES
+HEIGHT = 400  # app.HEIGHT: a chart's height when not presenting
 
 
 def parts(preset: str, extra: dict, refreshes: int) -> dict[str, float]:
@@ -58,21 +59,12 @@ def parts(preset: str, extra: dict, refreshes: int) -> dict[str, float]:
         field = timed("the pictures' grid", lambda: model.field(trainer.weights, trainer.biases, c.activation, c.loss,
                                                                   model.grid_extent(r.data.X), res=FIELD_RES))
 
-        def builders():
-            tw = None if twin is None else twin.result()
-            twin_loss = None if tw is None else (tw.snapshot_steps, [s.train_loss for s in tw.snapshots])
-            twin_gaps = None if tw is None else (tw.snapshot_steps, [s.gap for s in tw.snapshots])
-            vmax = figures.nice_ceiling(max(1.0, *(float(abs(p).max()) for p in trainer.weights + trainer.biases)))
-            steps = r.snapshot_steps
-            return (
-                {"0-0": figures.weight_heatmaps(trainer.weights, vmax=vmax, biases=trainer.biases),
-                 "0-1": figures.unit_outputs(field, distinct=sym["distinct"])},
-                {"0-0": figures.symmetry_meter(steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots],
-                                               c.hidden, twin=twin_gaps),
-                 "0-1": figures.loss_curves(steps, [s.train_loss for s in r.snapshots],
-                                            [s.test_loss for s in r.snapshots], per_step=r.batch_losses,
-                                            twin=twin_loss),
-                 "1-0": figures.decision_boundary(field, r.data), "1-1": figures.grad_norms(r.grad_norms)})
+        def builders():  # as app.draw, when not presenting
+            rows = figures.playground_charts(trainer.weights, trainer.biases, r, sym["distinct"], field,
+                                             None if twin is None else twin.result(), key_heights=(HEIGHT, HEIGHT),
+                                             height=HEIGHT)
+            return ({f"0-{j}": cell[0] for j, cell in enumerate(rows[0])},
+                    {f"{i}-{j}": cell[0] for i, row in enumerate(rows[1:]) for j, cell in enumerate(row)})
 
         first, rest = timed("the six figure builders", builders)
         timed("the grids' encoding", lambda: (top.encode(first), more.encode(rest)))

@@ -22,6 +22,7 @@ from .training import (
     grad_norms,
     layer_names,
     loss_curves,
+    playground_charts,
     restarts_curves,
     restarts_histograms,
     short_layer_names,
@@ -37,7 +38,7 @@ __all__ = [
     "DEPTH_TITLES", "FLAT_SPAN", "LOG_FLOOR", "MAX_POINTS", "SADDLE_SCALE", "TEXT_PX", "TICK_SPACING_PX", "TOY_EDGES",
     "TOY_NODES", "compare_distinct", "compare_loss", "decision_boundary", "depth_histograms", "depth_stats",
     "equal_groups", "finite32", "grad_norms", "layer_names", "log_axis", "loss_curves", "nice_ceiling",
-    "restarts_curves", "restarts_histograms", "solutions_histogram", "saddle_span", "short_layer_names", "surface_3d",
-    "surface_contour", "surface_path_losses", "surface_section", "symmetry_meter", "thin", "titled", "toy_diagram",
-    "toy_lines", "toy_table", "unit_outputs", "weight_heatmaps", "weight_vmax",
+    "playground_charts", "restarts_curves", "restarts_histograms", "solutions_histogram", "saddle_span",
+    "short_layer_names", "surface_3d", "surface_contour", "surface_path_losses", "surface_section", "symmetry_meter",
+    "thin", "titled", "toy_diagram", "toy_lines", "toy_table", "unit_outputs", "weight_heatmaps", "weight_vmax",
 ]

@@ -430,6 +430,33 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, twin=Non
 
 # ---- Side by side ----
 
+def playground_charts(weights, biases, result, distinct, field, twin=None, key_heights=(HEIGHT, HEIGHT),
+                      height: int = HEIGHT) -> list:
+    """The Playground's six charts as chart-grid rows, [[(figure, relative width, key chart), ...], ...]: the
+    weights and the unit pictures, then the meter and the loss (the four key charts, at key_heights' two heights),
+    then the decision boundary and the gradient norms (at `height`).
+
+    weights, biases: the network now; result: its run's TrainResult; distinct: each hidden layer's distinct units
+    now; field: the network over the input plane (model.field); twin: the equal-start twin's TrainResult, or None.
+    The colour range is a 1-2-5 step above the largest |w| or |b|, and at least 1.
+    """
+    vmax = nice_ceiling(max(1.0, *(float(abs(p).max()) for p in [*weights, *(biases or [])])))
+    top_h, bottom_h = key_heights
+    steps, snaps = result.snapshot_steps, result.snapshots
+    twin_loss = None if twin is None else (twin.snapshot_steps, [s.train_loss for s in twin.snapshots])
+    twin_gaps = None if twin is None else (twin.snapshot_steps, [s.gap for s in twin.snapshots])
+    return [
+        [(weight_heatmaps(weights, vmax=vmax, height=top_h, biases=biases), 1, True),
+         (unit_outputs(field, distinct=distinct, height=top_h), 1, True)],
+        [(symmetry_meter(steps, [s.distinct for s in snaps], [s.gap for s in snaps], result.config.hidden,
+                         height=bottom_h, twin=twin_gaps), 1, True),
+         (loss_curves(steps, [s.train_loss for s in snaps], [s.test_loss for s in snaps],
+                      per_step=result.batch_losses, height=bottom_h, twin=twin_loss), 1, True)],
+        [(decision_boundary(field, result.data, height=height), 1),
+         (grad_norms(result.grad_norms, height=height), 1)],
+    ]
+
+
 def compare_loss(curves: dict, step: int | None = None, title: str = "Training loss, same data, same settings",
                  height: int = 420) -> dict:
     """Overlaid loss curves, curves = {label: (steps, losses)}; a dashed line and dots mark the current step."""
