@@ -244,15 +244,19 @@ class Trainer:
     @property
     def snapshots(self) -> list[Snapshot]:
         """The snapshots kept so far, oldest first (thinned as the run grows; see _record)."""
+        self._measure_pending()
+        return self._snapshots
+
+    def __getstate__(self):
+        self._measure_pending()  # a pickled run holds only measured snapshots
+        return self.__dict__
+
+    def _measure_pending(self):
+        """Measure the snapshots a lazy run kept as weights only (see run)."""
         if self._unmeasured:
             with np.errstate(all="ignore"):
                 self._snapshots = [self._measure(*s) if isinstance(s, _Pending) else s for s in self._snapshots]
             self._unmeasured = False
-        return self._snapshots
-
-    def __getstate__(self):
-        self.snapshots  # noqa: B018 -- a pickled run holds only measured snapshots
-        return self.__dict__
 
     @property
     def done(self) -> bool:

@@ -217,6 +217,7 @@ def delivered_again(key: str, playing: bool) -> bool:
         return False
     return now - st.session_state.get(key, -SECOND_DELIVERY) < SECOND_DELIVERY
 
+
 _MOMENT = "_ui_moment"  # the moment a link opened the session at, until the page reads it
 
 
