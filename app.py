@@ -158,15 +158,7 @@ if opened_at:
     replay(state.trainer, opened_at)
 per_refresh = steps_per_refresh(config, speed)
 # A presentation clicker's "next" key is Page Down; it takes one step like the arrow key shown on Step.
-# The numbers take less height than Streamlit's metrics, so a chart shows on the first screen of a 720-px display.
-# On a phone (where Streamlit stacks columns, below 640 px) the first row of charts comes right after the buttons
-# and the numbers and words follow it, so a chart shows on the first screen there too.
-PHONE_ORDER = """@media (max-width: 640px) {
-  .st-key-pg_live > :has(> .st-key-pg_words) { order: 1; }
-  .st-key-pg_live > .st-key-pg_grid_more { order: 2; }
-}"""
-st.html("<style>.st-key-step_clicker { display: none; } "
-        f".st-key-pg_numbers [data-testid='stMetricValue'] {{ font-size: 1.75rem; }} {PHONE_ORDER}</style>")
+st.html("<style>.st-key-step_clicker { display: none; }</style>")
 
 
 def buttons(row, trainer: Trainer):
@@ -213,17 +205,11 @@ def live():
         # the whole page again, so its buttons, timer and sections match the run.
         st.rerun(scope="app")
     trainer = state.trainer
-    said = ""
     if state.playing and not trainer.done:
         with ui.live_refresh():
-            said = refresh(trainer)
+            refresh(trainer)
     else:
         show(trainer)
-    # Under the charts, and there whether or not it says anything: a note that came and went above them would move
-    # the charts, and an element that changes place is remounted by Streamlit (the grid would redraw from nothing).
-    note = st.empty()
-    if said:
-        note.caption(said)
     if state.playing and not trainer.done and ui.new_pace(pace):
         st.rerun(scope="app")  # the fair pace changed: restart the timer at it
     if state.playing and trainer.done:
@@ -231,8 +217,8 @@ def live():
         st.rerun(scope="app")  # stop the timer and re-enable Play
 
 
-def refresh(trainer: Trainer) -> str:
-    """One live refresh: train, then draw; returns what to say when the server is busy or the pace is slowed."""
+def refresh(trainer: Trainer):
+    """One live refresh: train, then draw, saying so when the server is busy or the pace is slowed."""
     said = ""
     try:
         with ui.heavy_job(wait=5.0):
@@ -242,59 +228,7 @@ def refresh(trainer: Trainer) -> str:
     else:
         if pace > ui.FASTEST_REFRESH:
             said = narrate.slowed(1 / pace, ui.pacer.playing())
-    show(trainer)
-    return said
-
-
-def show(trainer: Trainer):
-    """The live area: the numbers, what is happening, and the charts."""
-    # The address bar follows the step, so a reload, a copied address or a replica that takes over after a crash
-    # opens this run at this step.
-    ui.keep_moment(S.MOMENT.name, trainer.step)
-    # Presenting, the words and numbers stand beside the charts, so the four key charts fit one 1280x720 screen;
-    # otherwise the numbers stand beside the words, so a chart starts on the first screen of a 720-px display.
-    r, sym = trainer.result(), trainer.symmetry()  # read once a refresh: each is a pass over the run or the data
-    if present:
-        side, main = st.columns([1.1, 3], gap="medium")  # 3 parts hold two 420-px charts (ui.MIN_CELL_PX)
-        main = main.container(gap=None)  # the grids' rows keep their own 16-px spacing, and no more
-        with side.container(gap="small"):
-            rest = happening(trainer, r, sym)
-            numbers(trainer, r, sym)
-            if rest:
-                with st.expander("The whole note"):
-                    st.markdown(rest)
-    else:
-        main = st.container(gap="small", key="pg_live")
-        with main:
-            left, right = st.container(key="pg_words").columns([2, 3], gap="medium")
-            with left:
-                numbers(trainer, r, sym)
-            with right:
-                happening(trainer, r, sym)
-    with main:
-        draw(trainer, r, sym)
-
-
-def numbers(trainer: Trainer, r, sym: dict):
-    """The step, the loss and each layer's units that behave differently (r: the trainer's result, sym: its
-    symmetry now)."""
-    c = trainer.config
-    snap = r.final
-    row = st.container(horizontal=True, gap="small", key="pg_numbers")
-    row.metric("Step", f"{trainer.step:,}", width="content")
-    row.metric("Train loss", f"{snap.train_loss:.4f}", width="content",
-               help=None if present else f"At step {snap.step}; test loss {snap.test_loss:.4f}")
-    for k, (d, w) in enumerate(zip(sym["distinct"], c.hidden)):
-        row.metric(f"Layer {k + 1} distinct", f"{d} / {w}", width="content",
-                   help=None if present else glossary.meaning("Distinct units (copies)"))
-
-
-def happening(trainer: Trainer, r, sym: dict) -> str:
-    """What is happening, in words: all of it, or on a projector its first sentence; returns what was left out."""
-    notes = narrate.whats_happening(narrate.facts(r, trainer.weights, trainer.biases, sym))
-    head, rest = narrate.headline(notes) if present else (" ".join(notes), "")
-    (st.error if trainer.status == "diverged" else st.info)("**What's happening:** " + head)
-    return rest
+    show(trainer, said)
 
 
 # Presenting, the two rows of key charts fill what a 1280x720 projector shows under the compact header: the
@@ -303,19 +237,40 @@ KEY_HEIGHTS = (204, 244)
 HEIGHT = 400  # otherwise: a chart this tall keeps its labels apart at 420 px wide (1280 px, sidebar open)
 
 
-def draw(trainer: Trainer, r, sym: dict):
-    """The six charts, in two chart grids."""
+def show(trainer: Trainer, said: str = ""):
+    """The live area: the numbers, what is happening, the six charts and `said` under them, as one chart grid
+    (components/charts), paused or playing. One element is the least a live refresh can cost the server; each
+    redraw is a Plotly.react in place, so charts keep their size and never flash, and a slider move only sends new
+    data. Presenting, the words and numbers stand beside the charts, so the four key charts fit one 1280x720
+    screen; otherwise above them, and on a phone between the first row of charts and the rest, so that a chart
+    shows on the first screen of a 720-px display and of a phone."""
+    # The address bar follows the step, so a reload, a copied address or a replica that takes over after a crash
+    # opens this run at this step.
+    ui.keep_moment(S.MOMENT.name, trainer.step)
     c = trainer.config
+    r, sym = trainer.result(), trainer.symmetry()  # read once a refresh: each is a pass over the run or the data
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),
                         res=FIELD_RES)
     twin = state.twin.result() if state.get("twin") is not None else None
     rows = figures.playground_charts(trainer.weights, trainer.biases, r, sym["distinct"], field, twin,
                                      key_heights=KEY_HEIGHTS if present else (HEIGHT, HEIGHT), height=HEIGHT)
-    # Chart grids (components/charts), paused or playing: each redraw is a Plotly.react in place, so charts keep
-    # their size and never flash, and a slider move only sends new data. Two grids, so that on a phone the
-    # numbers and words can stand between the first row and the rest (PHONE_ORDER).
-    ui.chart_grid(rows[:1], key="pg_grid_top")
-    ui.chart_grid(rows[1:], key="pg_grid_more")
+    ui.chart_grid(rows, key="pg_grid", panel=panel(trainer, r, sym, said))
+
+
+def panel(trainer: Trainer, r, sym: dict, said: str) -> ui.Panel:
+    """The step, the loss, each layer's units that behave differently (r: the trainer's result, sym: its symmetry
+    now), and what is happening in words: all of it, or on a projector its first sentence and the rest folded."""
+    snap = r.final
+    numbers = [("Step", f"{trainer.step:,}", None),
+               ("Train loss", f"{snap.train_loss:.4f}",
+                None if present else f"At step {snap.step}; test loss {snap.test_loss:.4f}")]
+    meaning = None if present else glossary.meaning("Distinct units (copies)")
+    numbers += [(f"Layer {k + 1} distinct", f"{d} / {w}", meaning)
+                for k, (d, w) in enumerate(zip(sym["distinct"], trainer.config.hidden))]
+    notes = narrate.whats_happening(narrate.facts(r, trainer.weights, trainer.biases, sym))
+    head, rest = narrate.headline(notes) if present else (" ".join(notes), "")
+    return ui.Panel(tuple(numbers), "**What's happening:** " + head, error=trainer.status == "diverged", more=rest,
+                    foot=said, side=present)
 
 
 state.live_inline = True  # this call of live() is part of the full run (see live)

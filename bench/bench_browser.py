@@ -212,10 +212,10 @@ WATCH_STEP = """
   window.__sbStep = [];
   let last = null;
   setInterval(() => {
-    for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
-      const label = m.querySelector('[data-testid="stMetricLabel"]');
+    for (const m of document.querySelectorAll('[data-testid="sbNumber"], [data-testid="stMetric"]')) {
+      const label = m.querySelector('[data-testid="sbNumberLabel"] > span, [data-testid="stMetricLabel"]');
       if (label && label.innerText.trim() === 'Step') {
-        const t = m.querySelector('[data-testid="stMetricValue"]').innerText;
+        const t = m.querySelector('[data-testid="sbNumberValue"], [data-testid="stMetricValue"]').innerText;
         if (t !== last) { window.__sbStep.push([performance.now(), t]); last = t; }
         return;
       }

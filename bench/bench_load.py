@@ -46,10 +46,11 @@ WATCH_WIDTH = """
   let last = null, pending = null;
   setInterval(() => {
     if (pending && window.__sb.lastChart > pending.t) { pending.chart = window.__sb.lastChart; pending = null; }
-    for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
-      const label = m.querySelector('[data-testid="stMetricLabel"]');
+    for (const m of document.querySelectorAll('[data-testid="sbNumber"], [data-testid="stMetric"]')) {
+      const label = m.querySelector('[data-testid="sbNumberLabel"] > span, [data-testid="stMetricLabel"]');
       if (label && label.innerText.trim() === 'Layer 1 distinct') {
-        const w = m.querySelector('[data-testid="stMetricValue"]').innerText.split('/').pop().trim();
+        const value = m.querySelector('[data-testid="sbNumberValue"], [data-testid="stMetricValue"]');
+        const w = value.innerText.split('/').pop().trim();
         if (last !== null && w !== last) { pending = {t: performance.timeOrigin + performance.now(), w: w, chart: null};
                                            window.__sbWidth.push(pending); }
         last = w;
@@ -140,7 +141,7 @@ def open_sessions(browser, url: str, n: int, timeout_ms: float, draw_charts: boo
             if draw_charts:
                 wait_charts(page, timeout=timeout_ms / 1000)
             else:
-                page.wait_for_selector('[data-testid="stMetric"]', timeout=timeout_ms)
+                page.wait_for_selector('[data-testid="sbNumber"], [data-testid="stMetric"]', timeout=timeout_ms)
             opened.append(page)
         except Exception as exc:  # a session that never loads is reported, not fatal
             print(f"  a session did not load within {timeout_ms / 1000:.0f} s: {exc.__class__.__name__}",

@@ -5,11 +5,11 @@ A protocol client (bench/ws_client.py) opens a page, presses Play and lets the l
 websocket carries them here) and the server process's CPU time from /proc, and divides both by the number of
 live refreshes. The floor is a bare Streamlit page in the same run: a `run_every` fragment showing four
 `st.metric`s and one `st.info` (the least a live page can send), served with the app's own settings. Between the
-two stands "the live area's elements": a page that draws the Playground's live area element for element at its
-defaults (its containers, four metrics with their help, the note, the two chart grids and the empty line below
-them; the step in the address bar) but computes nothing: the six charts are built once, so each refresh sends them
-as unchanged. What it costs over the floor is the framework's price of the elements the Playground shows; what the
-Playground costs over it is the work of the refresh itself (training, metrics, charts and their encoding).
+two stands "the live area's elements": a page that draws the Playground's live area as app.show does at its
+defaults (one chart grid carrying the six charts, four numbers with their help and the note; the step in the
+address bar) but computes nothing: the six charts are built once, so each refresh sends them as unchanged. What it
+costs over the floor is the framework's price of the elements the Playground shows; what the Playground costs over
+it is the work of the refresh itself (training, metrics, charts and their encoding).
 
 Usage: python bench/bench_refresh.py [--seconds 10] [--runs 3] [--split]
 """
@@ -57,7 +57,7 @@ live()
 '''
 
 ELEMENTS_APP = f'''
-NUMBERS, GRIDS = True, 2  # --split also serves it without the numbers, with no chart grid, and with one
+PANEL = True  # --split also serves the live area as it was drawn before: st.metric, st.info and two chart grids
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
@@ -77,7 +77,7 @@ if st.button("Play"):
 
 @st.cache_resource
 def charts():
-    """The Playground's six charts at its defaults, at step 0, as app.draw builds them: built once."""
+    """The Playground's six charts at its defaults, at step 0, as app.show builds them: built once."""
     values = preset_values(S.SPECS, S.PRESETS[0])
     values.pop("speed")
     t = Trainer(S.config(values))
@@ -92,28 +92,25 @@ def live():
     st.session_state.n += 1
     n = st.session_state.n
     ui.keep_moment("step", n)
+    meaning = glossary.meaning("Distinct units (copies)")
+    numbers = (("Step", f"{{n:,}}", None), ("Train loss", f"{{1 / n:.4f}}", f"At step {{n}}; test loss {{1 / n:.4f}}"),
+               *((f"Layer {{k}} distinct", f"{{n % 8 + 1}} / 8", meaning) for k in (1, 2)))
+    note = f"**What's happening:** refresh {{n}}; the units are still copies of each other."
+    if PANEL:  # as app.show draws it: one element
+        ui.chart_grid(charts(), key="pg_grid", panel=ui.Panel(numbers, note))
+        return
     main = st.container(gap="small", key="pg_live")
     with main:
-        if NUMBERS:
-            left, right = st.container(key="pg_words").columns([2, 3], gap="medium")
-            with left:
-                row = st.container(horizontal=True, gap="small", key="pg_numbers")
-                row.metric("Step", f"{{n:,}}", width="content")
-                row.metric("Train loss", f"{{1 / n:.4f}}", width="content",
-                           help=f"At step {{n}}; test loss {{1 / n:.4f}}")
-                for k in (1, 2):
-                    row.metric(f"Layer {{k}} distinct", f"{{n % 8 + 1}} / 8", width="content",
-                               help=glossary.meaning("Distinct units (copies)"))
-            with right:
-                st.info(f"**What's happening:** refresh {{n}}; the units are still copies of each other.")
-        else:
-            st.metric("Step", f"{{n:,}}")  # what the protocol client counts refreshes by
-        if GRIDS == 2:
-            rows = charts()
-            ui.chart_grid(rows[:1], key="pg_grid_top")
-            ui.chart_grid(rows[1:], key="pg_grid_more")
-        elif GRIDS == 1:  # all six charts in one grid
-            ui.chart_grid(charts(), key="pg_grid_top")
+        left, right = st.container(key="pg_words").columns([2, 3], gap="medium")
+        with left:
+            row = st.container(horizontal=True, gap="small", key="pg_numbers")
+            for label, value, help_ in numbers:
+                row.metric(label, value, width="content", help=help_)
+        with right:
+            st.info(note)
+        rows = charts()
+        ui.chart_grid(rows[:1], key="pg_grid_top")
+        ui.chart_grid(rows[1:], key="pg_grid_more")
     st.empty()
 
 
@@ -163,25 +160,20 @@ def main():
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--runs", type=int, default=3, help="plays per setting; the table shows the medians")
     ap.add_argument("--split", action="store_true",
-                    help="also serve the elements page without its chart grids, with only its chart grids (and the "
-                         "Step metric the client counts by), and with its six charts in one grid: what each part of "
-                         "the live area's elements costs")
+                    help="also serve the live area's elements as they were drawn before 30 November's afternoon: "
+                         "containers, four st.metric, an st.info and two chart grids")
     args = ap.parse_args()
     floor_dir = Path(tempfile.mkdtemp(prefix="bench-floor-"))
     (floor_dir / "floor.py").write_text(FLOOR_APP)
     (floor_dir / ".streamlit").mkdir()
     (floor_dir / "elements.py").write_text(ELEMENTS_APP)
-    both = "NUMBERS, GRIDS = True, 2"
-    (floor_dir / "no_grids.py").write_text(ELEMENTS_APP.replace(both, "NUMBERS, GRIDS = True, 0"))
-    (floor_dir / "grids_only.py").write_text(ELEMENTS_APP.replace(both, "NUMBERS, GRIDS = False, 2"))
-    (floor_dir / "one_grid.py").write_text(ELEMENTS_APP.replace(both, "NUMBERS, GRIDS = True, 1"))
+    (floor_dir / "streamlit_elements.py").write_text(ELEMENTS_APP.replace("PANEL = True", "PANEL = False"))
     (floor_dir / ".streamlit" / "config.toml").write_text((ROOT / ".streamlit" / "config.toml").read_text())
     rows = []
     floor = Server("floor.py", cwd=floor_dir)
     elements = Server("elements.py", cwd=floor_dir)
-    parts = [("  without its chart grids", Server("no_grids.py", cwd=floor_dir), "/"),
-             ("  its chart grids alone", Server("grids_only.py", cwd=floor_dir), "/"),
-             ("  the six charts in one grid", Server("one_grid.py", cwd=floor_dir), "/")] if args.split else []
+    parts = [("  as Streamlit elements (before)", Server("streamlit_elements.py", cwd=floor_dir), "/")
+             ] if args.split else []
     app = Server("app.py")
     try:
         for name, server, path in [("floor: 4 metrics + 1 info", floor, "/"),

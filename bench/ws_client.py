@@ -8,6 +8,7 @@ would (a tick is skipped while the previous run is still going, as a busy browse
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass, field
 
@@ -92,6 +93,14 @@ class Session:
             if self.fragment and self.fragment[0] == fid and not self.running:
                 await self.rerun(fragment_id=fid, auto=True)
 
+    def _number(self, now: float, label: str, body: str):
+        """A number shown (an st.metric, or one of a chart grid's panel): logged when it changes."""
+        if self.metrics.get(label) != body:
+            self.metrics[label] = body
+            self.events.append((now, label, body))
+            if label == "Step":
+                self.step_log.append((now, body))
+
     async def _read(self, ws):
         async for data in ws:
             self.bytes_in += len(data)
@@ -110,14 +119,13 @@ class Session:
                     s = el.slider
                     self.sliders[s.label] = (s.id, s.value[0] if len(s.value) else None)
                 elif t == "metric":
-                    label, body = el.metric.label, el.metric.body
-                    if self.metrics.get(label) != body:
-                        self.metrics[label] = body
-                        self.events.append((now, label, body))
-                        if label == "Step":
-                            self.step_log.append((now, body))
+                    self._number(now, el.metric.label, el.metric.body)
                 elif t in ("bidi_component", "plotly_chart"):
                     self.charts.append(now)
+                    if t == "bidi_component" and el.bidi_component.bytes:  # a chart grid's panel: its numbers
+                        panel = json.loads(el.bidi_component.bytes).get("panel") or {}
+                        for label, body, _ in panel.get("numbers", ()):
+                            self._number(now, label, body)
                 elif t == "exception":
                     self.errors.append(el.exception.message)
             elif kind == "auto_rerun":

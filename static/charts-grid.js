@@ -4,6 +4,8 @@
 //   data.rows = [[{id, w: flex weight, h: height in px, key: a key chart}, ...], ...]
 //   data.msg  = {epoch, base, charts: {id: patch or null}}: each chart's changes since the message `base`
 //               (ui/transport.py writes it and describes the format).
+//   data.panel = {numbers: [[label, value, help], ...], note, error, more, foot, side} (optional): the numbers
+//               and words drawn with the charts (ui.Panel; note, more and foot are escaped HTML), sent whole.
 // A grid that does not hold `base` (it remounted with no memory, or missed a message) asks the server for
 // the full picture with the trigger "resync" and keeps showing what it has until it arrives.
 // plotly.js is our small bundle (core, bar, heatmap, contour) in static/, loaded when a grid first has charts.
@@ -143,7 +145,41 @@ const EXPORT_PX = 1920, EXPORT_LAYOUT_MIN_PX = 640;
 // reaches almost to the edge.
 const MODEBAR_CSS = ".sb-grid .modebar { right: 0 !important; } "
   + ".sb-grid .modebar-group { padding-left: 0 !important; }";
-document.head.appendChild(Object.assign(document.createElement("style"), {textContent: MODEBAR_CSS}));
+// A panel (numbers and words) stands above the charts, or beside them (side: a projector). Below 640 px, where
+// Streamlit stacks columns too, it stands between the first row of charts and the rest, so that a phone shows a
+// chart on its first screen: the charts' box then lets its rows take part in the grid's own order.
+const PANEL_CSS = `
+.sb-grid.sb-has-panel { display: flex; flex-direction: column; }
+.sb-grid.sb-has-panel > .sb-charts { display: contents; }
+.sb-has-panel .sb-panel { order: 0; margin-bottom: 16px; display: flex; gap: 2rem; align-items: flex-start; }
+.sb-has-panel .sb-row, .sb-has-panel .sb-foot { order: 2; }
+.sb-has-panel .sb-row.sb-first { order: 1; }
+.sb-panel .sb-numbers { flex: 2; display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; position: relative; }
+.sb-panel .sb-words { flex: 3; min-width: 0; }
+.sb-number-label { font-size: 0.875rem; line-height: 1.4; display: flex; align-items: center; gap: 0.3rem; }
+.sb-number-value { font-size: 1.75rem; line-height: 1.25; white-space: nowrap; }
+.sb-help { display: inline-flex; width: 1.05em; height: 1.05em; border-radius: 50%; border: 1.5px solid currentColor;
+  font-size: 0.75rem; font-weight: 600; align-items: center; justify-content: center; cursor: help; opacity: 0.75; }
+.sb-tip { display: none; position: absolute; left: 0; top: 100%; z-index: 10; max-width: min(26rem, 92vw);
+  padding: 0.5rem 0.75rem; border-radius: 0.5rem; background: #111; color: #fff; font-size: 0.875rem; line-height: 1.4; }
+.sb-help:hover + .sb-tip, .sb-help:focus + .sb-tip { display: block; }
+.sb-note { padding: 1rem; border-radius: 0.5rem; background: rgba(28, 131, 225, 0.1); color: rgb(0, 66, 128);
+  line-height: 1.5; }
+.sb-note.sb-error { background: rgba(255, 43, 43, 0.09); color: rgb(125, 53, 59); }
+.sb-more { margin-top: 0.5rem; }
+.sb-more summary { cursor: pointer; }
+.sb-foot { font-size: 0.875rem; opacity: 0.75; margin-top: -8px; margin-bottom: 8px; }
+.sb-foot:empty { display: none; }
+@media (min-width: 641px) {
+  .sb-grid.sb-side { display: grid; grid-template-columns: 1.1fr 3fr; column-gap: 2rem; align-items: start; }
+  .sb-grid.sb-side > .sb-charts { display: block; min-width: 0; }
+  .sb-side .sb-panel { flex-direction: column; gap: 1rem; align-items: stretch; }
+}
+@media (max-width: 640px) {
+  .sb-has-panel .sb-row.sb-first { order: 0; }
+  .sb-has-panel .sb-panel { order: 1; flex-direction: column; gap: 1rem; align-items: stretch; }
+}`;
+document.head.appendChild(Object.assign(document.createElement("style"), {textContent: MODEBAR_CSS + PANEL_CSS}));
 
 function fileName(fig) {  // "symbreak_hidden_units" from the chart's title
   const title = (fig.layout.title && fig.layout.title.text) || "chart";
@@ -161,11 +197,11 @@ function plotConfig(div, fig) {
 function build(g, rows) {  // (re)build the cells only when the grid's shape changes
   const shape = JSON.stringify(rows.map(r => r.map(c => [c.w, c.h])));
   if (shape === g.shape) return;
-  if (window.Plotly) g.root.querySelectorAll(".js-plotly-plot").forEach(div => Plotly.purge(div));
-  g.root.replaceChildren();
-  g.cells = rows.map(r => {
+  if (window.Plotly) g.charts.querySelectorAll(".js-plotly-plot").forEach(div => Plotly.purge(div));
+  g.charts.replaceChildren();
+  g.cells = rows.map((r, i) => {
     const row = document.createElement("div");
-    row.className = "sb-row";
+    row.className = i ? "sb-row" : "sb-row sb-first";
     const cells = r.map(c => {
       const cell = document.createElement("div");
       cell.className = "sb-cell";
@@ -174,9 +210,10 @@ function build(g, rows) {  // (re)build the cells only when the grid's shape cha
       row.appendChild(cell);
       return cell;
     });
-    g.root.appendChild(row);
+    g.charts.appendChild(row);
     return cells;
   });
+  g.charts.appendChild(g.foot);
   g.drawn = new Map();
   g.shape = shape;
 }
@@ -215,11 +252,91 @@ async function draw(g) {  // draw the newest figures; figures that arrive meanwh
       if (complete) g.root.dataset.draws = String(++g.draws);  // whole grids drawn (read by tests, benchmarks)
     }
   } catch (err) {
-    g.root.textContent = `The charts could not be drawn (${err.message}); they try again on the next change.`;
+    g.charts.textContent = `The charts could not be drawn (${err.message}); they try again on the next change.`;
     g.shape = "";
   } finally {
     g.busy = false;
   }
+}
+
+// ---- The panel: numbers and words, drawn whole at every render, changing only what changed ----
+function el(tag, className, testid) {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (testid) e.dataset.testid = testid;
+  return e;
+}
+
+function setText(e, text) {
+  if (e.textContent !== text) e.textContent = text;
+}
+
+function setHTML(e, html) {
+  if (e.__html !== html) {
+    e.innerHTML = html;
+    e.__html = html;
+  }
+}
+
+function numbersBox(numbers) {  // the numbers' boxes, with a help mark and its tip where there is help
+  const box = el("div", "sb-numbers");
+  box.__labels = JSON.stringify(numbers.map(n => [n[0], n[2]]));
+  for (const [label, , help] of numbers) {
+    const item = el("div", "sb-number", "sbNumber"), head = el("div", "sb-number-label", "sbNumberLabel");
+    head.appendChild(Object.assign(el("span"), {textContent: label}));
+    if (help) {
+      const mark = Object.assign(el("span", "sb-help"), {textContent: "?", tabIndex: 0, title: help});
+      mark.setAttribute("role", "img");
+      mark.setAttribute("aria-label", "About " + label + ": " + help);
+      head.appendChild(mark);
+      head.appendChild(Object.assign(el("span", "sb-tip"), {textContent: help}));
+    }
+    item.appendChild(head);
+    item.appendChild(el("div", "sb-number-value", "sbNumberValue"));
+    box.appendChild(item);
+  }
+  return box;
+}
+
+function drawPanel(g, p) {
+  g.root.classList.toggle("sb-has-panel", !!p);
+  g.root.classList.toggle("sb-side", !!(p && p.side));
+  if (!p) {
+    if (g.panel) g.panel.remove();
+    g.panel = null;
+    setText(g.foot, "");
+    return;
+  }
+  if (!g.panel) {
+    g.panel = el("div", "sb-panel");
+    g.words = el("div", "sb-words");
+    g.note = el("div", "sb-note", "sbNote");
+    g.note.setAttribute("role", "note");
+    g.more = el("details", "sb-more");
+    g.more.appendChild(Object.assign(el("summary"), {textContent: "The whole note"}));
+    g.moreText = el("div");
+    g.more.appendChild(g.moreText);
+    g.words.appendChild(g.note);
+    g.numbers = numbersBox([]);
+    g.panel.append(g.numbers, g.words);
+    g.root.insertBefore(g.panel, g.charts);
+  }
+  if (g.numbers.__labels !== JSON.stringify(p.numbers.map(n => [n[0], n[2]]))) {  // other labels: new boxes
+    const fresh = numbersBox(p.numbers);
+    g.numbers.replaceWith(fresh);
+    g.numbers = fresh;
+  }
+  const values = g.numbers.querySelectorAll(".sb-number-value");
+  p.numbers.forEach((n, i) => setText(values[i], n[1]));
+  // beside the charts the words come first, then the numbers; above them the numbers stand to the left
+  if (p.side !== (g.panel.firstChild === g.words)) g.panel.insertBefore(p.side ? g.words : g.numbers, g.panel.firstChild);
+  setHTML(g.note, p.note);
+  g.note.classList.toggle("sb-error", !!p.error);
+  if (p.more) {
+    setHTML(g.moreText, p.more);
+    if (!g.more.isConnected) g.words.appendChild(g.more);
+  } else if (g.more.isConnected) g.more.remove();
+  setHTML(g.foot, p.foot || "");
 }
 
 function payload(data) {  // ui/charts.py sends compact JSON as bytes; Streamlit hands them over as they came
@@ -231,16 +348,18 @@ export default function (component) {
   const {data, parentElement, key, setTriggerValue} = component;
   let g = grids.get(parentElement);
   if (!g) {
-    const root = document.createElement("div");
-    root.className = "sb-grid";
+    const root = el("div", "sb-grid"), charts = el("div", "sb-charts"), foot = el("div", "sb-foot", "sbFoot");
     root.dataset.draws = "0";
+    root.appendChild(charts);
     parentElement.appendChild(root);
-    g = {root, shape: "", cells: [], drawn: new Map(), pending: null, busy: false, draws: 0, queue: Promise.resolve()};
+    g = {root, charts, foot, panel: null, shape: "", cells: [], drawn: new Map(), pending: null, busy: false, draws: 0,
+         queue: Promise.resolve()};
     grids.set(parentElement, g);
   }
   if (!held.has(key)) held.set(key, {epoch: null, charts: {}, codes: new Map(), asked: 0});
   const st = held.get(key);
   const sent = payload(data), rows = (sent && sent.rows) || [], msg = sent && sent.msg;
+  drawPanel(g, sent && sent.panel);  // whole in every render: at once, whatever the charts are waiting for
   // Messages are applied one after another, in the order they came: each builds on the one before.
   g.queue = g.queue.then(async () => {
     if (msg) {
@@ -263,7 +382,7 @@ export default function (component) {
     g.pending = rows.map(r => r.map(c => st.charts[c.id]));
     draw(g);
   }).catch(err => {
-    g.root.textContent = `The charts could not be read (${err.message}); they try again on the next change.`;
+    g.charts.textContent = `The charts could not be read (${err.message}); they try again on the next change.`;
     g.shape = "";
   });
   // Streamlit calls this when the component unmounts (and, for a superseded render, while it is still

@@ -6,6 +6,7 @@ missing they are skipped on a developer machine, but fail in CI (CI=true), where
 from __future__ import annotations
 
 import base64
+import html
 import json
 import os
 import re
@@ -242,10 +243,13 @@ def exception_text(page) -> str:
 
 
 def metric(page, label: str) -> str:
-    """The shown value of the st.metric whose label is exactly `label`."""
-    box = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")))
-    return box.first.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    """The shown value of the number whose label is exactly `label`: one of a chart grid's panel (ui.Panel; the
+    Playground's), or an st.metric."""
+    name = re.compile(rf"^\s*{re.escape(label)}\s*$")
+    box = page.locator('[data-testid="sbNumber"], [data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="sbNumberLabel"] > span:first-child, [data-testid="stMetricLabel"]',
+                         has_text=name))
+    return box.first.locator('[data-testid="sbNumberValue"], [data-testid="stMetricValue"]').inner_text().strip()
 
 
 def step_count(page) -> int:
@@ -388,6 +392,34 @@ def chart_grids(at) -> list[tuple[str, list[list[dict]]]]:
         out.append((grid.proto.id, [[held[c["id"]] | {"_w": c["w"], "_h": c["h"], "_key": c["key"]}
                                      for c in row] for row in data["rows"]]))
     return out
+
+
+def live_panel(at) -> dict | None:
+    """The numbers and words a chart grid on an AppTest page draws with its charts (ui.Panel), its words back in
+    the Markdown they were written in: {"numbers": {label: value}, "help": {label: help}, "note", "error", "more",
+    "foot", "side"}. None when no grid carries one (static serving off draws them with st.metric and st.info)."""
+    def markdown(text: str) -> str:  # ui.charts.inline_html undone: its only markup is **bold**
+        return html.unescape(re.sub(r"</?strong>", "**", text))
+
+    for grid in (c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"):
+        p = json.loads(grid.proto.bytes).get("panel")
+        if p is not None:
+            return {"numbers": {label: value for label, value, _ in p["numbers"]},
+                    "help": {label: help_ for label, _, help_ in p["numbers"]}, "note": markdown(p["note"]),
+                    "error": p["error"], "more": markdown(p["more"]), "foot": markdown(p["foot"]), "side": p["side"]}
+    return None
+
+
+def shown_metric(at, label: str) -> str:
+    """The value an AppTest page shows for the number `label`: in its chart grid's panel, or as an st.metric."""
+    p = live_panel(at)
+    return p["numbers"][label] if p else next(m.value for m in at.metric if m.label == label)
+
+
+def shown_note(at) -> str:
+    """The Markdown of an AppTest page's main note: its chart grid's panel, or its first st.info or st.error."""
+    p = live_panel(at)
+    return p["note"] if p else (at.info or at.error)[0].value
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own hook, which reads the groups to schedule them

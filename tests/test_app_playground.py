@@ -3,7 +3,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import chart_grids
+from conftest import chart_grids, live_panel, shown_metric, shown_note
 from conftest import typed_array as decode
 from streamlit.testing.v1 import AppTest
 
@@ -26,8 +26,7 @@ def run(query=None) -> AppTest:
     return at.run()
 
 
-def metric(at, label):
-    return next(m.value for m in at.metric if m.label == label)
+metric = shown_metric
 
 
 def button(at, label):
@@ -50,7 +49,7 @@ def test_every_preset_runs_and_trains(preset):
     button(at, "Step").click().run()
     no_exception(at)
     assert int(metric(at, "Step").replace(",", "")) > 0
-    assert at.info or at.error  # the "What's happening" panel
+    assert shown_note(at).startswith("**What's happening:** ")
 
 
 def test_default_page_is_the_classroom_demo():
@@ -246,13 +245,16 @@ def test_presenter_mode_is_kept_in_the_share_link_and_shortens_the_panel_to_its_
     assert "present=1" in share(at)
     notes = narrate.whats_happening(narrate.facts(at.session_state["trainer"].result()))
     head, rest = narrate.headline(notes)
-    assert at.info[0].value == "**What's happening:** " + head
+    shown = live_panel(at)
+    assert shown["side"] and shown["note"] == "**What's happening:** " + head
     assert head == "All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit."
-    (whole,) = [e for e in at.expander if e.label == "The whole note"]
-    assert whole.markdown[0].value == rest and rest.startswith("Their weights are exactly equal")
+    assert shown["more"] == rest and rest.startswith("Their weights are exactly equal")  # behind "The whole note"
+    assert not any(shown["help"].values())  # a projector shows no help marks
     at = run()
-    assert "present=" not in share(at) and not [e for e in at.expander if e.label == "The whole note"]
-    assert at.info[0].value == "**What's happening:** " + " ".join(notes)
+    shown = live_panel(at)
+    assert "present=" not in share(at) and not shown["side"] and shown["more"] == ""
+    assert shown["note"] == "**What's happening:** " + " ".join(notes)
+    assert shown["help"]["Layer 1 distinct"].startswith("The symmetry meter's count")
 
 
 def trained(query: dict, steps: int) -> AppTest:
@@ -262,8 +264,7 @@ def trained(query: dict, steps: int) -> AppTest:
     return at.run()
 
 
-def panel(at) -> str:
-    return (at.info or at.error)[0].value
+panel = shown_note
 
 
 def test_zero_init_names_the_one_parameter_that_moves_and_diverging_runs_are_reported():
@@ -282,8 +283,8 @@ def test_zero_init_names_the_one_parameter_that_moves_and_diverging_runs_are_rep
             button(at, "Step ×10").click().run()
     no_exception(at)
     assert button(at, "Step").disabled and button(at, "Play").disabled
-    assert at.error and "diverged at step" in at.error[0].value
-    assert "lower it (or start from smaller weights)" in at.error[0].value  # says why and what to do
+    assert live_panel(at)["error"] and "diverged at step" in panel(at)  # in a warning's colours
+    assert "lower it (or start from smaller weights)" in panel(at)  # says why and what to do
 
 
 def test_dead_relus_are_named_with_what_to_do():
@@ -358,12 +359,11 @@ def test_work_per_refresh_is_capped_for_big_networks():
 # ---- the six charts, drawn by the chart grid (components/charts) ----
 
 
-def chart_grid(at) -> tuple[tuple[str, ...], list[list[dict]]]:
-    """(element ids, rows of figures as the browser holds them) of the Playground's chart components: the first
-    row of charts in one, the rest in the other (so a phone can put the numbers between them)."""
-    grids = chart_grids(at)
-    assert len(grids) == 2
-    return tuple(g for g, _ in grids), [row for _, rows in grids for row in rows]
+def chart_grid(at) -> tuple[str, list[list[dict]]]:
+    """(element id, rows of figures as the browser holds them) of the Playground's one chart component, which
+    draws the numbers and words too (a live refresh sends one element)."""
+    (grid,) = chart_grids(at)
+    return grid
 
 
 def test_all_six_charts_go_to_the_chart_grid_with_bundled_traces_only(static_serving):
@@ -435,6 +435,10 @@ def test_without_static_serving_the_charts_fall_back_to_st_plotly_chart():
         button(at, "Step").click().run()
         no_exception(at)
         assert len(at.get("plotly_chart")) == 6
+        # the numbers and words as Streamlit's own elements
+        assert [m.label for m in at.metric] == ["Step", "Train loss", "Layer 1 distinct", "Layer 2 distinct"]
+        assert shown_metric(at, "Step") == "1" and shown_metric(at, "Layer 1 distinct") == "1 / 8"
+        assert shown_note(at).startswith("**What's happening:** All 8 units of layers 1 and 2 behave as one")
     finally:
         config.set_option("server.enableStaticServing", before)
 
@@ -473,7 +477,7 @@ def test_a_link_with_a_step_opens_the_run_paused_there_with_the_numbers_of_the_l
     assert (sum(steps_trained) == 0) if kept else (sum(steps_trained) >= step)
     no_exception(opened)
     assert not opened.warning and not opened.session_state["playing"]
-    labels = [m.label for m in played.metric]
+    labels = list(live_panel(played)["numbers"])
     assert [metric(opened, k) for k in labels] == [metric(played, k) for k in labels]
     a, b = played.session_state["trainer"], opened.session_state["trainer"]
     for p, q in zip(a.weights + (a.biases or []), b.weights + (b.biases or []), strict=True):

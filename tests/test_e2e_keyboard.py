@@ -59,8 +59,8 @@ def test_home_returns_to_step_0_with_the_same_weights(streamlit_server, page):
 
 
 def test_presenter_mode_fits_the_key_charts_and_controls_on_a_projector(streamlit_server, browser):
-    """At 1280x720 with ?present=1: the weights, the hidden units, the meter and the loss (the first two cells of
-    each chart grid), the Step counter, Play and the words are all wholly inside the window."""
+    """At 1280x720 with ?present=1: the weights, the hidden units, the meter and the loss (the first four cells of
+    the chart grid), the Step counter, Play and the words are all wholly inside the window."""
     ctx = browser.new_context(viewport=PROJECTOR)
     try:
         page = ctx.new_page()
@@ -70,16 +70,15 @@ def test_presenter_mode_fits_the_key_charts_and_controls_on_a_projector(streamli
         wait_idle(page)
         boxes = page.evaluate("""() => {
           const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
-          const [top, more] = document.querySelectorAll('.sb-grid');
-          const cells = [...top.querySelectorAll('.sb-cell'), ...[...more.querySelectorAll('.sb-cell')].slice(0, 2)];
+          const cells = [...document.querySelector('.sb-grid').querySelectorAll('.sb-cell')].slice(0, 4);
           const out = {};
           cells.forEach(c => { out[c.querySelector('.gtitle').textContent] = box(c); });
           const main = document.querySelector('[data-testid="stMain"]');
-          const metric = [...main.querySelectorAll('[data-testid="stMetric"]')]
-            .find(m => m.querySelector('[data-testid="stMetricLabel"]').innerText.trim() === 'Step');
+          const metric = [...main.querySelectorAll('[data-testid="sbNumber"]')]
+            .find(m => m.querySelector('[data-testid="sbNumberLabel"]').innerText.trim() === 'Step');
           out['Step counter'] = box(metric);
           out['Play'] = box(main.querySelector('.st-key-play button'));
-          out["What's happening"] = box(main.querySelector('[data-testid="stAlert"]'));
+          out["What's happening"] = box(main.querySelector('[data-testid="sbNote"]'));
           return out;
         }""")
         assert set(boxes) >= {"Weights and biases", "Hidden units", "Symmetry meter", "Loss"}, boxes

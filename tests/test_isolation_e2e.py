@@ -43,7 +43,7 @@ def test_two_sessions_keep_their_own_settings_and_runs(streamlit_server, new_con
     # each session keeps its own widths and init
     assert metric(a, "Layer 1 distinct") == "1 / 8"
     assert metric(b, "Layer 1 distinct") == "3 / 3"
-    assert b.locator('[data-testid="stMetricLabel"]', has_text="Layer 2 distinct").count() == 0
+    assert b.locator('[data-testid="sbNumberLabel"]', has_text="Layer 2 distinct").count() == 0
     assert metric(c, "Layer 1 distinct") == "1 / 8"
     # and their own URLs (a value equal to the preset's may or may not be written out)
     assert "preset=constant_05" in a.url and "width=3" not in a.url and "depth=1" not in a.url

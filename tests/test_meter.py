@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from conftest import shown_metric
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -193,8 +194,8 @@ def test_playground_meter_reads_one_for_the_dropout_preset_at_step_150():
     for _ in range(3):
         next(b for b in at.button if b.label == "Step ×50").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert next(m.value for m in at.metric if m.label == "Step") == "150"
-    assert next(m.value for m in at.metric if m.label.startswith("Layer 1")) == "1 / 8"
+    assert shown_metric(at, "Step") == "150"
+    assert shown_metric(at, "Layer 1 distinct") == "1 / 8"
 
 
 def test_the_dropout_preset_text_is_true_for_its_run():

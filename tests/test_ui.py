@@ -4,6 +4,7 @@ import threading
 import time
 
 import pytest
+from conftest import shown_metric
 
 import ui
 from settings.params import CUSTOM, PRESENT
@@ -100,7 +101,7 @@ def test_changing_a_control_after_a_preset_makes_the_setup_custom_and_a_preset_r
     assert "stay at 1 / 8" not in _captions(at)
     assert "Initial weights differs from the preset “All weights 0.5: the classic question”" in _captions(at)
     next(b for b in at.button if b.label == "Step").click().run()
-    assert next(m.value for m in at.metric if m.label == "Layer 1 distinct") == "8 / 8"
+    assert shown_metric(at, "Layer 1 distinct") == "8 / 8"
     link = _share(at)
     assert "preset=" not in link and "init=he_normal" in link
     at.selectbox(key="preset").select("constant_05").run()  # choosing the preset again restores it

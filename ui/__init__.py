@@ -8,7 +8,7 @@ What a control may hold, how a link is read and each page's settings are pure Py
 # of pandas can fail in that race, and plotly treats pandas as missing for good (tests/test_streamlit_workarounds.py).
 import pandas  # noqa: F401 -- first, before anything that imports plotly
 
-from ui.charts import CHARTS_DIR, GRID_TRACES, MIN_CELL_PX, PLOTLY_BUNDLE, chart_grid, plotly_chart
+from ui.charts import CHARTS_DIR, GRID_TRACES, MIN_CELL_PX, PLOTLY_BUNDLE, Panel, chart_grid, plotly_chart
 from ui.exports import gif_button
 from ui.limits import (
     FASTEST_REFRESH,
@@ -38,7 +38,8 @@ from ui.widgets import (
 
 __all__ = [
     "Busy", "CHARTS_DIR", "FASTEST_REFRESH", "GRID_TRACES", "MAX_HEAVY_JOBS", "MIN_CELL_PX", "PAGES", "PLOTLY_BUNDLE",
-    "SECOND_DELIVERY", "WORK_PER_REFRESH", "chart_grid", "controls", "delivered_again", "gif_button", "heavy_job",
-    "keep_moment", "live_refresh", "new_pace", "opened_moment", "pacer", "page_setup", "page_without_controls",
-    "plotly_chart", "presenting", "refresh_interval", "share_link", "stop_when_busy", "stopped_playing",
+    "Panel", "SECOND_DELIVERY", "WORK_PER_REFRESH", "chart_grid", "controls", "delivered_again", "gif_button",
+    "heavy_job", "keep_moment", "live_refresh", "new_pace", "opened_moment", "pacer", "page_setup",
+    "page_without_controls", "plotly_chart", "presenting", "refresh_interval", "share_link", "stop_when_busy",
+    "stopped_playing",
 ]

@@ -1,8 +1,11 @@
 """Charts on a page: the chart grid (Plotly figures redrawn in place) and st.plotly_chart for the lesson pages."""
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
+from dataclasses import dataclass
 from functools import partial
 
 from ui.transport import Encoder
@@ -83,31 +86,66 @@ def _charts():
     return _chart_component
 
 
-def chart_grid(rows, key: str):
+@dataclass(frozen=True)
+class Panel:
+    """The numbers and words a chart grid draws with its charts, so that a live refresh sends one element.
+
+    numbers: (label, value, help or None) for each number, in order. note: the main words, Markdown whose only
+    markup is **bold** (error: a warning's colours rather than an information's). more: the rest of the words,
+    behind "The whole note" (presenting shows only the note's first sentence). foot: a line under the charts.
+    side: the words and numbers stand beside the charts (a projector); otherwise above them, and on a phone
+    between the first row of charts and the rest, so that a chart shows on the first screen.
+    """
+
+    numbers: tuple[tuple[str, str, str | None], ...]
+    note: str
+    error: bool = False
+    more: str = ""
+    foot: str = ""
+    side: bool = False
+
+    def wire(self) -> dict:
+        """What static/charts-grid.js draws it from: its words as HTML (inline_html)."""
+        return {"numbers": [[label, value, help_ or ""] for label, value, help_ in self.numbers],
+                "note": inline_html(self.note), "error": self.error, "more": inline_html(self.more),
+                "foot": html.escape(self.foot, quote=False), "side": self.side}
+
+
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def inline_html(markdown: str) -> str:
+    """The Markdown of a panel's words as HTML: every character escaped, and **bold** as <strong>."""
+    return _BOLD.sub(r"<strong>\1</strong>", html.escape(markdown, quote=False))
+
+
+def chart_grid(rows, key: str, panel: Panel | None = None):
     """Draw rows of figures in place: rows = [[(figure, relative width[, key chart]), ...], ...]; heights from the
     figures. A cell whose third item is True is one of the page's key charts (class sb-key on its cell).
 
     A figure is a spec from the figures package (a {"data", "layout"} dict). Each rerun sends only what changed
     since the grid's last message (ui/transport.py); the browser asks for everything again if it lost track.
     Only the trace types in GRID_TRACES can be drawn. The grid stays mounted across reruns as long as `key`
-    and its position on the page stay the same.
+    and its position on the page stay the same. `panel`: numbers and words drawn with the charts (Panel), sent
+    whole with every message.
     """
     import streamlit as st
 
     if not st.get_option("server.enableStaticServing"):  # turned off, overriding our .streamlit/config.toml
-        _plain_charts(rows, key)
+        _plain_charts(rows, key, panel)
         return
     encoder = st.session_state.setdefault(_ENCODERS, {}).setdefault(key, Encoder())
     layout = [[{"id": f"{i}-{j}", "w": cell[1], "h": _height(cell[0]), "key": _is_key(cell)}
                for j, cell in enumerate(row)] for i, row in enumerate(rows)]
     msg = encoder.encode({c["id"]: cell[0] for row, cells in zip(rows, layout) for cell, c in zip(row, cells)})
-    _charts()(data=grid_payload(layout, msg), key=key, on_resync_change=partial(_resync, key))
+    _charts()(data=grid_payload(layout, msg, panel), key=key, on_resync_change=partial(_resync, key))
 
 
-def grid_payload(layout, msg) -> bytes:
+def grid_payload(layout, msg, panel: Panel | None = None) -> bytes:
     """The grid's data: compact JSON as bytes, which Streamlit forwards as they are (a dict would be serialised
     twice more on every refresh, once for the wire and once sorted for the element's identity). NaN is refused."""
-    return json.dumps({"rows": layout, "msg": msg}, separators=(",", ":"), allow_nan=False).encode()
+    data = {"rows": layout, "msg": msg} | ({} if panel is None else {"panel": panel.wire()})
+    return json.dumps(data, separators=(",", ":"), allow_nan=False).encode()
 
 
 _ENCODERS = "_ui_chart_encoders"  # session state: each chart grid's Encoder, by the grid's key
@@ -138,14 +176,47 @@ def _height(fig) -> int:
     return int(fig["layout"].get("height") or 400)
 
 
-def _plain_charts(rows, key: str):
-    """The same rows with st.plotly_chart: slower and they flash on redraw, but they need no static files."""
+def _plain_charts(rows, key: str, panel: Panel | None = None):
+    """The same rows with st.plotly_chart, and the panel with st.metric and st.info: slower, and the charts flash
+    on redraw, but they need no static files."""
     import streamlit as st
 
     if rows:
         st.caption("Charts are in compatibility mode because static file serving is off: keep the project's "
                    "`.streamlit/config.toml` or pass `--server.enableStaticServing true` for faster charts.")
-    for r, row in enumerate(rows):
-        for c, (col, cell) in enumerate(zip(st.columns([cell[1] for cell in row]), row)):
-            with col:
-                plotly_chart(cell[0], key=f"{key}_{r}_{c}", height=_height(cell[0]), key_chart=_is_key(cell))
+    charts = st.container()
+    if panel is not None:
+        if panel.side:
+            side, charts = st.columns([1.1, 3], gap="medium")
+            with side:
+                _plain_note(panel)
+                _plain_numbers(panel)
+                if panel.more:
+                    st.expander("The whole note").markdown(panel.more)
+        else:
+            left, right = st.columns([2, 3], gap="medium")
+            with left:
+                _plain_numbers(panel)
+            with right:
+                _plain_note(panel)
+    with charts:
+        for r, row in enumerate(rows):
+            for c, (col, cell) in enumerate(zip(st.columns([cell[1] for cell in row]), row)):
+                with col:
+                    plotly_chart(cell[0], key=f"{key}_{r}_{c}", height=_height(cell[0]), key_chart=_is_key(cell))
+        if panel is not None and panel.foot:
+            st.caption(panel.foot)
+
+
+def _plain_numbers(panel: Panel):
+    import streamlit as st
+
+    row = st.container(horizontal=True, gap="small")
+    for label, value, help_ in panel.numbers:
+        row.metric(label, value, help=help_, width="content")
+
+
+def _plain_note(panel: Panel):
+    import streamlit as st
+
+    (st.error if panel.error else st.info)(panel.note)
