@@ -2,9 +2,9 @@
 
 Trains a run (and its equal-start twin, when a symmetry breaker is on) to step 2,000, then repeats a refresh as
 app.py's `refresh` does it: `speed` steps (10, the default), the result and the symmetry of the weights now, the
-words, the grid the unit pictures and the boundary are drawn on, the six figure builders and the two chart grids'
-encoding (ui/transport.py, only what changed since the last refresh). One BLAS thread, as the server runs. Prints
-the median time of each part over the refreshes after the first 20.
+words, the grid the unit pictures and the boundary are drawn on, the six figure builders and the chart grid's
+message (ui/transport.py's encoding of what changed since the last refresh, with the numbers and words, as JSON).
+One BLAS thread, as the server runs. Prints the median time of each part over the refreshes after the first 20.
 
 Usage: python bench/bench_refresh_parts.py [--refreshes 200]
 """
@@ -24,6 +24,7 @@ from narration import run as narrate  # noqa: E402
 from settings import playground as S  # noqa: E402
 from settings.params import preset_values  # noqa: E402
 from symbreak_core import Trainer, model  # noqa: E402
+from ui.charts import Panel, grid_payload  # noqa: E402
 from ui.transport import Encoder  # noqa: E402
 
 SETUPS = (("defaults (8x2)", S.PRESETS[0].id, {}), ("He, 32x6, with its twin", "he", {"width": 32, "depth": 6}))
@@ -41,7 +42,7 @@ def parts(preset: str, extra: dict, refreshes: int) -> dict[str, float]:
     for run in runs:
         run.run(2000)
     trainer, twin = runs[0], (runs[1] if len(runs) > 1 else None)
-    top, more = Encoder(), Encoder()
+    encoder = Encoder()
     times: dict[str, list[float]] = {}
 
     def timed(name, f):
@@ -55,19 +56,24 @@ def parts(preset: str, extra: dict, refreshes: int) -> dict[str, float]:
         timed("training, with the twin's, and their snapshots", lambda: [run.run(speed) for run in runs])
         r = timed("the run's result", trainer.result)
         sym = timed("the symmetry of the weights now", trainer.symmetry)
-        timed("the words", lambda: narrate.whats_happening(narrate.facts(r, trainer.weights, trainer.biases, sym)))
+        notes = timed("the words",
+                      lambda: narrate.whats_happening(narrate.facts(r, trainer.weights, trainer.biases, sym)))
         field = timed("the pictures' grid", lambda: model.field(trainer.weights, trainer.biases, c.activation, c.loss,
                                                                   model.grid_extent(r.data.X), res=FIELD_RES))
 
-        def builders():  # as app.draw, when not presenting
-            rows = figures.playground_charts(trainer.weights, trainer.biases, r, sym["distinct"], field,
-                                             None if twin is None else twin.result(), key_heights=(HEIGHT, HEIGHT),
-                                             height=HEIGHT)
-            return ({f"0-{j}": cell[0] for j, cell in enumerate(rows[0])},
-                    {f"{i}-{j}": cell[0] for i, row in enumerate(rows[1:]) for j, cell in enumerate(row)})
+        rows = timed("the six figure builders",  # as app.show, when not presenting
+                     lambda: figures.playground_charts(trainer.weights, trainer.biases, r, sym["distinct"], field,
+                                                       None if twin is None else twin.result(),
+                                                       key_heights=(HEIGHT, HEIGHT), height=HEIGHT))
 
-        first, rest = timed("the six figure builders", builders)
-        timed("the grids' encoding", lambda: (top.encode(first), more.encode(rest)))
+        def message():  # as ui.chart_grid
+            layout = [[{"id": f"{i}-{j}", "w": cell[1], "h": HEIGHT, "key": len(cell) > 2 and cell[2]}
+                       for j, cell in enumerate(row)] for i, row in enumerate(rows)]
+            msg = encoder.encode({c["id"]: cell[0] for row, cells in zip(rows, layout) for cell, c in zip(row, cells)})
+            numbers = (("Step", f"{trainer.step:,}", None), ("Train loss", f"{r.final.train_loss:.4f}", "help"))
+            return grid_payload(layout, msg, Panel(numbers, "**What's happening:** " + " ".join(notes)))
+
+        timed("the chart grid's message", message)
     return {name: statistics.median(xs[WARM:]) for name, xs in times.items()}
 
 
