@@ -443,3 +443,16 @@ def test_a_short_weight_chart_moves_its_colour_bar_title_beside_the_bar(height):
     assert bar["title"]["side"] == ("right" if height < 230 else "top")
     assert bar["ticktext"] == ["−1", "0", "1"]
     assert style.colorbar("w", -1, 0, 1, px=30)["ticktext"] == ["−1", "1"]  # too short even for three: the ends
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([3.5e37, -3.5e37, 1e39])),
+                max_size=12), st.sampled_from([0.0, 1.5]))
+def test_finite32_is_the_clipped_float32_with_every_non_finite_replaced(values, fill):
+    """Its fast path (every value finite and in range, cast as it is) gives the bits the clip-and-replace path gives."""
+    big = float(np.finfo(np.float32).max) / 10
+    a = np.array(values, dtype=np.float64)
+    expected = np.nan_to_num(np.clip(a, -big, big), nan=fill, posinf=big, neginf=-big).astype(np.float32)
+    got = style.finite32(a, fill)
+    assert got.dtype == np.float32 and np.array_equal(got.view(np.uint32), expected.view(np.uint32))
+    assert np.isfinite(got).all()

@@ -234,3 +234,16 @@ def test_a_control_that_does_not_apply_is_disabled_with_its_reason_and_keeps_its
     assert {k: at.query_params[k] for k in ("init_value", "lr", "seed", "act", "bias")} == {
         "init_value": "0.7", "lr": "0.01", "seed": "7", "act": "relu", "bias": "false"}
     assert "init_value=0.7" in _share(at)
+
+
+def test_what_the_server_loaded_with_ui_is_out_of_the_garbage_collectors_reach():
+    """ui freezes what is loaded when a page first imports it, so full collections skip it (ui/__init__.py)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    out = subprocess.run([sys.executable, "-c", "import gc; n = gc.get_freeze_count(); import ui; "
+                          "print(n, gc.get_freeze_count())"], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1])
+    before, after = map(int, out.stdout.split())
+    assert before == 0 and after > 50_000  # Streamlit, NumPy and pandas alone are well over 100,000 objects

@@ -3,6 +3,8 @@ fair-share limits (limits.py). Pages call these as ui.controls(...), ui.chart_gr
 
 What a control may hold, how a link is read and each page's settings are pure Python, in settings/.
 """
+import gc
+
 # Every page imports ui first, so pandas is fully imported here, before plotly looks it up: Streamlit's server does
 # not import pandas, two first page loads then import it at once on two script threads, plotly's optional import
 # of pandas can fail in that race, and plotly treats pandas as missing for good (tests/test_streamlit_workarounds.py).
@@ -35,6 +37,13 @@ from ui.widgets import (
     presenting,
     share_link,
 )
+
+# What the server has loaded by now (Streamlit, NumPy, pandas, the engine) lives as long as the process: it is moved
+# out of the garbage collector's reach, so that the full collections the live refreshes' garbage sets off every
+# few seconds scan only what sessions hold. Measured with one visitor at the defaults: a full collection took 73 ms
+# before and 16 ms after, about 0.4 ms a refresh.
+gc.collect()
+gc.freeze()
 
 __all__ = [
     "Busy", "CHARTS_DIR", "FASTEST_REFRESH", "GRID_TRACES", "MAX_HEAVY_JOBS", "MIN_CELL_PX", "PAGES", "PLOTLY_BUNDLE",
