@@ -190,7 +190,8 @@ buttons(heading if present else st.container(horizontal=True, vertical_alignment
 
 
 # While playing, the live area refreshes at the server's fair pace (ui.refresh_interval): up to 10 times a second,
-# slower for everyone alike when many runs play at once, never under 2 a second.
+# slower for everyone alike when many runs play at once, never offered slower than 2 a second (a saturated server
+# still delivers fewer: see the README's class of 100).
 pace = ui.refresh_interval() if state.playing and not state.trainer.done else None
 state.drawn_playing = pace is not None  # what this full run draws the buttons and the timer for (see live)
 

@@ -163,13 +163,16 @@ def share_note(step: int) -> str:
 
 
 def slowed(per_second: float, playing: int) -> str:
-    """The Playground's note while its live view refreshes less often than the fastest pace, to share the server."""
+    """The Playground's note while its live view refreshes less often than the fastest pace, to share the server.
+
+    per_second is the pace the server offers, an upper bound: a saturated server delivers fewer refreshes, so the
+    note never promises a rate."""
     rate = f"{per_second:.2g}"
     if playing <= 1:
-        return (f"Live view at {rate} refreshes a second: a network this size takes the server a while to draw, so "
-                "it refreshes less often than the fastest pace of 10 a second.")
-    return (f"Live view slowed to {rate} refreshes a second so that the {playing} runs playing on this server share "
-            "it fairly; every run keeps at least 2 refreshes a second.")
+        return (f"Live view at up to {rate} refreshes a second: a network this size takes the server a while to "
+                "draw, so it refreshes less often than the fastest pace of 10 a second.")
+    return (f"Live view slowed to at most {rate} refreshes a second so that the {playing} runs playing on this "
+            "server share it fairly.")
 
 
 def speed_capped(per_refresh: int) -> str:

@@ -566,3 +566,22 @@ def test_a_run_without_a_symmetry_breaker_has_no_twin(static_serving):
     button(at, "Step").click().run()
     assert at.session_state["twin"] is None
     assert not [f for row in chart_grid(at)[1] for f in row if equal_start(f)]
+
+
+def test_a_slowed_live_view_says_so_under_the_charts_and_a_fast_one_says_nothing(monkeypatch):
+    """The note under the charts (the panel's foot) gives the fair pace as an upper bound, with the runs sharing it;
+    at the fastest pace there is nothing to say."""
+    from narration import run as narrate
+
+    at = run({"preset": "he"})
+    button(at, "Play").click().run()
+    no_exception(at)
+    assert at.session_state["playing"] and live_panel(at)["foot"] == ""
+    monkeypatch.setattr(ui.pacer, "interval", lambda now=None: 0.5)
+    monkeypatch.setattr(ui.pacer, "playing", lambda now=None: 12)
+    at.run()  # the page drawn again, at the slowest pace the server offers
+    no_exception(at)
+    assert live_panel(at)["foot"] == narrate.slowed(2.0, 12)
+    assert live_panel(at)["foot"].startswith("Live view slowed to at most 2 refreshes a second")
+    button(at, "Pause").click().run()
+    assert live_panel(at)["foot"] == ""  # paused: nothing is refreshing
