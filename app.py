@@ -198,7 +198,8 @@ state.drawn_playing = pace is not None  # what this full run draws the buttons a
 
 @st.fragment(run_every=pace)
 def live():
-    if not state.pop("live_inline", False) and not (state.playing and state.get("drawn_playing")):
+    whole_page = state.pop("live_inline", False)
+    if not whole_page and not (state.playing and state.get("drawn_playing")):
         # A run of this fragment alone, while paused or with the page drawn paused. It happens when a click reaches
         # the server with a live refresh (see set_playing), and when a refresh queued behind the full run of a
         # Pause, Step or Reset click runs right after it, which can make the browser drop what that full run drew
@@ -208,7 +209,7 @@ def live():
     trainer = state.trainer
     if state.playing and not trainer.done:
         with ui.live_refresh():
-            refresh(trainer)
+            refresh(trainer, whole_page)
     else:
         show(trainer)
     if state.playing and not trainer.done and ui.new_pace(pace):
@@ -218,18 +219,16 @@ def live():
         st.rerun(scope="app")  # stop the timer and re-enable Play
 
 
-def refresh(trainer: Trainer):
-    """One live refresh: train, then draw, saying so when the server is busy or the pace is slowed."""
-    said = ""
-    try:
-        with ui.heavy_job(wait=5.0):
+def refresh(trainer: Trainer, whole_page: bool):
+    """One live refresh: train, then draw, saying so when the server is busy or the pace is slowed. A refresh of
+    the live area alone waits its turn for a slot (ui.live_slot); a page drawn whole goes first."""
+    with ui.live_slot(whole_page) as may_train:
+        if may_train:
             advance(per_refresh)
-    except ui.Busy:
-        said = "The server is busy; training resumes in a moment."
-    else:
-        if pace > ui.FASTEST_REFRESH:
-            said = narrate.slowed(1 / pace, ui.pacer.playing())
-    show(trainer, said)
+            said = narrate.slowed(1 / pace, ui.pacer.playing()) if pace > ui.FASTEST_REFRESH else ""
+        else:
+            said = "The server is busy; training resumes in a moment."
+        show(trainer, said)
 
 
 # Presenting, the two rows of key charts fill what a 1280x720 projector shows under the compact header: the

@@ -585,3 +585,18 @@ def test_a_slowed_live_view_says_so_under_the_charts_and_a_fast_one_says_nothing
     assert live_panel(at)["foot"].startswith("Live view slowed to at most 2 refreshes a second")
     button(at, "Pause").click().run()
     assert live_panel(at)["foot"] == ""  # paused: nothing is refreshing
+
+
+def test_play_trains_at_once_even_when_every_slot_is_taken_by_live_refreshes():
+    """Pressing Play draws the page whole, which trains without waiting for a heavy-job slot (ui.live_slot): a click
+    is answered before the live refreshes queued for the slots."""
+    at = run({"preset": "he"})
+    held = [ui.limits._heavy.acquire() for _ in range(ui.MAX_HEAVY_JOBS)]
+    try:
+        button(at, "Play").click().run()
+    finally:
+        for _ in held:
+            ui.limits._heavy.release()
+    no_exception(at)
+    assert int(metric(at, "Step").replace(",", "")) == at.session_state["trainer"].step > 0
+    assert "busy" not in live_panel(at)["foot"]

@@ -247,3 +247,22 @@ def test_what_the_server_loaded_with_ui_is_out_of_the_garbage_collectors_reach()
                          cwd=Path(__file__).resolve().parents[1])
     before, after = map(int, out.stdout.split())
     assert before == 0 and after > 50_000  # Streamlit, NumPy and pandas alone are well over 100,000 objects
+
+
+def test_a_live_refresh_holds_a_slot_while_it_runs_and_a_page_drawn_whole_needs_none():
+    free = lambda: ui.limits._heavy._value  # noqa: E731 -- the semaphore's free slots
+    with ui.live_slot(whole_page=False) as may_train:
+        assert may_train and free() == ui.MAX_HEAVY_JOBS - 1  # held from training to drawing
+    assert free() == ui.MAX_HEAVY_JOBS
+    held = [ui.limits._heavy.acquire() for _ in range(ui.MAX_HEAVY_JOBS)]
+    try:
+        start = time.monotonic()
+        with ui.live_slot(whole_page=False, wait=0.05) as may_train:
+            assert not may_train  # no slot in time: the refresh draws without training
+        assert time.monotonic() - start < 1
+        with ui.live_slot(whole_page=True) as may_train:
+            assert may_train  # a click's or a slider's page goes first
+    finally:
+        for _ in held:
+            ui.limits._heavy.release()
+    assert free() == ui.MAX_HEAVY_JOBS

@@ -19,6 +19,7 @@ from ui.limits import (
     Busy,
     heavy_job,
     live_refresh,
+    live_slot,
     new_pace,
     pacer,
     refresh_interval,
@@ -48,7 +49,7 @@ gc.freeze()
 __all__ = [
     "Busy", "CHARTS_DIR", "FASTEST_REFRESH", "GRID_TRACES", "MAX_HEAVY_JOBS", "MIN_CELL_PX", "PAGES", "PLOTLY_BUNDLE",
     "Panel", "SECOND_DELIVERY", "WORK_PER_REFRESH", "chart_grid", "controls", "delivered_again", "gif_button",
-    "heavy_job", "keep_moment", "live_refresh", "new_pace", "opened_moment", "pacer", "page_setup",
+    "heavy_job", "keep_moment", "live_refresh", "live_slot", "new_pace", "opened_moment", "pacer", "page_setup",
     "page_without_controls", "plotly_chart", "presenting", "refresh_interval", "share_link", "stop_when_busy",
     "stopped_playing",
 ]
