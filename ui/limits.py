@@ -50,8 +50,8 @@ def live_slot(whole_page: bool, wait: float = LIVE_SLOT_WAIT):
     run at once in the process and the others wait their turn (False after `wait` s: the refresh draws without
     training). A page drawn whole (whole_page: a click or a slider move while playing) takes no slot: it is
     answered before the waiting refreshes. Fewer threads taking turns on the GIL also waste less of it: measured
-    with the class of 100 (README), slider moves were answered in 0.3 s instead of 1.2 s at the 95th percentile,
-    and the live refreshes cost a fifth less CPU each."""
+    with the class of 100 (README), slider moves were answered in 0.3-0.4 s instead of 1.2 s at the 95th
+    percentile, and the live refreshes cost about a tenth less CPU each."""
     if whole_page:
         yield True
     elif not _heavy.acquire(timeout=wait):
