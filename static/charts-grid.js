@@ -161,7 +161,8 @@ const PANEL_CSS = `
 .sb-help { display: inline-flex; width: 1.05em; height: 1.05em; border-radius: 50%; border: 1.5px solid currentColor;
   font-size: 0.75rem; font-weight: 600; align-items: center; justify-content: center; cursor: help; opacity: 0.75; }
 .sb-tip { display: none; position: absolute; left: 0; top: 100%; z-index: 10; max-width: min(26rem, 92vw);
-  padding: 0.5rem 0.75rem; border-radius: 0.5rem; background: #111; color: #fff; font-size: 0.875rem; line-height: 1.4; }
+  padding: 0.5rem 0.75rem; border-radius: 0.5rem; background: #111; color: #fff; font-size: 0.875rem;
+  line-height: 1.4; }
 .sb-help:hover + .sb-tip, .sb-help:focus + .sb-tip { display: block; }
 .sb-note { padding: 1rem; border-radius: 0.5rem; background: rgba(28, 131, 225, 0.1); color: rgb(0, 66, 128);
   line-height: 1.5; }
@@ -285,7 +286,8 @@ function numbersBox(numbers) {  // the numbers' boxes, with a help mark and its 
     const item = el("div", "sb-number", "sbNumber"), head = el("div", "sb-number-label", "sbNumberLabel");
     head.appendChild(Object.assign(el("span"), {textContent: label}));
     if (help) {
-      const mark = Object.assign(el("span", "sb-help"), {textContent: "?", tabIndex: 0, title: help});
+      // its tip shows on hover and on focus (a tap on a phone); no title, which would show a second tip
+      const mark = Object.assign(el("span", "sb-help"), {textContent: "?", tabIndex: 0});
       mark.setAttribute("role", "img");
       mark.setAttribute("aria-label", "About " + label + ": " + help);
       head.appendChild(mark);
@@ -329,7 +331,9 @@ function drawPanel(g, p) {
   const values = g.numbers.querySelectorAll(".sb-number-value");
   p.numbers.forEach((n, i) => setText(values[i], n[1]));
   // beside the charts the words come first, then the numbers; above them the numbers stand to the left
-  if (p.side !== (g.panel.firstChild === g.words)) g.panel.insertBefore(p.side ? g.words : g.numbers, g.panel.firstChild);
+  if (p.side !== (g.panel.firstChild === g.words)) {
+    g.panel.insertBefore(p.side ? g.words : g.numbers, g.panel.firstChild);
+  }
   setHTML(g.note, p.note);
   g.note.classList.toggle("sb-error", !!p.error);
   if (p.more) {

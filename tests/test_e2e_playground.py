@@ -212,3 +212,42 @@ def test_a_paused_runs_link_opens_the_same_moment_in_another_session(streamlit_s
         assert other.locator(EXCEPTION).count() == 0, exception_text(other)
     finally:
         other.close()
+
+
+PANEL_PLACE = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right}; };
+  const rows = [...document.querySelectorAll('.sb-grid .sb-row')].map(box);
+  const tip = document.querySelector('.sb-grid .sb-tip');
+  return {panel: box(document.querySelector('.sb-grid .sb-panel')), rows,
+          tip: tip ? getComputedStyle(tip).display : null};
+}"""
+
+
+@pytest.mark.parametrize("path, viewport, place", [
+    ("/", {"width": 1280, "height": 720}, "above"),
+    ("/?present=1", {"width": 1280, "height": 720}, "beside"),
+    ("/", {"width": 390, "height": 844}, "between"),
+], ids=["projector", "presenting", "phone"])
+def test_the_numbers_and_words_stand_where_each_screen_needs_them(streamlit_server, new_context, path, viewport,
+                                                                  place):
+    """The live area is one chart grid with a panel: above the charts, beside them when presenting, and on a phone
+    between the first row of charts and the rest. A number's help shows when its mark is focused (a tap)."""
+    page = new_context().new_page()
+    page.set_viewport_size(viewport)
+    open_app(page, streamlit_server.url + path)
+    wait_until(lambda: charts_drawn(page) == 6, timeout=30, what="the Playground's six charts")
+    got = page.evaluate(PANEL_PLACE)
+    panel, rows = got["panel"], got["rows"]
+    if place == "above":
+        assert panel["top"] < rows[0]["top"], got
+    elif place == "beside":
+        assert panel["right"] <= rows[0]["left"] and panel["top"] <= rows[0]["top"] + 1, got
+    else:
+        assert rows[0]["top"] < panel["top"] < rows[1]["top"], got
+    assert metric(page, "Step") == "0" and metric(page, "Layer 1 distinct") == "1 / 8"
+    if place != "beside":  # a projector shows no help marks
+        assert got["tip"] == "none"
+        page.locator(".sb-grid .sb-help").first.focus()
+        assert page.evaluate(PANEL_PLACE)["tip"] == "block"
+        assert "test loss" in page.locator(".sb-grid .sb-tip").first.inner_text()
+    assert page.locator(EXCEPTION).count() == 0, exception_text(page)
