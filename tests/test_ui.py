@@ -266,3 +266,36 @@ def test_a_live_refresh_holds_a_slot_while_it_runs_and_a_page_drawn_whole_needs_
         for _ in held:
             ui.limits._heavy.release()
     assert free() == ui.MAX_HEAVY_JOBS
+
+
+def test_a_panels_words_travel_escaped_with_only_their_bold_as_markup():
+    from ui.charts import Panel, inline_html
+
+    assert inline_html("**What's happening:** a < b & <script>x</script>") == (
+        "<strong>What's happening:</strong> a &lt; b &amp; &lt;script&gt;x&lt;/script&gt;")
+    wire = Panel((("Step", "1,200", None), ("Train loss", "0.1234", "At step 1200")), "**Note:** 1 / 8",
+                 error=True, more="the rest", foot="Live view <slowed>").wire()
+    assert wire == {"numbers": [["Step", "1,200", ""], ["Train loss", "0.1234", "At step 1200"]],
+                    "note": "<strong>Note:</strong> 1 / 8", "error": True, "more": "the rest",
+                    "foot": "Live view &lt;slowed&gt;", "side": False}
+
+
+@pytest.mark.parametrize("preset", ["constant_05", "zeros", "he", "too_large", "constant_noise"])
+def test_the_playgrounds_words_use_no_markdown_the_panel_would_show_raw(preset):
+    """The panel renders **bold** and nothing else (ui.charts.inline_html), as Streamlit's st.info would render the
+    same words: so the notes of real runs hold no other Markdown."""
+    import re
+
+    from narration import run as narrate
+    from settings import playground
+    from settings.params import preset_values
+    from symbreak_core import Trainer
+
+    values = preset_values(playground.SPECS, next(q for q in playground.PRESETS if q.id == preset))
+    values.pop("speed")
+    t = Trainer(playground.config(values))
+    for steps in (0, 50, 400):
+        t.run(steps)
+        notes = narrate.whats_happening(narrate.facts(t.result(), t.weights, t.biases, t.symmetry()))
+        text = re.sub(r"\*\*[^*]+\*\*", "", " ".join(notes))
+        assert not re.search(r"[*_`$\[\]]", text), text
