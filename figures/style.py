@@ -89,6 +89,9 @@ def titled(fig: dict, title: str) -> dict:
 
 # ---- numbers to draw ----
 
+_BIG = float(np.finfo(np.float32).max) / 10  # finite32's limit: far above anything drawn, far below float32's inf
+
+
 def finite32(a, fill=0.0) -> np.ndarray:
     """a as float32 with NaN and +-inf replaced, so nothing non-finite reaches a figure."""
     a = np.asarray(a, dtype=np.float64)
@@ -96,8 +99,6 @@ def finite32(a, fill=0.0) -> np.ndarray:
         return a.astype(np.float32)
     return np.nan_to_num(np.clip(a, -_BIG, _BIG), nan=fill, posinf=_BIG, neginf=-_BIG).astype(np.float32)
 
-
-_BIG = float(np.finfo(np.float32).max) / 10  # finite32's limit: far above anything drawn, far below float32's inf
 
 
 def floored(a) -> tuple[np.ndarray, np.ndarray]:

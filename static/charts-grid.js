@@ -279,9 +279,13 @@ function setHTML(e, html) {
   }
 }
 
+function labelsOf(numbers) {  // what decides the numbers' boxes: their labels and help, not their values
+  return JSON.stringify(numbers.map(n => [n[0], n[2]]));
+}
+
 function numbersBox(numbers) {  // the numbers' boxes, with a help mark and its tip where there is help
   const box = el("div", "sb-numbers");
-  box.__labels = JSON.stringify(numbers.map(n => [n[0], n[2]]));
+  box.__labels = labelsOf(numbers);
   for (const [label, , help] of numbers) {
     const item = el("div", "sb-number", "sbNumber"), head = el("div", "sb-number-label", "sbNumberLabel");
     head.appendChild(Object.assign(el("span"), {textContent: label}));
@@ -306,7 +310,7 @@ function drawPanel(g, p) {
   if (!p) {
     if (g.panel) g.panel.remove();
     g.panel = null;
-    setText(g.foot, "");
+    setHTML(g.foot, "");
     return;
   }
   if (!g.panel) {
@@ -323,7 +327,7 @@ function drawPanel(g, p) {
     g.panel.append(g.numbers, g.words);
     g.root.insertBefore(g.panel, g.charts);
   }
-  if (g.numbers.__labels !== JSON.stringify(p.numbers.map(n => [n[0], n[2]]))) {  // other labels: new boxes
+  if (g.numbers.__labels !== labelsOf(p.numbers)) {  // other labels: new boxes
     const fresh = numbersBox(p.numbers);
     g.numbers.replaceWith(fresh);
     g.numbers = fresh;
