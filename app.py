@@ -12,6 +12,7 @@ from narration import glossary
 from narration import run as narrate
 from settings import playground as S
 from symbreak_core import TrainConfig, Trainer, model
+from ui import live as feeds
 from ui import moments
 
 REPLAY_CHUNK = 500  # a link's step is replayed this many steps at a time, with a progress bar after...
@@ -40,8 +41,11 @@ def start(config: TrainConfig):
 
 
 def advance(n: int, lazy: bool = False):
-    """n more steps of the run, and of its twin to the same step (lazy: a replay's, see Trainer.run)."""
-    trainer, twin = st.session_state.trainer, st.session_state.get("twin")
+    """n more steps of the session's run, and of its twin to the same step (lazy: a replay's, see Trainer.run)."""
+    advance_run(st.session_state.trainer, st.session_state.get("twin"), n, lazy)
+
+
+def advance_run(trainer: Trainer, twin: Trainer | None, n: int, lazy: bool = False):
     trainer.run(n, lazy=lazy)
     if twin is not None and twin.step < trainer.step:
         twin.run(trainer.step - twin.step, lazy=lazy)
@@ -66,6 +70,7 @@ def take_steps(n: int, shown: int | None):
     once the trainer is past it, the click was taken. None while playing, when the buttons are not redrawn at
     each step: the first delivery pauses, and a second one then finds the run paused."""
     state = st.session_state
+    feeds.disarm_all(state)  # a frame in flight ends before these steps are taken
     if ui.delivered_again("stepped_from_play", state.playing):
         return  # the page was redrawn between the two deliveries of a click taken while playing
     if state.playing:
@@ -148,6 +153,10 @@ except ValueError as err:
     st.stop()
 
 state = st.session_state
+# Served with the live feed (serve.py), a playing grid fetches its frames itself (ui/live.py); this run first waits
+# for a frame in flight and stops the feed, so that it alone touches the run until it arms the feed again.
+feeding = feeds.served()
+feeds.disarm_all(state)
 state.setdefault("playing", False)
 if "trainer" not in state or state.trainer.config != config:
     start(config)
@@ -191,9 +200,11 @@ buttons(heading if present else st.container(horizontal=True, vertical_alignment
 
 # While playing, the live area refreshes at the server's fair pace (ui.refresh_interval): up to 10 times a second,
 # slower for everyone alike when many runs play at once, never offered slower than 2 a second (a saturated server
-# still delivers fewer: see the README's class of 100).
-pace = ui.refresh_interval() if state.playing and not state.trainer.done else None
-state.drawn_playing = pace is not None  # what this full run draws the buttons and the timer for (see live)
+# still delivers fewer: see the README's class of 100). Through the live feed the grid keeps that pace itself;
+# otherwise the live fragment reruns at it.
+playing = state.playing and not state.trainer.done
+pace = ui.refresh_interval() if playing and not feeding else None
+state.drawn_playing = playing  # what this full run draws the buttons and the timer for (see live)
 
 
 @st.fragment(run_every=pace)
@@ -207,7 +218,10 @@ def live():
         # the whole page again, so its buttons, timer and sections match the run.
         st.rerun(scope="app")
     trainer = state.trainer
-    if state.playing and not trainer.done:
+    if feeding:  # the grid trains and draws through the feed while playing; this run draws where the run is
+        feeds.disarm_all(state)
+        show(trainer, feed=state.playing and not trainer.done)
+    elif state.playing and not trainer.done:
         with ui.live_refresh():
             refresh(trainer, whole_page)
     else:
@@ -225,10 +239,33 @@ def refresh(trainer: Trainer, whole_page: bool):
     with ui.live_slot(whole_page) as may_train:
         if may_train:
             advance(per_refresh)
-            said = narrate.slowed(1 / pace, ui.pacer.playing()) if pace > ui.FASTEST_REFRESH else ""
+            said = slowed(pace, ui.pacer.playing())
         else:
-            said = "The server is busy; training resumes in a moment."
+            said = BUSY
         show(trainer, said)
+
+
+BUSY = "The server is busy; training resumes in a moment."
+
+
+def slowed(pace: float, playing: int) -> str:
+    """The line under the charts at the fair pace `pace` with `playing` runs playing: empty at full pace."""
+    return narrate.slowed(1 / pace, playing) if pace > ui.FASTEST_REFRESH else ""
+
+
+def feed_draw(trainer: Trainer, twin: Trainer | None, n: int) -> feeds.Draw:
+    """How the live feed draws this run's next frame: n more steps (when the server has a slot), then the frame."""
+    def draw(may_train: bool, pace: float, playing: int) -> feeds.Frame:
+        if may_train:
+            advance_run(trainer, twin, n)
+        rows, box = view(trainer, twin, slowed(pace, playing) if may_train else BUSY)
+        return feeds.Frame(rows, box, (S.MOMENT.name, trainer.step, 0), ended=trainer.done)
+    return draw
+
+
+def ended():
+    """The feed's run has ended (it converged to its last step or diverged): pause, and draw the page again."""
+    set_playing(False)
 
 
 # Presenting, the two rows of key charts fill what a 1280x720 projector shows under the compact header: the
@@ -237,24 +274,32 @@ KEY_HEIGHTS = (204, 244)
 HEIGHT = 400  # otherwise: a chart this tall keeps its labels apart at 420 px wide (1280 px, sidebar open)
 
 
-def show(trainer: Trainer, said: str = ""):
+def show(trainer: Trainer, said: str = "", feed: bool = False):
     """The live area: the numbers, what is happening, the six charts and `said` under them, as one chart grid
     (components/charts), paused or playing. One element is the least a live refresh can cost the server; each
     redraw is a Plotly.react in place, so charts keep their size and never flash, and a slider move only sends new
     data. Presenting, the words and numbers stand beside the charts, so the four key charts fit one 1280x720
     screen; otherwise above them, and on a phone between the first row of charts and the rest, so that a chart
-    shows on the first screen of a 720-px display and of a phone."""
+    shows on the first screen of a 720-px display and of a phone. feed: the run plays through the live feed."""
     # The address bar follows the step, so a reload, a copied address or a replica that takes over after a crash
     # opens this run at this step.
     ui.keep_moment(S.MOMENT.name, trainer.step)
+    twin = state.get("twin")
+    rows, box = view(trainer, twin, said)
+    ui.chart_grid(rows, key="pg_grid", panel=box, live=feed_draw(trainer, twin, per_refresh) if feed else None,
+                  on_end=ended if feeding else None)
+
+
+def view(trainer: Trainer, twin: Trainer | None, said: str) -> tuple[list, ui.Panel]:
+    """The live area's charts (rows of the chart grid) and panel for `trainer` now."""
     c = trainer.config
     r, sym = trainer.result(), trainer.symmetry()  # read once a refresh: each is a pass over the run or the data
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),
                         res=FIELD_RES)
-    twin = state.twin.result() if state.get("twin") is not None else None
-    rows = figures.playground_charts(trainer.weights, trainer.biases, r, sym["distinct"], field, twin,
+    rows = figures.playground_charts(trainer.weights, trainer.biases, r, sym["distinct"], field,
+                                     None if twin is None else twin.result(),
                                      key_heights=KEY_HEIGHTS if present else (HEIGHT, HEIGHT), height=HEIGHT)
-    ui.chart_grid(rows, key="pg_grid", panel=panel(trainer, r, sym, said))
+    return rows, panel(trainer, r, sym, said)
 
 
 def panel(trainer: Trainer, r, sym: dict, said: str) -> ui.Panel:
@@ -275,6 +320,19 @@ def panel(trainer: Trainer, r, sym: dict, said: str) -> ui.Panel:
 
 state.live_inline = True  # this call of live() is part of the full run (see live)
 live()
+
+
+@st.fragment(run_every=feeds.MOMENT_EVERY if feeding and playing else None)
+def moment():
+    """Through the live feed, the address bar follows the step in the browser (static/charts-grid.js); this keeps
+    Streamlit's own copy of the address in step too, every few seconds, since Streamlit sends its copy when it
+    reconnects, to a replica that takes over after a crash, say."""
+    step = feeds.latest_step(state, "pg_grid")  # None until the feed drew a frame of the run this page drew
+    if step is not None and state.playing:
+        ui.keep_moment(S.MOMENT.name, step)
+
+
+moment()
 
 with st.expander("Share this exact run, or download it", expanded=True):
     at = 0 if state.playing else state.trainer.step  # a paused run's link opens at its step

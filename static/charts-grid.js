@@ -6,6 +6,7 @@
 //               (ui/transport.py writes it and describes the format).
 //   data.panel = {numbers: [[label, value, help], ...], note, error, more, foot, side} (optional): the numbers
 //               and words drawn with the charts (ui.Panel; note, more and foot are escaped HTML), sent whole.
+//   data.live  = {url, t, g, every} (optional): the grid fetches the next frames itself (see "Live feed" below).
 // A grid that does not hold `base` (it remounted with no memory, or missed a message) asks the server for
 // the full picture with the trigger "resync" and keeps showing what it has until it arrives.
 // plotly.js is our small bundle (core, bar, heatmap, contour) in static/, loaded when a grid first has charts.
@@ -352,21 +353,68 @@ function payload(data) {  // ui/charts.py sends compact JSON as bytes; Streamlit
   return data;
 }
 
-export default function (component) {
-  const {data, parentElement, key, setTriggerValue} = component;
-  let g = grids.get(parentElement);
-  if (!g) {
-    const root = el("div", "sb-grid"), charts = el("div", "sb-charts"), foot = el("div", "sb-foot", "sbFoot");
-    root.dataset.draws = "0";
-    root.appendChild(charts);
-    parentElement.appendChild(root);
-    g = {root, charts, foot, panel: null, shape: "", cells: [], drawn: new Map(), pending: null, busy: false, draws: 0,
-         queue: Promise.resolve()};
-    grids.set(parentElement, g);
-  }
-  if (!held.has(key)) held.set(key, {epoch: null, charts: {}, codes: new Map(), asked: 0});
-  const st = held.get(key);
-  const sent = payload(data), rows = (sent && sent.rows) || [], msg = sent && sent.msg;
+// ---- Live feed (ui/live.py) ----
+// While a run plays on a server that answers the live feed, the grid's data carries live = {url, t, g, every}: the
+// grid fetches each next frame itself, at the fair pace the server gives, instead of waiting for a rerun. Frames come
+// in the same format as a render's data. A frame also gives the page's moment (the step), which goes into the
+// address bar, so a reload or a copied address opens the run there. A render without live, another generation, or
+// the grid leaving the page stops the loop; a frame that says the run ended asks the page to be drawn again.
+const FEED_RETRY_MAX_S = 5;  // after a failed request the feed waits twice as long as before, up to this
+
+function setMoment(moment) {  // [name, value, default]: the value in the address bar, dropped at its default
+  const [name, value, dflt] = moment;
+  const re = new RegExp(`([?&])${name}=[^&]*`);
+  let q = location.search;
+  if (value === dflt) q = q.replace(re, (m, sep) => (sep === "?" ? "?" : "")).replace("?&", "?");
+  else if (re.test(q)) q = q.replace(re, `$1${name}=${value}`);
+  else q = `${q}${q ? "&" : "?"}${name}=${value}`;
+  if (q === "?") q = "";
+  if (q !== location.search) history.replaceState(history.state, "", location.pathname + q + location.hash);
+}
+
+function follow(g, st, live) {
+  const id = live ? `${live.t}/${live.g}` : null;
+  if (g.feed === id) return;
+  g.feed = id;
+  clearTimeout(g.feedTimer);
+  if (!live) return;
+  let every = live.every, retry = live.every;
+  const url = new URL(live.url, document.baseURI);
+  const tick = async () => {
+    if (g.feed !== id) return;
+    const began = performance.now();
+    let wait = every;
+    try {
+      await g.queue;  // what the grid holds (st.epoch) once every earlier message is applied
+      url.search = new URLSearchParams({t: live.t, g: live.g, have: st.epoch === null ? "" : st.epoch});
+      const res = await fetch(url, {cache: "no-store", credentials: "same-origin"});
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const sent = await res.json();
+      if (g.feed !== id) return;
+      if (sent.stop) {
+        g.feed = null;
+        return;
+      }
+      every = retry = sent.every || every;
+      show(g, st, sent);
+      if (sent.moment) setMoment(sent.moment);
+      if (sent.ended) {
+        g.feed = null;
+        g.trigger("ended", live.g);
+        return;
+      }
+      await g.queue;  // drawn before the next frame is asked for
+    } catch (err) {  // the server did not answer (a replica restarting): try again, less and less often
+      retry = Math.min(retry * 2, FEED_RETRY_MAX_S);
+      wait = retry;
+    }
+    if (g.feed === id) g.feedTimer = setTimeout(tick, Math.max(0, wait * 1000 - (performance.now() - began)));
+  };
+  tick();
+}
+
+function show(g, st, sent) {  // one render's or frame's data: the panel at once, the charts in order
+  const rows = (sent && sent.rows) || [], msg = sent && sent.msg;
   drawPanel(g, sent && sent.panel);  // whole in every render: at once, whatever the charts are waiting for
   // Messages are applied one after another, in the order they came: each builds on the one before.
   g.queue = g.queue.then(async () => {
@@ -377,7 +425,7 @@ export default function (component) {
         const now = Date.now();
         if (now - st.asked > RESYNC_AGAIN_MS) {  // once, and again only if the answer seems lost
           st.asked = now;
-          setTriggerValue("resync", msg.epoch);
+          g.trigger("resync", msg.epoch);
         }
         return;
       }
@@ -393,10 +441,33 @@ export default function (component) {
     g.charts.textContent = `The charts could not be read (${err.message}); they try again on the next change.`;
     g.shape = "";
   });
+}
+
+export default function (component) {
+  const {data, parentElement, key, setTriggerValue} = component;
+  let g = grids.get(parentElement);
+  if (!g) {
+    const root = el("div", "sb-grid"), charts = el("div", "sb-charts"), foot = el("div", "sb-foot", "sbFoot");
+    root.dataset.draws = "0";
+    root.appendChild(charts);
+    parentElement.appendChild(root);
+    g = {root, charts, foot, panel: null, shape: "", cells: [], drawn: new Map(), pending: null, busy: false, draws: 0,
+         queue: Promise.resolve(), feed: null, feedTimer: null, trigger: null};
+    grids.set(parentElement, g);
+  }
+  if (!held.has(key)) held.set(key, {epoch: null, charts: {}, codes: new Map(), asked: 0});
+  const st = held.get(key);
+  const sent = payload(data);
+  g.trigger = setTriggerValue;  // the newest render's: the feed's frames answer to it too
+  show(g, st, sent);
+  follow(g, st, sent && sent.live);
   // Streamlit calls this when the component unmounts (and, for a superseded render, while it is still
-  // mounted): once the grid has left the page, free its plots, whose resize listeners would keep them alive.
+  // mounted): once the grid has left the page, stop its feed and free its plots, whose resize listeners would
+  // keep them alive.
   return () => setTimeout(() => {
     if (parentElement.isConnected || grids.get(parentElement) !== g) return;
+    g.feed = null;
+    clearTimeout(g.feedTimer);
     g.pending = null;
     if (window.Plotly) g.root.querySelectorAll(".js-plotly-plot").forEach(div => Plotly.purge(div));
     g.root.replaceChildren();

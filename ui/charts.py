@@ -119,7 +119,7 @@ def inline_html(markdown: str) -> str:
     return _BOLD.sub(r"<strong>\1</strong>", html.escape(markdown, quote=False))
 
 
-def chart_grid(rows, key: str, panel: Panel | None = None):
+def chart_grid(rows, key: str, panel: Panel | None = None, live=None, on_end=None):
     """Draw rows of figures in place: rows = [[(figure, relative width[, key chart]), ...], ...]; heights from the
     figures. A cell whose third item is True is one of the page's key charts (class sb-key on its cell).
 
@@ -128,23 +128,42 @@ def chart_grid(rows, key: str, panel: Panel | None = None):
     Only the trace types in GRID_TRACES can be drawn. The grid stays mounted across reruns as long as `key`
     and its position on the page stay the same. `panel`: numbers and words drawn with the charts (Panel), sent
     whole with every message.
+
+    live: while a run plays, how to draw its next frame (ui.live.Draw). Where the server answers the live feed
+    (ui.live.served()) the grid then fetches its frames itself, with no rerun, and calls `on_end` (a callback,
+    given on every run of the page) when the run has ended; elsewhere the page refreshes through a run_every
+    fragment and passes None.
     """
     import streamlit as st
+
+    from ui import live as feeds
 
     if not st.get_option("server.enableStaticServing"):  # turned off, overriding our .streamlit/config.toml
         _plain_charts(rows, key, panel)
         return
     encoder = st.session_state.setdefault(_ENCODERS, {}).setdefault(key, Encoder())
+    layout, msg = grid_message(rows, encoder)
+    extra = None
+    if live is not None and feeds.served():
+        extra = {"live": feeds.feed_for(st.session_state, key, encoder).arm(live)}
+    ended = {} if on_end is None else {"on_ended_change": on_end}  # a page passes it on every run, or never
+    _charts()(data=grid_payload(layout, msg, panel, extra), key=key, on_resync_change=partial(_resync, key), **ended)
+
+
+def grid_message(rows, encoder: Encoder) -> tuple[list, dict]:
+    """The grid's layout (its cells' ids, weights, heights and key marks) and the message of its charts'
+    changes since what `encoder` last sent."""
     layout = [[{"id": f"{i}-{j}", "w": cell[1], "h": _height(cell[0]), "key": _is_key(cell)}
                for j, cell in enumerate(row)] for i, row in enumerate(rows)]
     msg = encoder.encode({c["id"]: cell[0] for row, cells in zip(rows, layout) for cell, c in zip(row, cells)})
-    _charts()(data=grid_payload(layout, msg, panel), key=key, on_resync_change=partial(_resync, key))
+    return layout, msg
 
 
-def grid_payload(layout, msg, panel: Panel | None = None) -> bytes:
+def grid_payload(layout, msg, panel: Panel | None = None, extra: dict | None = None) -> bytes:
     """The grid's data: compact JSON as bytes, which Streamlit forwards as they are (a dict would be serialised
-    twice more on every refresh, once for the wire and once sorted for the element's identity). NaN is refused."""
-    data = {"rows": layout, "msg": msg} | ({} if panel is None else {"panel": panel.wire()})
+    twice more on every refresh, once for the wire and once sorted for the element's identity). NaN is refused.
+    extra: more top-level fields (the live feed's)."""
+    data = {"rows": layout, "msg": msg} | ({} if panel is None else {"panel": panel.wire()}) | (extra or {})
     return json.dumps(data, separators=(",", ":"), allow_nan=False).encode()
 
 

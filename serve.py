@@ -1,0 +1,10 @@
+"""symbreak served with its live feed: `python3 -m streamlit run serve.py` (scripts/serve.sh runs it on each replica).
+
+The same app as `streamlit run app.py`, plus one route: a playing Playground's chart grid fetches its frames from
+/_sb/live instead of rerunning a fragment for each (ui/live.py), which takes the server a fraction of the CPU.
+"""
+import streamlit as st
+
+from ui import live
+
+app = st.App("app.py", routes=live.routes())

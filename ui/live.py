@@ -1,0 +1,161 @@
+"""The live feed: a playing page's refreshes fetched by its chart grid over plain HTTP, without a Streamlit rerun.
+
+A Streamlit rerun of even the smallest fragment costs the server about 4.5 ms (bench/bench_refresh.py's floor);
+a live refresh that is one HTTP request costs only its own work. So when the app is served by `serve.py` (st.App
+with routes()), a playing page hands its chart grid a feed: the grid asks GET /_sb/live for its next frame at the
+fair pace, and each answer trains the run, draws it and sends what changed since the frame the grid holds, in the
+same format a rerun would (ui/transport.py). Served by `streamlit run app.py` (no routes), pages refresh through a
+run_every fragment instead, as before; both draw the same frames.
+
+A feed belongs to one session: it is found by a random token that only that session's page is given, and it is
+kept alive by that session's state (the registry holds it weakly). Every frame is drawn under the feed's lock; a
+page run disarms the feed first (waiting for a frame in flight), so the script and the feed never touch a run at
+once, and re-arms it, with a new generation, if it is still playing. An answer for an old generation says "stop".
+"""
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from typing import Callable
+
+from ui.limits import FEED_SECONDS, live_slot, pacer
+
+ROUTE = "/_sb/live"
+_feeds: weakref.WeakValueDictionary[str, Feed] = weakref.WeakValueDictionary()
+_served = False
+
+
+def routes() -> list:
+    """The feed's route, for st.App(..., routes=routes()) (serve.py). Pages hand out feeds from then on."""
+    from starlette.routing import Route
+
+    global _served
+    _served = True
+    return [Route(ROUTE, endpoint, methods=["GET"])]
+
+
+def served() -> bool:
+    """Whether this process answers the feed's route (it runs from serve.py)."""
+    return _served
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One frame of a live area: the chart grid's rows and panel, the page's moment for the address bar
+    ((name, value, default)), and whether the run has ended (the feed stops and the page is drawn again)."""
+
+    rows: list
+    panel: object
+    moment: tuple[str, int, int] | None = None
+    ended: bool = False
+
+
+# draw(may_train, pace, playing) -> Frame: train (unless the server had no slot for it) and draw the next frame;
+# pace is the fair interval in seconds, playing the number of runs playing on this process.
+Draw = Callable[[bool, float, int], Frame]
+
+
+class Feed:
+    """One session's live feed for one chart grid: its encoder (what the grid holds) and, while armed, how to draw
+    the next frame."""
+
+    def __init__(self, encoder):
+        self.token = secrets.token_urlsafe(18)
+        self.encoder = encoder
+        self.lock = threading.Lock()
+        self.generation = 0
+        self.step = None  # the moment of the latest frame drawn (the page writes it into its address)
+        self._draw: Draw | None = None
+        _feeds[self.token] = self
+
+    def arm(self, draw: Draw) -> dict:
+        """Start (or restart) the feed with `draw`; what the grid needs to fetch it ({"url", "t", "g", "every"})."""
+        with self.lock:
+            self.generation += 1
+            self._draw = draw
+            self.step = None  # until it draws a frame of this run
+            return {"url": ROUTE.lstrip("/"), "t": self.token, "g": self.generation, "every": pacer.interval()}
+
+    def disarm(self):
+        """Stop the feed, after the frame it may be drawing: later requests are told to stop."""
+        with self.lock:
+            self.generation += 1
+            self._draw = None
+        pacer.leave(self.token)  # it no longer counts for the pace (it counts again from its next frame)
+
+    @property
+    def armed(self) -> bool:
+        return self._draw is not None
+
+    def next(self, generation: int, have: str, may_train: bool) -> bytes | None:
+        """The next frame as the grid's message (what ui.chart_grid would send), or None if `generation` is over.
+        have: the epoch of the message the grid holds; anything else gets every chart whole."""
+        from ui.charts import grid_message, grid_payload
+
+        with self.lock:
+            if self._draw is None or generation != self.generation:
+                return None
+            frame = self._draw(may_train, pacer.interval(), pacer.playing())
+            if have != str(self.encoder.epoch):
+                self.encoder.reset()
+            layout, msg = grid_message(frame.rows, self.encoder)
+            extra = {"every": pacer.interval(), "moment": frame.moment}
+            if frame.ended:
+                self._draw = None
+                extra["ended"] = True
+            self.step = None if frame.moment is None else frame.moment[1]
+            return grid_payload(layout, msg, frame.panel, extra)
+
+
+def feed_for(state: dict, key: str, encoder) -> Feed:
+    """The session's feed for the chart grid `key` (state: the session state), made on first use."""
+    feeds = state.setdefault("_ui_live_feeds", {})
+    if key not in feeds or feeds[key].encoder is not encoder:
+        feeds[key] = Feed(encoder)
+    return feeds[key]
+
+
+def disarm_all(state: dict):
+    """A page run begins: stop every feed of the session (after any frame in flight)."""
+    for feed in state.get("_ui_live_feeds", {}).values():
+        feed.disarm()
+
+
+_STOP = json.dumps({"stop": True}).encode()
+
+
+def endpoint(request):
+    """GET /_sb/live?t=TOKEN&g=GENERATION&have=EPOCH: the next frame of that feed, or {"stop": true}.
+
+    Starlette runs this synchronous endpoint on its thread pool. Like a fragment's live refresh it holds one of the
+    process's heavy-job slots while it trains and draws (ui.live_slot: after LIVE_SLOT_WAIT s without one it draws
+    without training), and the time it took sets the fair pace of every playing run."""
+    from starlette.responses import Response
+
+    q = request.query_params
+    feed = _feeds.get(q.get("t", ""))
+    try:
+        generation = int(q.get("g", ""))
+    except ValueError:
+        generation = -1
+    body = None
+    if feed is not None and feed.armed and generation == feed.generation:
+        start = time.perf_counter()
+        with live_slot(False) as may_train:
+            body = feed.next(generation, q.get("have", ""), may_train)
+        pacer.note(feed.token, time.perf_counter() - start, overhead=FEED_SECONDS)
+    return Response(body or _STOP, media_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+MOMENT_EVERY = 2.0  # s: how often a playing page tells Streamlit the step its feed reached (app.py's moment)
+
+
+def latest_step(state: dict, key: str) -> int | None:
+    """The moment of the latest frame the session's feed for grid `key` drew, if any."""
+    feed = state.get("_ui_live_feeds", {}).get(key)
+    return None if feed is None else feed.step
+
