@@ -322,18 +322,6 @@ state.live_inline = True  # this call of live() is part of the full run (see liv
 live()
 
 
-@st.fragment(run_every=feeds.MOMENT_EVERY if feeding and playing else None)
-def moment():
-    """Through the live feed, the address bar follows the step in the browser (static/charts-grid.js); this keeps
-    Streamlit's own copy of the address in step too, every few seconds, since Streamlit sends its copy when it
-    reconnects, to a replica that takes over after a crash, say."""
-    step = feeds.latest_step(state, "pg_grid")  # None until the feed drew a frame of the run this page drew
-    if step is not None and state.playing:
-        ui.keep_moment(S.MOMENT.name, step)
-
-
-moment()
-
 with st.expander("Share this exact run, or download it", expanded=True):
     at = 0 if state.playing else state.trainer.step  # a paused run's link opens at its step
     if at:  # kept, so that the link opens at once on this machine (ui.moments)

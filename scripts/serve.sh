@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Serve symbreak from several `streamlit run app.py` replicas behind HAProxy, with sticky sessions.
+# Serve symbreak from several `streamlit run serve.py` replicas behind HAProxy, with sticky sessions. serve.py is the
+# app with its live feed (ui/live.py): a playing page fetches its frames over HTTP, which costs a replica far less
+# than a Streamlit rerun for each.
 #
 #   bash scripts/serve.sh --replicas 2 --port 8500     # then open http://127.0.0.1:8500
 #   bash scripts/serve.sh --replicas 2 --print-config  # show the HAProxy config and start nothing
@@ -30,12 +32,12 @@ usage() {
 Usage: bash scripts/serve.sh [--replicas N] [--port P] [--address ADDR] [--log-dir DIR] [--app FILE]
                             [--print-config]
 
-  --replicas N     number of `streamlit run app.py` processes (default 2; one per core is a good start)
+  --replicas N     number of `streamlit run serve.py` processes (default 2; one per core is a good start)
   --port P         port HAProxy listens on (default 8500)
   --address ADDR   address HAProxy listens on (default 127.0.0.1; 0.0.0.0 serves the whole network)
   --log-dir DIR    keep the logs (replica-K.log, haproxy.log with one line per request) in DIR
                    (default: a temporary folder removed on exit)
-  --app FILE       the Streamlit script each replica runs (default app.py, the project's own; a benchmark
+  --app FILE       the script each replica runs (default serve.py, the app with its live feed; a benchmark
                    serves its baseline page this way)
   --print-config   print the HAProxy config for these settings and exit without starting anything
 EOF
@@ -68,7 +70,7 @@ if [ -n "$APP" ]; then  # relative to where the script was called from
     APP="$(cd "$(dirname "$APP")" && pwd)/$(basename "$APP")"
 fi
 cd "$(dirname "$0")/.."
-APP="${APP:-app.py}"
+APP="${APP:-serve.py}"
 
 # ----------------------------------------------------------------------------------------------- helpers
 

@@ -359,6 +359,9 @@ function payload(data) {  // ui/charts.py sends compact JSON as bytes; Streamlit
 // in the same format as a render's data. A frame also gives the page's moment (the step), which goes into the
 // address bar, so a reload or a copied address opens the run there. A render without live, another generation, or
 // the grid leaving the page stops the loop; a frame that says the run ended asks the page to be drawn again.
+// If the session is gone (its replica died) the page reloads its address, which carries the step of the last frame:
+// Streamlit's own reconnection would reopen the run at the step its server last wrote, before the feed's frames.
+// A render that comes while the feed's last request failed is such a reconnection too.
 const FEED_RETRY_MAX_S = 5;  // after a failed request the feed waits twice as long as before, up to this
 
 function setMoment(moment) {  // [name, value, default]: the value in the address bar, dropped at its default
@@ -391,8 +394,10 @@ function follow(g, st, live) {
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       const sent = await res.json();
       if (g.feed !== id) return;
+      g.lost = false;
       if (sent.stop) {
         g.feed = null;
+        if (sent.gone) location.reload();
         return;
       }
       every = retry = sent.every || every;
@@ -405,6 +410,7 @@ function follow(g, st, live) {
       }
       await g.queue;  // drawn before the next frame is asked for
     } catch (err) {  // the server did not answer (a replica restarting): try again, less and less often
+      g.lost = true;
       retry = Math.min(retry * 2, FEED_RETRY_MAX_S);
       wait = retry;
     }
@@ -452,13 +458,17 @@ export default function (component) {
     root.appendChild(charts);
     parentElement.appendChild(root);
     g = {root, charts, foot, panel: null, shape: "", cells: [], drawn: new Map(), pending: null, busy: false, draws: 0,
-         queue: Promise.resolve(), feed: null, feedTimer: null, trigger: null};
+         queue: Promise.resolve(), feed: null, feedTimer: null, trigger: null, lost: false};
     grids.set(parentElement, g);
   }
   if (!held.has(key)) held.set(key, {epoch: null, charts: {}, codes: new Map(), asked: 0});
   const st = held.get(key);
   const sent = payload(data);
   g.trigger = setTriggerValue;  // the newest render's: the feed's frames answer to it too
+  if (g.lost && g.feed) {  // Streamlit reconnected while the feed was failing: reopen at the feed's step
+    location.reload();
+    return () => {};
+  }
   show(g, st, sent);
   follow(g, st, sent && sent.live);
   // Streamlit calls this when the component unmounts (and, for a superseded render, while it is still

@@ -184,27 +184,51 @@ def test_two_replicas_sticky_sessions_download_and_failover(serve, visitor):
         wait_until(lambda: step_count(a) == shown + 10, timeout=20, what="ten more steps")
     wait_idle(a)
     wait_until(lambda: "step=30" in a.evaluate("location.href"), timeout=10, what="the step in the address bar")
-    moment = {label: metric(a, label) for label in ("Step", "Train loss", "Layer 1 distinct", "Layer 2 distinct")}
-    assert moment["Step"] == "30"
+    assert metric(a, "Step") == "30"
 
-    # A's replica dies: A's browser reconnects through HAProxy, which moves it to B's replica
+    # A plays: its chart grid fetches the frames from its replica's live feed, and the address bar follows them
+    before = len(serve.requests())
+    button(a, "Play").click()
+    wait_until(lambda: step_count(a) >= 200, timeout=30, what="A's run to play on")
+    feed = [r for r in serve.requests()[before:] if r["path"].startswith("/_sb/live")]
+    assert feed and {r["server"] for r in feed} == {home["A"]} and {r["status"] for r in feed} == {"200"}, feed
+    assert {r["agent"] for r in feed} == {"symbreak-visitor-A"}
+
+    # A's replica dies mid-play: the page keeps its last frame, whose step is in the address bar
     dead, live = home["A"], home["B"]
     before = len(serve.requests())
-    link = a.evaluate("location.href")  # the page's own address (Playwright's page.url can lag behind)
     os.kill(pids[dead], signal.SIGKILL)
+    last = {}
+
+    def still() -> bool:  # the same numbers a second apart: the feed has stopped
+        now = {label: metric(a, label) for label in ("Step", "Train loss", "Layer 1 distinct", "Layer 2 distinct")}
+        same, last["shown"] = now == last.get("shown"), now
+        time.sleep(1.0)
+        return same
+
+    wait_until(still, timeout=20, what="A's last frame to stay")
+    moment = last["shown"]
+    link = a.evaluate("location.href")  # the page's own address (Playwright's page.url can lag behind)
+    assert f"step={moment['Step'].replace(',', '')}" in link, (link, moment)
+    assert int(moment["Step"].replace(",", "")) >= 200
+    # A's browser reconnects through HAProxy, which moves it to B's replica
     wait_until(lambda: sticky_replica(a.context) == live, timeout=20, what=f"visitor A's cookie to name {live}")
     wait_until(lambda: any(r["path"] == "/_stcore/stream" for r in serve.requests()[before:]
                            if r["agent"] == "symbreak-visitor-A"), timeout=20, what="A's websocket to reconnect")
-    # A stale page shows what the old replica drew, so reload it as a visitor would: the live replica replays the
-    # run from the URL to the same step, with the same numbers (the run is deterministic).
-    open_app(a, link, timeout_ms=30_000)
+    # The page reopens itself at its address (the feed told it its session is gone): the live replica replays the
+    # run from the URL to the same step, with the same numbers (the run is deterministic), paused there.
+    wait_until(lambda: {label: metric(a, label) for label in moment} == moment and button(a, "Play").is_visible(),
+               timeout=30, what="A's page to come back at its last frame")
+    wait_for_charts(a, timeout_ms=30_000)
+    wait_idle(a)
     assert a.evaluate("location.href") == link
     assert {label: metric(a, label) for label in moment} == moment
     assert download_config(a) == config
     assert charts_drawn(a) == 6
     assert a.locator(EXCEPTION).count() == 0, exception_text(a)
     button(a, "Step").click()
-    wait_until(lambda: step_count(a) == 31, timeout=20, what="a Step on the live replica")
+    at = int(moment["Step"].replace(",", ""))
+    wait_until(lambda: step_count(a) == at + 1, timeout=20, what="a Step on the live replica")
     assert servers_of(serve.requests()[before:], "symbreak-visitor-A") == {live}
     assert serve.proc.poll() is None, "serve.sh stopped when one replica died"
     assert f"pid {pids[dead]}) exited" in serve.stderr()

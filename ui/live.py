@@ -125,11 +125,15 @@ def disarm_all(state: dict):
         feed.disarm()
 
 
-_STOP = json.dumps({"stop": True}).encode()
+_STOP = json.dumps({"stop": True}).encode()  # the feed is disarmed, or armed again for another generation
+# No such feed: its session has ended (its server restarted, or a replica died and HAProxy sent the request to
+# another). The page reloads its own address, which carries the run and the step of its last frame.
+_GONE = json.dumps({"stop": True, "gone": True}).encode()
 
 
 def endpoint(request):
-    """GET /_sb/live?t=TOKEN&g=GENERATION&have=EPOCH: the next frame of that feed, or {"stop": true}.
+    """GET /_sb/live?t=TOKEN&g=GENERATION&have=EPOCH: the next frame of that feed, {"stop": true} if it is not
+    armed for that generation, and {"stop": true, "gone": true} if there is no such feed.
 
     Starlette runs this synchronous endpoint on its thread pool. Like a fragment's live refresh it holds one of the
     process's heavy-job slots while it trains and draws (ui.live_slot: after LIVE_SLOT_WAIT s without one it draws
@@ -148,14 +152,6 @@ def endpoint(request):
         with live_slot(False) as may_train:
             body = feed.next(generation, q.get("have", ""), may_train)
         pacer.note(feed.token, time.perf_counter() - start, overhead=FEED_SECONDS)
-    return Response(body or _STOP, media_type="application/json", headers={"Cache-Control": "no-store"})
-
-
-MOMENT_EVERY = 2.0  # s: how often a playing page tells Streamlit the step its feed reached (app.py's moment)
-
-
-def latest_step(state: dict, key: str) -> int | None:
-    """The moment of the latest frame the session's feed for grid `key` drew, if any."""
-    feed = state.get("_ui_live_feeds", {}).get(key)
-    return None if feed is None else feed.step
+    return Response(body or (_STOP if feed is not None else _GONE), media_type="application/json",
+                    headers={"Cache-Control": "no-store"})
 
