@@ -22,6 +22,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Callable
 
+from ui import limits
 from ui.limits import FEED_SECONDS, live_slot, pacer
 
 ROUTE = "/_sb/live"
@@ -149,7 +150,7 @@ def endpoint(request):
     body = None
     if feed is not None and feed.armed and generation == feed.generation:
         start = time.perf_counter()
-        with live_slot(False) as may_train:
+        with live_slot(False, wait=limits.LIVE_SLOT_WAIT) as may_train:
             body = feed.next(generation, q.get("have", ""), may_train)
         pacer.note(feed.token, time.perf_counter() - start, overhead=FEED_SECONDS)
     return Response(body or (_STOP if feed is not None else _GONE), media_type="application/json",

@@ -1,0 +1,199 @@
+"""The live feed (ui/live.py): what GET /_sb/live answers, for a feed alone and for the Playground's own feed."""
+from __future__ import annotations
+
+import gc
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import live_panel
+from starlette.requests import Request
+from streamlit.testing.v1 import AppTest
+
+from ui import limits, live
+from ui.charts import Panel
+from ui.transport import Encoder
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def ask(token: str, generation, have="") -> dict:
+    """One request to the feed's endpoint, as the chart grid sends it; its answer as JSON."""
+    query = f"t={token}&g={generation}&have={have}".encode()
+    request = Request({"type": "http", "method": "GET", "path": live.ROUTE, "query_string": query, "headers": []})
+    response = live.endpoint(request)
+    assert response.media_type == "application/json" and response.headers["cache-control"] == "no-store"
+    return json.loads(response.body)
+
+
+def figure(y) -> dict:
+    return {"data": [{"type": "scatter", "y": list(y)}], "layout": {"height": 300}}
+
+
+class Counter:
+    """A draw function: each frame trains one 'step' (when it may) and shows it in one chart; a second chart never
+    changes."""
+
+    def __init__(self, last: int = 1000):
+        self.step, self.last, self.calls = 0, last, []
+
+    def __call__(self, may_train: bool, pace: float, playing: int) -> live.Frame:
+        self.calls.append((may_train, pace, playing))
+        if may_train:
+            self.step += 1
+        rows = [[(figure([self.step, 2 * self.step]), 1), (figure([7, 7]), 1)]]
+        panel = Panel((("Step", str(self.step), None),), "**What's happening:** counting")
+        return live.Frame(rows, panel, ("step", self.step, 0), ended=self.step >= self.last)
+
+
+@pytest.fixture()
+def feed():
+    f = live.Feed(Encoder())
+    yield f
+    limits.pacer.leave(f.token)
+
+
+def test_an_unknown_feed_is_gone_and_a_disarmed_or_older_one_is_stopped(feed):
+    assert ask("no-such-token", 1) == {"stop": True, "gone": True}
+    assert ask(feed.token, 0) == {"stop": True}  # made, never armed
+    got = feed.arm(Counter())
+    assert got["t"] == feed.token and got["url"] == live.ROUTE.lstrip("/") and got["every"] in limits.REFRESH_STEPS
+    assert ask(feed.token, got["g"] - 1) == {"stop": True}
+    assert ask(feed.token, "x") == {"stop": True}
+    assert ask(feed.token, got["g"])["moment"] == ["step", 1, 0]
+    feed.disarm()
+    assert ask(feed.token, got["g"]) == {"stop": True}
+
+
+def test_frames_send_what_changed_since_the_frame_the_grid_holds(feed):
+    draw = Counter()
+    g = feed.arm(draw)["g"]
+    first = ask(feed.token, g)  # a grid that holds nothing gets every chart whole
+    assert first["msg"]["base"] is None and set(first["msg"]["charts"]) == {"0-0", "0-1"}
+    assert first["rows"] == [[{"id": "0-0", "w": 1, "h": 300, "key": False}, {"id": "0-1", "w": 1, "h": 300,
+                                                                            "key": False}]]
+    assert first["panel"]["numbers"] == [["Step", "1", ""]] and first["moment"] == ["step", 1, 0]
+    second = ask(feed.token, g, have=first["msg"]["epoch"])
+    assert second["msg"]["base"] == first["msg"]["epoch"]
+    assert second["msg"]["charts"]["0-1"] is None  # unchanged: not sent again
+    assert "$p" in second["msg"]["charts"]["0-0"] and second["panel"]["numbers"] == [["Step", "2", ""]]
+    # a grid that lost track (it holds another epoch, or none) is brought back to the full picture
+    for have in (first["msg"]["epoch"], ""):
+        again = ask(feed.token, g, have=have)
+        assert again["msg"]["base"] is None and all(c is not None for c in again["msg"]["charts"].values())
+    assert draw.step == 4 and all(may for may, _, _ in draw.calls)
+
+
+def test_the_frame_that_ends_the_run_says_so_and_stops_the_feed(feed):
+    g = feed.arm(Counter(last=2))["g"]
+    assert "ended" not in ask(feed.token, g)
+    last = ask(feed.token, g)
+    assert last["ended"] is True and last["panel"]["numbers"] == [["Step", "2", ""]]
+    assert ask(feed.token, g) == {"stop": True} and not feed.armed
+
+
+def test_a_feed_with_no_slot_in_time_draws_without_training(feed, monkeypatch):
+    monkeypatch.setattr(limits, "LIVE_SLOT_WAIT", 0.05)
+    draw = Counter()
+    g = feed.arm(draw)["g"]
+    held = [limits._heavy.acquire(timeout=5) for _ in range(limits.MAX_HEAVY_JOBS)]
+    try:
+        assert all(held)
+        frame = ask(feed.token, g)
+    finally:
+        for _ in held:
+            limits._heavy.release()
+    assert draw.calls[-1][0] is False and frame["panel"]["numbers"] == [["Step", "0", ""]]
+    assert ask(feed.token, g)["panel"]["numbers"] == [["Step", "1", ""]]
+
+
+def test_disarming_waits_for_the_frame_in_flight(feed):
+    started, release = threading.Event(), threading.Event()
+    draw = Counter()
+
+    def slow(may_train, pace, playing):
+        started.set()
+        release.wait(5)
+        return draw(may_train, pace, playing)
+
+    g = feed.arm(slow)["g"]
+    answer = {}
+    asker = threading.Thread(target=lambda: answer.update(ask(feed.token, g)))
+    asker.start()
+    assert started.wait(5)
+    disarmed = threading.Event()
+    stopper = threading.Thread(target=lambda: (feed.disarm(), disarmed.set()))
+    stopper.start()
+    time.sleep(0.1)
+    assert not disarmed.is_set()  # the page run waits: the frame is still being drawn
+    release.set()
+    asker.join(5)
+    stopper.join(5)
+    assert disarmed.is_set() and answer["moment"] == ["step", 1, 0]
+    assert ask(feed.token, g) == {"stop": True}
+
+
+def test_a_feed_counts_for_the_fair_pace_while_it_plays(feed):
+    g = feed.arm(Counter())["g"]
+    before = limits.pacer.playing()
+    ask(feed.token, g)
+    assert limits.pacer.playing() == before + 1
+    feed.disarm()
+    assert limits.pacer.playing() == before
+
+
+def test_a_feed_lives_as_long_as_its_session_holds_it():
+    state = {}
+    enc = Encoder()
+    f = live.feed_for(state, "grid", enc)
+    assert live.feed_for(state, "grid", enc) is f  # one per grid and encoder
+    assert live.feed_for(state, "grid", Encoder()) is not f  # the grid's memory was reset: a new feed
+    token = live.feed_for(state, "grid", enc).token
+    assert live._feeds.get(token) is not None
+    state.clear()
+    gc.collect()
+    assert ask(token, 1) == {"stop": True, "gone": True}
+
+
+def test_the_route_is_the_feed_and_turns_it_on(monkeypatch):
+    monkeypatch.setattr(live, "_served", False)
+    assert not live.served()
+    (route,) = live.routes()
+    assert route.path == live.ROUTE and route.endpoint is live.endpoint and route.methods >= {"GET"}
+    assert live.served()
+
+
+def grid_data(at) -> dict:
+    (grid,) = [c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"]
+    return json.loads(grid.proto.bytes)
+
+
+def test_the_playground_plays_through_its_feed_when_served_with_it(monkeypatch):
+    """Served by serve.py, Play hands the chart grid a feed; each frame trains the session's run and shows it, the
+    page drawn again shows the same run, and Pause stops the feed."""
+    monkeypatch.setattr(live, "_served", True)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert "live" not in grid_data(at)  # paused: no feed
+    next(b for b in at.button if b.label == "Play").click().run()
+    assert at.session_state["playing"] is True and not at.exception
+    data = grid_data(at)
+    feed, epoch = data["live"], data["msg"]["epoch"]
+    shown = int(live_panel(at)["numbers"]["Step"].replace(",", ""))
+    assert shown == 0  # a page run draws where the run is; the feed trains
+    frames = []
+    for _ in range(3):
+        frames.append(ask(feed["t"], feed["g"], have=epoch))
+        epoch = frames[-1]["msg"]["epoch"]
+        assert frames[-1]["msg"]["base"] is not None  # a patch on what the grid holds
+    steps = [int(dict((n[0], n[1]) for n in f["panel"]["numbers"])["Step"].replace(",", "")) for f in frames]
+    assert steps[0] > 0 and steps == [steps[0] * k for k in (1, 2, 3)]
+    assert [f["moment"] for f in frames] == [["step", s, 0] for s in steps]
+    assert at.session_state["trainer"].step == steps[-1]
+    next(b for b in at.button if b.label == "Pause").click().run()
+    assert ask(feed["t"], feed["g"]) == {"stop": True}
+    assert at.session_state["playing"] is False and "live" not in grid_data(at)
+    assert live_panel(at)["numbers"]["Step"] == f"{steps[-1]:,}"
+    assert at.query_params.get("step") == str(steps[-1])
