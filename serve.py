@@ -7,4 +7,5 @@ import streamlit as st
 
 from ui import live
 
+live.send_at_once()
 app = st.App("app.py", routes=live.routes())

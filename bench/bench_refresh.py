@@ -1,17 +1,19 @@
 """One playing visitor: bytes the server sends and server CPU per live refresh, against the framework's floor.
 
-A protocol client (bench/ws_client.py) opens a page, presses Play and lets the live fragment refresh for
-`--seconds`; the script counts the bytes of every message the server sent after Play (uncompressed, as the
-websocket carries them here) and the server process's CPU time from /proc, and divides both by the number of
-live refreshes. The floor is a bare Streamlit page in the same run: a `run_every` fragment showing four
-`st.metric`s and one `st.info` (the least a live page can send), served with the app's own settings. Between the
-two stands "the live area's elements": a page that draws the Playground's live area as app.show does at its
+A protocol client (bench/ws_client.py) opens a page, presses Play and lets the live area refresh for `--seconds`;
+the script counts the bytes of every message the server sent after Play (uncompressed, as the websocket and HTTP
+carry them here) and the server process's CPU time from /proc, and divides both by the number of live refreshes.
+The Playground is served as scripts/serve.sh serves it, by serve.py, where each refresh is one request to its live
+feed (ui/live.py); with --fragment also by `streamlit run app.py`, where each is a rerun of its live fragment.
+The floor is a bare Streamlit page in the same run: a `run_every` fragment showing four `st.metric`s and one
+`st.info` (the least a live page can send), served with the app's own settings. Between the two stands "the live
+area's elements": a page that draws the Playground's live area as app.show does at its
 defaults (one chart grid carrying the six charts, four numbers with their help and the note; the step in the
 address bar) but computes nothing: the six charts are built once, so each refresh sends them as unchanged. What it
 costs over the floor is the framework's price of the elements the Playground shows; what the Playground costs over
 it is the work of the refresh itself (training, metrics, charts and their encoding).
 
-Usage: python bench/bench_refresh.py [--seconds 10] [--runs 3] [--split]
+Usage: python bench/bench_refresh.py [--seconds 10] [--runs 3] [--split] [--fragment]
 """
 from __future__ import annotations
 
@@ -136,17 +138,19 @@ async def measure(server: Server, path: str, seconds: float) -> tuple[float, flo
         while ("Play" not in " ".join(sess.buttons) or sess.running) and time.monotonic() - t0 < 60:
             await asyncio.sleep(0.05)
         await sess.click("Play")
-        while sess.fragment is None and time.monotonic() - t0 < 60:
+        while sess.fragment is None and sess.live is None and time.monotonic() - t0 < 60:
             await asyncio.sleep(0.02)
         await asyncio.sleep(1.0)  # past the first full redraw after Play
-        mark.update(bytes=sess.bytes_in, runs=len(sess.finished), t=time.monotonic(), cpu=cpu_seconds(server.pid))
+        mark.update(bytes=sess.bytes_in, runs=len(sess.finished) + len(sess.frames), t=time.monotonic(),
+                    cpu=cpu_seconds(server.pid))
 
     stop_at = time.monotonic() + 60 + seconds
     task = asyncio.create_task(s.run(stop_at, on_ready=ready))
     while "t" not in mark:
         await asyncio.sleep(0.05)
     await asyncio.sleep(seconds)
-    got = dict(bytes=s.bytes_in, runs=len(s.finished), t=time.monotonic(), cpu=cpu_seconds(server.pid))
+    got = dict(bytes=s.bytes_in, runs=len(s.finished) + len(s.frames), t=time.monotonic(),
+               cpu=cpu_seconds(server.pid))
     task.cancel()
     refreshes = max(1, got["runs"] - mark["runs"])
     if s.errors:
@@ -162,6 +166,8 @@ def main():
     ap.add_argument("--split", action="store_true",
                     help="also serve the live area's elements as they were drawn before 30 November's afternoon: "
                          "containers, four st.metric, an st.info and two chart grids")
+    ap.add_argument("--fragment", action="store_true",
+                    help="also serve the Playground by `streamlit run app.py`, which refreshes through its fragment")
     args = ap.parse_args()
     floor_dir = Path(tempfile.mkdtemp(prefix="bench-floor-"))
     (floor_dir / "floor.py").write_text(FLOOR_APP)
@@ -174,11 +180,12 @@ def main():
     elements = Server("elements.py", cwd=floor_dir)
     parts = [("  as Streamlit elements (before)", Server("streamlit_elements.py", cwd=floor_dir), "/")
              ] if args.split else []
-    app = Server("app.py")
+    app = Server("serve.py")
+    apps = [(app, "")] + ([(Server("app.py"), "fragment: ")] if args.fragment else [])
     try:
         for name, server, path in [("floor: 4 metrics + 1 info", floor, "/"),
                                    ("the live area's elements", elements, "/"), *parts,
-                                   *((n, app, p) for n, p in SETTINGS)]:
+                                   *((how + n, a, p) for a, how in apps for n, p in SETTINGS)]:
             got = [asyncio.run(measure(server, path, args.seconds)) for _ in range(args.runs)]
             rows.append((name, *(statistics.median(g[k] for g in got) for k in range(3))))
     finally:
@@ -186,7 +193,8 @@ def main():
         elements.stop()
         for _, server, _ in parts:
             server.stop()
-        app.stop()
+        for a, _ in apps:
+            a.stop()
     base_cpu = rows[0][2]
     print(f"{'setting':34} {'bytes/refresh':>14} {'CPU ms/refresh':>15} {'x floor':>8} {'refreshes/s':>12}")
     for name, b, cpu, rate in rows:

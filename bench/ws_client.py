@@ -2,8 +2,10 @@
 
 It does what the Playground's frontend does for the server: asks for the first run with the page's query string,
 presses buttons, moves a slider, and re-runs the live fragment every `run_every` seconds as the frontend's timer
-would (a tick is skipped while the previous run is still going, as a busy browser would). It draws nothing, so
-30 of them fit on the machine that also runs the server.
+would (a tick is skipped while the previous run is still going, as a busy browser would). Where the chart grid is
+handed a live feed (the app served by serve.py, ui/live.py) it fetches the frames over HTTP as the grid's script
+does: the next one asked for once the last has arrived, at the pace the server gives, on one kept-alive
+connection. It draws nothing, so 30 of them fit on the machine that also runs the server.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import asyncio
 import json
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
 
 import streamlit  # noqa: F401  (initialises streamlit before its generated protobuf modules)
 import websockets
@@ -37,6 +40,10 @@ class Session:
     running: bool = False
     bytes_in: int = 0
     errors: list = field(default_factory=list)
+    live: dict | None = None  # the chart grid's live feed while it has one ({"url", "t", "g", "every"})
+    frames: list = field(default_factory=list)  # monotonic times of the feed's frames
+    epoch: str = ""  # the epoch of the chart grid's newest message, which the feed's next request names
+    _feeding: asyncio.Task | None = None
 
     async def run(self, stop_at: float, on_ready=None):
         uri = self.base_url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
@@ -54,6 +61,44 @@ class Session:
             finally:
                 ticker.cancel()
                 reader.cancel()
+                if self._feeding is not None:
+                    self._feeding.cancel()
+
+    async def _feed(self, live: dict):
+        """The chart grid's live feed: GET each next frame, as static/charts-grid.js does, until told to stop."""
+        base = urlsplit(self.base_url)
+        reader, writer = await asyncio.open_connection(base.hostname, base.port)
+        extra = "".join(f"{k}: {v}\r\n" for k, v in self.headers.items())
+        path = base.path.rstrip("/") + "/" + live["url"]
+        try:
+            while self.live is live:
+                began = time.monotonic()
+                query = urlencode({"t": live["t"], "g": live["g"], "have": self.epoch})
+                writer.write(f"GET {path}?{query} HTTP/1.1\r\nHost: {base.netloc}\r\n{extra}\r\n".encode())
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                              if line.lower().startswith(b"content-length:"))
+                body = await reader.readexactly(length)
+                self.bytes_in += len(head) + len(body)
+                if not head.startswith(b"HTTP/1.1 200"):
+                    self.errors.append(head.split(b"\r\n", 1)[0].decode())
+                    break
+                sent = json.loads(body)
+                if sent.get("stop") or self.live is not live:
+                    break
+                now = time.monotonic()
+                self.frames.append(now)
+                self.epoch = str(sent["msg"]["epoch"])
+                self._panel(now, sent)
+                if sent.get("ended"):
+                    break
+                await asyncio.sleep(max(0.0, sent["every"] - (time.monotonic() - began)))
+        finally:
+            writer.close()
+
+    def _panel(self, now: float, data: dict):
+        for label, body, _ in (data.get("panel") or {}).get("numbers", ()):
+            self._number(now, label, body)
 
     async def rerun(self, widgets=(), fragment_id: str = "", auto: bool = False):
         msg = BackMsg()
@@ -122,10 +167,15 @@ class Session:
                     self._number(now, el.metric.label, el.metric.body)
                 elif t in ("bidi_component", "plotly_chart"):
                     self.charts.append(now)
-                    if t == "bidi_component" and el.bidi_component.bytes:  # a chart grid's panel: its numbers
-                        panel = json.loads(el.bidi_component.bytes).get("panel") or {}
-                        for label, body, _ in panel.get("numbers", ()):
-                            self._number(now, label, body)
+                    if t == "bidi_component" and el.bidi_component.bytes:  # a chart grid: its panel, its feed
+                        data = json.loads(el.bidi_component.bytes)
+                        self._panel(now, data)
+                        self.epoch = str(data["msg"]["epoch"])
+                        live = data.get("live")
+                        if live != self.live:
+                            self.live = live
+                            if live is not None:
+                                self._feeding = asyncio.create_task(self._feed(live))
                 elif t == "exception":
                     self.errors.append(el.exception.message)
             elif kind == "auto_rerun":

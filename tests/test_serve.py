@@ -27,7 +27,6 @@ from conftest import (
     exception_text,
     free_port,
     metric,
-    open_app,
     step_count,
     wait_for_charts,
     wait_idle,

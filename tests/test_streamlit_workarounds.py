@@ -186,3 +186,39 @@ def test_every_option_in_our_config_toml_is_a_streamlit_option():
         ours = {f"{section}.{name}" for section, values in tomllib.load(f).items() for name in values}
     assert {"global.disableWidgetStateDuplicationWarning", "runner.postScriptGC"} <= ours
     assert ours <= set(config.get_config_options())
+
+
+def accepted_nodelay(listener) -> tuple[int, int]:
+    """(protocol number, TCP_NODELAY) of a connection `listener` accepts, once asyncio has made its transport."""
+    import socket
+
+    async def accept():
+        got = asyncio.get_running_loop().create_future()
+
+        def handle(reader, writer):
+            sock = writer.get_extra_info("socket")
+            got.set_result((sock.proto, sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)))
+            writer.close()
+
+        server = await asyncio.start_server(handle, sock=listener)
+        async with server:
+            _, writer = await asyncio.open_connection(*listener.getsockname())
+            result = await got
+            writer.close()
+            return result
+
+    return asyncio.run(accept())
+
+
+def test_streamlit_listens_on_a_protocol_0_socket_whose_connections_asyncio_leaves_with_nagle_on(monkeypatch):
+    """ui.live.send_at_once sets TCP_NODELAY itself: without it each HTTP answer waited 44 ms on loopback."""
+    import asyncio.base_events
+
+    from streamlit.web.server.starlette import starlette_server
+
+    from ui import live
+
+    monkeypatch.setattr(asyncio.base_events, "_set_nodelay", asyncio.base_events._set_nodelay)  # restored after
+    assert accepted_nodelay(starlette_server._bind_socket("127.0.0.1", 0, 8)) == (0, 0)
+    live.send_at_once()
+    assert accepted_nodelay(starlette_server._bind_socket("127.0.0.1", 0, 8))[1] != 0

@@ -10,6 +10,7 @@ import gc
 # of pandas can fail in that race, and plotly treats pandas as missing for good (tests/test_streamlit_workarounds.py).
 import pandas  # noqa: F401 -- first, before anything that imports plotly
 
+from ui import live
 from ui.charts import CHARTS_DIR, GRID_TRACES, MIN_CELL_PX, PLOTLY_BUNDLE, Panel, chart_grid, plotly_chart
 from ui.exports import gif_button
 from ui.limits import (
@@ -38,6 +39,10 @@ from ui.widgets import (
     presenting,
     share_link,
 )
+
+# Every HTTP answer goes out at once (ui.live.send_at_once): serve.py sets this before serving; under `streamlit run
+# app.py` it holds for the connections accepted after the first page run.
+live.send_at_once()
 
 # What the server has loaded by now (Streamlit, NumPy, pandas, the engine) lives as long as the process: it is moved
 # out of the garbage collector's reach, so that the full collections the live refreshes' garbage sets off every ten
