@@ -86,6 +86,9 @@ class Session:
                 sent = json.loads(body)
                 if sent.get("stop") or self.live is not live:
                     break
+                if "msg" not in sent:  # asked too soon: wait as told
+                    await asyncio.sleep(sent["every"])
+                    continue
                 now = time.monotonic()
                 self.frames.append(now)
                 self.epoch = str(sent["msg"]["epoch"])

@@ -401,6 +401,10 @@ function follow(g, st, live) {
         return;
       }
       every = retry = sent.every || every;
+      if (!sent.msg) {  // asked too soon: no frame, ask again after `every`
+        g.feedTimer = setTimeout(tick, every * 1000);
+        return;
+      }
       show(g, st, sent);
       if (sent.moment) setMoment(sent.moment);
       if (sent.ended) {

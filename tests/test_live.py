@@ -48,6 +48,19 @@ class Counter:
         return live.Frame(rows, panel, ("step", self.step, 0), ended=self.step >= self.last)
 
 
+@pytest.fixture(autouse=True)
+def later(monkeypatch):
+    """Every request comes a second after the last (a grid waits the fair interval between frames)."""
+    clock = [time.monotonic()]
+
+    def tick():
+        clock[0] += 1.0
+        return clock[0]
+
+    monkeypatch.setattr(live, "_clock", tick)
+    return clock
+
+
 @pytest.fixture()
 def feed():
     f = live.Feed(Encoder())
@@ -197,3 +210,30 @@ def test_the_playground_plays_through_its_feed_when_served_with_it(monkeypatch):
     assert at.session_state["playing"] is False and "live" not in grid_data(at)
     assert live_panel(at)["numbers"]["Step"] == f"{steps[-1]:,}"
     assert at.query_params.get("step") == str(steps[-1])
+
+
+def test_a_page_run_after_frames_sends_every_chart_whole(feed):
+    """A frame may still be on its way when a page run draws the grid: that run's message must not build on it."""
+    state = {"_ui_live_feeds": {"grid": feed}}
+    feed.encoder.encode({"0-0": figure([1])})  # what a page run sent
+    g = feed.arm(Counter())["g"]
+    live.disarm_all(state)  # armed, no frame sent: the next message may still be a patch
+    assert not feed.encoder._full
+    g = feed.arm(Counter())["g"]
+    ask(feed.token, g)
+    live.disarm_all(state)
+    assert feed.encoder._full and not feed.armed
+    assert ask(feed.token, g) == {"stop": True}
+
+
+def test_a_client_that_asks_faster_than_the_pace_gets_no_frame_until_it_is_due(feed, monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(live, "_clock", lambda: now[0])
+    draw = Counter()
+    g = feed.arm(draw)["g"]
+    first = ask(feed.token, g)
+    assert set(ask(feed.token, g)) == {"every"} and draw.step == 1  # at once again: told to wait, nothing trained
+    wait = ask(feed.token, g)["every"]
+    assert wait == round(live.EARLIEST * first["every"], 3) > 0
+    now[0] += wait
+    assert ask(feed.token, g)["panel"]["numbers"] == [["Step", "2", ""]]

@@ -26,6 +26,10 @@ from ui import limits
 from ui.limits import FEED_SECONDS, live_slot, pacer
 
 ROUTE = "/_sb/live"
+# A feed draws at most one frame per EARLIEST x the fair interval: the grid asks once per interval, so only a client
+# that asks faster (a script, say) meets the limit, and it gets a short answer saying how long to wait, not a frame.
+EARLIEST = 0.5
+_clock = time.monotonic  # when a frame is due (a test moves it on)
 _feeds: weakref.WeakValueDictionary[str, Feed] = weakref.WeakValueDictionary()
 _served = False
 
@@ -89,6 +93,7 @@ class Feed:
         self.generation = 0
         self.step = None  # the moment of the latest frame drawn (the page writes it into its address)
         self._draw: Draw | None = None
+        self._due = 0.0  # monotonic time before which a request gets no frame (EARLIEST)
         _feeds[self.token] = self
 
     def arm(self, draw: Draw) -> dict:
@@ -111,18 +116,23 @@ class Feed:
         return self._draw is not None
 
     def next(self, generation: int, have: str, may_train: bool) -> bytes | None:
-        """The next frame as the grid's message (what ui.chart_grid would send), or None if `generation` is over.
-        have: the epoch of the message the grid holds; anything else gets every chart whole."""
+        """The next frame as the grid's message (what ui.chart_grid would send), or None if `generation` is over;
+        {"every": seconds} alone if asked too soon after the last frame (EARLIEST). have: the epoch of the message
+        the grid holds; anything else gets every chart whole."""
         from ui.charts import grid_message, grid_payload
 
         with self.lock:
             if self._draw is None or generation != self.generation:
                 return None
-            frame = self._draw(may_train, pacer.interval(), pacer.playing())
+            now, pace = _clock(), pacer.interval()
+            if now < self._due:  # asked again too soon (the grid waits `every` between frames): no frame, no work
+                return json.dumps({"every": round(self._due - now, 3)}).encode()
+            self._due = now + EARLIEST * pace
+            frame = self._draw(may_train, pace, pacer.playing())
             if have != str(self.encoder.epoch):
                 self.encoder.reset()
             layout, msg = grid_message(frame.rows, self.encoder)
-            extra = {"every": pacer.interval(), "moment": frame.moment}
+            extra = {"every": pace, "moment": frame.moment}
             if frame.ended:
                 self._draw = None
                 extra["ended"] = True
@@ -139,9 +149,16 @@ def feed_for(state: dict, key: str, encoder) -> Feed:
 
 
 def disarm_all(state: dict):
-    """A page run begins: stop every feed of the session (after any frame in flight)."""
+    """A page run begins: stop every feed of the session (after any frame in flight).
+
+    A feed that has sent frames may have one still on its way to the browser, which may arrive after this run's
+    message (on its websocket) and be dropped there as from an old generation; so this run's message carries every
+    chart whole rather than a patch on that frame, which the grid would have to send back for."""
     for feed in state.get("_ui_live_feeds", {}).values():
+        sent = feed.armed and feed.step is not None
         feed.disarm()
+        if sent:
+            feed.encoder.reset()
 
 
 _STOP = json.dumps({"stop": True}).encode()  # the feed is disarmed, or armed again for another generation
