@@ -218,7 +218,8 @@ def test_streamlit_listens_on_a_protocol_0_socket_whose_connections_asyncio_leav
 
     from ui import live
 
-    monkeypatch.setattr(asyncio.base_events, "_set_nodelay", asyncio.base_events._set_nodelay)  # restored after
+    # importing ui replaced asyncio's function already: put asyncio's own back for this test (restored after)
+    monkeypatch.setattr(asyncio.base_events, "_set_nodelay", live.ASYNCIO_SET_NODELAY)
     assert accepted_nodelay(starlette_server._bind_socket("127.0.0.1", 0, 8)) == (0, 0)
     live.send_at_once()
     assert accepted_nodelay(starlette_server._bind_socket("127.0.0.1", 0, 8))[1] != 0

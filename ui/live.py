@@ -14,6 +14,7 @@ once, and re-arms it, with a new generation, if it is still playing. An answer f
 """
 from __future__ import annotations
 
+import asyncio.base_events
 import json
 import secrets
 import threading
@@ -29,6 +30,7 @@ ROUTE = "/_sb/live"
 # A feed draws at most one frame per EARLIEST x the fair interval: the grid asks once per interval, so only a client
 # that asks faster (a script, say) meets the limit, and it gets a short answer saying how long to wait, not a frame.
 EARLIEST = 0.5
+ASYNCIO_SET_NODELAY = asyncio.base_events._set_nodelay  # asyncio's own, which send_at_once replaces
 _clock = time.monotonic  # when a frame is due (a test moves it on)
 _feeds: weakref.WeakValueDictionary[str, Feed] = weakref.WeakValueDictionary()
 _served = False
@@ -51,7 +53,6 @@ def send_at_once():
     each HTTP answer, written as its headers and then its body, waited for the client's delayed acknowledgement of
     the headers: 44 ms for every request to the feed (or /_stcore/health), measured on loopback, which held a
     playing page to 7 frames a second instead of 10."""
-    import asyncio.base_events
     import socket
 
     def set_nodelay(sock):
