@@ -202,7 +202,8 @@ async def run_class(url: str, queries: list[str], seconds: float, slider_every: 
                       lb1=proc_cpu_seconds(haproxy) if haproxy else 0.0, busy1=machine_busy_seconds(),
                       own1=time.process_time(),
                       bytes1=[v.session.bytes_in for v in visitors],
-                      pace=[v.session.fragment[1] if v.session.fragment else None for v in visitors])
+                      pace=[v.session.fragment[1] if v.session.fragment else
+                            v.session.every if v.session.live else None for v in visitors])
         for sm in samplers:
             sm.stop()
         window["rss"] = {name: sm.samples for name, sm in zip(replicas, samplers)}

@@ -43,6 +43,7 @@ class Session:
     live: dict | None = None  # the chart grid's live feed while it has one ({"url", "t", "g", "every"})
     frames: list = field(default_factory=list)  # monotonic times of the feed's frames
     epoch: str = ""  # the epoch of the chart grid's newest message, which the feed's next request names
+    every: float | None = None  # the pace the feed's latest frame gave (s)
     _feeding: asyncio.Task | None = None
 
     async def run(self, stop_at: float, on_ready=None):
@@ -91,6 +92,7 @@ class Session:
                     continue
                 now = time.monotonic()
                 self.frames.append(now)
+                self.every = sent["every"]
                 self.epoch = str(sent["msg"]["epoch"])
                 self._panel(now, sent)
                 if sent.get("ended"):
