@@ -239,18 +239,7 @@ def refresh(trainer: Trainer, whole_page: bool):
     with ui.live_slot(whole_page) as may_train:
         if may_train:
             advance(per_refresh)
-            said = slowed(pace, ui.pacer.playing())
-        else:
-            said = BUSY
-        show(trainer, said)
-
-
-BUSY = "The server is busy; training resumes in a moment."
-
-
-def slowed(pace: float, playing: int) -> str:
-    """The line under the charts at the fair pace `pace` with `playing` runs playing: empty at full pace."""
-    return narrate.slowed(1 / pace, playing) if pace > ui.FASTEST_REFRESH else ""
+        show(trainer, narrate.live_line(pace, ui.FASTEST_REFRESH, ui.pacer.playing(), may_train))
 
 
 def feed_draw(trainer: Trainer, twin: Trainer | None, n: int) -> feeds.Draw:
@@ -258,7 +247,7 @@ def feed_draw(trainer: Trainer, twin: Trainer | None, n: int) -> feeds.Draw:
     def draw(may_train: bool, pace: float, playing: int) -> feeds.Frame:
         if may_train:
             advance_run(trainer, twin, n)
-        rows, box = view(trainer, twin, slowed(pace, playing) if may_train else BUSY)
+        rows, box = view(trainer, twin, narrate.live_line(pace, ui.FASTEST_REFRESH, playing, may_train))
         return feeds.Frame(rows, box, (S.MOMENT.name, trainer.step, 0), ended=trainer.done)
     return draw
 
@@ -320,7 +309,6 @@ def panel(trainer: Trainer, r, sym: dict, said: str) -> ui.Panel:
 
 state.live_inline = True  # this call of live() is part of the full run (see live)
 live()
-
 
 with st.expander("Share this exact run, or download it", expanded=True):
     at = 0 if state.playing else state.trainer.step  # a paused run's link opens at its step

@@ -175,6 +175,18 @@ def slowed(per_second: float, playing: int) -> str:
             "server share it fairly.")
 
 
+BUSY = "The server is busy; training resumes in a moment."
+
+
+def live_line(interval: float, fastest: float, playing: int, trained: bool = True) -> str:
+    """The line under the Playground's live charts after a refresh: that the server had no room to train
+    (trained False), that the view refreshes less often than the fastest pace (every `interval` s against every
+    `fastest` s, with `playing` runs on the server: slowed), or nothing."""
+    if not trained:
+        return BUSY
+    return slowed(1 / interval, playing) if interval > fastest else ""
+
+
 def speed_capped(per_refresh: int) -> str:
     """The Playground's note when the network is too big for the Speed setting."""
     return (f"Speed capped at {plural(per_refresh, 'step')} per refresh for a network this size, so everyone "

@@ -332,6 +332,18 @@ def test_the_slowed_note_gives_the_pace_and_why(interval, playing, sentence):
     assert run.slowed(1 / interval, playing) == sentence
 
 
+@pytest.mark.parametrize("interval, playing, trained, line", [
+    (0.1, 1, True, ""),  # the fastest pace: nothing to say
+    (0.1, 30, True, ""),
+    (0.5, 40, True, run.slowed(2, 40)),
+    (0.15, 1, True, run.slowed(1 / 0.15, 1)),
+    (0.1, 1, False, run.BUSY),  # no slot to train in: that comes first, whatever the pace
+    (0.5, 40, False, run.BUSY),
+])
+def test_the_line_under_the_live_charts(interval, playing, trained, line):
+    assert run.live_line(interval, 0.1, playing, trained) == line
+
+
 @pytest.mark.parametrize("step, sentence", [
     (0, "Anyone who opens this link sees exactly this run: same data, same initial weights, same curves."),
     (1234, "Anyone who opens this link sees exactly this run, paused at step 1,234: the same data, the same initial "
