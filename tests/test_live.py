@@ -171,11 +171,16 @@ def test_a_feed_lives_as_long_as_its_session_holds_it():
 
 
 def test_the_route_is_the_feed_and_turns_it_on(monkeypatch):
+    from streamlit import config
+
     monkeypatch.setattr(live, "_served", False)
     assert not live.served()
     (route,) = live.routes()
     assert route.path == live.ROUTE and route.endpoint is live.endpoint and route.methods >= {"GET"}
     assert live.served()
+    # served under a sub-path, the route is too (the page asks relative to its own address)
+    monkeypatch.setattr(config, "get_option", lambda name: "/symbreak/" if name == "server.baseUrlPath" else None)
+    assert live.routes()[0].path == "/symbreak/_sb/live"
 
 
 def grid_data(at) -> dict:

@@ -37,12 +37,17 @@ _served = False
 
 
 def routes() -> list:
-    """The feed's route, for st.App(..., routes=routes()) (serve.py). Pages hand out feeds from then on."""
+    """The feed's route, for st.App(..., routes=routes()) (serve.py). Pages hand out feeds from then on.
+
+    st.App mounts its routes as they are, not under server.baseUrlPath as it does Streamlit's own, so the route
+    takes that prefix here (the page asks for the feed relative to its own address, as for the static files)."""
     from starlette.routing import Route
+    from streamlit import config
 
     global _served
     _served = True
-    return [Route(ROUTE, endpoint, methods=["GET"])]
+    base = (config.get_option("server.baseUrlPath") or "").strip("/")
+    return [Route(f"/{base}{ROUTE}" if base else ROUTE, endpoint, methods=["GET"])]
 
 
 def send_at_once():
