@@ -193,6 +193,25 @@ def test_two_replicas_sticky_sessions_download_and_failover(serve, visitor):
     assert feed and {r["server"] for r in feed} == {home["A"]} and {r["status"] for r in feed} == {"200"}, feed
     assert {r["agent"] for r in feed} == {"symbreak-visitor-A"}
 
+    # B plays, then leaves for another page while playing: its grid leaves the page and stops asking for frames
+    b = pages["B"]
+    button(b, "Play").click()
+    wait_until(lambda: step_count(b) > 0, timeout=30, what="B's run to play")
+    nav = b.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
+    nav.filter(has_text="Side by side").first.click()
+    wait_until(lambda: b.get_by_role("heading", name="Side by side").count() == 1, timeout=30, what="Side by side")
+
+    def b_frames() -> int:
+        return sum(r["path"].startswith("/_sb/live") for r in serve.requests() if r["agent"] == "symbreak-visitor-B")
+
+    asked = b_frames()
+    assert asked > 0
+    time.sleep(1.5)  # more than the slowest pace: a feed still running would have asked again
+    settled = b_frames()
+    assert settled - asked <= 1  # at most the request that was on its way
+    time.sleep(1.0)
+    assert b_frames() == settled
+
     # A's replica dies mid-play: the page keeps its last frame, whose step is in the address bar
     dead, live = home["A"], home["B"]
     before = len(serve.requests())
