@@ -44,7 +44,7 @@ class Session:
     frames: list = field(default_factory=list)  # monotonic times of the feed's frames
     epoch: str = ""  # the epoch of the chart grid's newest message, which the feed's next request names
     every: float | None = None  # the pace the feed's latest frame gave (s)
-    _feeding: asyncio.Task | None = None
+    _feeding: set = field(default_factory=set)  # the feed's tasks (a new generation starts a new one)
 
     async def run(self, stop_at: float, on_ready=None):
         uri = self.base_url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
@@ -62,8 +62,8 @@ class Session:
             finally:
                 ticker.cancel()
                 reader.cancel()
-                if self._feeding is not None:
-                    self._feeding.cancel()
+                for task in self._feeding:
+                    task.cancel()
 
     async def _feed(self, live: dict):
         """The chart grid's live feed: GET each next frame, as static/charts-grid.js does, until told to stop."""
@@ -180,7 +180,9 @@ class Session:
                         if live != self.live:
                             self.live = live
                             if live is not None:
-                                self._feeding = asyncio.create_task(self._feed(live))
+                                task = asyncio.create_task(self._feed(live))
+                                self._feeding.add(task)
+                                task.add_done_callback(self._feeding.discard)
                 elif t == "exception":
                     self.errors.append(el.exception.message)
             elif kind == "auto_rerun":
