@@ -27,6 +27,7 @@ from conftest import (
     exception_text,
     free_port,
     metric,
+    open_app,
     step_count,
     wait_for_charts,
     wait_idle,
@@ -206,11 +207,21 @@ def test_two_replicas_sticky_sessions_download_and_failover(serve, visitor):
 
     asked = b_frames()
     assert asked > 0
-    time.sleep(1.5)  # more than the slowest pace: a feed still running would have asked again
+    time.sleep(1.2)  # more than twice the slowest pace: a feed still running would have asked again
     settled = b_frames()
     assert settled - asked <= 1  # at most the request that was on its way
-    time.sleep(1.0)
+    time.sleep(0.8)
     assert b_frames() == settled
+
+    # B opens a run 200 steps before the live limit and plays: the frame that ends the run stops the feed and the
+    # page is drawn again, paused, with Play disabled
+    open_app(b, url + "/?preset=he&speed=200&step=19800", timeout_ms=30_000)
+    button(b, "Play").click()
+    wait_until(lambda: step_count(b) == 20_000 and button(b, "Play").is_disabled(), timeout=30,
+               what="B's run to end and Play to be disabled")
+    settled = b_frames()
+    time.sleep(0.8)
+    assert b_frames() == settled and b.locator(EXCEPTION).count() == 0
 
     # A's replica dies mid-play: the page keeps its last frame, whose step is in the address bar
     dead, live = home["A"], home["B"]
