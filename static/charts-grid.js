@@ -395,9 +395,10 @@ function follow(g, st, live) {
       const sent = await res.json();
       if (g.feed !== id) return;
       g.lost = false;
-      if (sent.stop) {
+      if (sent.stop) {  // gone: the session is; ended: the frame could not be drawn, so the page draws itself again
         g.feed = null;
         if (sent.gone) location.reload();
+        else if (sent.ended) g.trigger("ended", live.g);
         return;
       }
       every = retry = sent.every || every;

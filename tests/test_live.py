@@ -242,3 +242,13 @@ def test_a_client_that_asks_faster_than_the_pace_gets_no_frame_until_it_is_due(f
     assert wait == round(live.EARLIEST * first["every"], 3) > 0
     now[0] += wait
     assert ask(feed.token, g)["panel"]["numbers"] == [["Step", "2", ""]]
+
+
+def test_a_frame_that_fails_stops_the_feed_and_has_the_page_drawn_again(feed, caplog):
+    def broken(may_train, pace, playing):
+        raise ValueError("a bug")
+
+    g = feed.arm(broken)["g"]
+    assert ask(feed.token, g) == {"stop": True, "ended": True}  # the grid asks the page to be drawn again
+    assert not feed.armed and ask(feed.token, g) == {"stop": True}
+    assert "could not draw a frame" in caplog.text and "a bug" in caplog.text

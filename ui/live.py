@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio.base_events
 import json
+import logging
 import secrets
 import threading
 import time
@@ -32,6 +33,7 @@ ROUTE = "/_sb/live"
 EARLIEST = 0.5
 ASYNCIO_SET_NODELAY = asyncio.base_events._set_nodelay  # asyncio's own, which send_at_once replaces
 _clock = time.monotonic  # when a frame is due (a test moves it on)
+_LOGGER = logging.getLogger(__name__)
 _feeds: weakref.WeakValueDictionary[str, Feed] = weakref.WeakValueDictionary()
 _served = False
 
@@ -123,8 +125,9 @@ class Feed:
 
     def next(self, generation: int, have: str, may_train: bool) -> bytes | None:
         """The next frame as the grid's message (what ui.chart_grid would send), or None if `generation` is over;
-        {"every": seconds} alone if asked too soon after the last frame (EARLIEST). have: the epoch of the message
-        the grid holds; anything else gets every chart whole."""
+        {"every": seconds} alone if asked too soon after the last frame (EARLIEST); {"stop", "ended"} if the frame
+        could not be drawn (the feed stops). have: the epoch of the message the grid holds; anything else gets every
+        chart whole."""
         from ui.charts import grid_message, grid_payload
 
         with self.lock:
@@ -134,7 +137,12 @@ class Feed:
             if now < self._due:  # asked again too soon (the grid waits `every` between frames): no frame, no work
                 return json.dumps({"every": round(self._due - now, 3)}).encode()
             self._due = now + EARLIEST * pace
-            frame = self._draw(may_train, pace, pacer.playing())
+            try:
+                frame = self._draw(may_train, pace, pacer.playing())
+            except Exception:  # a bug, not a diverging run (the engine reports that): pause, draw the page again
+                _LOGGER.exception("The live feed could not draw a frame; the page is paused and drawn again.")
+                self._draw = None
+                return _FAILED
             if have != str(self.encoder.epoch):
                 self.encoder.reset()
             layout, msg = grid_message(frame.rows, self.encoder)
@@ -167,6 +175,9 @@ def disarm_all(state: dict):
             feed.encoder.reset()
 
 
+# The frame could not be drawn: the feed stops and the page pauses and draws itself again, in its own run, where
+# Streamlit shows the error if it happens again.
+_FAILED = json.dumps({"stop": True, "ended": True}).encode()
 _STOP = json.dumps({"stop": True}).encode()  # the feed is disarmed, or armed again for another generation
 # No such feed: its session has ended (its server restarted, or a replica died and HAProxy sent the request to
 # another). The page reloads its own address, which carries the run and the step of its last frame.
