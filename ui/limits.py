@@ -88,7 +88,9 @@ SLOWEST_REFRESH = 0.5  # s: 2 a second, the slowest pace offered
 REFRESH_STEPS = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5)  # the intervals offered: a page changes its pace by whole steps
 LIVE_CPU_SHARE = 0.7
 FRAMEWORK_SECONDS = 0.004  # Streamlit's own time per fragment refresh, outside the script (bench/bench_refresh.py)
-FEED_SECONDS = 0.001  # the server's own time per live-feed request, outside its frame (ui/live.py; bench_refresh.py)
+# the server's own time per live-feed request outside its frame (ui/live.py): 0.8-1.7 ms measured, the process's CPU
+# a refresh (bench_refresh.py) less the frame's thread time
+FEED_SECONDS = 0.001
 PLAYING_WINDOW = 2.0  # s: a session that refreshed this recently counts as playing
 # s: a page keeps its pace at least this long. Changing it costs a full rerun of the page, started by the live
 # fragment, and a click that lands during that rerun can be lost; so a run's first seconds (when a teacher presses
