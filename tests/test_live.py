@@ -240,6 +240,13 @@ def test_a_client_that_asks_faster_than_the_pace_gets_no_frame_until_it_is_due(f
     assert set(ask(feed.token, g)) == {"every"} and draw.step == 1  # at once again: told to wait, nothing trained
     wait = ask(feed.token, g)["every"]
     assert wait == round(live.EARLIEST * first["every"], 3) > 0
+    # answered without taking a slot, and not counted as a refresh for the pace
+    slots, noted = [], []
+    monkeypatch.setattr(live, "live_slot", lambda *a, **k: slots.append(a))
+    monkeypatch.setattr(limits.pacer, "note", lambda *a, **k: noted.append(a))
+    assert set(ask(feed.token, g)) == {"every"} and slots == [] and noted == []
+    monkeypatch.undo()
+    monkeypatch.setattr(live, "_clock", lambda: now[0])
     now[0] += wait
     assert ask(feed.token, g)["panel"]["numbers"] == [["Step", "2", ""]]
 

@@ -123,26 +123,30 @@ class Feed:
     def armed(self) -> bool:
         return self._draw is not None
 
-    def next(self, generation: int, have: str, may_train: bool) -> bytes | None:
-        """The next frame as the grid's message (what ui.chart_grid would send), or None if `generation` is over;
-        {"every": seconds} alone if asked too soon after the last frame (EARLIEST); {"stop", "ended"} if the frame
-        could not be drawn (the feed stops). have: the epoch of the message the grid holds; anything else gets every
-        chart whole."""
+    def too_soon(self) -> float:
+        """Seconds until this feed may draw its next frame (EARLIEST after its last), 0 if it may now."""
+        return max(0.0, self._due - _clock())
+
+    def next(self, generation: int, have: str, may_train: bool) -> tuple[bytes | None, bool]:
+        """(answer, whether a frame was drawn). The answer: the next frame as the grid's message (what
+        ui.chart_grid would send); None if `generation` is over; {"every": seconds} alone if asked too soon after
+        the last frame (EARLIEST); {"stop", "ended"} if the frame could not be drawn (the feed stops). have: the
+        epoch of the message the grid holds; anything else gets every chart whole."""
         from ui.charts import grid_message, grid_payload
 
         with self.lock:
             if self._draw is None or generation != self.generation:
-                return None
+                return None, False
             now, pace = _clock(), pacer.interval()
             if now < self._due:  # asked again too soon (the grid waits `every` between frames): no frame, no work
-                return json.dumps({"every": round(self._due - now, 3)}).encode()
+                return _wait(self._due - now), False
             self._due = now + EARLIEST * pace
             try:
                 frame = self._draw(may_train, pace, pacer.playing())
             except Exception:  # a bug, not a diverging run (the engine reports that): pause, draw the page again
                 _LOGGER.exception("The live feed could not draw a frame; the page is paused and drawn again.")
                 self._draw = None
-                return _FAILED
+                return _FAILED, False
             if have != str(self.encoder.epoch):
                 self.encoder.reset()
             layout, msg = grid_message(frame.rows, self.encoder)
@@ -151,7 +155,7 @@ class Feed:
                 self._draw = None
                 extra["ended"] = True
             self.step = None if frame.moment is None else frame.moment[1]
-            return grid_payload(layout, msg, frame.panel, extra)
+            return grid_payload(layout, msg, frame.panel, extra), True
 
 
 def feed_for(state: dict, key: str, encoder) -> Feed:
@@ -184,13 +188,19 @@ _STOP = json.dumps({"stop": True}).encode()  # the feed is disarmed, or armed ag
 _GONE = json.dumps({"stop": True, "gone": True}).encode()
 
 
+def _wait(seconds: float) -> bytes:
+    """Asked too soon: no frame, and how long to wait for one."""
+    return json.dumps({"every": round(seconds, 3)}).encode()
+
+
 def endpoint(request):
     """GET /_sb/live?t=TOKEN&g=GENERATION&have=EPOCH: the next frame of that feed, {"stop": true} if it is not
     armed for that generation, and {"stop": true, "gone": true} if there is no such feed.
 
     Starlette runs this synchronous endpoint on its thread pool. Like a fragment's live refresh it holds one of the
     process's heavy-job slots while it trains and draws (ui.live_slot: after LIVE_SLOT_WAIT s without one it draws
-    without training), and the time it took sets the fair pace of every playing run."""
+    without training), and the time it took sets the fair pace of every playing run. A request that comes too soon
+    is answered without a slot, and does not count for the pace."""
     from starlette.responses import Response
 
     q = request.query_params
@@ -201,10 +211,15 @@ def endpoint(request):
         generation = -1
     body = None
     if feed is not None and feed.armed and generation == feed.generation:
-        start = time.perf_counter()
-        with live_slot(False, wait=limits.LIVE_SLOT_WAIT) as may_train:
-            body = feed.next(generation, q.get("have", ""), may_train)
-        pacer.note(feed.token, time.perf_counter() - start, overhead=FEED_SECONDS)
+        wait = feed.too_soon()
+        if wait > 0:
+            body = _wait(wait)
+        else:
+            start = time.perf_counter()
+            with live_slot(False, wait=limits.LIVE_SLOT_WAIT) as may_train:
+                body, drawn = feed.next(generation, q.get("have", ""), may_train)
+            if drawn:
+                pacer.note(feed.token, time.perf_counter() - start, overhead=FEED_SECONDS)
     return Response(body or (_STOP if feed is not None else _GONE), media_type="application/json",
                     headers={"Cache-Control": "no-store"})
 
