@@ -100,7 +100,6 @@ def finite32(a, fill=0.0) -> np.ndarray:
     return np.nan_to_num(np.clip(a, -_BIG, _BIG), nan=fill, posinf=_BIG, neginf=-_BIG).astype(np.float32)
 
 
-
 def floored(a) -> tuple[np.ndarray, np.ndarray]:
     """(|a| as finite float32 raised to LOG_FLOOR, mask of the exact zeros): what a log axis shows."""
     y = np.abs(finite32(a))

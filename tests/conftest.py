@@ -372,13 +372,18 @@ class ChartClient:
 
 
 
+def grid_elements(at) -> list:
+    """The chart grids (ui.chart_grid's component elements) on an AppTest page, in order."""
+    return [c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"]
+
+
 def chart_grids(at) -> list[tuple[str, list[list[dict]]]]:
     """Each chart grid on an AppTest page: (its element id, rows of its figures as the browser holds them after
     this run, each with "_w", "_h" and "_key" from the grid's layout). Call it after every run whose charts a
     test reads: a grid's message builds on the one before."""
     clients = at.__dict__.setdefault("_sb_chart_clients", {})
     out = []
-    for grid in (c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"):
+    for grid in grid_elements(at):
         data = json.loads(grid.proto.bytes)
         msg = data["msg"]
         client = ChartClient() if msg["base"] is None else clients.get(grid.proto.id, ChartClient())
@@ -401,7 +406,7 @@ def live_panel(at) -> dict | None:
     def markdown(text: str) -> str:  # ui.charts.inline_html undone: its only markup is **bold**
         return html.unescape(re.sub(r"</?strong>", "**", text))
 
-    for grid in (c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"):
+    for grid in grid_elements(at):
         p = json.loads(grid.proto.bytes).get("panel")
         if p is not None:
             return {"numbers": {label: value for label, value, _ in p["numbers"]},

@@ -3,7 +3,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import chart_grids
+from conftest import chart_grids, grid_elements
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -79,10 +79,10 @@ def test_side_by_side_draws_every_chart_in_the_chart_grid(static_serving):
     assert not at.get("plotly_chart")
     kinds = {trace.get("type", "scatter") for c in charts(at) for trace in c["data"]}
     assert kinds <= set(ui.GRID_TRACES), kinds
-    (grid,) = [c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"]
+    (grid,) = grid_elements(at)
     at.slider(key="sbs_step").set_value(0).run()
     ok(at)
-    (same,) = [c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"]
+    (same,) = grid_elements(at)
     assert same.proto.id == grid.proto.id and same.proto.bytes != grid.proto.bytes
 
 

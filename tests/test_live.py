@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import live_panel
+from conftest import grid_elements, live_panel
 from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
@@ -184,7 +184,7 @@ def test_the_route_is_the_feed_and_turns_it_on(monkeypatch):
 
 
 def grid_data(at) -> dict:
-    (grid,) = [c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"]
+    (grid,) = grid_elements(at)
     return json.loads(grid.proto.bytes)
 
 

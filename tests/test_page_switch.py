@@ -2,6 +2,7 @@
 The sidebar links every page, the Glossary among them."""
 from pathlib import Path
 
+from conftest import grid_elements
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -17,8 +18,7 @@ WITHOUT_CHARTS = {GLOSSARY_PAGE, ROUTE_PAGE}  # the route draws its chart once a
 
 def chart_count(at) -> int:
     """Figures drawn by st.plotly_chart, plus chart grids (ui.chart_grid's component)."""
-    grids = [c for c in at.get("bidi_component") if c.proto.component_name == "symbreak_charts"]
-    return len(at.get("plotly_chart")) + len(grids)
+    return len(at.get("plotly_chart")) + len(grid_elements(at))
 
 
 def test_walking_through_every_page_and_back_raises_nothing_and_keeps_settings():
@@ -55,11 +55,9 @@ def test_a_page_opened_again_sends_its_charts_whole():
     at = AppTest.from_file(APP, default_timeout=90)
     at.run()
     at.run()  # a rerun on the same page: the grid sends a patch
-    bases = [json.loads(g.proto.bytes)["msg"]["base"] for g in at.get("bidi_component")
-             if g.proto.component_name == "symbreak_charts"]
+    bases = [json.loads(g.proto.bytes)["msg"]["base"] for g in grid_elements(at)]
     assert len(bases) == 1 and None not in bases
     at.switch_page("pages/1_Side_by_side.py").run()
     at.switch_page("app.py").run()
-    bases = [json.loads(g.proto.bytes)["msg"]["base"] for g in at.get("bidi_component")
-             if g.proto.component_name == "symbreak_charts"]
+    bases = [json.loads(g.proto.bytes)["msg"]["base"] for g in grid_elements(at)]
     assert bases == [None]
