@@ -36,6 +36,9 @@ def get(name: str):
     return FUNCTIONS[name]
 
 
+SATURATING = ("tanh", "sigmoid")  # the activations with flat tails; the others never saturate
+
+
 def saturated(name: str, a: np.ndarray) -> np.ndarray:
     """Boolean mask of saturated outputs: |tanh| > 0.97, sigmoid < 0.03 or > 0.97; never for the others."""
     if name == "tanh":

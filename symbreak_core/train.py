@@ -327,7 +327,11 @@ class Trainer:
         return False
 
     def symmetry(self) -> dict:
-        """metrics.symmetry of the weights now (not of the last snapshot): distinct units over the training inputs."""
+        """metrics.symmetry of the weights now (not of the last snapshot): distinct units over the training inputs.
+        When the last snapshot was measured at this step it holds the same numbers, and they are read from it."""
+        last = self._snapshots[-1]
+        if isinstance(last, Snapshot) and last.step == self.step:  # no update since: its weights are these
+            return {"distinct": list(last.distinct), "gap": list(last.gap)}
         acts = model.forward(self.weights, self.biases, self.data.X, self.config.activation)[1]
         return metrics.symmetry(self.weights, self.biases, acts[1:])
 

@@ -131,6 +131,43 @@ def test_count_matches_the_rule_over_random_layers(n, width, seed, copies, scale
     assert metrics.distinct_units(A + 7.0 * scale) == count  # a common shift changes no behaviour difference
 
 
+def groups_of_relation_by_hand(alike) -> int:
+    """Groups a relation joins units into, searched from each unit in turn (a unit reaches j when alike[i, j])."""
+    width, group = len(alike), {}
+    for i in range(width):
+        if i in group:
+            continue
+        group[i], todo = i, [i]
+        while todo:
+            k = todo.pop()
+            for j in range(width):
+                if alike[k, j] and j not in group:
+                    group[j] = i
+                    todo.append(j)
+    return len(set(group.values()))
+
+
+@settings(max_examples=60, deadline=None)
+@given(width=st.integers(2, 40), seed=st.integers(0, 2**32 - 1), density=st.floats(0.0, 0.3),
+       symmetric=st.booleans(), diagonal=st.booleans())
+def test_groups_of_any_relation_match_a_search_by_hand(width, seed, density, symmetric, diagonal):
+    """The closure by squaring (symmetric relations, every layer's) and the search (any other) count alike;
+    chains longer than a squaring or two come from sparse relations, and a missing diagonal (NaN outputs) too."""
+    rng = np.random.default_rng(seed)
+    alike = rng.random((width, width)) < density
+    if symmetric:
+        alike |= alike.T
+    np.fill_diagonal(alike, diagonal)
+    assert metrics._groups(alike) == groups_of_relation_by_hand(alike)
+
+
+def test_a_long_chain_is_one_group():
+    alike = np.eye(32, dtype=bool) | np.eye(32, k=1, dtype=bool) | np.eye(32, k=-1, dtype=bool)
+    assert metrics._groups(alike) == 1
+    alike[15, 16] = alike[16, 15] = False
+    assert metrics._groups(alike) == 2
+
+
 def test_trainer_symmetry_is_of_the_weights_now():
     t = Trainer(preset("constant_noise", steps=100))
     t.run(13)  # between snapshots (every 5)
@@ -141,6 +178,20 @@ def test_trainer_symmetry_is_of_the_weights_now():
     assert set(sym) == {"distinct", "gap"}  # no SVD on the live path: a snapshot's ranks are computed when read
     assert t.snapshots[-1].rank == tuple(metrics.numerical_rank(W) for W in t.snapshots[-1].weights)
     assert t.snapshots[-1].step == 10  # reading the meter takes no snapshot
+
+
+@pytest.mark.parametrize("more", [{}, dict(dropout=0.2), dict(batch_size=32), dict(activation="relu")],
+                         ids=["full_batch", "dropout", "mini_batch", "relu"])
+def test_trainer_symmetry_at_a_snapshot_is_read_from_it(monkeypatch, more):
+    """At a snapshot's step the meter reads the snapshot, with no pass of its own: the same numbers, bit for bit,
+    as measuring the weights now (whether the snapshot reused the step's own pass or made one)."""
+    t = Trainer(preset("constant_noise", steps=100, **more))
+    t.run(15)
+    assert t.snapshots[-1].step == 15
+    fresh = metrics.symmetry(t.weights, t.biases, hidden_outputs(t.weights, t.biases, t.data.X, t.config.activation))
+    monkeypatch.setattr(model, "forward", None)  # a pass of its own would fail
+    assert t.symmetry() == fresh
+    assert [np.float64(g).tobytes() for g in t.symmetry()["gap"]] == [np.float64(g).tobytes() for g in fresh["gap"]]
 
 
 def test_snapshots_reuse_the_steps_forward_pass(monkeypatch):

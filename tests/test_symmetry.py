@@ -1,10 +1,21 @@
 """The phenomena the app teaches, checked exactly on the classroom net (2-8-8-1 on xor)."""
+import warnings
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from symbreak_core import TrainConfig, distinct_units, forward, numerical_rank, train, unit_gap, unit_similarity
+from symbreak_core import (
+    TrainConfig,
+    activations,
+    distinct_units,
+    forward,
+    metrics,
+    numerical_rank,
+    train,
+    unit_gap,
+    unit_similarity,
+)
 
 CLASSROOM = TrainConfig(dataset="xor", hidden=(8, 8), init="constant", init_value=0.5, steps=1000, record_every=100)
 RANDOM_SCHEMES = ["uniform", "normal", "xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "lecun_normal",
@@ -111,3 +122,25 @@ def test_metrics_on_handmade_layers():
     assert S[0, 1] == pytest.approx(1.0) and S[0, 2] == pytest.approx((2 - 0.5) / (np.hypot(1, 0.5) * np.hypot(2, 1)))
     assert behaviours(W + np.array([[0, 1e-2, 0], [0, 0, 0]])) == 2  # outputs within 5% of the spread
     assert behaviours(W + np.array([[0, 0.5, 0], [0, 0, 0]])) == 3
+
+
+def test_std_is_numpys_bit_for_bit():
+    """metrics.std, the snapshot's activation and gradient spreads, gives exactly float(a.std()): NumPy's own steps
+    without its checks. Over shapes, scales from 1e-300 to 1e300, constant arrays, and NaN and infinity."""
+    rng = np.random.default_rng(7)
+    cases = [rng.normal(size=shape) * scale + shift
+             for shape in [(1, 1), (7,), (140, 8), (60, 32), (3, 1000)]
+             for scale in (1e-300, 1e-8, 1.0, 1e8, 1e300) for shift in (0.0, 3.0)]
+    cases += [np.full((10, 3), 0.5), np.array([[np.nan, 1.0]]), np.array([np.inf, 1.0]), np.array([[-np.inf, np.inf]]),
+              rng.normal(size=(20, 4))[:, ::2], np.zeros((0, 3))]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for a in cases:
+            assert np.float64(metrics.std(a)).tobytes() == np.float64(a.std()).tobytes(), a.shape
+
+
+@pytest.mark.parametrize("activation", ["relu", "identity", "leaky_relu", "tanh", "sigmoid"])
+def test_only_tanh_and_sigmoid_ever_count_as_saturated(activation):
+    a = np.linspace(-5.0, 5.0, 101).reshape(-1, 1)
+    assert metrics.saturated_fraction(activation, a) == float(activations.saturated(activation, a).mean())
+    assert (metrics.saturated_fraction(activation, a) > 0) == (activation in activations.SATURATING)
