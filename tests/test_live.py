@@ -12,6 +12,7 @@ from conftest import grid_elements, live_panel
 from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
+from narration import run as narrate
 from ui import limits, live
 from ui.charts import Panel
 from ui.transport import Encoder
@@ -215,6 +216,32 @@ def test_the_playground_plays_through_its_feed_when_served_with_it(monkeypatch):
     assert at.session_state["playing"] is False and "live" not in grid_data(at)
     assert live_panel(at)["numbers"]["Step"] == f"{steps[-1]:,}"
     assert at.query_params.get("step") == str(steps[-1])
+
+
+def test_the_playgrounds_feed_says_when_the_server_is_busy(monkeypatch):
+    """While every heavy-job slot is held, a frame of the Playground's own feed shows the run where it is and says
+    the server is busy; the next frame with a free slot trains again and the line is gone."""
+    monkeypatch.setattr(live, "_served", True)
+    monkeypatch.setattr(limits, "LIVE_SLOT_WAIT", 0.05)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    next(b for b in at.button if b.label == "Play").click().run()
+    feed = grid_data(at)["live"]
+    first = ask(feed["t"], feed["g"])
+    step = at.session_state["trainer"].step
+    assert step > 0 and first["panel"]["foot"] != narrate.BUSY
+    held = [limits._heavy.acquire(timeout=5) for _ in range(limits.MAX_HEAVY_JOBS)]
+    try:
+        assert all(held)
+        busy = ask(feed["t"], feed["g"], have=first["msg"]["epoch"])
+    finally:
+        for _ in held:
+            limits._heavy.release()
+    assert busy["panel"]["foot"] == narrate.BUSY and at.session_state["trainer"].step == step
+    assert dict((n[0], n[1]) for n in busy["panel"]["numbers"])["Step"] == f"{step:,}"
+    again = ask(feed["t"], feed["g"], have=busy["msg"]["epoch"])
+    assert again["panel"]["foot"] != narrate.BUSY and at.session_state["trainer"].step == 2 * step
+    next(b for b in at.button if b.label == "Pause").click().run()
 
 
 def test_a_page_run_after_frames_sends_every_chart_whole(feed):
