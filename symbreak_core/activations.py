@@ -18,7 +18,8 @@ def _one_minus(t):
 
 FUNCTIONS = {  # name -> (f, df)
     "identity": (lambda z: z, lambda z, a: np.ones_like(z)),
-    "relu": (lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype)),
+    # relu's slope stays a boolean mask: multiplying by it is multiplying by 1.0 or 0.0, without a float copy
+    "relu": (lambda z: np.maximum(z, 0.0), lambda z, a: z > 0),
     "leaky_relu": (
         lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
         lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE),

@@ -4,7 +4,7 @@ import itertools
 import numpy as np
 import pytest
 
-from symbreak_core import ACTIVATIONS, LOSSES, init_biases, init_weights, loss_and_grads
+from symbreak_core import ACTIVATIONS, LOSSES, activations, init_biases, init_weights, loss_and_grads
 from symbreak_core.model import evaluate, field, forward
 
 H = 1e-6
@@ -104,3 +104,22 @@ def test_zero_biases_and_init_helpers():
     assert init_biases((2, 3, 1), bias=False) is None
     b = init_biases((2, 3, 1), bias=True, value=0.25)
     assert [x.tolist() for x in b] == [[0.25] * 3, [0.25]]
+
+
+def test_relus_boolean_slope_gives_the_gradients_of_a_float_slope_bit_for_bit(monkeypatch):
+    """ReLU's slope is a boolean mask (no float copy); multiplying by it must be multiplying by 1.0 and 0.0, for
+    signed zeros, huge values and NaN too."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(50, 2)) * np.array([1.0, 1e150])
+    X[0, 0], X[1, 1], X[2, 0] = -0.0, np.nan, 0.0
+    sizes = (2, 16, 16, 16, 1)
+    W, b = init_weights(sizes, "he_normal", rng), [rng.normal(size=n) for n in sizes[1:]]
+    y = (rng.random((50, 1)) > 0.5).astype(float)
+    with np.errstate(all="ignore"):
+        got = loss_and_grads(W, b, X, y, "relu", "bce")
+        f, _ = activations.FUNCTIONS["relu"]
+        monkeypatch.setitem(activations.FUNCTIONS, "relu", (f, lambda z, a: (z > 0).astype(z.dtype)))
+        want = loss_and_grads(W, b, X, y, "relu", "bce")
+    assert np.float64(got[0]).tobytes() == np.float64(want[0]).tobytes()
+    for g, w in zip(got[1] + got[2], want[1] + want[2], strict=True):
+        assert g.tobytes() == w.tobytes()
