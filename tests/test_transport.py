@@ -151,3 +151,24 @@ def test_values_on_the_steps_grid_travel_exactly():
     fig = {"data": [{"type": "heatmap", "z": z, "meta": {"levels": 65536, "lo": -1.0, "hi": 1.0}}], "layout": {}}
     assert client.receive(enc.encode({"w": fig}))
     np.testing.assert_array_equal(client.charts["w"]["data"][0]["z"], z)
+
+
+def test_a_changed_axis_sends_only_itself_and_the_unchanged_items_are_taken_over():
+    """When a part's JSON changed (an axis range grew), its unchanged top-level items without arrays are not
+    prepared and compared again; items holding arrays (tick positions, a trace) still are."""
+    enc, client = Encoder(), Client()
+
+    def fig(top, text):
+        return {"data": [{"type": "bar", "x": np.arange(3.0), "text": [text, "b", "c"]},
+                         {"type": "scatter", "y": np.linspace(0, 1, 40)}],
+                "layout": {"xaxis": {"range": [0, top]}, "yaxis": {"type": "log", "range": [-2, 1]},
+                           "yaxis2": {"tickvals": np.array([1.0, 2.0 + (top > 300)])}, "height": 300}}
+
+    assert client.receive(enc.encode({"c": fig(300, "a")}))
+    before = enc._sent["c"]["layout"].tree
+    msg = enc.encode({"c": fig(310, "a2")})
+    assert client.receive(msg) and same(client.charts["c"], fig(310, "a2"))
+    assert msg["charts"]["c"]["$p"]["layout"]["$p"].keys() == {"xaxis", "yaxis2"}
+    assert msg["charts"]["c"]["$p"]["data"]["$l"].keys() == {"0"}
+    after = enc._sent["c"]["layout"].tree
+    assert after["yaxis"] is before["yaxis"] and after["xaxis"] is not before["xaxis"]

@@ -160,6 +160,8 @@ _SAME = object()
 
 def _patch(old, new):
     """The patch turning `old` into `new`, or _SAME when they are equal."""
+    if old is new:  # an item taken over unchanged (see _Chart)
+        return _SAME
     if isinstance(new, _Array):
         if isinstance(old, _Array):
             p = _array_patch(old, new)
@@ -234,13 +236,35 @@ def _array_paths(tree, path=()) -> list:
 
 class _Chart:
     """What the client holds of one part of a chart (its data or its layout): the prepared tree, its skeleton,
-    and where its arrays sit."""
+    where its arrays sit, and the JSON of each top-level item that holds no array."""
 
-    __slots__ = ("tree", "skeleton", "paths", "levels")
+    __slots__ = ("tree", "skeleton", "paths", "levels", "plain")
 
-    def __init__(self, fig, skeleton: str):
-        self.tree, self.skeleton = _prepare(fig), skeleton
-        found = _array_paths(self.tree)
+    def __init__(self, fig, skeleton: str, like: _Chart | None = None):
+        """like: the part this one replaces. Its top-level items (a layout's axes, a data list's traces) whose JSON
+        is unchanged and holds no array are taken over as they were prepared, and compare as the same object."""
+        self.skeleton, self.plain = skeleton, {}
+        if not isinstance(fig, (dict, list)):
+            self.tree = _prepare(fig)
+            found = _array_paths(self.tree)
+        else:
+            lv = _levels(fig) if isinstance(fig, dict) else None
+            keyed = fig.items() if isinstance(fig, dict) else enumerate(fig)
+            items, found = {}, []
+            for k, v in keyed:
+                json_, arrays = _skeleton(v)
+                if arrays:
+                    items[k] = _prepare(v, lv if k == "z" else None)
+                    found += [((k, *path), q) for path, q in _array_paths(items[k])]
+                else:
+                    self.plain[k] = json_
+                    reuse = like is not None and like.plain.get(k) == json_
+                    items[k] = like.tree[k] if reuse else _prepare(v, lv if k == "z" else None)
+            if isinstance(fig, dict):
+                self.tree = items
+            else:
+                out = list(items.values())
+                self.tree = out if any(isinstance(v, (dict, list, _Array)) for v in out) else _Leaf(out)
         self.paths = [p for p, _ in found]
         self.levels = [self._levels_at(p) for p in self.paths]
 
@@ -325,7 +349,7 @@ class Encoder:
                     p = was.arrays_patch(arrays)
                     parts[part] = was
                 else:
-                    parts[part] = _Chart(value, skeleton)
+                    parts[part] = _Chart(value, skeleton, like=was)
                     p = None if was is None else _patch(was.tree, parts[part].tree)
                 if p is not _SAME:
                     changed[part] = p
