@@ -47,8 +47,8 @@ def advance(n: int, lazy: bool = False):
 
 def advance_run(trainer: Trainer, twin: Trainer | None, n: int, lazy: bool = False):
     trainer.run(n, lazy=lazy)
-    if twin is not None and twin.step < trainer.step:
-        twin.run(trainer.step - twin.step, lazy=lazy)
+    if twin is not None and twin.step < trainer.step:  # always lazily: only its curves are drawn (Trainer.curves)
+        twin.run(trainer.step - twin.step, lazy=True)
 
 
 # The buttons stand outside the live fragment: Streamlit 1.67 loses about one click in twenty on a button inside
@@ -286,7 +286,7 @@ def view(trainer: Trainer, twin: Trainer | None, said: str) -> tuple[list, ui.Pa
     field = model.field(trainer.weights, trainer.biases, c.activation, c.loss, model.grid_extent(r.data.X),
                         res=FIELD_RES)
     rows = figures.playground_charts(trainer.weights, trainer.biases, r, sym["distinct"], field,
-                                     None if twin is None else twin.result(),
+                                     None if twin is None else twin.curves(),
                                      key_heights=KEY_HEIGHTS if present else (HEIGHT, HEIGHT), height=HEIGHT)
     return rows, panel(trainer, r, sym, said)
 

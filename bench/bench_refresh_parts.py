@@ -53,7 +53,8 @@ def parts(preset: str, extra: dict, refreshes: int) -> dict[str, float]:
 
     c = config
     for _ in range(refreshes):
-        timed("training, with the twin's, and their snapshots", lambda: [run.run(speed) for run in runs])
+        timed("training, with the twin's, and their snapshots",
+              lambda: [run.run(speed, lazy=run is twin) for run in runs])
         r = timed("the run's result", trainer.result)
         sym = timed("the symmetry of the weights now", trainer.symmetry)
         notes = timed("the words",
@@ -63,7 +64,7 @@ def parts(preset: str, extra: dict, refreshes: int) -> dict[str, float]:
 
         rows = timed("the six figure builders",  # as app.show, when not presenting
                      lambda: figures.playground_charts(trainer.weights, trainer.biases, r, sym["distinct"], field,
-                                                       None if twin is None else twin.result(),
+                                                       None if twin is None else twin.curves(),
                                                        key_heights=(HEIGHT, HEIGHT), height=HEIGHT))
 
         def message():  # as ui.chart_grid

@@ -437,14 +437,15 @@ def playground_charts(weights, biases, result, distinct, field, twin=None, key_h
     then the decision boundary and the gradient norms (at `height`).
 
     weights, biases: the network now; result: its run's TrainResult; distinct: each hidden layer's distinct units
-    now; field: the network over the input plane (model.field); twin: the equal-start twin's TrainResult, or None.
+    now; field: the network over the input plane (model.field); twin: the equal-start twin's (snapshot steps,
+    training losses, unit gaps), as Trainer.curves gives them, or None.
     The colour range is a 1-2-5 step above the largest |w| or |b|, and at least 1.
     """
     vmax = nice_ceiling(max(1.0, *(float(abs(p).max()) for p in [*weights, *(biases or [])])))
     top_h, bottom_h = key_heights
     steps, snaps = result.snapshot_steps, result.snapshots
-    twin_loss = None if twin is None else (twin.snapshot_steps, [s.train_loss for s in twin.snapshots])
-    twin_gaps = None if twin is None else (twin.snapshot_steps, [s.gap for s in twin.snapshots])
+    twin_loss = None if twin is None else (twin[0], twin[1])
+    twin_gaps = None if twin is None else (twin[0], twin[2])
     return [
         [(weight_heatmaps(weights, vmax=vmax, height=top_h, biases=biases), 1, True),
          (unit_outputs(field, distinct=distinct, height=top_h), 1, True)],

@@ -83,7 +83,7 @@ def _groups(alike) -> int:
 def unit_gap(W, b=None):
     """The largest distance between two units of a layer: exactly 0 while the layer is symmetric."""
     U = unit_vectors(W, b)
-    if len(U) < 2:
+    if len(U) < 2 or (U == U[0]).all():  # every unit a copy of the first, as an equal start keeps them: 0 exactly
         return 0.0
     return float(_pairwise_distances(U).max())
 
@@ -157,6 +157,9 @@ def symmetry(weights, biases, outputs):
 
     `outputs` holds each hidden layer's outputs over the inputs, (n_inputs, width), in order (a trace's acts[1:]).
     """
-    distinct = [distinct_units(A) for A in outputs]
-    gap = [unit_gap(weights[l], None if biases is None else biases[l]) for l in range(len(weights) - 1)]
-    return {"distinct": distinct, "gap": gap}
+    return {"distinct": [distinct_units(A) for A in outputs], "gap": unit_gaps(weights, biases)}
+
+
+def unit_gaps(weights, biases) -> list:
+    """unit_gap of each hidden layer, from the input side."""
+    return [unit_gap(weights[l], None if biases is None else biases[l]) for l in range(len(weights) - 1)]

@@ -208,12 +208,16 @@ class TrainResult:
         return np.array([s.step for s in self.snapshots])
 
 
-class _Pending(NamedTuple):
-    """A snapshot taken lazily (Trainer.run(lazy=True)): the weights at its step; its metrics come when it is read."""
+@dataclass(eq=False)
+class _Pending:
+    """A snapshot taken lazily (Trainer.run(lazy=True)): the weights at its step; its metrics come when it is read.
+    Trainer.curves() reads only its training loss and unit gaps, and keeps them here."""
 
     step: int
     weights: tuple
     biases: tuple | None
+    loss: float | None = None  # known at once when its step's own pass went over the whole training set
+    gap: tuple | None = None
 
 
 class Trainer:
@@ -255,7 +259,8 @@ class Trainer:
         """Measure the snapshots a lazy run kept as weights only (see run)."""
         if self._unmeasured:
             with np.errstate(all="ignore"):
-                self._snapshots = [self._measure(*s) if isinstance(s, _Pending) else s for s in self._snapshots]
+                self._snapshots = [self._measure(s.step, s.weights, s.biases) if isinstance(s, _Pending) else s
+                                   for s in self._snapshots]
             self._unmeasured = False
 
     @property
@@ -297,7 +302,8 @@ class Trainer:
         # A snapshot due now is of the weights this step starts from: on the full batch without
         # dropout, the step's own forward and backward pass is the one the snapshot needs.
         due = self._due() and self._snapshots[-1].step != self.step
-        trace = {} if due and idx is None and masks is None and not self._lazy else None
+        whole = idx is None and masks is None  # this step's pass is over the whole training set, as a snapshot's
+        trace = {} if due and whole and not self._lazy else None
         loss, dW, db = model.loss_and_grads(self.weights, self.biases, X, y, c.activation, c.loss, masks, trace)
         grads = dW if db is None else dW + db
         g2 = [float(np.vdot(g, g)) for g in grads]
@@ -309,7 +315,7 @@ class Trainer:
         if due:
             if trace is not None:
                 trace["loss"] = loss
-            self._record(trace)
+            self._record(trace, loss if whole else None)
         self._losses[self.step] = loss
         self._gnorms[self.step] = gnorm
         self._opt.step(self._params, grads)
@@ -335,14 +341,34 @@ class Trainer:
         acts = model.forward(self.weights, self.biases, self.data.X, self.config.activation)[1]
         return metrics.symmetry(self.weights, self.biases, acts[1:])
 
-    def _record(self, trace=None):
-        """Take a snapshot of the weights now (`trace`: this step's own pass over the training set, if it made one),
-        measured now, or when first read in a lazy run; then thin the snapshots if there are too many."""
+    def curves(self) -> tuple[np.ndarray, list, list]:
+        """(steps, training losses, unit gaps per hidden layer) of the kept snapshots: what the equal-start twin
+        draws. A snapshot a lazy run kept is not measured for them: its loss comes from its step's own pass (or one
+        pass made here), its gaps from its weights, the numbers its full measure gives; both are kept with it."""
+        c, d = self.config, self.data
+        losses, gaps = [], []
+        with np.errstate(all="ignore"):
+            for s in self._snapshots:
+                if isinstance(s, _Pending):
+                    if s.loss is None:
+                        s.loss = float(model.evaluate(s.weights, s.biases, d.X, d.y, c.activation, c.loss)[0])
+                    if s.gap is None:
+                        s.gap = tuple(metrics.unit_gaps(s.weights, s.biases))
+                    losses.append(s.loss)
+                else:
+                    losses.append(s.train_loss)
+                gaps.append(s.gap)
+        return np.array([s.step for s in self._snapshots]), losses, gaps
+
+    def _record(self, trace=None, loss=None):
+        """Take a snapshot of the weights now (`trace`: this step's own pass over the training set, if it made one;
+        `loss`: that pass's loss, kept by a lazy run), measured now, or when first read in a lazy run; then thin the
+        snapshots if there are too many."""
         weights = tuple(W.copy() for W in self.weights)
         biases = None if self.biases is None else tuple(b.copy() for b in self.biases)
         kept = self._snapshots
         if self._lazy:
-            kept.append(_Pending(self.step, weights, biases))
+            kept.append(_Pending(self.step, weights, biases, loss))
             self._unmeasured = True
         else:
             kept.append(self._measure(self.step, weights, biases, trace))

@@ -144,3 +144,21 @@ def test_only_tanh_and_sigmoid_ever_count_as_saturated(activation):
     a = np.linspace(-5.0, 5.0, 101).reshape(-1, 1)
     assert metrics.saturated_fraction(activation, a) == float(activations.saturated(activation, a).mean())
     assert (metrics.saturated_fraction(activation, a) > 0) == (activation in activations.SATURATING)
+
+
+def test_unit_gap_of_copies_is_exactly_0_and_otherwise_the_largest_pairwise_distance():
+    """Copies (the equal-start twin's units stay exact copies) are 0 without measuring; one unit apart by a single
+    bit, or a NaN, is measured as before."""
+    rng = np.random.default_rng(5)
+    col = rng.normal(size=(5, 1))
+    W, b = np.repeat(col, 8, axis=1), np.full(8, 0.3)
+    assert unit_gap(W, b) == 0.0 and unit_gap(W) == 0.0
+    for nudge in (np.nextafter(W[2, 5], np.inf), np.nan):
+        V = W.copy()
+        V[2, 5] = nudge
+        want = float(metrics._pairwise_distances(metrics.unit_vectors(V, b)).max())
+        assert np.float64(unit_gap(V, b)).tobytes() == np.float64(want).tobytes()
+        assert unit_gap(V, b) != 0.0
+    Z = np.zeros((4, 6))
+    Z[:, 2] = -0.0
+    assert unit_gap(Z) == 0.0 == float(metrics._pairwise_distances(metrics.unit_vectors(Z)).max())

@@ -77,6 +77,37 @@ def test_a_lazy_run_is_the_same_run_and_measures_only_the_snapshots_it_keeps(con
     assert lazy._every == eager._every and lazy.status == eager.status
 
 
+@pytest.mark.parametrize("config", [
+    TrainConfig(steps=3000, record_every=1),
+    TrainConfig(steps=900, record_every=2, batch_size=16, optimizer="adam", perturbation=0.01),  # no step's own pass
+    TrainConfig(hidden=(32,) * 6, activation="relu", init="constant", steps=400, record_every=5),  # the he twin's
+    TrainConfig(init="normal", spread=3.0, lr=10.0, activation="relu", loss="mse", optimizer="momentum", steps=2000,
+                record_every=1),  # diverges on the way
+], ids=["thinned", "mini_batch", "twin_32x6", "diverging"])
+def test_a_lazy_runs_curves_are_its_snapshots_numbers_without_measuring_them(config, monkeypatch):
+    """Trainer.curves, what the equal-start twin draws, gives the kept snapshots' steps, training losses and gaps
+    bit for bit as measured snapshots hold them, and measures no snapshot of a lazy run to give them."""
+    eager, lazy = Trainer(config), Trainer(config)
+    measured = []
+    measure = Trainer._measure
+    monkeypatch.setattr(Trainer, "_measure",
+                        lambda self, *a: (self is lazy and measured.append(a[0])) or measure(self, *a))
+    for n in (1, 37, 500, 5000):
+        eager.run(n)
+        lazy.run(n, lazy=True)
+        steps, losses, gaps = lazy.curves()
+        snaps = eager.snapshots
+        assert steps.tolist() == [s.step for s in snaps]
+        assert np.array(losses).tobytes() == np.array([s.train_loss for s in snaps]).tobytes()
+        assert np.array(gaps).tobytes() == np.array([s.gap for s in snaps]).tobytes()
+    assert measured == []
+    monkeypatch.setattr(train_mod.model, "evaluate", None)  # read again, nothing is computed again
+    monkeypatch.setattr(train_mod.metrics, "unit_gaps", None)
+    assert np.array(lazy.curves()[2]).tobytes() == np.array(gaps).tobytes()
+    monkeypatch.undo()
+    every_field_equal(lazy.snapshots, eager.snapshots)  # measured in full when read: the same numbers
+
+
 def test_a_lazy_run_goes_on_as_the_eager_one_and_pickles_measured():
     c = TrainConfig(steps=2000, record_every=1)
     eager, lazy = Trainer(c), Trainer(c)
