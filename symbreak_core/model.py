@@ -90,11 +90,11 @@ def loss_and_grads(weights, biases, X, y, activation, loss, masks=None, trace=No
         a_in = acts[l] if (masks is None or l == 0) else acts[l] * masks[l - 1]
         if trace is not None:
             deltas.append(delta)
-        dW[l] = np.swapaxes(a_in, -1, -2) @ delta
+        dW[l] = a_in.swapaxes(-1, -2) @ delta
         if biases is not None:
             db[l] = (ones @ delta).reshape(biases[l].shape)
         if l > 0:
-            delta = delta @ np.swapaxes(weights[l], -1, -2)  # dL/da_{l}, then dL/dz_{l} in place
+            delta = delta @ weights[l].swapaxes(-1, -2)  # dL/da_{l}, then dL/dz_{l} in place
             if masks is not None:
                 delta *= masks[l - 1]
             delta *= df(zs[l - 1], acts[l])
