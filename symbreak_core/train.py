@@ -251,10 +251,6 @@ class Trainer:
         self._measure_pending()
         return self._snapshots
 
-    def __getstate__(self):
-        self._measure_pending()  # a pickled run holds only measured snapshots
-        return self.__dict__
-
     def _measure_pending(self):
         """Measure the snapshots a lazy run kept as weights only (see run)."""
         if self._unmeasured:
@@ -270,9 +266,10 @@ class Trainer:
     def run(self, n: int, lazy: bool = False) -> int:
         """Advance up to n steps (never past config.steps); return how many were taken.
 
-        lazy=True, for a replay whose snapshots nobody reads until it ends: a snapshot keeps only its weights when
-        it is taken, and its metrics are measured when it is first read. Snapshots the thinning drops before then
-        are never measured. The weights, the history and every snapshot read are bit for bit those of run(n).
+        lazy=True, for a replay whose snapshots nobody reads until it ends, and for a run of which only curves() is
+        drawn: a snapshot keeps only its weights when it is taken (and its loss when its step's pass gave it), and
+        its metrics are measured when it is first read. Snapshots the thinning drops before then are never
+        measured. The weights, the history and every snapshot read are bit for bit those of run(n).
         """
         start = self.step
         n = min(n, self.config.steps - self.step) if not self.done else 0
