@@ -162,7 +162,9 @@ async def measure(server: Server, path: str, seconds: float) -> tuple[float, flo
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=10.0)
-    ap.add_argument("--runs", type=int, default=3, help="plays per setting; the table shows the medians")
+    ap.add_argument("--runs", type=int, default=3,
+                    help="rounds, each playing every setting in turn; the table shows the medians and the range of "
+                         "each round's ratio to its floor")
     ap.add_argument("--split", action="store_true",
                     help="also serve the live area's elements as they were drawn before 30 November's afternoon: "
                          "containers, four st.metric, an st.info and two chart grids")
@@ -175,19 +177,21 @@ def main():
     (floor_dir / "elements.py").write_text(ELEMENTS_APP)
     (floor_dir / "streamlit_elements.py").write_text(ELEMENTS_APP.replace("PANEL = True", "PANEL = False"))
     (floor_dir / ".streamlit" / "config.toml").write_text((ROOT / ".streamlit" / "config.toml").read_text())
-    rows = []
     floor = Server("floor.py", cwd=floor_dir)
     elements = Server("elements.py", cwd=floor_dir)
     parts = [("  as Streamlit elements (before)", Server("streamlit_elements.py", cwd=floor_dir), "/")
              ] if args.split else []
     app = Server("serve.py")
     apps = [(app, "")] + ([(Server("app.py"), "fragment: ")] if args.fragment else [])
+    plays = [("floor: 4 metrics + 1 info", floor, "/"), ("the live area's elements", elements, "/"), *parts,
+             *((how + n, a, p) for a, how in apps for n, p in SETTINGS)]
+    got = {name: [] for name, _, _ in plays}
     try:
-        for name, server, path in [("floor: 4 metrics + 1 info", floor, "/"),
-                                   ("the live area's elements", elements, "/"), *parts,
-                                   *((how + n, a, p) for a, how in apps for n, p in SETTINGS)]:
-            got = [asyncio.run(measure(server, path, args.seconds)) for _ in range(args.runs)]
-            rows.append((name, *(statistics.median(g[k] for g in got) for k in range(3))))
+        # Round by round, every setting in turn: the machine's speed drifts by tens of percent within minutes, so
+        # each round's ratios to the floor are read from plays a minute apart at most.
+        for _ in range(args.runs):
+            for name, server, path in plays:
+                got[name].append(asyncio.run(measure(server, path, args.seconds)))
     finally:
         floor.stop()
         elements.stop()
@@ -195,10 +199,15 @@ def main():
             server.stop()
         for a, _ in apps:
             a.stop()
-    base_cpu = rows[0][2]
-    print(f"{'setting':34} {'bytes/refresh':>14} {'CPU ms/refresh':>15} {'x floor':>8} {'refreshes/s':>12}")
-    for name, b, cpu, rate in rows:
-        print(f"{name:34} {b / 1000:>11.1f} kB {cpu:>15.1f} {cpu / base_cpu:>8.2f} {rate:>12.1f}")
+    floor_cpu = [g[1] for g in got[plays[0][0]]]
+    print(f"{'setting':34} {'bytes/refresh':>14} {'CPU ms/refresh':>15} {'x floor':>8} {'x floor, rounds':>16} "
+          f"{'refreshes/s':>12}")
+    for name, _, _ in plays:
+        b, cpu, rate = (statistics.median(g[k] for g in got[name]) for k in range(3))
+        ratios = [g[1] / f for g, f in zip(got[name], floor_cpu, strict=True)]
+        spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
+        print(f"{name:34} {b / 1000:>11.1f} kB {cpu:>15.1f} {statistics.median(ratios):>8.2f} {spread:>16} "
+              f"{rate:>12.1f}")
 
 
 if __name__ == "__main__":
