@@ -1,12 +1,14 @@
 """What one live refresh of the Playground does besides Streamlit's own work, part by part, in-process.
 
-Trains a run (and its equal-start twin, when a symmetry breaker is on) to step 2,000, then repeats a refresh as
+Trains a run (and its equal-start twin, when a symmetry breaker is on) to step `--start` (2,000: its snapshots
+thinned to every 10-20 steps; 0: a run just started, or restarted by a slider move, taking one every 5), then
+repeats a refresh as
 app.py's `refresh` does it: `speed` steps (10, the default), the result and the symmetry of the weights now, the
 words, the grid the unit pictures and the boundary are drawn on, the six figure builders and the chart grid's
 message (ui/transport.py's encoding of what changed since the last refresh, with the numbers and words, as JSON).
 One BLAS thread, as the server runs. Prints the median time of each part over the refreshes after the first 20.
 
-Usage: python bench/bench_refresh_parts.py [--refreshes 200]
+Usage: python bench/bench_refresh_parts.py [--refreshes 200] [--start 2000]
 """
 from __future__ import annotations
 
@@ -27,20 +29,21 @@ from symbreak_core import Trainer, model  # noqa: E402
 from ui.charts import Panel, grid_payload  # noqa: E402
 from ui.transport import Encoder  # noqa: E402
 
-SETUPS = (("defaults (8x2)", S.PRESETS[0].id, {}), ("He, 32x6, with its twin", "he", {"width": 32, "depth": 6}))
+SETUPS = (("defaults (8x2)", S.PRESETS[0].id, {}), ("He, 8x2, with its twin", "he", {}),
+          ("He, 32x6, with its twin", "he", {"width": 32, "depth": 6}))
 WARM = 20  # refreshes left out of the medians
 FIELD_RES = 32  # app.FIELD_RES
 HEIGHT = 400  # app.HEIGHT: a chart's height when not presenting
 
 
-def parts(preset: str, extra: dict, refreshes: int) -> dict[str, float]:
+def parts(preset: str, extra: dict, refreshes: int, start: int) -> dict[str, float]:
     """{part: median seconds per refresh}."""
     values = preset_values(S.SPECS, next(q for q in S.PRESETS if q.id == preset)) | extra
     speed = int(values.pop("speed"))
     config = S.config(values)
     runs = [Trainer(config)] + ([Trainer(S.twin(config))] if S.twin(config) is not None else [])
     for run in runs:
-        run.run(2000)
+        run.run(start)
     trainer, twin = runs[0], (runs[1] if len(runs) > 1 else None)
     encoder = Encoder()
     times: dict[str, list[float]] = {}
@@ -81,9 +84,10 @@ def parts(preset: str, extra: dict, refreshes: int) -> dict[str, float]:
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--refreshes", type=int, default=200)
+    ap.add_argument("--start", type=int, default=2000, help="the step the refreshes start from")
     args = ap.parse_args()
     threadpool_limits(limits=1)
-    cols = [parts(preset, extra, args.refreshes) for _, preset, extra in SETUPS]
+    cols = [parts(preset, extra, args.refreshes, args.start) for _, preset, extra in SETUPS]
     print("| the refresh's own work | " + " | ".join(name for name, _, _ in SETUPS) + " |")
     print("| --- |" + " ---: |" * len(SETUPS))
     for name in cols[0]:
