@@ -236,15 +236,16 @@ def _array_paths(tree, path=()) -> list:
 
 class _Chart:
     """What the client holds of one part of a chart (its data or its layout): the prepared tree, its skeleton,
-    where its arrays sit, and the JSON of each top-level item that holds no array."""
+    where its arrays sit, and the JSON of the top-level items without arrays that were compared (see item_json)."""
 
     __slots__ = ("tree", "skeleton", "paths", "levels", "plain")
 
     def __init__(self, fig, skeleton: str, like: _Chart | None = None):
-        """like: the part this one replaces. Its top-level items (a layout's axes, a data list's traces) whose JSON
-        is unchanged and holds no array are taken over as they were prepared, and compare as the same object."""
+        """like: the part this one replaces, whose skeleton differs. Its top-level items (a layout's axes, a data
+        list's traces) whose JSON is unchanged and holds no array are taken over as they were prepared, and compare
+        as the same object. A part sent whole (no like) is prepared whole."""
         self.skeleton, self.plain = skeleton, {}
-        if not isinstance(fig, (dict, list)):
+        if like is None or not isinstance(fig, (dict, list)):
             self.tree = _prepare(fig)
             found = _array_paths(self.tree)
         else:
@@ -253,13 +254,13 @@ class _Chart:
             items, found = {}, []
             for k, v in keyed:
                 json_, arrays = _skeleton(v)
-                if arrays:
-                    items[k] = _prepare(v, lv if k == "z" else None)
-                    found += [((k, *path), q) for path, q in _array_paths(items[k])]
-                else:
+                if not arrays:
                     self.plain[k] = json_
-                    reuse = like is not None and like.plain.get(k) == json_
-                    items[k] = like.tree[k] if reuse else _prepare(v, lv if k == "z" else None)
+                    if like.item_json(k) == json_:
+                        items[k] = like.tree[k]
+                        continue
+                items[k] = _prepare(v, lv if k == "z" else None)
+                found += [((k, *path), q) for path, q in _array_paths(items[k])]
             if isinstance(fig, dict):
                 self.tree = items
             else:
@@ -267,6 +268,16 @@ class _Chart:
                 self.tree = out if any(isinstance(v, (dict, list, _Array)) for v in out) else _Leaf(out)
         self.paths = [p for p, _ in found]
         self.levels = [self._levels_at(p) for p in self.paths]
+
+    def item_json(self, k) -> str | None:
+        """The JSON of top-level item `k`, or None if there is none or it holds an array: kept from a comparison,
+        or written from the prepared tree (plain values only, as the figure's JSON wrote them) the first time."""
+        if k not in self.plain:
+            tree = self.tree
+            there = k in tree if isinstance(tree, dict) else isinstance(k, int) and 0 <= k < len(tree)
+            plain = there and not any(path[0] == k for path in self.paths)
+            self.plain[k] = json.dumps(tree[k], separators=(",", ":"), check_circular=False) if plain else None
+        return self.plain[k]
 
     def _levels_at(self, path):
         """The (levels, lo, hi) the array at `path` was quantised with, read from its trace's meta."""
