@@ -21,6 +21,38 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 
+def widget_state(el, held=None):
+    """The state a browser holds, and sends with every rerun, for the widget element `el` (None: not a widget
+    with a value, such as a button): the value the server set (set_value), else the one held from before (`held`,
+    the WidgetState last sent), else the widget's default. The Playground's kinds: sliders, select sliders, select
+    boxes, checkboxes and toggles, and number inputs. A rerun that named only the widget that changed would let the
+    server take every other widget for new, and the page would forget what the link and earlier moves had set."""
+    from streamlit.proto.Slider_pb2 import Slider
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    t = el.WhichOneof("type")
+    if t not in ("slider", "selectbox", "checkbox", "number_input"):
+        return None
+    e = getattr(el, t)
+    if held is not None and not e.set_value:
+        return held
+    w = WidgetState()
+    w.id = e.id
+    if t == "slider":
+        values = list(e.value) if e.set_value and len(e.value) else list(e.default)
+        if e.type == Slider.SELECT_SLIDER:
+            w.string_array_value.data.extend(e.options[int(v)] for v in values)
+        else:
+            w.double_array_value.data.extend(values)
+    elif t == "selectbox":
+        w.string_value = e.raw_value if e.set_value and e.HasField("raw_value") else e.options[e.default]
+    elif t == "checkbox":
+        w.bool_value = e.value if e.set_value else e.default
+    else:
+        w.double_value = e.value if e.set_value and e.HasField("value") else e.default
+    return w
+
+
 @dataclass
 class Session:
     """One simulated visitor of `base_url` + `query` (query without the leading '?')."""
@@ -30,6 +62,7 @@ class Session:
     headers: dict = field(default_factory=dict)  # extra headers of the websocket handshake, e.g. a sticky Cookie
     buttons: dict = field(default_factory=dict)  # label -> widget id
     sliders: dict = field(default_factory=dict)  # label -> (widget id, value)
+    states: dict = field(default_factory=dict)  # widget id -> its WidgetState now, sent with every rerun
     metrics: dict = field(default_factory=dict)  # label -> shown text
     step_log: list = field(default_factory=list)  # (monotonic time, step text) at every change
     events: list = field(default_factory=list)  # (monotonic time, label, text) of metric changes
@@ -112,7 +145,8 @@ class Session:
         cs.page_script_hash = self.page_hash
         cs.fragment_id = fragment_id
         cs.is_auto_rerun = auto
-        for w in widgets:
+        changed = {w.id for w in widgets}
+        for w in [w for wid, w in self.states.items() if wid not in changed] + list(widgets):
             cs.widget_states.widgets.append(w)
         self.running = True
         await self.ws.send(msg.SerializeToString())
@@ -130,6 +164,7 @@ class Session:
         w.id = wid
         w.double_array_value.data.append(float(value))
         self.sliders[label] = (wid, value)
+        self.states[wid] = w
         await self.rerun([w])
 
     async def _tick(self):
@@ -163,6 +198,9 @@ class Session:
             elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 el = msg.delta.new_element
                 t = el.WhichOneof("type")
+                state = widget_state(el, self.states.get(getattr(getattr(el, t), "id", None)))
+                if state is not None:
+                    self.states[state.id] = state
                 if t == "button":
                     self.buttons[el.button.label] = el.button.id
                 elif t == "slider":
@@ -185,6 +223,8 @@ class Session:
                                 task.add_done_callback(self._feeding.discard)
                 elif t == "exception":
                     self.errors.append(el.exception.message)
+            elif kind == "page_info_changed":  # the page wrote its address: the browser's next rerun sends it
+                self.query = msg.page_info_changed.query_string
             elif kind == "auto_rerun":
                 self.fragment = (msg.auto_rerun.fragment_id, float(msg.auto_rerun.interval))
             elif kind == "stop_auto_rerun":
