@@ -2,6 +2,7 @@
 import json
 import secrets
 import time
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -12,8 +13,10 @@ from narration import glossary
 from narration import run as narrate
 from settings import playground as S
 from symbreak_core import TrainConfig, Trainer, model
+from ui import frames as shelf
 from ui import live as feeds
 from ui import moments
+from ui.frames import Shared
 
 REPLAY_CHUNK = 500  # a link's step is replayed this many steps at a time, with a progress bar after...
 REPLAY_QUIET_SECONDS = 0.5  # ...this long
@@ -237,19 +240,63 @@ def refresh(trainer: Trainer, whole_page: bool):
     """One live refresh: train, then draw, saying so when the server is busy or the pace is slowed. A refresh of
     the live area alone waits its turn for a slot (ui.live_slot); a page drawn whole goes first."""
     with ui.live_slot(whole_page) as may_train:
-        if may_train:
-            advance(per_refresh)
-        show(trainer, narrate.live_line(pace, ui.FASTEST_REFRESH, ui.pacer.playing(), may_train))
+        show(trainer, narrate.live_line(pace, ui.FASTEST_REFRESH, ui.pacer.playing(), may_train),
+             steps=per_refresh if may_train else 0)
 
 
 def feed_draw(trainer: Trainer, twin: Trainer | None, n: int) -> feeds.Draw:
     """How the live feed draws this run's next frame: n more steps (when the server has a slot), then the frame."""
     def draw(may_train: bool, pace: float, playing: int) -> feeds.Frame:
-        if may_train:
-            advance_run(trainer, twin, n)
-        rows, box = view(trainer, twin, narrate.live_line(pace, ui.FASTEST_REFRESH, playing, may_train))
+        rows, box = next_frame(trainer, twin, n if may_train else 0,
+                               narrate.live_line(pace, ui.FASTEST_REFRESH, playing, may_train))
         return feeds.Frame(rows, box, (S.MOMENT.name, trainer.step, 0), ended=trainer.done)
     return draw
+
+
+def next_frame(trainer: Trainer, twin: Trainer | None, n: int, said: str) -> tuple[list, ui.Panel]:
+    """n more steps of the run and its twin, then the live area's charts and panel, with `said` under them.
+
+    The same run from the same step gives the same frame, so one that another session of this process has drawn
+    is taken from ui.frames: the runs catch up with it, bit for bit, and its charts are shown as they were drawn.
+    A frame drawn here is kept there while other sessions play the same config."""
+    key = (trainer.config, trainer.step, n, present) if n and not trainer.done else None
+    shared = None if key is None else shelf.frames.take(key)
+    if shared is not None and shared.fits(trainer, twin):
+        shelf.players.play(trainer.config, id(trainer))
+        trainer.catch_up(shared.run)
+        if twin is not None:
+            twin.catch_up(shared.twin)
+        return shared.rows, replace(shared.panel, foot=said)
+    progress = shared_steps(trainer, n)
+    twin_progress = None
+    if twin is not None and twin.step < trainer.step:
+        twin_progress = shared_steps(twin, trainer.step - twin.step, lazy=True)  # only its curves are drawn
+    rows, box = view(trainer, twin, said)
+    if key is not None and progress is not None and (twin is None or twin_progress is not None):
+        shared = Shared(progress, twin_progress, rows, replace(box, foot=""))
+        shelf.frames.keep(key, shared, shared.nbytes)
+    return rows, box
+
+
+def shared_steps(run: Trainer, n: int, lazy: bool = False):
+    """run.run(n, lazy), or the same steps another session's run of the same config took from this step (kept in
+    ui.frames while more than one session plays it). An eager run takes only fully measured steps: it would
+    measure the others when read. Returns what the steps did (symbreak_core.Progress), if it is kept."""
+    if n <= 0 or run.done:
+        return None
+    shelf.players.play(run.config, id(run))
+    key = (run.config, run.step, n)
+    got = shelf.runs.take(key)
+    if got is not None and (lazy or not got.unmeasured):
+        run.catch_up(got)
+        return got
+    since = run.step
+    run.run(n, lazy=lazy)
+    if not shelf.players.shared(run.config):
+        return None
+    got = run.progress_since(since)
+    shelf.runs.keep(key, got, got.nbytes)
+    return got
 
 
 def ended():
@@ -263,18 +310,19 @@ KEY_HEIGHTS = (204, 244)
 HEIGHT = 400  # otherwise: a chart this tall keeps its labels apart at 420 px wide (1280 px, sidebar open)
 
 
-def show(trainer: Trainer, said: str = "", feed: bool = False):
+def show(trainer: Trainer, said: str = "", feed: bool = False, steps: int = 0):
     """The live area: the numbers, what is happening, the six charts and `said` under them, as one chart grid
     (components/charts), paused or playing. One element is the least a live refresh can cost the server; each
     redraw is a Plotly.react in place, so charts keep their size and never flash, and a slider move only sends new
     data. Presenting, the words and numbers stand beside the charts, so the four key charts fit one 1280x720
     screen; otherwise above them, and on a phone between the first row of charts and the rest, so that a chart
-    shows on the first screen of a 720-px display and of a phone. feed: the run plays through the live feed."""
+    shows on the first screen of a 720-px display and of a phone. feed: the run plays through the live feed.
+    steps: train this many steps first (a live refresh)."""
+    twin = state.get("twin")
+    rows, box = next_frame(trainer, twin, steps, said)
     # The address bar follows the step, so a reload, a copied address or a replica that takes over after a crash
     # opens this run at this step.
     ui.keep_moment(S.MOMENT.name, trainer.step)
-    twin = state.get("twin")
-    rows, box = view(trainer, twin, said)
     ui.chart_grid(rows, key="pg_grid", panel=box, live=feed_draw(trainer, twin, per_refresh) if feed else None,
                   on_end=ended if feeding else None)
 

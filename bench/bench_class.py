@@ -125,11 +125,14 @@ def page_cookie(url: str) -> str:
 
 # ---------------------------------------------------------------- the class
 
-def class_queries(sessions: int, seed: int) -> list[str]:
-    """Each session's query: a random preset; a fifth of the sessions, drawn at random, at the largest network."""
+def class_queries(sessions: int, seed: int, own_runs: bool = False) -> list[str]:
+    """Each session's query: a random preset; a fifth of the sessions, drawn at random, at the largest network.
+    own_runs: each session also has a seed of its own, so that no two play the same run."""
     rng = random.Random(seed)
     largest = set(rng.sample(range(sessions), sessions // 5))
-    return [f"preset={rng.choice(PRESETS).id}" + (LARGEST if i in largest else "") for i in range(sessions)]
+    return [f"preset={rng.choice(PRESETS).id}" + (LARGEST if i in largest else "") + (f"&seed={i + 1}" if own_runs
+                                                                                       else "")
+            for i in range(sessions)]
 
 
 @dataclass
@@ -353,15 +356,18 @@ def main(argv=None) -> int:
                     help="after the load, keep the class playing on --replicas this long (20 for the issue's soak)")
     ap.add_argument("--slider-every", type=float, default=10.0, help="seconds between one session's slider moves")
     ap.add_argument("--seed", type=int, default=0, help="seed of the presets' draw")
+    ap.add_argument("--own-runs", action="store_true",
+                    help="give each session a seed of its own: no two play the same run, so none shares frames")
     ap.add_argument("--baseline", choices=tuple(BASELINES),
                     help="serve a baseline page of bench_refresh.py instead of the app, and move no slider")
     args = ap.parse_args(argv)
     if args.baseline:
         return baseline_class(args)
 
-    queries = class_queries(args.sessions, args.seed)
+    queries = class_queries(args.sessions, args.seed, args.own_runs)
     configs = [args.replicas] + ([1] if args.compare_one and args.replicas != 1 else [])
-    print(f"{args.sessions} sessions ({sum(LARGEST in q for q in queries)} at the largest network), seed {args.seed}; "
+    print(f"{args.sessions} sessions ({sum(LARGEST in q for q in queries)} at the largest network), seed {args.seed}"
+          f"{', each its own run' if args.own_runs else ''}; "
           f"{os.cpu_count()} cores; load average before {' '.join(Path('/proc/loadavg').read_text().split()[:3])}")
     verdicts = {}
     for n in configs:

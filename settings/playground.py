@@ -87,8 +87,16 @@ def config(values: dict) -> TrainConfig:
 
 def twin(config: TrainConfig) -> TrainConfig | None:
     """The same run with every symmetry breaker removed (every weight at the constant value, no extra noise, no
-    dropout), drawn as the "equal start" ghost; None when the run has no breaker on, so it is its own twin."""
+    dropout), drawn as the "equal start" ghost; None when the run has no breaker on, so it is its own twin.
+
+    A symmetric start uses no spread (nor, all zeros, a value): the twin's are the defaults, so that presets that
+    differ only there have the same twin, and the same config as a run that starts equal on its own. Sessions that
+    play them share its steps (ui/frames.py)."""
     if config.init in SYMMETRIC_INITS and config.perturbation == 0 and config.dropout == 0:
         return None
     init = config.init if config.init in SYMMETRIC_INITS else "constant"
-    return replace(config, init=init, perturbation=0.0, dropout=0.0)
+    unused = {"spread": TWIN.spread} | ({"init_value": TWIN.init_value} if init == "zeros" else {})
+    return replace(config, init=init, perturbation=0.0, dropout=0.0, **unused)
+
+
+TWIN = TrainConfig()  # the defaults a twin takes for what its symmetric start does not use

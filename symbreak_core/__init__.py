@@ -18,11 +18,12 @@ from .metrics import (
 )
 from .model import LOSSES, evaluate, field, forward, grid_extent, loss_and_grads
 from .optim import OPTIMIZERS
-from .train import RestartsResult, Snapshot, Trainer, TrainResult, restart_config, restarts, train
+from .train import Progress, RestartsResult, Snapshot, Trainer, TrainResult, restart_config, restarts, train
 
 __all__ = [
     "ACTIVATIONS", "DATASETS", "INIT_SCHEMES", "LIMITS", "LOSSES", "OPTIMIZERS", "Dataset", "DepthConfig",
-    "ProbeResult", "RestartsResult", "Snapshot", "SurfaceConfig", "SurfaceResult", "TrainConfig", "TrainResult",
+    "ProbeResult", "Progress", "RestartsResult", "Snapshot", "SurfaceConfig", "SurfaceResult", "TrainConfig",
+    "TrainResult",
     "Trainer", "activations", "dead_fraction", "depth_probe", "distinct_units", "error_surface", "evaluate", "field",
     "forward", "grid_extent", "init", "init_biases", "init_weights", "layer_stats", "loss_and_grads", "make_dataset",
     "numerical_rank", "restart_config", "restarts", "saturated_fraction", "symmetry", "theory_rms", "train",

@@ -20,6 +20,20 @@ class SGD:
         for p, g in zip(params, grads):
             p -= self.lr * g
 
+    def _arrays(self) -> list:
+        return [a for group in self.state for a in getattr(self, group)]
+
+    def saved(self) -> tuple:
+        """Its state as it is now, copied: load() puts it back, in this optimizer or another of the same params."""
+        return tuple(a.copy() for a in self._arrays()), getattr(self, "t", None)
+
+    def load(self, saved: tuple):
+        arrays, t = saved
+        for mine, theirs in zip(self._arrays(), arrays, strict=True):
+            np.copyto(mine, theirs)
+        if t is not None:
+            self.t = t
+
 
 class Momentum(SGD):
     """Heavy-ball momentum: v <- mu * v - lr * g; p <- p + v (mu = 0.9)."""

@@ -220,6 +220,37 @@ class _Pending:
     gap: tuple | None = None
 
 
+@dataclass(frozen=True, eq=False)
+class Progress:
+    """What a run did from step `since` to `step` (Trainer.progress_since): all another Trainer of the same config,
+    at step `since`, needs to be where this one is (Trainer.catch_up). A run is a function of its config, so every
+    Trainer of that config at step `since` holds the same numbers, whichever way it got there. Nothing here is ever
+    changed: a Trainer that catches up copies what it will change."""
+
+    config: TrainConfig
+    since: int
+    step: int
+    status: str
+    diverged_at: int | None
+    reason: str
+    weights: tuple
+    biases: tuple | None
+    moving: tuple  # the rest of what moves with the steps: the optimizer's state, the batches' and dropout's
+    losses: np.ndarray  # (step - since,): the batch loss of each step taken
+    gnorms: np.ndarray  # (step - since, n_layers)
+    snapshots: tuple  # every snapshot kept at `step` (shared: a snapshot is never changed once made)
+    every: int  # the snapshot interval at `step`
+    unmeasured: bool  # some of the snapshots are a lazy run's, measured when read
+
+    @property
+    def nbytes(self) -> int:
+        """The memory this holds of its own: its arrays, and the snapshots taken after `since` (the older ones are
+        the ones every run at `since` holds already)."""
+        own = [*self.weights, *(self.biases or ()), self.losses, self.gnorms]
+        new = [a for s in self.snapshots if s.step > self.since for a in (*s.weights, *(s.biases or ()))]
+        return sum(a.nbytes for a in own + new)
+
+
 class Trainer:
     """Resumable training of one config: run(n) advances n steps, result() reads out the history."""
 
@@ -287,6 +318,43 @@ class Trainer:
         finally:
             self._lazy = False
         return self.step - start
+
+    def progress_since(self, since: int) -> Progress:
+        """What this run did since step `since` (at most its step), for another run of the same config to catch up
+        with (catch_up)."""
+        if not 0 <= since <= self.step:
+            raise ValueError(f"This run is at step {self.step}; it cannot tell what it did since step {since}.")
+        return Progress(
+            config=self.config, since=since, step=self.step, status=self.status, diverged_at=self.diverged_at,
+            reason=self.reason, weights=tuple(W.copy() for W in self.weights),
+            biases=None if self.biases is None else tuple(b.copy() for b in self.biases),
+            moving=(self._opt.saved(), self._batcher.order, self._batcher.pos,
+                    self._batcher.rng.bit_generator.state, self._dropout_rng.bit_generator.state),
+            losses=self._losses[since:self.step].copy(), gnorms=self._gnorms[since:self.step].copy(),
+            snapshots=tuple(self._snapshots), every=self._every, unmeasured=self._unmeasured)
+
+    def catch_up(self, progress: Progress):
+        """Become, bit for bit, the run `progress` was taken from: this run must be of the same config and at its
+        step `since`. The same numbers as run(progress.step - progress.since), without the arithmetic."""
+        if progress.config != self.config or progress.since != self.step:
+            raise ValueError(f"This run (at step {self.step}) cannot catch up with another config's progress, or "
+                             f"with progress since step {progress.since}.")
+        if self.done:  # it ended at `since`, and so did the other one, if they are the same run
+            if progress.step == self.step and progress.status == self.status:
+                return
+            raise ValueError(f"This run ended at step {self.step}; the other one went on.")
+        for mine, theirs in zip(self._params, [*progress.weights, *(progress.biases or ())], strict=True):
+            np.copyto(mine, theirs)  # in place: the parameter list and anything holding these arrays stay valid
+        opt, self._batcher.order, self._batcher.pos, batches, dropout = progress.moving
+        self._opt.load(opt)
+        self._batcher.rng.bit_generator.state = batches  # the generators' states, not new generators: 1 µs, not 30
+        self._dropout_rng.bit_generator.state = dropout
+        self._losses[progress.since:progress.step] = progress.losses
+        self._gnorms[progress.since:progress.step] = progress.gnorms
+        self._snapshots = list(progress.snapshots)
+        self._every, self._unmeasured = progress.every, progress.unmeasured
+        self.step, self.status = progress.step, progress.status
+        self.diverged_at, self.reason = progress.diverged_at, progress.reason
 
     def _due(self) -> bool:
         return self.step % self._every == 0

@@ -1,0 +1,155 @@
+"""Live steps and frames computed once for every session of this process that plays the same run.
+
+A run is a function of its config (every random draw comes from the config's seed), so two sessions playing the
+same settings, a class that opened the teacher's link, train the very same numbers, step for step; and the
+equal-start twin of one preset is often the run of another, or another's twin. So this process keeps, while more
+than one session plays a config (`players`, within PLAYERS_SECONDS):
+  - `runs`: what a run did from a step for a number of steps (symbreak_core.Progress). Another run of the same
+    config at that step catches up with it, bit for bit (Trainer.catch_up), instead of training.
+  - `frames`: the Playground's whole next live frame from a step (the runs' progress, the charts and the panel).
+    Another session at that step catches its runs up and shows the same charts; its encoder still sends its own
+    browser only what changed, and it says its own line under the charts.
+A run played alone pays only for a look-up. Each shelf is bounded by its bytes (arrays, and a share for the dicts
+and lists around them), the least recently used going first: a step is useful only until the sessions behind the
+first one have passed it.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+
+RUNS_BYTES = 32 * 2**20
+FRAMES_BYTES = 64 * 2**20
+ITEM_BYTES = 64  # what a dict or list item costs besides its value (a rough share of CPython's own memory)
+PLAYERS_SECONDS = 3.0  # a session that asked for a frame this recently still plays (it asks 2-10 times a second)
+_clock = time.monotonic
+
+
+@dataclass(frozen=True, eq=False)
+class Shared:
+    """One frame as the first session drew it: its runs' progress (symbreak_core.Progress; the twin's or None),
+    the chart grid's rows and the panel without the session's own line. Nothing here is changed once kept."""
+
+    run: object
+    twin: object
+    rows: list
+    panel: object
+
+    def fits(self, trainer, twin) -> bool:
+        """Whether these runs are where this frame started from (its key says so for the run, not the twin)."""
+        return self.run.since == trainer.step and (twin is None) == (self.twin is None) and (
+            twin is None or self.twin.since == twin.step)
+
+    @property
+    def nbytes(self) -> int:
+        runs = self.run.nbytes + (0 if self.twin is None else self.twin.nbytes)
+        return runs + nbytes(self.rows) + nbytes(self.panel.numbers)
+
+
+def nbytes(tree) -> int:
+    """The memory a chart tree holds: its arrays, and ITEM_BYTES for each item of its dicts, lists and tuples."""
+    total, stack = 0, [tree]
+    while stack:
+        node = stack.pop()
+        items = node.values() if type(node) is dict else node
+        total += ITEM_BYTES * len(items)
+        for v in items:
+            kind = type(v)
+            if kind is np.ndarray:
+                total += v.nbytes
+            elif kind is dict or kind is list or kind is tuple:
+                stack.append(v)
+    return total
+
+
+class Players:
+    """Which sessions play each config: a session names its run (any object that stays the same while it plays)
+    each time it takes a step or a frame."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._when: dict = {}  # config -> {player: when it last played}
+        self._pruned = _clock()
+
+    def play(self, config, player):
+        now = _clock()
+        with self._lock:
+            if now - self._pruned > PLAYERS_SECONDS:  # forget the sessions that stopped playing
+                self._when = {c: live for c, players in self._when.items()
+                              if (live := {p: t for p, t in players.items() if now - t <= PLAYERS_SECONDS})}
+                self._pruned = now
+            self._when.setdefault(config, {})[player] = now
+
+    def shared(self, config) -> bool:
+        """Whether more than one session plays `config`: only then is what one computes worth keeping."""
+        now = _clock()
+        with self._lock:
+            return sum(now - t <= PLAYERS_SECONDS for t in self._when.get(config, {}).values()) > 1
+
+    def clear(self):
+        with self._lock:
+            self._when.clear()
+
+
+class Shelf:
+    """Values by key, at most max_bytes of them (by the sizes given), the least recently used dropped first."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._kept: OrderedDict = OrderedDict()  # key -> (value, bytes)
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def take(self, key):
+        """The value kept under `key`, or None."""
+        with self._lock:
+            got = self._kept.get(key)
+            if got is None:
+                self.misses += 1
+                return None
+            self._kept.move_to_end(key)
+            self.hits += 1
+            return got[0]
+
+    def keep(self, key, value, size: int):
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._kept.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._kept[key] = (value, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._bytes -= self._kept.popitem(last=False)[1][1]
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def clear(self):
+        with self._lock:
+            self._kept.clear()
+            self._bytes = 0
+            self.hits = self.misses = 0
+
+
+# This process's, shared by its sessions.
+players = Players()
+runs = Shelf(RUNS_BYTES)
+frames = Shelf(FRAMES_BYTES)
+
+
+def clear():
+    """Forget everything kept (tests)."""
+    players.clear()
+    runs.clear()
+    frames.clear()
