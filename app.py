@@ -247,14 +247,16 @@ def refresh(trainer: Trainer, whole_page: bool):
 def feed_draw(trainer: Trainer, twin: Trainer | None, n: int) -> feeds.Draw:
     """How the live feed draws this run's next frame: n more steps (when the server has a slot), then the frame."""
     def draw(may_train: bool, pace: float, playing: int) -> feeds.Frame:
-        rows, box = next_frame(trainer, twin, n if may_train else 0,
-                               narrate.live_line(pace, ui.FASTEST_REFRESH, playing, may_train))
-        return feeds.Frame(rows, box, (S.MOMENT.name, trainer.step, 0), ended=trainer.done)
+        rows, box, shared = next_frame(trainer, twin, n if may_train else 0,
+                                       narrate.live_line(pace, ui.FASTEST_REFRESH, playing, may_train))
+        return feeds.Frame(rows, box, (S.MOMENT.name, trainer.step, 0), ended=trainer.done,
+                           shared=None if shared is None else shared.encoded)
     return draw
 
 
-def next_frame(trainer: Trainer, twin: Trainer | None, n: int, said: str) -> tuple[list, ui.Panel]:
-    """n more steps of the run and its twin, then the live area's charts and panel, with `said` under them.
+def next_frame(trainer: Trainer, twin: Trainer | None, n: int, said: str) -> tuple[list, ui.Panel, Shared | None]:
+    """n more steps of the run and its twin, then the live area's charts and panel, with `said` under them, and
+    the frame as kept for other sessions (None if it is not).
 
     The same run from the same step gives the same frame, so one that another session of this process has drawn
     is taken from ui.frames: the runs catch up with it, bit for bit, and its charts are shown as they were drawn.
@@ -266,7 +268,8 @@ def next_frame(trainer: Trainer, twin: Trainer | None, n: int, said: str) -> tup
         trainer.catch_up(shared.run)
         if twin is not None:
             twin.catch_up(shared.twin)
-        return shared.rows, replace(shared.panel, foot=said)
+        return shared.rows, replace(shared.panel, foot=said), shared
+    shared = None
     progress = shared_steps(trainer, n)
     twin_progress = None
     if twin is not None and twin.step < trainer.step:
@@ -275,7 +278,7 @@ def next_frame(trainer: Trainer, twin: Trainer | None, n: int, said: str) -> tup
     if key is not None and progress is not None and (twin is None or twin_progress is not None):
         shared = Shared(progress, twin_progress, rows, replace(box, foot=""))
         shelf.frames.keep(key, shared, shared.nbytes)
-    return rows, box
+    return rows, box, shared
 
 
 def shared_steps(run: Trainer, n: int, lazy: bool = False):
@@ -319,7 +322,7 @@ def show(trainer: Trainer, said: str = "", feed: bool = False, steps: int = 0):
     shows on the first screen of a 720-px display and of a phone. feed: the run plays through the live feed.
     steps: train this many steps first (a live refresh)."""
     twin = state.get("twin")
-    rows, box = next_frame(trainer, twin, steps, said)
+    rows, box, _ = next_frame(trainer, twin, steps, said)
     # The address bar follows the step, so a reload, a copied address or a replica that takes over after a crash
     # opens this run at this step.
     ui.keep_moment(S.MOMENT.name, trainer.step)

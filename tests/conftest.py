@@ -27,6 +27,18 @@ import pytest
 import ui.limits  # noqa: F401,E402
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def nothing_shared_between_tests():
+    """Each test starts with no steps or frames kept from another test's sessions (ui/frames.py): a test that
+    patches the engine must see its own sessions compute."""
+    from ui import frames
+
+    frames.clear()
+    yield
+    frames.clear()
+
 # Saved moments (ui/moments.py) go to a folder of this test run's own, for the tests and the servers they start
 os.environ["SYMBREAK_MOMENTS_DIR"] = tempfile.mkdtemp(prefix="symbreak-moments-test-")
 CHROMIUM = Path(os.environ.get("SYMBREAK_CHROMIUM", "/usr/bin/chromium"))

@@ -1,4 +1,5 @@
 """The Playground (app.py) under Streamlit's AppTest: presets, controls, URL restore, bad URLs, buttons."""
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -536,6 +537,30 @@ def test_the_twin_removes_exactly_the_symmetry_breakers():
     he = dict(values, init="he_normal", perturbation=0.0, dropout=0.3)
     assert playground.twin(playground.config(he)).init == "constant"
     assert playground.twin(playground.config(dict(values, init="zeros", dropout=0.2))).init == "zeros"
+
+
+def test_presets_that_differ_only_in_what_an_equal_start_does_not_use_have_one_twin():
+    """A constant start uses no spread, and all zeros no value: the twin takes the defaults there, so that the
+    twins of small random, Xavier and constant + dropout are one config, that of the constant-0.5 preset's own run
+    (their sessions share its steps: ui/frames.py), and the run is the same as with the spread it had."""
+    def preset(name):
+        values = preset_values(playground.SPECS, next(q for q in playground.PRESETS if q.id == name))
+        values.pop("speed")
+        return playground.config(values)
+
+    twins = {playground.twin(preset(name)) for name in ("small_random", "xavier", "constant_dropout")}
+    assert twins == {preset("constant_05")}
+    small = preset("small_random")
+    assert small.spread != 1.0 and playground.twin(small).spread == 1.0
+    zeros = playground.twin(replace(small, init="zeros", init_value=0.3, dropout=0.2))
+    assert (zeros.init, zeros.init_value, zeros.spread) == ("zeros", 0.5, 1.0)
+    for twin in (playground.twin(small), zeros):
+        kept = Trainer(replace(twin, spread=small.spread, init_value=0.3 if twin.init == "zeros" else 0.5))
+        normal = Trainer(twin)
+        for t in (kept, normal):
+            t.run(40)
+        for W, V in zip(kept.weights + kept.biases, normal.weights + normal.biases, strict=True):
+            np.testing.assert_array_equal(W, V)
 
 
 def equal_start(fig):

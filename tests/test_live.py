@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import grid_elements, live_panel
 from starlette.requests import Request
@@ -16,6 +18,8 @@ from narration import run as narrate
 from ui import limits, live
 from ui.charts import Panel
 from ui.transport import Encoder
+
+train_mod = importlib.import_module("symbreak_core.train")
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -286,3 +290,89 @@ def test_a_frame_that_fails_stops_the_feed_and_has_the_page_drawn_again(feed, ca
     assert ask(feed.token, g) == {"stop": True, "ended": True}  # the grid asks the page to be drawn again
     assert not feed.armed and ask(feed.token, g) == {"stop": True}
     assert "could not draw a frame" in caplog.text and "a bug" in caplog.text
+
+
+def playing_feed(at) -> tuple[dict, str]:
+    """Press Play on an AppTest Playground served with its feed: the grid's feed and the epoch it holds."""
+    at.run()
+    next(b for b in at.button if b.label == "Play").click().run()
+    data = grid_data(at)
+    return data["live"], data["msg"]["epoch"]
+
+
+def own_words(frame: dict) -> dict:
+    """A frame without what each session says for itself: the line under the charts and the pace."""
+    return {k: v for k, v in frame.items() if k != "every"} | {"panel": {**frame["panel"], "foot": ""}}
+
+
+def test_sessions_that_play_the_same_run_share_its_frames_and_send_the_same(monkeypatch):
+    """A session playing alone keeps nothing for others. Two sessions playing the same settings train each step
+    once between them (ui/frames.py): each frame one of them draws, the other takes at that step, catching its
+    runs up. Both send their browsers exactly what the session alone sent, and their runs are its run."""
+    from ui import frames
+
+    monkeypatch.setattr(live, "_served", True)
+    frames.clear()
+    query = {"preset": "xavier", "speed": "20"}  # with its twin, which is the constant-0.5 preset's run
+    alone = AppTest.from_file(APP, default_timeout=60)
+    alone.query_params.update(query)
+    feed, epoch = playing_feed(alone)
+    sent = []
+    for _ in range(4):
+        sent.append(ask(feed["t"], feed["g"], have=epoch))
+        epoch = sent[-1]["msg"]["epoch"]
+    assert len(frames.frames) == len(frames.runs) == 0
+    next(b for b in alone.button if b.label == "Pause").click().run()
+
+    pair = [AppTest.from_file(APP, default_timeout=60) for _ in range(2)]
+    held = []
+    for at in pair:
+        at.query_params.update(query)
+        held.append(list(playing_feed(at)))
+    got = [[], []]
+    for k in range(4):
+        for i, at in enumerate(pair):
+            (feed, epoch) = held[i]
+            got[i].append(ask(feed["t"], feed["g"], have=epoch))
+            held[i][1] = got[i][-1]["msg"]["epoch"]
+    assert frames.frames.hits >= 2 and frames.runs.misses > 0  # steps and frames were taken from the other
+    for frames_of_one in got:
+        assert [own_words(f) for f in frames_of_one] == [own_words(f) for f in sent]
+    runs = [at.session_state for at in (alone, *pair)]
+    for name in ("trainer", "twin"):
+        ref = runs[0][name]
+        for state in runs[1:]:
+            assert state[name].step == ref.step and state[name] is not ref
+            for W, V in zip(state[name].weights, ref.weights, strict=True):
+                np.testing.assert_array_equal(W, V)
+    for at in pair:
+        next(b for b in at.button if b.label == "Pause").click().run()
+    frames.clear()
+
+
+def test_a_twin_takes_the_steps_of_another_presets_run(monkeypatch):
+    """The equal-start twin of the Xavier preset is the constant-0.5 preset's own run: played at once, the twin
+    takes the steps that run took (kept measured, so the run itself never takes the twin's unmeasured ones)."""
+    from ui import frames
+
+    monkeypatch.setattr(live, "_served", True)
+    frames.clear()
+    sessions = []
+    for preset in ("constant_05", "xavier"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params.update({"preset": preset, "speed": "20"})
+        sessions.append([at, *playing_feed(at)])
+    for _ in range(3):
+        for s in sessions:
+            s[2] = ask(s[1]["t"], s[1]["g"], have=s[2])["msg"]["epoch"]
+    run, twin = sessions[0][0].session_state["trainer"], sessions[1][0].session_state["twin"]
+    assert run.config == twin.config and run.step == twin.step == 60 and run is not twin
+    # the first frame of each trained alone; then the run trained, and kept, what the twin took
+    assert frames.runs.hits == 2
+    assert not any(isinstance(s, train_mod._Pending) for s in run._snapshots)
+    for W, V in zip(run.weights + run.biases, twin.weights + twin.biases, strict=True):
+        np.testing.assert_array_equal(W, V)
+    assert np.array(twin.curves()[1]).tobytes() == np.array([s.train_loss for s in run.snapshots]).tobytes()
+    for at, _, _ in sessions:
+        next(b for b in at.button if b.label == "Pause").click().run()
+    frames.clear()

@@ -127,6 +127,81 @@ def test_a_lazy_run_goes_on_as_the_eager_one_and_pickles_as_it_is(monkeypatch):
     every_field_equal(copy.snapshots, eager.snapshots)
 
 
+def same_state(a: Trainer, b: Trainer):
+    """Two runs in the same state: history, snapshots, weights, the optimizer's, batches' and dropout's state."""
+    fields = ("step", "status", "diverged_at", "reason", "_every")
+    assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
+    same_result(a.result(), b.result())
+    every_field_equal(a.snapshots, b.snapshots)
+    for x, y in zip(a._params + a._opt._arrays(), b._params + b._opt._arrays(), strict=True):
+        np.testing.assert_array_equal(x, y)
+    assert a._batcher.pos == b._batcher.pos and np.array_equal(a._batcher.order, b._batcher.order)
+    assert a._batcher.rng.bit_generator.state == b._batcher.rng.bit_generator.state
+    assert a._dropout_rng.bit_generator.state == b._dropout_rng.bit_generator.state
+
+
+@pytest.mark.parametrize("config", [
+    TrainConfig(steps=2000, record_every=1),  # thinned on the way
+    TrainConfig(steps=900, record_every=2, batch_size=16, dropout=0.3, optimizer="adam", perturbation=0.01),
+    TrainConfig(steps=900, record_every=5, batch_size=30, optimizer="momentum"),
+    TrainConfig(hidden=(32,) * 6, activation="relu", init="he_normal", steps=400, record_every=5),
+    TrainConfig(init="normal", lr=2.0, activation="relu", loss="mse", optimizer="momentum", steps=2000,
+                record_every=1),  # diverges at step 25
+], ids=["thinned", "adam_dropout_batches", "momentum_batches", "32x6", "diverging"])
+def test_a_run_catches_up_with_another_of_its_config_bit_for_bit(config):
+    """What one run did from a step (progress_since) brings another run of the same config at that step, however
+    it got there (in other pieces, lazily), to the very same state as training would: history, snapshots, weights,
+    and the optimizer's, batches' and dropout's state, so that both go on the same. A progress stays as it was
+    taken while its run goes on: a run can still catch up with it later."""
+    ahead, behind, alone, late = (Trainer(config) for _ in range(4))
+    for n in (3, 7):
+        ahead.run(n)
+    for n in (5, 5):
+        behind.run(n, lazy=True)
+        late.run(n)
+    alone.run(10)
+    first = None
+    for n in (10, 300, 5000):  # the last one past the end
+        since = behind.step
+        assert ahead.step == since
+        ahead.run(n)
+        progress = ahead.progress_since(since)
+        first = first or progress
+        behind.catch_up(progress)
+        alone.run(n)  # the same steps, trained
+        same_state(behind, alone)
+        same_state(ahead, alone)
+    assert alone.done
+    late.catch_up(first)  # taken long ago, its run has gone on since
+    late.run(config.steps)
+    same_state(late, alone)
+    for t in (behind, alone):
+        t.run(50)  # both have ended: nothing more
+    same_state(behind, alone)
+
+
+def test_catching_up_needs_the_same_config_at_the_same_step():
+    a, b = Trainer(SMALL), Trainer(SMALL)
+    a.run(30)
+    with pytest.raises(ValueError, match="since step 20"):
+        b.catch_up(a.progress_since(20))  # b is at step 0
+    with pytest.raises(ValueError):
+        Trainer(replace(SMALL, seed=1)).catch_up(a.progress_since(0))
+    with pytest.raises(ValueError, match="cannot tell"):
+        a.progress_since(31)
+    b.catch_up(a.progress_since(0))
+    same_state(a, b)
+    diverging = TrainConfig(init="normal", spread=100.0, lr=10.0, activation="relu", loss="mse", steps=500)
+    ended, other = Trainer(diverging), Trainer(diverging)
+    ended.run(500)
+    assert ended.status == "diverged"
+    other.run(500)
+    ended.catch_up(other.progress_since(other.step))  # it ended there too: nothing to do
+    same_state(ended, other)
+    with pytest.raises(ValueError, match="went on"):  # a run that ended cannot have gone on from there
+        ended.catch_up(replace(other.progress_since(other.step), status="running"))
+
+
 def test_reset_gives_the_same_initial_weights_and_a_new_seed_does_not():
     a, b, c = Trainer(SMALL), Trainer(SMALL), Trainer(replace(SMALL, seed=1))
     for W, V, U in zip(a.weights, b.weights, c.weights):

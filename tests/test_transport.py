@@ -172,3 +172,39 @@ def test_a_changed_axis_sends_only_itself_and_the_unchanged_items_are_taken_over
     assert msg["charts"]["c"]["$p"]["data"]["$l"].keys() == {"0"}
     after = enc._sent["c"]["layout"].tree
     assert after["yaxis"] is before["yaxis"] and after["xaxis"] is not before["xaxis"]
+
+
+def test_encoders_that_send_the_same_frames_share_their_work_and_send_the_same(monkeypatch):
+    """Sessions that share live frames give each frame's charts one `shared` dict: the first encoder to send a
+    frame makes its skeletons, wire arrays and patches there, the others take them. Each sends exactly what it
+    would alone, whatever frame it held before (the frame before, another one, or nothing), and an encoder
+    that held the frame before makes no patch of its own."""
+    from ui import transport
+
+    rng = np.random.default_rng(3)
+    frames = []
+    for k in range(6):
+        z = rng.normal(size=(20, 20)) if k % 3 else np.zeros((20, 20))
+        frames.append({"a": figure(100 + 10 * k, z, levels=256), "b": figure(50, z, title=f"t{k >= 4}")})
+    shared = [{} for _ in frames]
+    alone, first, second, late = Encoder(), Encoder(), Encoder(), Encoder()
+    made = []
+    patch = transport._array_patch
+    monkeypatch.setattr(transport, "_array_patch", lambda old, new: made.append(1) or patch(old, new))
+    for k, fig in enumerate(frames):
+        expected = alone.encode(fig)
+        made.clear()
+        assert first.encode(fig, shared[k]) == expected
+        by_first = len(made)
+        made.clear()
+        assert second.encode(fig, shared[k]) == expected
+        if k in (2, 3):  # both held the frame before, as the first one made it (a whole first frame is prepared
+            assert by_first > 0 and made == []  # by each): the second took every patch the first made
+        if k == 3:  # an encoder that held another frame, not shared: its patches are its own, and right
+            reference = Encoder()
+            late.encode(frames[1])
+            reference.encode(frames[1])
+            assert late.encode(fig, shared[k]) == reference.encode(fig)
+    for enc in (first, second):
+        assert json.dumps(enc.held(), default=lambda a: a.tolist()) == json.dumps(alone.held(),
+                                                                                  default=lambda a: a.tolist())

@@ -150,12 +150,13 @@ def chart_grid(rows, key: str, panel: Panel | None = None, live=None, on_end=Non
     _charts()(data=grid_payload(layout, msg, panel, extra), key=key, on_resync_change=partial(_resync, key), **ended)
 
 
-def grid_message(rows, encoder: Encoder) -> tuple[list, dict]:
+def grid_message(rows, encoder: Encoder, shared: dict | None = None) -> tuple[list, dict]:
     """The grid's layout (its cells' ids, weights, heights and key marks) and the message of its charts'
-    changes since what `encoder` last sent."""
+    changes since what `encoder` last sent (shared: see Encoder.encode)."""
     layout = [[{"id": f"{i}-{j}", "w": cell[1], "h": _height(cell[0]), "key": _is_key(cell)}
                for j, cell in enumerate(row)] for i, row in enumerate(rows)]
-    msg = encoder.encode({c["id"]: cell[0] for row, cells in zip(rows, layout) for cell, c in zip(row, cells)})
+    msg = encoder.encode({c["id"]: cell[0] for row, cells in zip(rows, layout) for cell, c in zip(row, cells)},
+                         shared)
     return layout, msg
 
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-RUNS_BYTES = 32 * 2**20
-FRAMES_BYTES = 64 * 2**20
+RUNS_BYTES = 64 * 2**20
+FRAMES_BYTES = 256 * 2**20
 ITEM_BYTES = 64  # what a dict or list item costs besides its value (a rough share of CPython's own memory)
 PLAYERS_SECONDS = 3.0  # a session that asked for a frame this recently still plays (it asks 2-10 times a second)
 _clock = time.monotonic
@@ -32,12 +32,15 @@ _clock = time.monotonic
 @dataclass(frozen=True, eq=False)
 class Shared:
     """One frame as the first session drew it: its runs' progress (symbreak_core.Progress; the twin's or None),
-    the chart grid's rows and the panel without the session's own line. Nothing here is changed once kept."""
+    the chart grid's rows and the panel without the session's own line; and what the sessions' encoders make of
+    the rows, which each of them takes from the first (ui.transport.Encoder.encode's `shared`). Nothing else
+    here is changed once kept."""
 
     run: object
     twin: object
     rows: list
     panel: object
+    encoded: dict = field(default_factory=dict)
 
     def fits(self, trainer, twin) -> bool:
         """Whether these runs are where this frame started from (its key says so for the run, not the twin)."""
@@ -46,8 +49,10 @@ class Shared:
 
     @property
     def nbytes(self) -> int:
+        """Its runs' progress, its rows, and as much again for what the encoders make of them (the rows' arrays
+        in their wire form, and the previous frame's ones they are compared with)."""
         runs = self.run.nbytes + (0 if self.twin is None else self.twin.nbytes)
-        return runs + nbytes(self.rows) + nbytes(self.panel.numbers)
+        return runs + 2 * nbytes(self.rows) + nbytes(self.panel.numbers)
 
 
 def nbytes(tree) -> int:

@@ -77,12 +77,14 @@ def served() -> bool:
 @dataclass(frozen=True)
 class Frame:
     """One frame of a live area: the chart grid's rows and panel, the page's moment for the address bar
-    ((name, value, default)), and whether the run has ended (the feed stops and the page is drawn again)."""
+    ((name, value, default)), whether the run has ended (the feed stops and the page is drawn again), and what
+    encoders share of the rows when other sessions send the same frame."""
 
     rows: list
     panel: object
     moment: tuple[str, int, int] | None = None
     ended: bool = False
+    shared: dict | None = None  # kept with these rows when other sessions send them too (Encoder.encode)
 
 
 # draw(may_train, pace, playing) -> Frame: train (unless the server had no slot for it) and draw the next frame;
@@ -149,7 +151,7 @@ class Feed:
                 return _FAILED, False
             if have != str(self.encoder.epoch):
                 self.encoder.reset()
-            layout, msg = grid_message(frame.rows, self.encoder)
+            layout, msg = grid_message(frame.rows, self.encoder, frame.shared)
             extra = {"every": pace, "moment": frame.moment}
             if frame.ended:
                 self._draw = None

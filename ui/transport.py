@@ -286,19 +286,52 @@ class _Chart:
             node = node[k]
         return _levels(node) if path and path[-1] == "z" and isinstance(node, dict) else None
 
-    def arrays_patch(self, arrays: list):
-        """The patch for a figure whose skeleton is unchanged: only its arrays, each against the one it replaces."""
+    def arrays_patch(self, arrays: list, shared: _Shared | None = None):
+        """The patch for a figure whose skeleton is unchanged: only its arrays, each against the one it replaces
+        (shared: what other encoders already made of this very part, see _Shared)."""
         patch = _SAME
-        for path, levels, a in zip(self.paths, self.levels, arrays, strict=True):
+        for i, (path, levels, a) in enumerate(zip(self.paths, self.levels, arrays, strict=True)):
             parent = self.tree
             for k in path[:-1]:
                 parent = parent[k]
-            new = _wire_array(a, levels)
-            p = _array_patch(parent[path[-1]], new)
+            old = parent[path[-1]]
+            if shared is None:
+                new = _wire_array(a, levels)
+                p = _array_patch(old, new)
+            else:
+                new, p = shared.array_patch(i, a, levels, old)
             parent[path[-1]] = new
             if p is not None:
                 patch = _nest(patch, self.tree, path, p)
         return patch
+
+
+class _Shared:
+    """One part of a chart that several encoders send (a live frame that sessions playing the same run share):
+    its skeleton, its arrays, each array in its wire form, and the patch of each against the wire array it
+    replaced last, when that was the very same object (the frame before, which those sessions shared too). Each
+    is made by the first encoder that needs it; the others take it as it is. Nothing here is changed once made,
+    and an encoder's tree holds the shared wire arrays without changing them."""
+
+    __slots__ = ("skeleton", "arrays", "_wired", "_patches")
+
+    def __init__(self, value):
+        self.skeleton, self.arrays = _skeleton(value)
+        self._wired: dict = {}  # array index -> (levels, _Array)
+        self._patches: dict = {}  # array index -> (old _Array, new _Array, patch)
+
+    def array_patch(self, i: int, a, levels, old):
+        """(this part's array i in its wire form, its patch against `old`)."""
+        wired = self._wired.get(i)
+        if wired is None or wired[0] != levels:
+            wired = self._wired[i] = (levels, _wire_array(a, levels))
+        new = wired[1]
+        done = self._patches.get(i)
+        if done is not None and done[0] is old and done[1] is new:
+            return new, done[2]
+        p = _array_patch(old, new)
+        self._patches[i] = (old, new, p)
+        return new, p
 
 
 def _nest(patch, tree, path, leaf):
@@ -339,8 +372,12 @@ class Encoder:
         """The client lost its state: the next message sends every chart whole."""
         self._full = True
 
-    def encode(self, charts: dict) -> dict:
+    def encode(self, charts: dict, shared: dict | None = None) -> dict:
         """{"epoch", "base", "charts": {id: patch or None}} for charts = {id: figure dict}.
+
+        shared: a dict kept with these very charts, given to every encoder that sends them (sessions that share a
+        live frame): what one encoder makes of them there (their skeletons, wire arrays and patches against the
+        frame before, see _Shared) the others take, and every encoder sends the same as without it.
 
         base is the epoch this message builds on, or None when it carries every chart whole. A chart that is
         unchanged is None; a chart not in `charts` is forgotten (the grid no longer shows it). The figure's parts
@@ -354,10 +391,13 @@ class Encoder:
                 old = None
             parts, changed = {}, {}
             for part, value in fig.items():
-                skeleton, arrays = _skeleton(value)
+                made = None if shared is None else shared.get((cid, part))
+                if made is None and shared is not None:
+                    made = shared[(cid, part)] = _Shared(value)
+                skeleton, arrays = (made.skeleton, made.arrays) if made is not None else _skeleton(value)
                 was = None if old is None else old[part]
                 if was is not None and was.skeleton == skeleton:
-                    p = was.arrays_patch(arrays)
+                    p = was.arrays_patch(arrays, made)
                     parts[part] = was
                 else:
                     parts[part] = _Chart(value, skeleton, like=was)
