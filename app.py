@@ -2,7 +2,6 @@
 import json
 import secrets
 import time
-from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -16,7 +15,6 @@ from symbreak_core import TrainConfig, Trainer, model
 from ui import frames as shelf
 from ui import live as feeds
 from ui import moments
-from ui.frames import Shared
 
 REPLAY_CHUNK = 500  # a link's step is replayed this many steps at a time, with a progress bar after...
 REPLAY_QUIET_SECONDS = 0.5  # ...this long
@@ -247,59 +245,12 @@ def refresh(trainer: Trainer, whole_page: bool):
 def feed_draw(trainer: Trainer, twin: Trainer | None, n: int) -> feeds.Draw:
     """How the live feed draws this run's next frame: n more steps (when the server has a slot), then the frame."""
     def draw(may_train: bool, pace: float, playing: int) -> feeds.Frame:
-        rows, box, shared = next_frame(trainer, twin, n if may_train else 0,
-                                       narrate.live_line(pace, ui.FASTEST_REFRESH, playing, may_train))
+        rows, box, shared = shelf.next_frame(trainer, twin, n if may_train else 0,
+                                             narrate.live_line(pace, ui.FASTEST_REFRESH, playing, may_train), view,
+                                             present)
         return feeds.Frame(rows, box, (S.MOMENT.name, trainer.step, 0), ended=trainer.done,
                            shared=None if shared is None else shared.encoded)
     return draw
-
-
-def next_frame(trainer: Trainer, twin: Trainer | None, n: int, said: str) -> tuple[list, ui.Panel, Shared | None]:
-    """n more steps of the run and its twin, then the live area's charts and panel, with `said` under them, and
-    the frame as kept for other sessions (None if it is not).
-
-    The same run from the same step gives the same frame, so one that another session of this process has drawn
-    is taken from ui.frames: the runs catch up with it, bit for bit, and its charts are shown as they were drawn.
-    A frame drawn here is kept there while other sessions play the same config."""
-    key = (trainer.config, trainer.step, n, present) if n and not trainer.done else None
-    shared = None if key is None else shelf.frames.take(key)
-    if shared is not None and shared.fits(trainer, twin):
-        shelf.players.play(trainer.config, id(trainer))
-        trainer.catch_up(shared.run)
-        if twin is not None:
-            twin.catch_up(shared.twin)
-        return shared.rows, replace(shared.panel, foot=said), shared
-    shared = None
-    progress = shared_steps(trainer, n)
-    twin_progress = None
-    if twin is not None and twin.step < trainer.step:
-        twin_progress = shared_steps(twin, trainer.step - twin.step, lazy=True)  # only its curves are drawn
-    rows, box = view(trainer, twin, said)
-    if key is not None and progress is not None and (twin is None or twin_progress is not None):
-        shared = Shared(progress, twin_progress, rows, replace(box, foot=""))
-        shelf.frames.keep(key, shared, shared.nbytes)
-    return rows, box, shared
-
-
-def shared_steps(run: Trainer, n: int, lazy: bool = False):
-    """run.run(n, lazy), or the same steps another session's run of the same config took from this step (kept in
-    ui.frames while more than one session plays it). An eager run takes only fully measured steps: it would
-    measure the others when read. Returns what the steps did (symbreak_core.Progress), if it is kept."""
-    if n <= 0 or run.done:
-        return None
-    shelf.players.play(run.config, id(run))
-    key = (run.config, run.step, n)
-    got = shelf.runs.take(key)
-    if got is not None and (lazy or not got.unmeasured):
-        run.catch_up(got)
-        return got
-    since = run.step
-    run.run(n, lazy=lazy)
-    if not shelf.players.shared(run.config):
-        return None
-    got = run.progress_since(since)
-    shelf.runs.keep(key, got, got.nbytes)
-    return got
 
 
 def ended():
@@ -322,7 +273,7 @@ def show(trainer: Trainer, said: str = "", feed: bool = False, steps: int = 0):
     shows on the first screen of a 720-px display and of a phone. feed: the run plays through the live feed.
     steps: train this many steps first (a live refresh)."""
     twin = state.get("twin")
-    rows, box, _ = next_frame(trainer, twin, steps, said)
+    rows, box, _ = shelf.next_frame(trainer, twin, steps, said, view, present)  # shared with others (ui/frames.py)
     # The address bar follows the step, so a reload, a copied address or a replica that takes over after a crash
     # opens this run at this step.
     ui.keep_moment(S.MOMENT.name, trainer.step)

@@ -24,9 +24,11 @@ Streamlit page with a live fragment can give this many sessions on this machine.
 script's page of the Playground's live-area elements with nothing computed (at most 10 refreshes a second): what
 the elements the Playground shows cost before any of its work. `--soak-minutes M` then keeps the class playing
 on the N replicas for M minutes, samples each replica's RSS every 10 s and reports start / max / end.
+`--own-runs` gives every session a seed of its own, so that no two sessions play the same run and none can take
+steps or frames from another (ui/frames.py): a class in which nothing is shared.
 
 Usage: python bench/bench_class.py [--sessions 100] [--seconds 60] [--replicas 2] [--compare-one]
-                                   [--soak-minutes 0] [--slider-every 10] [--seed 0]
+                                   [--soak-minutes 0] [--slider-every 10] [--seed 0] [--own-runs]
                                    [--baseline floor|elements]
 """
 from __future__ import annotations

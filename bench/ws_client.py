@@ -1,7 +1,9 @@
 """A minimal Streamlit protocol client: one websocket per session, protobuf messages, no browser.
 
 It does what the Playground's frontend does for the server: asks for the first run with the page's query string,
-presses buttons, moves a slider, and re-runs the live fragment every `run_every` seconds as the frontend's timer
+and every later one with the page's address as the server last wrote it and the state of every widget it holds
+(as a browser does; a rerun naming only the widget that changed would reset the others), presses buttons, moves a
+slider, and re-runs the live fragment every `run_every` seconds as the frontend's timer
 would (a tick is skipped while the previous run is still going, as a busy browser would). Where the chart grid is
 handed a live feed (the app served by serve.py, ui/live.py) it fetches the frames over HTTP as the grid's script
 does: the next one asked for once the last has arrived, at the pace the server gives, on one kept-alive

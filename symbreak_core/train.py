@@ -276,6 +276,21 @@ class Trainer:
         with np.errstate(all="ignore"):
             self._record()
 
+    def __getstate__(self) -> dict:
+        """Pickled (a cached fresh run, a kept moment) with the history it has, not the room left for the rest:
+        the per-step arrays are made for every step of the run, and a copy of the whole would write all of them."""
+        state = self.__dict__.copy()
+        state["_losses"], state["_gnorms"] = self._losses[: self.step].copy(), self._gnorms[: self.step].copy()
+        return state
+
+    def __setstate__(self, state: dict):
+        steps = state["config"].steps
+        for name in ("_losses", "_gnorms"):
+            had = state[name]
+            state[name] = np.empty((steps, *had.shape[1:]))
+            state[name][: len(had)] = had
+        self.__dict__.update(state)
+
     @property
     def snapshots(self) -> list[Snapshot]:
         """The snapshots kept so far, oldest first (thinned as the run grows; see _record)."""

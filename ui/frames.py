@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -151,6 +151,55 @@ class Shelf:
 players = Players()
 runs = Shelf(RUNS_BYTES)
 frames = Shelf(FRAMES_BYTES)
+
+
+def next_frame(trainer, twin, n: int, said: str, view, drawing=()) -> tuple[list, object, Shared | None]:
+    """n more steps of a live run and its equal-start twin (or None), then its frame: view(trainer, twin, said)
+    gives the chart grid's rows and panel (a ui.Panel, whose `foot` is `said`). Also the frame as kept for other
+    sessions, None if it is not. `drawing`: whatever else changes what view draws (presenting, say).
+
+    The same run from the same step gives the same frame, so one that another session of this process has drawn
+    is taken from the shelf: the runs catch up with it, bit for bit, and its charts are shown as they were drawn.
+    A frame drawn here is kept while other sessions play the same config."""
+    key = (trainer.config, trainer.step, n, drawing) if n and not trainer.done else None
+    shared = None if key is None else frames.take(key)
+    if shared is not None and shared.fits(trainer, twin):
+        players.play(trainer.config, id(trainer))
+        trainer.catch_up(shared.run)
+        if twin is not None:
+            twin.catch_up(shared.twin)
+        return shared.rows, replace(shared.panel, foot=said), shared
+    progress = steps(trainer, n)
+    twin_progress = None
+    if twin is not None and twin.step < trainer.step:
+        twin_progress = steps(twin, trainer.step - twin.step, lazy=True)  # only its curves are drawn
+    rows, panel = view(trainer, twin, said)
+    shared = None
+    if key is not None and progress is not None and (twin is None or twin_progress is not None):
+        shared = Shared(progress, twin_progress, rows, replace(panel, foot=""))
+        frames.keep(key, shared, shared.nbytes)
+    return rows, panel, shared
+
+
+def steps(run, n: int, lazy: bool = False):
+    """run.run(n, lazy), or the same steps another session's run of the same config took from this step (kept
+    while more than one session plays it). An eager run takes only fully measured steps: it would measure the
+    others when read. Returns what the steps did (symbreak_core.Progress), if it is kept."""
+    if n <= 0 or run.done:
+        return None
+    players.play(run.config, id(run))
+    key = (run.config, run.step, n)
+    got = runs.take(key)
+    if got is not None and (lazy or not got.unmeasured):
+        run.catch_up(got)
+        return got
+    since = run.step
+    run.run(n, lazy=lazy)
+    if not players.shared(run.config):
+        return None
+    got = run.progress_since(since)
+    runs.keep(key, got, got.nbytes)
+    return got
 
 
 def clear():
