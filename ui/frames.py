@@ -9,6 +9,7 @@ than one session plays a config (`players`, within PLAYERS_SECONDS):
   - `frames`: the Playground's whole next live frame from a step (the runs' progress, the charts and the panel).
     Another session at that step catches its runs up and shows the same charts; its encoder still sends its own
     browser only what changed, and it says its own line under the charts.
+next_frame() draws a live frame this way (app.py's feed and live fragment), steps() takes a run's steps this way.
 A run played alone pays only for a look-up. Each shelf is bounded by its bytes (arrays, and a share for the dicts
 and lists around them), the least recently used going first: a step is useful only until the sessions behind the
 first one have passed it.
