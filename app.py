@@ -223,8 +223,7 @@ def live():
         feeds.disarm_all(state)
         show(trainer, feed=state.playing and not trainer.done)
     elif state.playing and not trainer.done:
-        with ui.live_refresh():
-            refresh(trainer, whole_page)
+        refresh(trainer, whole_page)
     else:
         show(trainer)
     if state.playing and not trainer.done and ui.new_pace(pace):
@@ -236,8 +235,9 @@ def live():
 
 def refresh(trainer: Trainer, whole_page: bool):
     """One live refresh: train, then draw, saying so when the server is busy or the pace is slowed. A refresh of
-    the live area alone waits its turn for a slot (ui.live_slot); a page drawn whole goes first."""
-    with ui.live_slot(whole_page) as may_train:
+    the live area alone waits its turn for a slot (ui.live_slot); a page drawn whole goes first. The pace counts
+    its own time, from when it has its slot (ui.live_refresh)."""
+    with ui.live_slot(whole_page) as may_train, ui.live_refresh():
         show(trainer, narrate.live_line(pace, ui.FASTEST_REFRESH, ui.pacer.playing(), may_train),
              steps=per_refresh if may_train else 0)
 

@@ -142,7 +142,8 @@ def _session() -> str:
 def live_refresh():
     """Around one live refresh's work: the time it took is noted for the pace of all playing sessions. Wall-clock
     time, not CPU time: on a machine busy with other work (other processes, a browser, a test run) a refresh takes
-    longer than its CPU time, and the server then has less room than its own CPU use says."""
+    longer than its CPU time, and the server then has less room than its own CPU use says. Its own work only, from
+    when it holds its slot (live_slot): the time it waited for one is the other refreshes' own, which they count."""
     start = time.perf_counter()
     try:
         yield

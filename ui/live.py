@@ -202,7 +202,8 @@ def endpoint(request):
     Starlette runs this synchronous endpoint on its thread pool. Like a fragment's live refresh it holds one of the
     process's heavy-job slots while it trains and draws (ui.live_slot: after LIVE_SLOT_WAIT s without one it draws
     without training), and the time it took sets the fair pace of every playing run. A request that comes too soon
-    is answered without a slot, and does not count for the pace."""
+    is answered without a slot, and does not count for the pace. The pace counts the frame's own time, from when it
+    has its slot: the time it waited for one was the other frames' own time, which they count."""
     from starlette.responses import Response
 
     q = request.query_params
@@ -217,11 +218,12 @@ def endpoint(request):
         if wait > 0:
             body = _wait(wait)
         else:
-            start = time.perf_counter()
             with live_slot(False, wait=limits.LIVE_SLOT_WAIT) as may_train:
+                start = time.perf_counter()  # its own time: the others' frames it waited for count as theirs
                 body, drawn = feed.next(generation, q.get("have", ""), may_train)
+                took = time.perf_counter() - start
             if drawn:
-                pacer.note(feed.token, time.perf_counter() - start, overhead=FEED_SECONDS)
+                pacer.note(feed.token, took, overhead=FEED_SECONDS)
     return Response(body or (_STOP if feed is not None else _GONE), media_type="application/json",
                     headers={"Cache-Control": "no-store"})
 
