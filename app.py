@@ -22,9 +22,10 @@ FIELD_RES = 32  # grid of the unit pictures and the decision boundary
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def fresh_trainer(config: TrainConfig) -> Trainer:
-    """A Trainer at step 0; each call returns its own copy, with identical initial weights."""
-    return Trainer(config)
+def fresh_trainer(config: TrainConfig, copies: bool = False) -> Trainer:
+    """A Trainer at step 0 (copies=True: trained narrow, Trainer's doc); each call returns its own copy, with
+    identical initial weights."""
+    return Trainer(config, copies=copies)
 
 
 def steps_per_refresh(config: TrainConfig, speed: int) -> int:
@@ -38,7 +39,8 @@ def start(config: TrainConfig):
     """The run at step 0, and its equal-start twin (None when no symmetry breaker is on)."""
     st.session_state.trainer = fresh_trainer(config)
     twin = S.twin(config)
-    st.session_state.twin = None if twin is None else fresh_trainer(twin)
+    # The twin's units stay copies, and only its curves are drawn: it trains as the narrow network it equals.
+    st.session_state.twin = None if twin is None else fresh_trainer(twin, copies=True)
 
 
 def advance(n: int, lazy: bool = False):
@@ -104,7 +106,7 @@ def resume_from_saved(step: int):
     """Start the link's replay from the latest moment this machine kept at or before `step` (ui.moments)."""
     for name in ("trainer", "twin"):
         run = st.session_state.get(name)
-        saved = None if run is None else moments.load(run.config, step)
+        saved = None if run is None else moments.load(run.config, step, run.copies)
         if saved is not None and saved.step > run.step:
             st.session_state[name] = saved
 

@@ -41,7 +41,7 @@ def parts(preset: str, extra: dict, refreshes: int, start: int) -> dict[str, flo
     values = preset_values(S.SPECS, next(q for q in S.PRESETS if q.id == preset)) | extra
     speed = int(values.pop("speed"))
     config = S.config(values)
-    runs = [Trainer(config)] + ([Trainer(S.twin(config))] if S.twin(config) is not None else [])
+    runs = [Trainer(config)] + ([Trainer(S.twin(config), copies=True)] if S.twin(config) is not None else [])
     for run in runs:
         run.run(start)
     trainer, twin = runs[0], (runs[1] if len(runs) > 1 else None)

@@ -3,6 +3,11 @@
 Shapes: rows of X are samples, z = a @ W + b with W: (fan_in, fan_out), b: (fan_out,).
 Every function also accepts a leading batch-of-networks axis (W: (S, fan_in, fan_out),
 b: (S, 1, fan_out)), which is how `restarts` trains many seeds as one array computation.
+
+A network whose units of each hidden layer are exact copies (an equal start, without noise or dropout: they stay
+copies) can be given narrow, `copies` being its hidden widths: each hidden layer is one unit standing for that many
+copies, W is (1 or the inputs, 1), b is (1,). A unit's input from a layer of n copies is then n x the one product,
+and a unit's gradient from a layer of n copies n x the one term; each weight's gradient is that of every copy of it.
 """
 from dataclasses import dataclass
 
@@ -31,16 +36,19 @@ def _head(loss, z, y):
     return value.sum(axis=(-2, -1)) / n, dz / n
 
 
-def forward(weights, biases, X, activation, masks=None):
+def forward(weights, biases, X, activation, masks=None, copies=None):
     """Pre-activations zs (one per layer) and post-activations acts (acts[0] = X, then each hidden layer).
 
     `masks` (optional) holds an inverted-dropout mask per hidden layer, already divided by the keep rate.
+    `copies`: the hidden widths of a network given narrow (see the module's doc).
     """
     f, _ = activations.get(activation)
     a, zs, acts = X, [], [X]
     last = len(weights) - 1
     for l, W in enumerate(weights):
         z = a @ W
+        if copies is not None and l > 0:
+            z *= copies[l - 1]
         if biases is not None:
             z += biases[l]
         zs.append(z)
@@ -67,21 +75,24 @@ def accuracy_of(z, y, loss):
     return ((prediction(z, loss) > 0.5) == (y > 0.5)).mean(axis=(-2, -1))
 
 
-def evaluate(weights, biases, X, y, activation, loss):
+def evaluate(weights, biases, X, y, activation, loss, copies=None):
     """(loss, accuracy) of the network on (X, y), without gradients."""
-    z = forward(weights, biases, X, activation)[0][-1]
+    z = forward(weights, biases, X, activation, copies=copies)[0][-1]
     return _head(loss, z, y)[0], accuracy_of(z, y, loss)
 
 
-def loss_and_grads(weights, biases, X, y, activation, loss, masks=None, trace=None):
+def loss_and_grads(weights, biases, X, y, activation, loss, masks=None, trace=None, copies=None):
     """Return (loss, dweights, dbiases); dbiases is None when biases is None.
 
     Backprop: delta_L = dL/dz_L from the head, dW_l = a_{l-1}^T delta_l, db_l = sum_rows delta_l,
     delta_{l-1} = (delta_l W_l^T) * mask * f'(z_{l-1}).
     If `trace` is a dict it receives the pass's zs, acts and deltas (one dL/dz per layer).
+    `copies`: the hidden widths of a network given narrow (see the module's doc); no masks then.
     """
+    if copies is not None and masks is not None:
+        raise ValueError("Dropout makes copies differ: a network with dropout cannot be given narrow.")
     _, df = activations.get(activation)
-    zs, acts = forward(weights, biases, X, activation, masks)
+    zs, acts = forward(weights, biases, X, activation, masks, copies)
     value, delta = _head(loss, zs[-1], y)
     L = len(weights)
     dW, db, deltas = [None] * L, [None] * L, []
@@ -95,6 +106,8 @@ def loss_and_grads(weights, biases, X, y, activation, loss, masks=None, trace=No
             db[l] = (ones @ delta).reshape(biases[l].shape)
         if l > 0:
             delta = delta @ weights[l].swapaxes(-1, -2)  # dL/da_{l}, then dL/dz_{l} in place
+            if copies is not None and l < L - 1:  # one term for each copy of the units this layer feeds
+                delta *= copies[l]
             if masks is not None:
                 delta *= masks[l - 1]
             delta *= df(zs[l - 1], acts[l])

@@ -228,6 +228,7 @@ class Progress:
     changed: a Trainer that catches up copies what it will change."""
 
     config: TrainConfig
+    copies: tuple | None  # the run's Trainer.copies: the hidden widths if it was trained narrow
     since: int
     step: int
     status: str
@@ -251,16 +252,51 @@ class Progress:
         return sum(a.nbytes for a in own + new)
 
 
-class Trainer:
-    """Resumable training of one config: run(n) advances n steps, result() reads out the history."""
+def narrow(weights, biases):
+    """A network whose units of each hidden layer are exact copies, given narrow (model's `copies`): one unit per
+    hidden layer. Raises ValueError if they are not copies."""
+    alike = [bool((W == W[:, :1]).all()) for W in weights] + [bool((W == W[:1]).all()) for W in weights[1:]] + [
+        bool((b == b[:1]).all()) for b in biases or ()]  # columns alike; from a hidden layer, rows too
+    if not all(alike):
+        raise ValueError("This network's units are not copies of each other; it has no narrow form.")
+    return ([W[:, :1].copy() if l == 0 else W[:1, :1].copy() for l, W in enumerate(weights)],
+            None if biases is None else [b[:1].copy() for b in biases])
 
-    def __init__(self, config: TrainConfig):
+
+def wide(weights, biases, hidden):
+    """The network a narrow one stands for (model's `copies` = hidden): every unit's copies written out."""
+    sizes = (len(weights[0]), *hidden, 1)
+    ws = [np.repeat(W, sizes[l + 1], axis=1) if l == 0 else np.full((sizes[l], sizes[l + 1]), W[0, 0])
+          for l, W in enumerate(weights)]
+    return ws, None if biases is None else [np.repeat(b, sizes[l + 1]) for l, b in enumerate(biases)]
+
+
+class Trainer:
+    """Resumable training of one config: run(n) advances n steps, result() reads out the history.
+
+    copies=True, for a config whose start is symmetric (an equal start, no noise, no dropout: every unit of a
+    hidden layer stays a copy of the others), trains it narrow: one unit per hidden layer standing for all its
+    copies (model's `copies`), a few dozen numbers instead of the whole network. The same mathematics, in other
+    arithmetic: its losses agree with the wide run's to about 1e-12, not bit for bit. `weights` and `biases` are then
+    narrow; snapshots, symmetry() and result() give the network written out wide.
+    """
+
+    def __init__(self, config: TrainConfig, copies: bool = False):
         self.config = config
         rngs = streams(config.seed)
         self._dropout_rng = rngs.dropout
         self.data = dataset_of(config)
         self.weights, self.biases = initial_network(config, rngs.init, rngs.noise)
+        self.copies = config.hidden if copies else None
+        if copies:
+            if config.dropout > 0:
+                raise ValueError("Dropout makes copies differ: this config cannot be trained narrow.")
+            self.weights, self.biases = narrow(self.weights, self.biases)
         self._params = self.weights + (self.biases or [])
+        if copies:  # how many entries of the wide network each narrow weight and bias stands for
+            sizes = (1, *config.hidden, 1)
+            self._entries = [sizes[l] * sizes[l + 1] for l in range(len(self.weights))] + (
+                [sizes[l + 1] for l in range(len(self.weights))] if self.biases is not None else [])
         self._opt = optim.make(config.optimizer, self._params, config.lr)
         self._batcher = Batcher(len(self.data.X), config.batch_size, rngs.batch)
         self.step = 0
@@ -340,8 +376,8 @@ class Trainer:
         if not 0 <= since <= self.step:
             raise ValueError(f"This run is at step {self.step}; it cannot tell what it did since step {since}.")
         return Progress(
-            config=self.config, since=since, step=self.step, status=self.status, diverged_at=self.diverged_at,
-            reason=self.reason, weights=tuple(W.copy() for W in self.weights),
+            config=self.config, copies=self.copies, since=since, step=self.step, status=self.status,
+            diverged_at=self.diverged_at, reason=self.reason, weights=tuple(W.copy() for W in self.weights),
             biases=None if self.biases is None else tuple(b.copy() for b in self.biases),
             moving=(self._opt.saved(), self._batcher.order, self._batcher.pos,
                     self._batcher.rng.bit_generator.state, self._dropout_rng.bit_generator.state),
@@ -351,9 +387,10 @@ class Trainer:
     def catch_up(self, progress: Progress):
         """Become, bit for bit, the run `progress` was taken from: this run must be of the same config and at its
         step `since`. The same numbers as run(progress.step - progress.since), without the arithmetic."""
-        if progress.config != self.config or progress.since != self.step:
-            raise ValueError(f"This run (at step {self.step}) cannot catch up with another config's progress, or "
-                             f"with progress since step {progress.since}.")
+        if progress.config != self.config or progress.copies != self.copies or progress.since != self.step:
+            raise ValueError(f"This run (at step {self.step}) cannot catch up with another config's progress (or "
+                             f"one trained wide where this is narrow, or the reverse), or with progress since step "
+                             f"{progress.since}.")
         if self.done:  # it ended at `since`, and so did the other one, if they are the same run
             if progress.step == self.step and progress.status == self.status:
                 return
@@ -383,11 +420,14 @@ class Trainer:
         # dropout, the step's own forward and backward pass is the one the snapshot needs.
         due = self._due() and self._snapshots[-1].step != self.step
         whole = idx is None and masks is None  # this step's pass is over the whole training set, as a snapshot's
-        trace = {} if due and whole and not self._lazy else None
-        loss, dW, db = model.loss_and_grads(self.weights, self.biases, X, y, c.activation, c.loss, masks, trace)
+        trace = {} if due and whole and not self._lazy and self.copies is None else None
+        loss, dW, db = model.loss_and_grads(self.weights, self.biases, X, y, c.activation, c.loss, masks, trace,
+                                            self.copies)
         grads = dW if db is None else dW + db
         g2 = [float(np.vdot(g, g)) for g in grads]
         L = len(dW)
+        if self.copies is not None:  # the norms of the wide network's gradients: each entry once per copy
+            g2 = [v * n for v, n in zip(g2, self._entries)]
         gnorm = [math.sqrt(g2[l] + (g2[L + l] if db is not None else 0.0)) for l in range(L)]
         why = divergence(loss, gnorm, c.lr, one=True)
         if why:
@@ -418,8 +458,13 @@ class Trainer:
         last = self._snapshots[-1]
         if isinstance(last, Snapshot) and last.step == self.step:  # no update since: its weights are these
             return {"distinct": list(last.distinct), "gap": list(last.gap)}
-        acts = model.forward(self.weights, self.biases, self.data.X, self.config.activation)[1]
-        return metrics.symmetry(self.weights, self.biases, acts[1:])
+        weights, biases = self.network()
+        acts = model.forward(weights, biases, self.data.X, self.config.activation)[1]
+        return metrics.symmetry(weights, biases, acts[1:])
+
+    def network(self) -> tuple[list, list | None]:
+        """(weights, biases) now, written out wide if this run is trained narrow (copies=True)."""
+        return (self.weights, self.biases) if self.copies is None else wide(self.weights, self.biases, self.copies)
 
     def curves(self) -> tuple[np.ndarray, list, list]:
         """(steps, training losses, unit gaps per hidden layer) of the kept snapshots: what the equal-start twin
@@ -431,9 +476,10 @@ class Trainer:
             for s in self._snapshots:
                 if isinstance(s, _Pending):
                     if s.loss is None:
-                        s.loss = float(model.evaluate(s.weights, s.biases, d.X, d.y, c.activation, c.loss)[0])
+                        s.loss = float(model.evaluate(s.weights, s.biases, d.X, d.y, c.activation, c.loss,
+                                                      self.copies)[0])
                     if s.gap is None:
-                        s.gap = tuple(metrics.unit_gaps(s.weights, s.biases))
+                        s.gap = tuple(metrics.unit_gaps(*self._wide(s.weights, s.biases)))
                     losses.append(s.loss)
                 else:
                     losses.append(s.train_loss)
@@ -464,6 +510,7 @@ class Trainer:
         """The snapshot of these weights: its metrics over the training and test sets. A given `trace` is the pass
         over the training set already made with exactly these weights; an empty one is made here, the same pass."""
         c, d = self.config, self.data
+        weights, biases = self._wide(weights, biases)
         trace = {} if trace is None else trace  # layer_stats fills an empty one with its own pass
         stats = metrics.layer_stats(weights, biases, d.X, d.y, c.activation, c.loss, trace)
         test_loss, test_acc = model.evaluate(weights, biases, d.X_test, d.y_test, c.activation, c.loss)
@@ -476,6 +523,9 @@ class Trainer:
             act_std=tuple(stats["act_std"]), saturated=tuple(stats["saturated"]),
             dead=tuple(stats["dead"]), grad_std=tuple(stats["grad_std"]),
         )
+
+    def _wide(self, weights, biases):
+        return (weights, biases) if self.copies is None else wide(weights, biases, self.copies)
 
     def result(self) -> TrainResult:
         return TrainResult(

@@ -467,7 +467,7 @@ def test_a_link_with_a_step_opens_the_run_paused_there_with_the_numbers_of_the_l
         button(played, f"Step ×{speed}").click().run()
     assert step_of(played) == step
     runs = [played.session_state["trainer"]] + ([played.session_state["twin"]] if played.session_state["twin"] else [])
-    assert all(moments.load(r.config, step).step == step for r in runs)  # kept by the paused page
+    assert all(moments.load(r.config, step, r.copies).step == step for r in runs)  # kept by the paused page
     if not kept:
         for path in tmp_path.glob("*.pkl"):
             path.unlink()
@@ -574,9 +574,12 @@ def test_the_twins_curves_are_a_separate_run_of_the_equal_start_config(preset, s
         button(at, "Step ×20").click().run()
     no_exception(at)
     config = at.session_state["trainer"].config
-    alone = Trainer(playground.twin(config))
+    alone = Trainer(playground.twin(config), copies=True)  # narrow: its units stay copies of each other
     alone.run(60)
     np.testing.assert_array_equal(at.session_state["twin"].weights[0], alone.weights[0])
+    wide = Trainer(playground.twin(config))
+    wide.run(60)
+    np.testing.assert_allclose(alone.curves()[1], wide.curves()[1], rtol=1e-12)
     (meter, loss) = chart_grid(at)[1][1][:2]
     (ghost,) = equal_start(loss)
     snaps = alone.result().snapshots

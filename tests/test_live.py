@@ -350,29 +350,35 @@ def test_sessions_that_play_the_same_run_share_its_frames_and_send_the_same(monk
     frames.clear()
 
 
-def test_a_twin_takes_the_steps_of_another_presets_run(monkeypatch):
-    """The equal-start twin of the Xavier preset is the constant-0.5 preset's own run: played at once, the twin
-    takes the steps that run took (kept measured, so the run itself never takes the twin's unmeasured ones)."""
+def test_twins_of_two_presets_share_their_steps_but_never_a_wide_runs(monkeypatch):
+    """The equal-start twins of the Xavier and small-random presets are one config, trained narrow: played at once,
+    one twin takes the steps the other took. The constant-0.5 preset's own run has that config too but is trained
+    wide (its units are drawn): it neither gives nor takes the twins' steps, and agrees with them to 1e-12."""
     from ui import frames
 
     monkeypatch.setattr(live, "_served", True)
     frames.clear()
     sessions = []
-    for preset in ("constant_05", "xavier"):
+    for preset in ("constant_05", "xavier", "small_random"):
         at = AppTest.from_file(APP, default_timeout=60)
         at.query_params.update({"preset": preset, "speed": "20"})
         sessions.append([at, *playing_feed(at)])
     for _ in range(3):
         for s in sessions:
             s[2] = ask(s[1]["t"], s[1]["g"], have=s[2])["msg"]["epoch"]
-    run, twin = sessions[0][0].session_state["trainer"], sessions[1][0].session_state["twin"]
-    assert run.config == twin.config and run.step == twin.step == 60 and run is not twin
-    # the first frame of each trained alone; then the run trained, and kept, what the twin took
+    run, *twins = [sessions[0][0].session_state["trainer"]] + [s[0].session_state["twin"] for s in sessions[1:]]
+    assert all(t.config == run.config and t.step == run.step == 60 for t in twins)
+    assert run.copies is None and twins[0].copies == twins[1].copies == run.config.hidden
+    assert twins[0] is not twins[1]
+    # the twins' first frames trained alone; then the first twin trained, and kept, what the second took. The wide
+    # run was never kept: nobody else plays it wide
     assert frames.runs.hits == 2
-    assert not any(isinstance(s, train_mod._Pending) for s in run._snapshots)
-    for W, V in zip(run.weights + run.biases, twin.weights + twin.biases, strict=True):
+    for W, V in zip(twins[0].weights + twins[0].biases, twins[1].weights + twins[1].biases, strict=True):
         np.testing.assert_array_equal(W, V)
-    assert np.array(twin.curves()[1]).tobytes() == np.array([s.train_loss for s in run.snapshots]).tobytes()
+    assert np.array(twins[0].curves()[1]).tobytes() == np.array(twins[1].curves()[1]).tobytes()
+    np.testing.assert_allclose(twins[0].curves()[1], [s.train_loss for s in run.snapshots], rtol=1e-12)
+    for W, V in zip(run.weights + run.biases, twins[0].network()[0] + twins[0].network()[1], strict=True):
+        np.testing.assert_allclose(W, V, rtol=1e-12)
     for at, _, _ in sessions:
         next(b for b in at.button if b.label == "Pause").click().run()
     frames.clear()

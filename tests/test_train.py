@@ -450,3 +450,89 @@ def test_restarts_do_not_depend_on_how_seeds_are_grouped(monkeypatch):
         np.testing.assert_array_equal(getattr(apart, name), getattr(together, name), err_msg=name)
     for W, V in zip(apart.weights, together.weights):
         np.testing.assert_array_equal(W, V)
+
+
+# ---- a symmetric start trained narrow (Trainer(copies=True)): the equal-start twin ----
+
+NARROW = [
+    TrainConfig(hidden=(32,) * 6, activation="relu", init="constant", lr=0.5, steps=3000, record_every=5),  # he's twin
+    TrainConfig(init="constant", steps=3000, record_every=1),  # thinned
+    TrainConfig(init="constant", activation="sigmoid", optimizer="adam", lr=0.05, batch_size=32, steps=1500),
+    TrainConfig(init="zeros", activation="sigmoid", hidden=(5, 3), steps=1500),
+    TrainConfig(init="constant", init_value=0.3, hidden=(4, 7, 2), optimizer="momentum", bias=False, output_zero=True,
+                steps=1500),
+    TrainConfig(init="constant", init_value=2.0, lr=3.0, loss="mse", steps=2000, record_every=1),  # diverges at 3
+]
+
+
+@pytest.mark.parametrize("config", NARROW, ids=["32x6", "thinned", "adam_batches", "zeros", "no_bias", "diverging"])
+def test_a_symmetric_start_trained_narrow_is_the_wide_run_to_1e_12(config):
+    """One unit per hidden layer standing for its copies: the same run as the wide network in other arithmetic. Its
+    history, snapshot steps, ending and network written out wide agree to 1e-12; its units are exact copies."""
+    wide, narrow = Trainer(config), Trainer(config, copies=True)
+    assert narrow.copies == config.hidden and [W.shape[1] for W in narrow.weights] == [1] * len(config.sizes[1:])
+    for n in (1, 37, 5000):
+        wide.run(n, lazy=True)
+        narrow.run(n, lazy=True)
+        assert (narrow.step, narrow.status, narrow.diverged_at, narrow.reason) == (
+            wide.step, wide.status, wide.diverged_at, wide.reason)
+        (s1, l1, g1), (s2, l2, g2) = wide.curves(), narrow.curves()
+        assert s1.tolist() == s2.tolist()
+        np.testing.assert_allclose(l2, l1, rtol=1e-12)
+        assert np.all(np.array(g2) == 0.0) and np.all(np.array(g1) < 1e-20)  # wide: copies up to rounding
+    r1, r2 = wide.result(), narrow.result()
+    np.testing.assert_allclose(r2.batch_losses, r1.batch_losses, rtol=1e-12)
+    np.testing.assert_allclose(r2.grad_norms, r1.grad_norms, rtol=1e-9, atol=1e-15)
+    for a, b in zip(r1.snapshots, r2.snapshots, strict=True):  # measured in full, on the network written out
+        assert (a.step, a.distinct) == (b.step, b.distinct) and set(b.distinct) == {1}
+        np.testing.assert_allclose([b.train_loss, b.test_loss, b.train_acc, b.test_acc, *b.act_std, *b.grad_std],
+                                   [a.train_loss, a.test_loss, a.train_acc, a.test_acc, *a.act_std, *a.grad_std],
+                                   rtol=1e-9, atol=1e-15)
+        for W, V in zip(a.weights, b.weights, strict=True):
+            np.testing.assert_allclose(V, W, rtol=1e-12, atol=1e-15)
+    weights, biases = narrow.network()
+    for W, V in zip(wide.weights + (wide.biases or []), weights + (biases or []), strict=True):
+        assert W.shape == V.shape
+        np.testing.assert_allclose(V, W, rtol=1e-12, atol=1e-15)
+    assert narrow.symmetry() == {"distinct": [1] * len(config.hidden), "gap": [0.0] * len(config.hidden)}
+
+
+def test_narrow_gradients_are_every_copys_gradient():
+    """model.loss_and_grads given a network narrow: each weight's gradient is that of each of its copies in the
+    wide network, whose units are copies (weights alike across units, different per input)."""
+    rng = np.random.default_rng(3)
+    hidden, X, y = (3, 5, 2), rng.standard_normal((40, 2)), (rng.random((40, 1)) > 0.5).astype(float)
+    sizes = (2, *hidden, 1)
+    narrow_w = [rng.standard_normal((2, 1))] + [rng.standard_normal((1, 1)) for _ in sizes[2:]]
+    narrow_b = [rng.standard_normal(1) for _ in sizes[1:]]
+    weights, biases = train_mod.wide(narrow_w, narrow_b, hidden)
+    for activation in ("tanh", "relu", "sigmoid", "identity"):
+        loss, dW, db = train_mod.model.loss_and_grads(weights, biases, X, y, activation, "bce")
+        loss2, dW2, db2 = train_mod.model.loss_and_grads(narrow_w, narrow_b, X, y, activation, "bce", copies=hidden)
+        assert loss2 == pytest.approx(loss, rel=1e-13)
+        for full, one in zip(dW + db, dW2 + db2, strict=True):
+            np.testing.assert_allclose(full, np.broadcast_to(one, full.shape), rtol=1e-12, atol=1e-15)
+    assert train_mod.narrow(weights, biases)[0][0].tolist() == narrow_w[0].tolist()
+
+
+def test_only_a_network_of_copies_trains_narrow_and_it_keeps_to_its_own_kind():
+    with pytest.raises(ValueError, match="not copies"):
+        Trainer(TrainConfig(init="he_normal"), copies=True)
+    with pytest.raises(ValueError, match="not copies"):
+        Trainer(TrainConfig(init="constant", perturbation=0.01), copies=True)
+    with pytest.raises(ValueError, match="Dropout"):
+        Trainer(TrainConfig(init="constant", dropout=0.2), copies=True)
+    c = TrainConfig(init="constant", steps=500)
+    wide, narrow = Trainer(c), Trainer(c, copies=True)
+    with pytest.raises(ValueError, match="narrow"):
+        wide.catch_up(Trainer(c, copies=True).progress_since(0))
+    with pytest.raises(ValueError, match="narrow"):
+        narrow.catch_up(Trainer(c).progress_since(0))
+    narrow.run(120, lazy=True)
+    copy = pickle.loads(pickle.dumps(narrow))  # a kept moment
+    for t in (narrow, copy):
+        t.run(200, lazy=True)
+    assert np.array(copy.curves()[1]).tobytes() == np.array(narrow.curves()[1]).tobytes()
+    other = Trainer(c, copies=True)
+    other.catch_up(narrow.progress_since(0))
+    assert other.step == 320 and np.array(other.curves()[1]).tobytes() == np.array(narrow.curves()[1]).tobytes()

@@ -5,7 +5,8 @@ same settings, a class that opened the teacher's link, train the very same numbe
 equal-start twin of one preset is often the run of another, or another's twin. So this process keeps, while more
 than one session plays a config (`players`, within PLAYERS_SECONDS):
   - `runs`: what a run did from a step for a number of steps (symbreak_core.Progress). Another run of the same
-    config at that step catches up with it, bit for bit (Trainer.catch_up), instead of training.
+    config at that step catches up with it, bit for bit (Trainer.catch_up), instead of training. A run trained
+    narrow (the equal-start twin: Trainer's `copies`) shares only with runs trained narrow.
   - `frames`: the Playground's whole next live frame from a step (the runs' progress, the charts and the panel).
     Another session at that step catches its runs up and shows the same charts; its encoder still sends its own
     browser only what changed, and it says its own line under the charts.
@@ -46,7 +47,7 @@ class Shared:
     def fits(self, trainer, twin) -> bool:
         """Whether these runs are where this frame started from (its key says so for the run, not the twin)."""
         return self.run.since == trainer.step and (twin is None) == (self.twin is None) and (
-            twin is None or self.twin.since == twin.step)
+            twin is None or (self.twin.since, self.twin.copies) == (twin.step, twin.copies))
 
     @property
     def nbytes(self) -> int:
@@ -165,7 +166,7 @@ def next_frame(trainer, twin, n: int, said: str, view, drawing=()) -> tuple[list
     key = (trainer.config, trainer.step, n, drawing) if n and not trainer.done else None
     shared = None if key is None else frames.take(key)
     if shared is not None and shared.fits(trainer, twin):
-        players.play(trainer.config, id(trainer))
+        players.play((trainer.config, trainer.copies), id(trainer))
         trainer.catch_up(shared.run)
         if twin is not None:
             twin.catch_up(shared.twin)
@@ -188,15 +189,16 @@ def steps(run, n: int, lazy: bool = False):
     others when read. Returns what the steps did (symbreak_core.Progress), if it is kept."""
     if n <= 0 or run.done:
         return None
-    players.play(run.config, id(run))
-    key = (run.config, run.step, n)
+    kind = (run.config, run.copies)  # a run trained narrow takes only a narrow run's steps, and the reverse
+    players.play(kind, id(run))
+    key = (kind, run.step, n)
     got = runs.take(key)
     if got is not None and (lazy or not got.unmeasured):
         run.catch_up(got)
         return got
     since = run.step
     run.run(n, lazy=lazy)
-    if not players.shared(run.config):
+    if not players.shared(kind):
         return None
     got = run.progress_since(since)
     runs.keep(key, got, got.nbytes)

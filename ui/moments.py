@@ -46,18 +46,19 @@ def folder() -> Path:
     return d
 
 
-def _prefix(config) -> str:
-    text = json.dumps(config.to_dict(), sort_keys=True) + _ENGINE
+def _prefix(config, copies=None) -> str:
+    """The moments of a run of `config`, trained wide or narrow (copies: symbreak_core.Trainer.copies)."""
+    text = json.dumps(config.to_dict(), sort_keys=True) + ("" if copies is None else f"copies={list(copies)}") + _ENGINE
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _path(config, step: int) -> Path:
-    return folder() / f"{_prefix(config)}-{step:09d}.pkl"
+def _path(config, step: int, copies=None) -> Path:
+    return folder() / f"{_prefix(config, copies)}-{step:09d}.pkl"
 
 
 def save(trainer) -> bool:
     """Keep `trainer` (a symbreak_core.Trainer) at its step; False when that moment was already kept."""
-    path = _path(trainer.config, trainer.step)
+    path = _path(trainer.config, trainer.step, trainer.copies)
     if path.exists():
         os.utime(path)
         return False
@@ -68,10 +69,11 @@ def save(trainer) -> bool:
     return True
 
 
-def load(config, step: int):
-    """The kept Trainer of `config` at the latest step <= `step`, or None. A copy: the caller may train it on."""
+def load(config, step: int, copies=None):
+    """The kept Trainer of `config` at the latest step <= `step`, or None; trained narrow if `copies` names its hidden
+    widths (symbreak_core.Trainer.copies). A copy: the caller may train it on."""
     best = None
-    for path in folder().glob(f"{_prefix(config)}-*.pkl"):
+    for path in folder().glob(f"{_prefix(config, copies)}-*.pkl"):
         kept = int(path.stem.rsplit("-", 1)[1])
         if kept <= step and (best is None or kept > best[0]):
             best = (kept, path)
@@ -82,7 +84,7 @@ def load(config, step: int):
         os.utime(best[1])
     except Exception:  # noqa: BLE001 -- pruned meanwhile by another process, or unreadable
         return None  # replay instead
-    if trainer.config != config or trainer.step != best[0]:
+    if trainer.config != config or trainer.copies != copies or trainer.step != best[0]:
         return None
     return trainer
 
