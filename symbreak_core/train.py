@@ -309,6 +309,7 @@ class Trainer:
         self._snapshots: list[Snapshot | _Pending] = []
         self._lazy = False
         self._unmeasured = False  # some kept snapshots are _Pending
+        self._ahead = None  # (step, loss, dW, db, trace): a snapshot's pass of the weights the next step starts from
         with np.errstate(all="ignore"):
             self._record()
 
@@ -317,6 +318,7 @@ class Trainer:
         the per-step arrays are made for every step of the run, and a copy of the whole would write all of them."""
         state = self.__dict__.copy()
         state["_losses"], state["_gnorms"] = self._losses[: self.step].copy(), self._gnorms[: self.step].copy()
+        state["_ahead"] = None  # made again when needed
         return state
 
     def __setstate__(self, state: dict):
@@ -406,6 +408,7 @@ class Trainer:
         self._snapshots = list(progress.snapshots)
         self._every, self._unmeasured = progress.every, progress.unmeasured
         self.step, self.status = progress.step, progress.status
+        self._ahead = None
         self.diverged_at, self.reason = progress.diverged_at, progress.reason
 
     def _due(self) -> bool:
@@ -421,8 +424,13 @@ class Trainer:
         due = self._due() and self._snapshots[-1].step != self.step
         whole = idx is None and masks is None  # this step's pass is over the whole training set, as a snapshot's
         trace = {} if due and whole and not self._lazy and self.copies is None else None
-        loss, dW, db = model.loss_and_grads(self.weights, self.biases, X, y, c.activation, c.loss, masks, trace,
-                                            self.copies)
+        ahead, self._ahead = self._ahead, None
+        if whole and ahead is not None and ahead[0] == self.step:  # the last snapshot made this very pass
+            loss, dW, db = ahead[1:4]
+            trace = None if trace is None else ahead[4]
+        else:
+            loss, dW, db = model.loss_and_grads(self.weights, self.biases, X, y, c.activation, c.loss, masks, trace,
+                                                self.copies)
         grads = dW if db is None else dW + db
         g2 = [float(np.vdot(g, g)) for g in grads]
         L = len(dW)
@@ -497,6 +505,14 @@ class Trainer:
             kept.append(_Pending(self.step, weights, biases, loss))
             self._unmeasured = True
         else:
+            c, d = self.config, self.data
+            if trace is None and self.copies is None and self.status == "running" and self._batcher.full and (
+                    c.dropout <= 0):  # the pass the snapshot needs is the next step's: made once, for both
+                trace = {}
+                value, dW, db = model.loss_and_grads(self.weights, self.biases, d.X, d.y, c.activation, c.loss,
+                                                     trace=trace)
+                trace["loss"] = value
+                self._ahead = (self.step, value, dW, db, trace)
             kept.append(self._measure(self.step, weights, biases, trace))
         if len(kept) > self._max_snapshots:  # keep memory bounded: every other one, twice the interval
             last = kept[-1]

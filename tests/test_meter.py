@@ -206,9 +206,17 @@ def test_snapshots_reuse_the_steps_forward_pass(monkeypatch):
 
     monkeypatch.setattr(model, "forward", counted)
     t.run(50)
-    # 50 steps, one pass each (snapshots 5, 10, ..., 45 reuse theirs), plus one for the snapshot at step 50,
-    # taken when run() stops, before that step's pass exists
-    assert [s.step for s in t.snapshots] == list(range(0, 51, 5)) and sum(calls) == 51
+    # 50 steps, one pass each (snapshots 5, 10, ..., 45 reuse theirs); step 0 takes the pass of the snapshot at
+    # step 0, made before counting; the snapshot at step 50, taken when run() stops, makes the pass step 50 takes
+    assert [s.step for s in t.snapshots] == list(range(0, 51, 5)) and sum(calls) == 50
+    t.run(10)  # steps 50-59, the first on the pass made for the snapshot; one more for the snapshot at 60
+    assert sum(calls) == 60
+    monkeypatch.undo()
+    at_once = Trainer(preset("constant_noise", steps=100))
+    at_once.run(60)
+    assert at_once.result().batch_losses.tobytes() == t.result().batch_losses.tobytes()
+    assert at_once.result().grad_norms.tobytes() == t.result().grad_norms.tobytes()
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(at_once.weights, t.weights, strict=True))
 
 
 def test_meter_figure_says_what_the_count_means():
