@@ -8,7 +8,8 @@ it was made, from the moment the paused page kept (ui/moments.py).
 
 The last column is a floor no NumPy replay can go under: the matrix products of one training step alone (forward,
 the weight gradients and the backpropagated errors, with the run's own shapes and call forms), each timed at its
-fastest on this machine, times the steps replayed and the runs (2 with the twin). Everything else a step does (the
+fastest on this machine, times the steps replayed, for the run and for its twin, which trains narrow (one unit per
+hidden layer standing for its copies, symbreak_core.Trainer's `copies`). Everything else a step does (the
 activations, the loss, the update, the divergence checks, the snapshots) comes on top.
 
 Usage: python bench/bench_replay.py [--repeat 3]
@@ -46,7 +47,7 @@ def replay_seconds(config, step: int) -> float:
     runs[0].run(step, lazy=True)  # as the app replays: snapshots measured when read (the page reads them all)
     twin = S.twin(config)
     if twin is not None:
-        runs.append(Trainer(twin))
+        runs.append(Trainer(twin, copies=True))  # as the app trains it
         runs[1].run(runs[0].step, lazy=True)
     for run in runs:
         run.result()
@@ -61,15 +62,15 @@ def kept_seconds(config, step: int, repeat: int) -> tuple[float, int]:
     runs = [trainer]
     twin = S.twin(config)
     if twin is not None:
-        runs.append(Trainer(twin))
-        runs[-1].run(trainer.step)
+        runs.append(Trainer(twin, copies=True))
+        runs[-1].run(trainer.step, lazy=True)  # as the app keeps it
     for r in runs:
         moments.save(r)
     size = sum(p.stat().st_size for p in moments.folder().glob("*.pkl"))
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        loaded = [moments.load(r.config, step) for r in runs]
+        loaded = [moments.load(r.config, step, r.copies) for r in runs]
         times.append(time.perf_counter() - start)
         assert all(r is not None and r.step == step for r in loaded)
     seconds = statistics.median(times)
@@ -89,15 +90,17 @@ def _fastest(f, budget: float = 0.05) -> float:
     return best
 
 
-def products_seconds(config) -> float:
-    """One full-batch step's matrix products alone, at their fastest (the floor the module docstring describes).
+def products_seconds(config, narrow: bool = False) -> float:
+    """One full-batch step's matrix products alone, at their fastest (the floor the module docstring describes);
+    narrow: of the config's network trained narrow, one unit per hidden layer.
 
     The products and their call forms are those of symbreak_core.model.loss_and_grads: a @ W forward, a^T @ delta
     and ones @ delta for the gradients, delta @ W^T back to the layer below."""
     rng = np.random.default_rng(0)
     n = len(dataset_of(config).X) if config.batch_size == 0 else config.batch_size
     total, ones = 0.0, np.ones(n)
-    for layer, (fan_in, fan_out) in enumerate(zip(config.sizes[:-1], config.sizes[1:])):
+    sizes = (config.sizes[0], *(1 for _ in config.hidden), 1) if narrow else config.sizes
+    for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         a, W, delta = rng.standard_normal((n, fan_in)), rng.standard_normal((fan_in, fan_out)), \
             rng.standard_normal((n, fan_out))
         total += _fastest(lambda: a @ W) + _fastest(lambda: np.swapaxes(a, -1, -2) @ delta)
@@ -123,11 +126,12 @@ def main():
         config = S.config(values)
         cells = [statistics.median(replay_seconds(config, n) for _ in range(args.repeat)) for n in STEPS]
         kept, size = kept_seconds(config, S.LIVE_STEPS, args.repeat)
-        runs = 1 if S.twin(config) is None else 2
         step = products_seconds(config)
+        twin = 0.0 if S.twin(config) is None else products_seconds(config, narrow=True)
         print(f"| {name} | " + " | ".join(f"{c:.2f} s" for c in cells)
-              + f" | {kept * 1000:.0f} ms ({size / 2**20:.1f} MB) | {runs * S.LIVE_STEPS * step:.2f} s "
-                f"({runs} x {S.LIVE_STEPS:,} x {step * 1e6:.0f} µs) |")
+              + f" | {kept * 1000:.0f} ms ({size / 2**20:.1f} MB) | {S.LIVE_STEPS * (step + twin):.2f} s "
+                f"({S.LIVE_STEPS:,} x {step * 1e6:.0f} µs" + (f" + {twin * 1e6:.0f} µs, the twin's)" if twin else ")")
+              + " |")
 
 
 if __name__ == "__main__":
