@@ -30,7 +30,8 @@ def fresh_trainer(config: TrainConfig, copies: bool = False) -> Trainer:
 
 def steps_per_refresh(config: TrainConfig, speed: int) -> int:
     """`speed`, capped so one refresh costs at most ui.WORK_PER_REFRESH step-parameters, the equal-start twin's
-    steps included."""
+    steps included, counted as a second network of the same size: it trains narrow, which costs less (at 32x6
+    about half a wide step, all of it per-call overhead, which parameters do not measure), but not nothing."""
     runs = 1 if S.twin(config) is None else 2
     return max(1, min(speed, ui.WORK_PER_REFRESH // (runs * config.n_params)))
 
