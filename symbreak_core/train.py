@@ -309,7 +309,7 @@ class Trainer:
         self._snapshots: list[Snapshot | _Pending] = []
         self._lazy = False
         self._unmeasured = False  # some kept snapshots are _Pending
-        self._ahead = None  # (step, loss, dW, db, trace): a snapshot's pass of the weights the next step starts from
+        self._ahead = None  # (step, loss, dW, db): a snapshot's pass of the weights the next step starts from
         with np.errstate(all="ignore"):
             self._record()
 
@@ -425,9 +425,8 @@ class Trainer:
         whole = idx is None and masks is None  # this step's pass is over the whole training set, as a snapshot's
         trace = {} if due and whole and not self._lazy and self.copies is None else None
         ahead, self._ahead = self._ahead, None
-        if whole and ahead is not None and ahead[0] == self.step:  # the last snapshot made this very pass
-            loss, dW, db = ahead[1:4]
-            trace = None if trace is None else ahead[4]
+        if whole and trace is None and ahead is not None and ahead[0] == self.step:  # the last snapshot made it
+            _, loss, dW, db = ahead
         else:
             loss, dW, db = model.loss_and_grads(self.weights, self.biases, X, y, c.activation, c.loss, masks, trace,
                                                 self.copies)
@@ -512,7 +511,7 @@ class Trainer:
                 value, dW, db = model.loss_and_grads(self.weights, self.biases, d.X, d.y, c.activation, c.loss,
                                                      trace=trace)
                 trace["loss"] = value
-                self._ahead = (self.step, value, dW, db, trace)
+                self._ahead = (self.step, value, dW, db)  # not the trace: a megabyte at 32x6, and never needed
             kept.append(self._measure(self.step, weights, biases, trace))
         if len(kept) > self._max_snapshots:  # keep memory bounded: every other one, twice the interval
             last = kept[-1]
