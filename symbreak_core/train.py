@@ -277,8 +277,9 @@ class Trainer:
     copies=True, for a config whose start is symmetric (an equal start, no noise, no dropout: every unit of a
     hidden layer stays a copy of the others), trains it narrow: one unit per hidden layer standing for all its
     copies (model's `copies`), a few dozen numbers instead of the whole network. The same mathematics, in other
-    arithmetic: its losses agree with the wide run's to about 1e-12, not bit for bit. `weights` and `biases` are then
-    narrow; snapshots, symmetry() and result() give the network written out wide.
+    arithmetic: its losses agree with the wide run's to about 1e-12, not bit for bit. Its `copies` is then the hidden
+    widths (None when trained wide), `weights` and `biases` are narrow, and snapshots, network(), symmetry() and
+    result() give the network written out wide.
     """
 
     def __init__(self, config: TrainConfig, copies: bool = False):
