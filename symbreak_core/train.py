@@ -293,11 +293,10 @@ class Trainer:
             if config.dropout > 0:
                 raise ValueError("Dropout makes copies differ: this config cannot be trained narrow.")
             self.weights, self.biases = narrow(self.weights, self.biases)
-        self._params = self.weights + (self.biases or [])
-        if copies:  # how many entries of the wide network each narrow weight and bias stands for
-            sizes = (1, *config.hidden, 1)
+            sizes = (1, *config.hidden, 1)  # how many entries of the wide network each narrow one stands for
             self._entries = [sizes[l] * sizes[l + 1] for l in range(len(self.weights))] + (
                 [sizes[l + 1] for l in range(len(self.weights))] if self.biases is not None else [])
+        self._params = self.weights + (self.biases or [])
         self._opt = optim.make(config.optimizer, self._params, config.lr)
         self._batcher = Batcher(len(self.data.X), config.batch_size, rngs.batch)
         self.step = 0
@@ -472,7 +471,7 @@ class Trainer:
 
     def network(self) -> tuple[list, list | None]:
         """(weights, biases) now, written out wide if this run is trained narrow (copies=True)."""
-        return (self.weights, self.biases) if self.copies is None else wide(self.weights, self.biases, self.copies)
+        return self._wide(self.weights, self.biases)
 
     def curves(self) -> tuple[np.ndarray, list, list]:
         """(steps, training losses, unit gaps per hidden layer) of the kept snapshots: what the equal-start twin
