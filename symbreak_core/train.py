@@ -296,8 +296,11 @@ class Trainer:
             sizes = (1, *config.hidden, 1)  # how many entries of the wide network each narrow one stands for
             self._entries = [sizes[l] * sizes[l + 1] for l in range(len(self.weights))] + (
                 [sizes[l + 1] for l in range(len(self.weights))] if self.biases is not None else [])
-        self._params = self.weights + (self.biases or [])
-        self._opt = optim.make(config.optimizer, self._params, config.lr)
+        params = self.weights + (self.biases or [])
+        self._flat, self._shapes = np.concatenate(params, axis=None), [p.shape for p in params]
+        self._layers = len(self.weights)
+        self._view_params()
+        self._opt = optim.make(config.optimizer, [self._flat], config.lr)  # one update for every parameter
         self._batcher = Batcher(len(self.data.X), config.batch_size, rngs.batch)
         self.step = 0
         self.status, self.diverged_at, self.reason = "running", None, ""
@@ -313,12 +316,26 @@ class Trainer:
         with np.errstate(all="ignore"):
             self._record()
 
+    def _view_params(self):
+        """Weights and biases as views of the one array of every parameter (`_flat`), the weights first: the
+        optimizer updates them all at once, instead of one array at a time."""
+        views, at = [], 0
+        for shape in self._shapes:
+            size = math.prod(shape)
+            views.append(self._flat[at:at + size].reshape(shape))
+            at += size
+        L = self._layers
+        self.weights, self.biases = views[:L], (views[L:] if len(views) > L else None)
+        self._params = views
+
     def __getstate__(self) -> dict:
         """Pickled (a cached fresh run, a kept moment) with the history it has, not the room left for the rest:
         the per-step arrays are made for every step of the run, and a copy of the whole would write all of them."""
         state = self.__dict__.copy()
         state["_losses"], state["_gnorms"] = self._losses[: self.step].copy(), self._gnorms[: self.step].copy()
         state["_ahead"] = None  # made again when needed
+        for name in ("weights", "biases", "_params"):  # views of _flat, made again from it
+            del state[name]
         return state
 
     def __setstate__(self, state: dict):
@@ -328,6 +345,7 @@ class Trainer:
             state[name] = np.empty((steps, *had.shape[1:]))
             state[name][: len(had)] = had
         self.__dict__.update(state)
+        self._view_params()
 
     @property
     def snapshots(self) -> list[Snapshot]:
@@ -445,17 +463,17 @@ class Trainer:
             self._record(trace, loss if whole else None)
         self._losses[self.step] = loss
         self._gnorms[self.step] = gnorm
-        self._opt.step(self._params, grads)
+        self._opt.step([self._flat], [np.concatenate(grads, axis=None)])  # grads in the order of _flat
         self.step += 1
         if self.step % CHECK_PARAMS_EVERY == 0 or self.step == c.steps:
-            why = divergence(params=self._params, one=True)
+            why = divergence(params=[self._flat], one=True)
             if why:
                 return self._diverge(why)
         return True
 
     def _diverge(self, reason: str) -> bool:
         self.status, self.diverged_at, self.reason = "diverged", self.step, reason
-        if all(np.all(np.isfinite(p)) for p in self._params) and self._snapshots[-1].step != self.step:
+        if np.all(np.isfinite(self._flat)) and self._snapshots[-1].step != self.step:
             self._record()
         return False
 

@@ -69,17 +69,22 @@ def _wire_array(a: np.ndarray, levels=None) -> _Array:
         if dtype is np.uint16:  # room to spare: a power of two, lo a multiple of it, so that every multiple of the
             step = 2.0 ** math.ceil(math.log2(step))  # step (0, 0.5, 0.25, 1...: a constant start's weights) is exact
             lo = math.floor(lo / step) * step
-        x = np.asarray(a, dtype=np.float64)
-        codes = np.clip(np.rint((x - lo) / step), 0, top - 1)
-        codes = np.where(np.isnan(x), top, codes).astype(dtype)
-        return _Array(codes, [lo, step])
-    if a.dtype.kind == "f" and a.dtype not in _DTYPES:
-        a = a.astype(np.float64)  # float16 or longdouble: float64 holds them
-    elif a.dtype.kind == "b":
-        a = a.astype(np.uint8)
-    elif a.dtype not in _DTYPES:
-        a = a.astype(np.int32)  # int64 steps and counts: far below 2**31 here
-    return _Array(np.ascontiguousarray(a))
+        codes = np.subtract(a, lo, dtype=np.float64)  # in float64, whatever `a` comes in
+        np.divide(codes, step, out=codes)
+        np.rint(codes, out=codes)
+        np.maximum(codes, 0, out=codes)  # NaN stays NaN through these two
+        np.minimum(codes, top - 1, out=codes)
+        if np.isnan(np.add.reduce(codes, axis=None)):  # only NaN makes the sum of codes in range NaN
+            codes[np.isnan(codes)] = top
+        return _Array(codes.astype(dtype), [lo, step])
+    if a.dtype not in _DTYPES:
+        if a.dtype.kind == "f":
+            a = a.astype(np.float64)  # float16 or longdouble: float64 holds them
+        elif a.dtype.kind == "b":
+            a = a.astype(np.uint8)
+        else:
+            a = a.astype(np.int32)  # int64 steps and counts: far below 2**31 here
+    return _Array(a if a.flags.c_contiguous else np.ascontiguousarray(a))
 
 
 def _levels(trace: dict):
@@ -142,10 +147,11 @@ def _array_patch(old, new: _Array):
     """None when `new` equals `old`; else the cheapest of keep + tail, XOR against old, and the whole array."""
     if new.same_kind(old):
         a, b = old.a, new.a
-        if a.shape == b.shape and np.array_equal(a, b):
+        if a.shape == b.shape and (a == b).all():  # np.array_equal's own checks cost more than this comparison
             return None
         if a.ndim == b.ndim == 1 and len(b) >= len(a) >= MIN_KEEP:
-            keep = int(np.argmin(a == b[: len(a)])) if not np.array_equal(a, b[: len(a)]) else len(a)
+            same = a == b[: len(a)]
+            keep = len(a) if same.all() else int(np.argmin(same))
             if keep >= MIN_KEEP:
                 return _array_msg(new, b[keep:].tobytes(), keep=keep)
         if a.shape == b.shape and new.q is not None:  # codes that moved a little: small differences compress well
