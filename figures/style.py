@@ -135,8 +135,10 @@ def quantised(z, lo: float, hi: float, levels: int = 65536) -> dict:
     equal steps from lo to hi, widened to z's own range (ui/transport.py). 65,536 levels keep the hover's 4
     significant digits for values near the ends of the range, where the colour matters."""
     z = np.asarray(z)
-    return {"meta": {"levels": levels, "lo": min(float(lo), float(np.nanmin(z, initial=lo))),
-                     "hi": max(float(hi), float(np.nanmax(z, initial=hi)))}}
+    zlo, zhi = float(z.min(initial=lo)), float(z.max(initial=hi))
+    if zlo != zlo or zhi != zhi:  # NaN, which these let through: the NaN-skipping forms (slower) then
+        zlo, zhi = float(np.nanmin(z, initial=lo)), float(np.nanmax(z, initial=hi))
+    return {"meta": {"levels": levels, "lo": min(float(lo), zlo), "hi": max(float(hi), zhi)}}
 
 
 def plot_px(height: int, margin: dict) -> float:

@@ -6,6 +6,8 @@ object is made on that path.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from symbreak_core.metrics import BEHAVIOUR_TOL  # the rule the meter's hover states, defined once beside the count
@@ -99,7 +101,8 @@ def _spaced(labels) -> list[tuple[int, int]]:
     return [(p, c) for p, c, _, _ in kept]
 
 
-def _column_ticks(cols, spans) -> list[list[int]]:
+@functools.lru_cache(maxsize=256)  # a function of the network's shape: the same at every step of a run
+def _column_ticks(cols: tuple, spans: tuple) -> tuple[tuple[int, ...], ...]:
     """The columns to number in each weight panel (cols: its column counts, spans: its [x0, x1] shares of the plot):
     column 1, then every s-th (a 1-2-5 step that keeps numbers apart at NARROW_PLOT_PX) and the last when there is
     room, never closer than LABEL_PAD_PX to a neighbour, in its panel or the next."""
@@ -111,10 +114,11 @@ def _column_ticks(cols, spans) -> list[list[int]]:
         for c in sorted({*range(1, n + 1, step), n}):
             labels.append((k, c, (x0 + (c - 0.5) / n * (x1 - x0)) * NARROW_PLOT_PX, str(c)))
     kept = _spaced(labels)
-    return [[c for p, c in kept if p == k] for k in range(len(cols))]
+    return tuple(tuple(c for p, c in kept if p == k) for k in range(len(cols)))
 
 
-def _panel_titles(n: int, spans) -> tuple[list[str], float]:
+@functools.lru_cache(maxsize=256)
+def _panel_titles(n: int, spans: tuple) -> tuple[tuple[str, ...], float]:
     """(the weight panels' axis titles, their font size): 'input → 1', ... at the axis-title size (1.2 em) when they
     fit side by side at NARROW_PLOT_PX, else at TEXT_PX, else only where each matrix goes ('→ 1', ..., '→ out'),
     leaving out (blank) those that still meet their left neighbour, never the output's. Hovering a cell names its
@@ -127,7 +131,7 @@ def _panel_titles(n: int, spans) -> tuple[list[str], float]:
     for names, size in ((short_layer_names(n), 1.2 * TEXT_PX), (short_layer_names(n), TEXT_PX)):
         widths = [text_px(t, size) for t in names]
         if all(apart(k, k + 1, widths) for k in range(n - 1)):
-            return names, size
+            return tuple(names), size
     names = [name[name.index("→"):] for name in short_layer_names(n)]
     widths = [text_px(t) for t in names]
     kept = []
@@ -138,7 +142,7 @@ def _panel_titles(n: int, spans) -> tuple[list[str], float]:
             kept.pop()  # the output's panel keeps its title: its neighbour's gives way
         else:
             kept.append(k)
-    return [t if k in kept else "" for k, t in enumerate(names)], TEXT_PX
+    return tuple(t if k in kept else "" for k, t in enumerate(names)), TEXT_PX
 
 
 def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, biases=None) -> dict:
@@ -162,7 +166,8 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, bi
         spans.append((x0, x1))
         x0 = x1 + PANEL_GAP
     names = layer_names(n)
-    numbered = _column_ticks([W.shape[1] for W in weights], spans)
+    spans = tuple(spans)
+    numbered = _column_ticks(tuple(W.shape[1] for W in weights), spans)
     titles, title_px = _panel_titles(n, spans)
     margin = dict(MARGIN, t=78)
     row_px = (plot_px(height, margin) - WEIGHT_AXIS_PX) / max(W.shape[0] + 2 + BIAS_ROW_GAP for W in weights)
@@ -194,7 +199,7 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, bi
                 ticks["ticktext"] = ticks["ticktext"] + ["b"]
         layout[f"xaxis{ax}"] = dict(
             domain=list(spans[k]), anchor=f"y{ax}", title=dict(text=titles[k], font=dict(size=title_px)),
-            showgrid=False, zeroline=False, tickmode="array", tickvals=numbered[k],
+            showgrid=False, zeroline=False, tickmode="array", tickvals=list(numbered[k]),
             ticktext=[str(c) for c in numbered[k]], tickangle=0)
         layout[f"yaxis{ax}"] = dict(anchor=f"x{ax}", autorange="reversed", showgrid=False, zeroline=False, **ticks)
     layout["coloraxis"] = dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,

@@ -17,15 +17,20 @@ def unit_vectors(W, b=None):
 
 def _pairwise_distances(U):
     """Euclidean distances between the rows of U, exact to the last digit even for nearly equal rows."""
+    return np.sqrt(_squared_distances(U))
+
+
+def _squared_distances(U):
+    """Squared Euclidean distances between the rows of U, exact to the last digit even for nearly equal rows."""
     if U.shape[0] <= 64:  # small layers: direct differences
         diff = U[:, None, :] - U[None, :, :]
-        return np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
+        return np.einsum("ijk,ijk->ij", diff, diff)
     sq = np.einsum("ij,ij->i", U, U)
     d2 = np.maximum(sq[:, None] + sq[None, :] - 2.0 * (U @ U.T), 0.0)
     # the Gram trick loses digits when rows are nearly equal: recompute those entries directly
     i, j = np.nonzero(d2 <= 1e-6 * np.maximum(sq[:, None], sq[None, :]))
     d2[i, j] = np.einsum("ij,ij->i", U[i] - U[j], U[i] - U[j])
-    return np.sqrt(d2)
+    return d2
 
 
 def distinct_units(A, tol=BEHAVIOUR_TOL):
@@ -69,7 +74,7 @@ def _groups(alike) -> int:
         while True:
             R = reach.astype(np.float32)
             wider = (R @ R) > 0
-            if np.array_equal(wider, reach):
+            if (wider == reach).all():
                 return int(np.count_nonzero(reach.argmax(axis=1) == np.arange(width)))
             reach = wider
     unseen = np.ones(width, dtype=bool)
@@ -90,7 +95,7 @@ def unit_gap(W, b=None):
     U = unit_vectors(W, b)
     if len(U) < 2 or (U == U[0]).all():  # every unit a copy of the first, as an equal start keeps them: 0 exactly
         return 0.0
-    return float(_pairwise_distances(U).max())
+    return float(np.sqrt(_squared_distances(U).max()))  # the root of the largest, the largest root: sqrt is monotone
 
 
 def numerical_rank(W):

@@ -503,8 +503,9 @@ class Trainer:
                     if s.loss is None:
                         s.loss = float(model.evaluate(s.weights, s.biases, d.X, d.y, c.activation, c.loss,
                                                       self.copies)[0])
-                    if s.gap is None:
-                        s.gap = tuple(metrics.unit_gaps(*self._wide(s.weights, s.biases)))
+                    if s.gap is None:  # a narrow run's units are copies by construction: every gap is 0
+                        s.gap = (0.0,) * len(c.hidden) if self.copies is not None else tuple(
+                            metrics.unit_gaps(s.weights, s.biases))
                     losses.append(s.loss)
                 else:
                     losses.append(s.train_loss)

@@ -244,7 +244,7 @@ class _Chart:
     """What the client holds of one part of a chart (its data or its layout): the prepared tree, its skeleton,
     where its arrays sit, and the JSON of the top-level items without arrays that were compared (see item_json)."""
 
-    __slots__ = ("tree", "skeleton", "paths", "levels", "plain")
+    __slots__ = ("tree", "skeleton", "paths", "slots", "levels", "plain")
 
     def __init__(self, fig, skeleton: str, like: _Chart | None = None):
         """like: the part this one replaces, whose skeleton differs. Its top-level items (a layout's axes, a data
@@ -273,7 +273,8 @@ class _Chart:
                 out = list(items.values())
                 self.tree = out if any(isinstance(v, (dict, list, _Array)) for v in out) else _Leaf(out)
         self.paths = [p for p, _ in found]
-        self.levels = [self._levels_at(p) for p in self.paths]
+        self.slots = [self._slot(p) for p in self.paths]
+        self.levels = [_levels(parent) if k == "z" and isinstance(parent, dict) else None for parent, k in self.slots]
 
     def item_json(self, k) -> str | None:
         """The JSON of top-level item `k`, or None if there is none or it holds an array: kept from a comparison,
@@ -285,30 +286,28 @@ class _Chart:
             self.plain[k] = json.dumps(tree[k], separators=(",", ":"), check_circular=False) if plain else None
         return self.plain[k]
 
-    def _levels_at(self, path):
-        """The (levels, lo, hi) the array at `path` was quantised with, read from its trace's meta."""
+    def _slot(self, path) -> tuple:
+        """(the dict or list that holds the array at `path`, its key there): the tree's dicts and lists stay, only
+        its arrays are replaced."""
         node = self.tree
         for k in path[:-1]:
             node = node[k]
-        return _levels(node) if path and path[-1] == "z" and isinstance(node, dict) else None
+        return node, path[-1]
 
     def arrays_patch(self, arrays: list, shared: _Shared | None = None):
         """The patch for a figure whose skeleton is unchanged: only its arrays, each against the one it replaces
         (shared: what other encoders already made of this very part, see _Shared)."""
         patch = _SAME
-        for i, (path, levels, a) in enumerate(zip(self.paths, self.levels, arrays, strict=True)):
-            parent = self.tree
-            for k in path[:-1]:
-                parent = parent[k]
-            old = parent[path[-1]]
+        for i, ((parent, key), levels, a) in enumerate(zip(self.slots, self.levels, arrays, strict=True)):
+            old = parent[key]
             if shared is None:
                 new = _wire_array(a, levels)
                 p = _array_patch(old, new)
             else:
                 new, p = shared.array_patch(i, a, levels, old)
-            parent[path[-1]] = new
+            parent[key] = new
             if p is not None:
-                patch = _nest(patch, self.tree, path, p)
+                patch = _nest(patch, self.tree, self.paths[i], p)
         return patch
 
 
