@@ -1,4 +1,6 @@
 """Symmetry and health metrics of a network. A unit is a column of W plus its bias entry."""
+import math
+
 import numpy as np
 
 from . import activations, model
@@ -20,9 +22,12 @@ def _pairwise_distances(U):
     return np.sqrt(_squared_distances(U))
 
 
+CLOSE_ROWS = 64  # up to this many rows, distances are measured by direct differences
+
+
 def _squared_distances(U):
     """Squared Euclidean distances between the rows of U, exact to the last digit even for nearly equal rows."""
-    if U.shape[0] <= 64:  # small layers: direct differences
+    if U.shape[0] <= CLOSE_ROWS:  # small layers: direct differences
         diff = U[:, None, :] - U[None, :, :]
         return np.einsum("ijk,ijk->ij", diff, diff)
     sq = np.einsum("ij,ij->i", U, U)
@@ -95,7 +100,33 @@ def unit_gap(W, b=None):
     U = unit_vectors(W, b)
     if len(U) < 2 or (U == U[0]).all():  # every unit a copy of the first, as an equal start keeps them: 0 exactly
         return 0.0
-    return float(np.sqrt(_squared_distances(U).max()))  # the root of the largest, the largest root: sqrt is monotone
+    return float(np.sqrt(_squared_distances(_farthest(U)).max()))  # the root of the largest: sqrt is monotone
+
+
+_EPS = float(np.finfo(np.float64).eps)
+
+
+def _farthest(U):
+    """The rows of U among which its two farthest apart are: the rows of every pair that the Gram trick (fast, but
+    off by round-off) puts within twice its worst error of its own largest distance, or all of U when that is more
+    than half of it. Measuring only these directly gives the largest distance of all the pairs, to the last digit.
+
+    The bound: sq_i + sq_j - 2 u_i.u_j, with k entries per row, is off by at most about (k + 4) eps (sq_i + sq_j)
+    (each dot product's own error, and the two sums), so by less than `slack` for every pair; the farthest pair's
+    estimate is then at least the largest estimate minus 2 slack."""
+    n, k = U.shape
+    if n > CLOSE_ROWS or not (U.flags.c_contiguous or U.flags.f_contiguous):  # the Gram trick there already; or a
+        return U  # layout whose differences a subset would not lay out alike
+    sq = np.einsum("ij,ij->i", U, U)
+    d2 = sq[:, None] + sq[None, :] - 2.0 * (U @ U.T)
+    top, slack = float(d2.max()), 4.0 * (k + 4) * _EPS * float(sq.max())
+    if not math.isfinite(top + slack):  # NaN or infinite entries: measured as they are
+        return U
+    rows = np.flatnonzero((d2 >= top - 2.0 * slack).any(axis=0))
+    if 2 * len(rows) > n:
+        return U
+    # in U's own memory order: the differences are then laid out, and summed, as they would be for all of U
+    return np.asfortranarray(U[rows]) if U.flags.f_contiguous and not U.flags.c_contiguous else U[rows]
 
 
 def numerical_rank(W):

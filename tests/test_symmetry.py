@@ -162,3 +162,35 @@ def test_unit_gap_of_copies_is_exactly_0_and_otherwise_the_largest_pairwise_dist
     Z = np.zeros((4, 6))
     Z[:, 2] = -0.0
     assert unit_gap(Z) == 0.0 == float(metrics._pairwise_distances(metrics.unit_vectors(Z)).max())
+
+
+def test_unit_gap_measures_only_the_farthest_rows_and_gets_the_all_pairs_answer_to_the_last_bit():
+    """unit_gap measures directly only the rows the Gram trick puts near the top; over layers far apart, nearly
+    equal, half copies, on a coarse grid (ties), with and without biases (memory laid out either way), with an
+    infinite entry and wider than the direct measure goes, it gives the all-pairs largest distance, bit for bit."""
+    rng = np.random.default_rng(11)
+    fewer = 0
+    for trial in range(600):
+        n, k = int(rng.integers(2, 40)), int(rng.integers(1, 40))
+        U = rng.standard_normal((n, k)) * 10.0 ** rng.integers(-5, 5)
+        kind = trial % 5
+        if kind == 1:
+            U = U[:1] + 1e-9 * rng.standard_normal((n, k))
+        elif kind == 2:
+            U = U[:1] + 10.0 ** rng.integers(-15, -3) * rng.standard_normal((n, k)) * (rng.random((n, 1)) < 0.3)
+        elif kind == 3:
+            U[: n // 2] = U[0]
+        elif kind == 4:
+            U = np.round(U, 1)
+        W, b = (U[:, :-1].T.copy(), U[:, -1].copy()) if k > 1 and trial % 2 else (np.ascontiguousarray(U.T), None)
+        V = metrics.unit_vectors(W, b)
+        want = 0.0 if (V == V[0]).all() else float(metrics._pairwise_distances(V).max())
+        assert np.float64(unit_gap(W, b)).tobytes() == np.float64(want).tobytes()
+        fewer += len(metrics._farthest(V)) < n
+    assert fewer > 300  # most layers measure a few rows, not all of them
+    W = rng.standard_normal((3, 70))
+    assert unit_gap(W) == float(metrics._pairwise_distances(metrics.unit_vectors(W)).max())
+    W = W[:, :8].copy()
+    W[1, 4] = np.inf
+    with np.errstate(invalid="ignore"):  # inf - inf: NaN, as the all-pairs measure gives
+        assert np.isnan(unit_gap(W)) and np.isnan(metrics._pairwise_distances(metrics.unit_vectors(W)).max())
