@@ -103,9 +103,11 @@ def loss_and_grads(weights, biases, X, y, activation, loss, masks=None, trace=No
             deltas.append(delta)
         dW[l] = a_in.swapaxes(-1, -2) @ delta
         if biases is not None:
-            db[l] = (ones @ delta).reshape(biases[l].shape)
-        if l > 0:
-            delta = delta @ weights[l].swapaxes(-1, -2)  # dL/da_{l}, then dL/dz_{l} in place
+            db[l] = ones @ delta
+            if db[l].shape != biases[l].shape:  # a batch of networks' (S, 1, fan_out)
+                db[l] = db[l].reshape(biases[l].shape)
+        if l > 0:  # dL/da_{l}, then dL/dz_{l} in place; W^T laid out first: the product is faster, the same bits
+            delta = delta @ np.ascontiguousarray(weights[l].swapaxes(-1, -2))
             if copies is not None and l < L - 1:  # one term for each copy of the units this layer feeds
                 delta *= copies[l]
             if masks is not None:

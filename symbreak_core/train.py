@@ -294,11 +294,12 @@ class Trainer:
                 raise ValueError("Dropout makes copies differ: this config cannot be trained narrow.")
             self.weights, self.biases = narrow(self.weights, self.biases)
             sizes = (1, *config.hidden, 1)  # how many entries of the wide network each narrow one stands for
-            self._entries = [sizes[l] * sizes[l + 1] for l in range(len(self.weights))] + (
-                [sizes[l + 1] for l in range(len(self.weights))] if self.biases is not None else [])
+            self._entries = np.array([sizes[l] * sizes[l + 1] for l in range(len(self.weights))] + (
+                [sizes[l + 1] for l in range(len(self.weights))] if self.biases is not None else []), dtype=float)
         params = self.weights + (self.biases or [])
         self._flat, self._shapes = np.concatenate(params, axis=None), [p.shape for p in params]
         self._layers = len(self.weights)
+        self._starts = np.cumsum([0] + [p.size for p in params[:-1]])  # where each array begins in _flat
         self._view_params()
         self._opt = optim.make(config.optimizer, [self._flat], config.lr)  # one update for every parameter
         self._batcher = Batcher(len(self.data.X), config.batch_size, rngs.batch)
@@ -448,22 +449,24 @@ class Trainer:
         else:
             loss, dW, db = model.loss_and_grads(self.weights, self.biases, X, y, c.activation, c.loss, masks, trace,
                                                 self.copies)
-        grads = dW if db is None else dW + db
-        g2 = [float(np.vdot(g, g)) for g in grads]
-        L = len(dW)
+        g = np.concatenate(dW if db is None else dW + db, axis=None)  # in the order of _flat
+        g2 = np.add.reduceat(g * g, self._starts)  # each array's sum of squares
         if self.copies is not None:  # the norms of the wide network's gradients: each entry once per copy
-            g2 = [v * n for v, n in zip(g2, self._entries)]
-        gnorm = [math.sqrt(g2[l] + (g2[L + l] if db is not None else 0.0)) for l in range(L)]
-        why = divergence(loss, gnorm, c.lr, one=True)
-        if why:
-            return self._diverge(why)
+            g2 *= self._entries
+        L = len(dW)
+        gnorm = np.sqrt(g2 if db is None else g2[:L] + g2[L:])
+        # the usual step at a glance (NaN fails both); otherwise divergence() tells whether and why
+        if not (abs(loss) <= LOSS_BOUND and c.lr * gnorm.max() <= PARAM_BOUND):
+            why = divergence(loss, gnorm.tolist(), c.lr, one=True)
+            if why:
+                return self._diverge(why)
         if due:
             if trace is not None:
                 trace["loss"] = loss
             self._record(trace, loss if whole else None)
         self._losses[self.step] = loss
         self._gnorms[self.step] = gnorm
-        self._opt.step([self._flat], [np.concatenate(grads, axis=None)])  # grads in the order of _flat
+        self._opt.step([self._flat], [g])
         self.step += 1
         if self.step % CHECK_PARAMS_EVERY == 0 or self.step == c.steps:
             why = divergence(params=[self._flat], one=True)
