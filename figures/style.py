@@ -8,6 +8,7 @@ same chart.
 """
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -104,6 +105,13 @@ def floored(a) -> tuple[np.ndarray, np.ndarray]:
     """(|a| as finite float32 raised to LOG_FLOOR, mask of the exact zeros): what a log axis shows."""
     y = np.abs(finite32(a))
     return np.maximum(y, np.float32(LOG_FLOOR)), y == 0
+
+
+def table(rows, n_rows: int, n_cols: int, dtype) -> np.ndarray:
+    """Rows of numbers (a tuple per snapshot, say) as an (n_rows, n_cols) array: what np.asarray(rows) gives, in
+    half its time."""
+    return np.fromiter(itertools.chain.from_iterable(rows), dtype=dtype, count=n_rows * n_cols).reshape(n_rows,
+                                                                                                         n_cols)
 
 
 def nice_step(x: float) -> float:

@@ -38,6 +38,7 @@ from .style import (
     nice_step,
     plot_px,
     quantised,
+    table,
     thin,
 )
 
@@ -378,8 +379,8 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, twin=Non
     steps = np.asarray(steps, dtype=np.float32)
     widths = [int(w) for w in widths]
     n = len(widths)
-    D = np.asarray(distinct, dtype=np.int64).reshape(len(steps), n)
-    Gp = np.asarray(gaps, dtype=np.float64).reshape(len(steps), n)  # floored makes each line finite float32
+    D = table(distinct, len(steps), n, np.int64)
+    Gp = table(gaps, len(steps), n, np.float64)  # floored makes each line finite float32
     names = [f"layer {k + 1}" for k in range(n)]
     colors = [PALETTE[k % len(PALETTE)] for k in range(n)]
     now = D[-1] if len(D) else np.ones(n, dtype=np.int64)
@@ -404,7 +405,8 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, twin=Non
     if twin is not None:
         t_steps = np.asarray(twin[0], dtype=np.float32)
         j = thin(len(t_steps))
-        y, zero = floored(np.asarray(twin[1], dtype=np.float64).reshape(len(t_steps), -1).max(axis=1)[j])
+        cols = len(twin[1][0]) if len(t_steps) else n
+        y, zero = floored(table(twin[1], len(t_steps), cols, np.float64).max(axis=1)[j])
         any_zero |= bool(zero.any())
         top = max(top, float(y.max(initial=0.0)))
         data.append(dict(type="scatter", x=t_steps[j], y=y, mode="lines", name="equal start", xaxis="x2",

@@ -48,7 +48,8 @@ def distinct_units(A, tol=BEHAVIOUR_TOL):
     are further apart): the count is the number of connected groups. A spread of 0 (every output equal) is one group.
     """
     n, width = A.shape
-    C = A - A.mean()  # a common shift changes no difference and keeps the Gram trick's round-off small
+    C = A - np.add.reduce(A, axis=None) / A.size  # A.mean() (its very steps, without its checks): a common shift
+    # changes no difference, and keeps the Gram trick's round-off small
     spread2 = float(np.einsum("ij,ij->", C, C)) / C.size
     if spread2 == 0.0:
         return 1
@@ -79,7 +80,7 @@ def _groups(alike) -> int:
         while True:
             R = reach.astype(np.float32)
             wider = (R @ R) > 0
-            if (wider == reach).all():
+            if np.count_nonzero(wider) == np.count_nonzero(reach):  # it only grows: the same count, the same
                 return int(np.count_nonzero(reach.argmax(axis=1) == np.arange(width)))
             reach = wider
     unseen = np.ones(width, dtype=bool)
@@ -158,7 +159,8 @@ def dead_fraction(activation, z):
     """Share of ReLU units that output 0 for every sample (z <= 0 everywhere); 0 for other activations."""
     if activation != "relu" or z.size == 0:
         return 0.0
-    return float(np.all(z <= 0, axis=0).mean())
+    dead = (z <= 0).all(axis=0)  # NaN is not <= 0: a unit with a NaN output is not dead
+    return np.count_nonzero(dead) / dead.size  # the mean of the booleans, without np.mean's own checks
 
 
 def std(a) -> float:
