@@ -158,8 +158,21 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, bi
     biases = None if biases is None else [finite32(b).reshape(1, -1) for b in biases]
     if vmax is None:
         vmax = nice_ceiling(max(float(np.abs(a).max(initial=0.0)) for a in weights + (biases or [])))
-    n = len(weights)
-    widths = [W.shape[1] + 1.5 for W in weights]
+    layout, traces = _weight_frame(tuple(W.shape for W in weights), float(vmax), height, biases is not None)
+    values = weights + (biases or [])
+    data = [{"type": "heatmap", "z": z, **trace, **quantised(z, -vmax, vmax)}
+            for trace, z in zip(traces, values, strict=True)]
+    return {"data": data, "layout": layout}
+
+
+@functools.lru_cache(maxsize=64)
+def _weight_frame(shapes: tuple, vmax: float, height: int, with_biases: bool) -> tuple[dict, tuple[dict, ...]]:
+    """What weight_heatmaps draws besides the numbers, for a network of these shapes: its layout, and each trace
+    without its type (heatmap), its z and the range it is quantised to. The same at every step of a run, so it is made once, and the
+    chart grid sends the layout and the column and row numbers once (the same objects, which nobody changes: see
+    ui.transport.Encoder.encode; the arrays are read-only)."""
+    n = len(shapes)
+    widths = [cols + 1.5 for _, cols in shapes]
     usable = 1 - PANEL_GAP * (n - 1)
     spans, x0 = [], 0.0
     for w in widths:
@@ -168,32 +181,30 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, bi
         x0 = x1 + PANEL_GAP
     names = layer_names(n)
     spans = tuple(spans)
-    numbered = _column_ticks(tuple(W.shape[1] for W in weights), spans)
+    numbered = _column_ticks(tuple(cols for _, cols in shapes), spans)
     titles, title_px = _panel_titles(n, spans)
     margin = dict(MARGIN, t=78)
-    row_px = (plot_px(height, margin) - WEIGHT_AXIS_PX) / max(W.shape[0] + 2 + BIAS_ROW_GAP for W in weights)
-    xgaps = [int((x1 - x0) * NARROW_PLOT_PX / W.shape[1] >= 4) for (x0, x1), W in zip(spans, weights, strict=True)]
+    row_px = (plot_px(height, margin) - WEIGHT_AXIS_PX) / max(rows + 2 + BIAS_ROW_GAP for rows, _ in shapes)
+    xgaps = [int((x1 - x0) * NARROW_PLOT_PX / cols >= 4) for (x0, x1), (_, cols) in zip(spans, shapes, strict=True)]
     ygap = int(row_px >= 4)  # a 1-px white line between cells, where the cells are wide enough to keep some colour
     data, bias_rows, layout = [], [], {}
-    for k, W in enumerate(weights):
+    for k, (rows, cols) in enumerate(shapes):
         ax = "" if k == 0 else str(k + 1)
-        rows, cols = W.shape
-        columns = np.arange(1, cols + 1)
+        columns = _read_only(np.arange(1, cols + 1, dtype=np.int32))  # int32: as they travel (ui.transport)
         data.append(dict(
-            type="heatmap", z=W, x=columns, y=np.arange(1, rows + 1),
+            x=columns, y=_read_only(np.arange(1, rows + 1, dtype=np.int32)),
             coloraxis="coloraxis", xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=xgaps[k], ygap=ygap,
-            hovertemplate=f"{names[k]}<br>w[%{{y}}, %{{x}}] = %{{z:.4g}}<extra></extra>", **quantised(W, -vmax, vmax),
+            hovertemplate=f"{names[k]}<br>w[%{{y}}, %{{x}}] = %{{z:.4g}}<extra></extra>",
         ))
         # Row numbers only on the first panel (the inputs); a later panel's rows are the previous panel's columns.
         names_y = [f"x{str(i).translate(_SUBSCRIPT)}" for i in range(1, rows + 1)] if k == 0 and rows <= 16 else []
         ticks = dict(tickmode="array", tickvals=list(range(1, len(names_y) + 1)), ticktext=names_y)
-        if biases is not None:
+        if with_biases:
             y_b = rows + 1 + BIAS_ROW_GAP
             bias_rows.append(dict(
-                type="heatmap", z=biases[k], x=columns, y=np.array([y_b]), coloraxis="coloraxis",
+                x=columns, y=_read_only(np.array([y_b])), coloraxis="coloraxis",
                 xaxis=f"x{ax}", yaxis=f"y{ax}", xgap=xgaps[k], ygap=ygap,
                 hovertemplate=f"{names[k]}<br>bias b[%{{x}}] = %{{z:.4g}}<extra></extra>",
-                **quantised(biases[k], -vmax, vmax),
             ))
             if k == 0:
                 ticks["tickvals"] = ticks["tickvals"] + [y_b]
@@ -204,12 +215,17 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, bi
             ticktext=[str(c) for c in numbered[k]], tickangle=0)
         layout[f"yaxis{ax}"] = dict(anchor=f"x{ax}", autorange="reversed", showgrid=False, zeroline=False, **ticks)
     layout["coloraxis"] = dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,
-                               colorbar=colorbar("w, b" if biases is not None else "w", -vmax, 0.0, vmax,
+                               colorbar=colorbar("w, b" if with_biases else "w", -vmax, 0.0, vmax,
                                                  px=plot_px(height, margin) - WEIGHT_AXIS_PX))
-    title = "Weights and biases" if biases is not None else "Weights"
+    title = "Weights and biases" if with_biases else "Weights"
     # the rule goes on a line of its own, so the title fits a phone and the rule is never cut off
-    return figure(data + bias_rows, title, height, subtitle="equal columns = identical units", margin=margin,
-                  **layout)
+    spec = figure([], title, height, subtitle="equal columns = identical units", margin=margin, **layout)
+    return spec["layout"], tuple(data + bias_rows)
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
 
 
 def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | None = None, vmax: float | None = None,

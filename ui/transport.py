@@ -244,13 +244,13 @@ class _Chart:
     """What the client holds of one part of a chart (its data or its layout): the prepared tree, its skeleton,
     where its arrays sit, and the JSON of the top-level items without arrays that were compared (see item_json)."""
 
-    __slots__ = ("tree", "skeleton", "paths", "slots", "levels", "plain")
+    __slots__ = ("tree", "skeleton", "paths", "slots", "levels", "plain", "source")
 
     def __init__(self, fig, skeleton: str, like: _Chart | None = None):
         """like: the part this one replaces, whose skeleton differs. Its top-level items (a layout's axes, a data
         list's traces) whose JSON is unchanged and holds no array are taken over as they were prepared, and compare
         as the same object. A part sent whole (no like) is prepared whole."""
-        self.skeleton, self.plain = skeleton, {}
+        self.skeleton, self.plain, self.source = skeleton, {}, fig
         if like is None or not isinstance(fig, (dict, list)):
             self.tree = _prepare(fig)
             found = _array_paths(self.tree)
@@ -300,6 +300,8 @@ class _Chart:
         patch = _SAME
         for i, ((parent, key), levels, a) in enumerate(zip(self.slots, self.levels, arrays, strict=True)):
             old = parent[key]
+            if old.a is a and not a.flags.writeable:  # the very read-only array sent last time (see encode)
+                continue
             if shared is None:
                 new = _wire_array(a, levels)
                 p = _array_patch(old, new)
@@ -387,6 +389,10 @@ class Encoder:
         base is the epoch this message builds on, or None when it carries every chart whole. A chart that is
         unchanged is None; a chart not in `charts` is forgotten (the grid no longer shows it). The figure's parts
         ("data", "layout") are compared apart: a layout whose axis range grew does not slow the data's fast path.
+
+        A figure, its parts and its arrays are never changed once given (the builders make new ones), so a part
+        given as the very object sent last time is unchanged without a look, and so is a read-only array (a
+        builder's, kept from one refresh to the next: the steps under a heatmap's columns, say).
         """
         base = None if self._full else self.epoch
         out, sent = {}, {}
@@ -396,13 +402,17 @@ class Encoder:
                 old = None
             parts, changed = {}, {}
             for part, value in fig.items():
+                was = None if old is None else old[part]
+                if was is not None and value is was.source:  # the very object sent last time (see encode's doc)
+                    parts[part] = was
+                    continue
                 made = None if shared is None else shared.get((cid, part))
                 if made is None and shared is not None:
                     made = shared[(cid, part)] = _Shared(value)
                 skeleton, arrays = (made.skeleton, made.arrays) if made is not None else _skeleton(value)
-                was = None if old is None else old[part]
                 if was is not None and was.skeleton == skeleton:
                     p = was.arrays_patch(arrays, made)
+                    was.source = value
                     parts[part] = was
                 else:
                     parts[part] = _Chart(value, skeleton, like=was)
