@@ -101,6 +101,14 @@ def finite32(a, fill=0.0) -> np.ndarray:
     return np.nan_to_num(np.clip(a, -_BIG, _BIG), nan=fill, posinf=_BIG, neginf=-_BIG).astype(np.float32)
 
 
+def peak32(a) -> float:
+    """The largest |value| of finite32(a) (0 for an empty a), without converting all of `a`: rounding to float32
+    keeps the order of values, so the largest |value| rounds to the largest rounded one."""
+    if a.size and -_BIG <= (lo := float(a.min())) and (hi := float(a.max())) <= _BIG:  # finite and in range
+        return float(np.float32(max(-lo, hi)))
+    return float(np.abs(finite32(a)).max(initial=0.0))
+
+
 def floored(a) -> tuple[np.ndarray, np.ndarray]:
     """(|a| as finite float32 raised to LOG_FLOOR, mask of the exact zeros): what a log axis shows."""
     y = np.abs(finite32(a))

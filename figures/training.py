@@ -36,6 +36,7 @@ from .style import (
     log_axis,
     nice_ceiling,
     nice_step,
+    peak32,
     plot_px,
     quantised,
     table,
@@ -236,18 +237,19 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
     tiles per layer, the rest are summarised in the layer's caption. distinct: per hidden layer,
     the number of distinct units, for the caption. Tile u of a layer is unit u + 1.
     """
-    layers = [finite32(h) for h in field.hidden[:n_layers]]
+    layers = field.hidden[:n_layers]
     if per_row is None:  # 4 a row for small layers, so the tiles stay large
         per_row = 4 if max(len(h) for h in layers) <= 8 else 8
     if vmax is None:
-        peak = max((float(np.abs(h).max(initial=0.0)) for h in layers), default=1.0)
+        peak = max((peak32(h) for h in layers), default=1.0)
         vmax = 1.0 if peak <= 1.0 else nice_ceiling(peak)
+    layers = [finite32(h[:max_units]) for h in layers]  # only the tiles shown travel
     res = len(field.xs)
     pad = max(2, res // 8)
     cell = res + pad
     data, mids, notes, top = [], [], [], 0
     for li, h in enumerate(layers):
-        shown = h[:max_units]
+        shown = h
         n = len(shown)
         cols = min(per_row, n)
         rows = -(-n // cols)
@@ -260,10 +262,11 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
                          hovertemplate=f"layer {li + 1}<br>output %{{z:.2f}}<extra></extra>",
                          **quantised(Z, -vmax, vmax, levels=256)))  # a picture: 2 decimals, a quarter the bytes
         # The layer's caption is its tick label, in the left margin: it can never cover a tile.
-        note = f"layer {li + 1}<br>{len(h)} units"
+        units = len(field.hidden[li])
+        note = f"layer {li + 1}<br>{units} units"
         if distinct is not None and li < len(distinct):
             note += f"<br>{distinct[li]} distinct"
-        if len(h) > n:
+        if units > n:
             note += f"<br>{n} shown"
         mids.append(top + (rows * cell - pad) / 2)
         notes.append(note)

@@ -456,3 +456,19 @@ def test_finite32_is_the_clipped_float32_with_every_non_finite_replaced(values, 
     got = style.finite32(a, fill)
     assert got.dtype == np.float32 and np.array_equal(got.view(np.uint32), expected.view(np.uint32))
     assert np.isfinite(got).all()
+
+
+def test_peak32_is_the_largest_drawn_magnitude_without_converting_everything():
+    """unit_outputs' colour range reads the largest |value| of finite32(a) from a's own extremes: rounding to float32
+    keeps the order, and NaN, infinities and values past float32's range take the converting path."""
+    from figures.style import finite32, peak32
+
+    rng = np.random.default_rng(0)
+    for i in range(400):
+        a = rng.standard_normal((int(rng.integers(0, 5)), 7)) * 10.0 ** rng.integers(-40, 40)
+        if i % 7 == 0 and a.size:
+            a.flat[0] = np.nan
+        if i % 11 == 0 and a.size:
+            a.flat[-1] = np.inf * (-1) ** i
+        assert peak32(a) == float(np.abs(finite32(a)).max(initial=0.0))
+    assert peak32(np.array([1.0 + 1e-12])) == 1.0  # rounds to 1 in float32, as the drawn picture does
