@@ -8,7 +8,7 @@ def _sigmoid(z):
     # exp(-|z|) never overflows; 1/(1+e) and e/(1+e) are sigma(|z|) and sigma(-|z|)
     e = np.exp(-np.abs(z))
     r = 1.0 / (1.0 + e)
-    return np.where(z >= 0, r, e * r)
+    return np.where(z >= 0.0, r, e * r)
 
 
 def _one_minus(t):
@@ -19,10 +19,10 @@ def _one_minus(t):
 FUNCTIONS = {  # name -> (f, df)
     "identity": (lambda z: z, lambda z, a: np.ones_like(z)),
     # relu's slope stays a boolean mask: multiplying by it is multiplying by 1.0 or 0.0, without a float copy
-    "relu": (lambda z: np.maximum(z, 0.0), lambda z, a: z > 0),
+    "relu": (lambda z: np.maximum(z, 0.0), lambda z, a: z > 0.0),  # 0.0, not 0: a float compares sooner
     "leaky_relu": (
-        lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
-        lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE),
+        lambda z: np.where(z > 0.0, z, LEAKY_SLOPE * z),
+        lambda z, a: np.where(z > 0.0, 1.0, LEAKY_SLOPE),
     ),
     "tanh": (np.tanh, lambda z, a: _one_minus(a * a)),
     "sigmoid": (_sigmoid, lambda z, a: a * _one_minus(a.copy())),

@@ -159,7 +159,7 @@ def dead_fraction(activation, z):
     """Share of ReLU units that output 0 for every sample (z <= 0 everywhere); 0 for other activations."""
     if activation != "relu" or z.size == 0:
         return 0.0
-    dead = (z <= 0).all(axis=0)  # NaN is not <= 0: a unit with a NaN output is not dead
+    dead = (z <= 0.0).all(axis=0)  # NaN is not <= 0: a unit with a NaN output is not dead
     return np.count_nonzero(dead) / dead.size  # the mean of the booleans, without np.mean's own checks
 
 

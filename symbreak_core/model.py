@@ -25,7 +25,7 @@ def _head(loss, z, y):
         e = np.exp(-np.abs(z))  # shared by the loss and sigmoid(z), never overflows
         value = np.maximum(z, 0.0) - z * y + np.log1p(e)
         r = 1.0 / (1.0 + e)
-        dz = np.where(z >= 0, r, e * r) - y
+        dz = np.where(z >= 0.0, r, e * r) - y
     elif loss == "mse":  # 0.5 * mean squared error
         r = z - y
         value, dz = 0.5 * r * r, r
