@@ -65,14 +65,18 @@ def facts(result, weights=None, biases=None, symmetry=None) -> RunFacts:
         status=result.status, diverged_at=result.diverged_at, reason=result.reason,
         distinct=tuple(sym["distinct"]), gaps=tuple(float(g) for g in sym["gap"]),
         dead=tuple(snap.dead), dead_at_start=tuple(first.dead), saturated=tuple(snap.saturated),
-        moved_weights=tuple(not np.array_equal(W, W0) for W, W0 in zip(weights, first.weights)),
-        moved_biases=None if biases is None else tuple(
-            not np.array_equal(b, b0) for b, b0 in zip(biases, first.biases)),
+        moved_weights=tuple(_moved(W, W0) for W, W0 in zip(weights, first.weights)),
+        moved_biases=None if biases is None else tuple(_moved(b, b0) for b, b0 in zip(biases, first.biases)),
         zero_gradient=tuple(bool(g == 0) for g in grads),
         zero_start=all(not np.any(W) for W in first.weights),
         measured_at=snap.step, loss_start=float(first.train_loss), loss=float(snap.train_loss),
         accuracy=float(snap.train_acc), test_accuracy=float(snap.test_acc),
     )
+
+
+def _moved(now, then) -> bool:
+    """not np.array_equal(now, then) (a NaN has moved), without its own checks."""
+    return now.shape != then.shape or bool((now != then).any())
 
 
 # ---- the decisions ----
