@@ -362,14 +362,7 @@ def decision_boundary(field, data, height: int = 430) -> dict:
                            **quantised(out, 0.5 - r, 0.5 + r),
                            contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
                            line=dict(color=INK, width=2.5), showlegend=False))
-    X, y = finite32(data.X), np.asarray(data.y).ravel() > 0.5
-    for cls, symbol in ((0, "circle"), (1, "diamond")):
-        m = y == bool(cls)
-        traces.append(dict(
-            type="scatter", x=X[m, 0], y=X[m, 1], mode="markers", name=f"class {cls}",
-            marker=dict(color=CLASS_COLORS[cls], symbol=symbol, size=8, line=dict(color=PAPER, width=1)),
-            hovertemplate=f"class {cls}<extra></extra>",
-        ))
+    traces += _data_points(data)
     lo, hi = float(xs[0]), float(xs[-1])
     return figure(
         traces, "Decision boundary and data", height,
@@ -377,6 +370,22 @@ def decision_boundary(field, data, height: int = 430) -> dict:
         yaxis=dict(range=[lo, hi], title=dict(text="x₂"), scaleanchor="x", constrain="domain", showgrid=False),
         legend=dict(orientation="h", y=1.0, x=1.0, xanchor="right", yanchor="bottom"),
     )
+
+
+@functools.lru_cache(maxsize=64)  # a run's data never changes: its points are drawn, and sent, once
+def _data_points(data) -> tuple[dict, dict]:
+    """The training points of a Dataset as two scatter traces, one per class (read-only arrays; nobody changes
+    the traces: see ui.transport.Encoder.encode)."""
+    X, y = finite32(data.X), np.asarray(data.y).ravel() > 0.5
+    traces = []
+    for cls, symbol in ((0, "circle"), (1, "diamond")):
+        m = y == bool(cls)
+        traces.append(dict(
+            type="scatter", x=_read_only(X[m, 0]), y=_read_only(X[m, 1]), mode="markers", name=f"class {cls}",
+            marker=dict(color=CLASS_COLORS[cls], symbol=symbol, size=8, line=dict(color=PAPER, width=1)),
+            hovertemplate=f"class {cls}<extra></extra>",
+        ))
+    return tuple(traces)
 
 
 METER_ROW_PX = 24  # one layer's bar in the meter: room for its 16-px label
