@@ -169,9 +169,9 @@ def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, bi
 @functools.lru_cache(maxsize=64)
 def _weight_frame(shapes: tuple, vmax: float, height: int, with_biases: bool) -> tuple[dict, tuple[dict, ...]]:
     """What weight_heatmaps draws besides the numbers, for a network of these shapes: its layout, and each trace
-    without its type (heatmap), its z and the range it is quantised to. The same at every step of a run, so it is made once, and the
-    chart grid sends the layout and the column and row numbers once (the same objects, which nobody changes: see
-    ui.transport.Encoder.encode; the arrays are read-only)."""
+    without its type (heatmap), its z and the range it is quantised to. The same at every step of a run, so it is
+    made once, and the chart grid sends the layout and the column and row numbers once (the same objects, which
+    nobody changes: see ui.transport.Encoder.encode; the arrays are read-only)."""
     n = len(shapes)
     widths = [cols + 1.5 for _, cols in shapes]
     usable = 1 - PANEL_GAP * (n - 1)
