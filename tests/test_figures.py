@@ -472,3 +472,26 @@ def test_peak32_is_the_largest_drawn_magnitude_without_converting_everything():
             a.flat[-1] = np.inf * (-1) ** i
         assert peak32(a) == float(np.abs(finite32(a)).max(initial=0.0))
     assert peak32(np.array([1.0 + 1e-12])) == 1.0  # rounds to 1 in float32, as the drawn picture does
+
+
+def test_the_weights_chart_is_drawn_on_one_frame_per_network_shape_and_sends_it_once():
+    """weight_heatmaps makes its layout and its column and row numbers once per shape (read-only arrays), so a
+    live refresh sends only the weights that moved; the figure is the one built from scratch."""
+    from ui.transport import Encoder
+
+    rng = np.random.default_rng(3)
+    shapes = [(2, 6), (6, 4), (4, 1)]
+    weights = [rng.normal(scale=0.3, size=s) for s in shapes]  # inside the colour range, whose ends travel too
+    biases = [rng.normal(scale=0.3, size=s[1]) for s in shapes]
+    a = F.weight_heatmaps(weights, vmax=2.0, biases=biases)
+    moved = [W + 0.01 for W in weights]
+    b = F.weight_heatmaps(moved, vmax=2.0, biases=biases)
+    assert a["layout"] is b["layout"]
+    assert all(not t["x"].flags.writeable and not t["y"].flags.writeable for t in b["data"])
+    assert [t["x"].tolist() for t in b["data"]] == [list(range(1, s[1] + 1)) for s in shapes] * 2
+    enc = Encoder()
+    enc.encode({"w": a})
+    patch = enc.encode({"w": b})["charts"]["w"]["$p"]
+    assert list(patch) == ["data"] and set(patch["data"]["$l"]) == {"0", "1", "2"}  # the weights, not the biases
+    assert all(list(p["$p"]) == ["z"] for p in patch["data"]["$l"].values())
+    assert F.weight_heatmaps(weights, vmax=5.0, biases=biases)["layout"]["coloraxis"]["cmax"] == 5.0

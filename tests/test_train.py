@@ -536,3 +536,20 @@ def test_only_a_network_of_copies_trains_narrow_and_it_keeps_to_its_own_kind():
     other = Trainer(c, copies=True)
     other.catch_up(narrow.progress_since(0))
     assert other.step == 320 and np.array(other.curves()[1]).tobytes() == np.array(narrow.curves()[1]).tobytes()
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_the_parameters_are_views_of_one_array_that_one_update_moves_before_and_after_pickling(optimizer):
+    """Every weight and bias is a view of the Trainer's one parameter array, which the optimizer updates at once; a
+    pickled run comes back with its views made again, and trains on exactly as the original."""
+    t = Trainer(TrainConfig(hidden=(5, 3), optimizer=optimizer, steps=200))
+    t.run(20)
+    assert all(np.shares_memory(p, t._flat) for p in t.weights + t.biases)
+    assert sum(p.size for p in t.weights + t.biases) == t._flat.size
+    copy = pickle.loads(pickle.dumps(t))
+    assert all(np.shares_memory(p, copy._flat) for p in copy.weights + copy.biases)
+    before = [W.copy() for W in copy.weights]
+    t.run(30)
+    copy.run(30)
+    assert not all(np.array_equal(a, b) for a, b in zip(before, copy.weights))  # the views moved with the array
+    same_state(t, copy)

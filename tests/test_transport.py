@@ -208,3 +208,30 @@ def test_encoders_that_send_the_same_frames_share_their_work_and_send_the_same(m
     for enc in (first, second):
         assert json.dumps(enc.held(), default=lambda a: a.tolist()) == json.dumps(alone.held(),
                                                                                   default=lambda a: a.tolist())
+
+
+def test_a_part_or_read_only_array_given_again_is_skipped_and_new_arrays_still_compared():
+    """Builders never change a figure once given (they make new arrays), so the encoder skips a part that is the
+    very object it sent last time, and a read-only array given again; a new array is compared as always."""
+    enc, client = Encoder(), Client()
+    layout = {"title": {"text": "w"}, "height": 300}
+    fixed = np.arange(5, dtype=np.int32)
+    fixed.flags.writeable = False
+
+    def fig(y, z):
+        return {"data": [{"type": "scatter", "x": fixed, "y": y}, {"type": "heatmap", "z": z}], "layout": layout}
+
+    y, z = np.linspace(0.0, 1.0, 5).astype(np.float32), np.ones((2, 2), dtype=np.float32)
+    assert client.receive(enc.encode({"a": fig(y, z)}))
+    y = y.copy()
+    y[2] = 7.0
+    msg = enc.encode({"a": fig(y, z)})
+    patch = msg["charts"]["a"]["$p"]
+    assert "layout" not in patch  # the same layout object: not looked at, not sent
+    assert list(patch["data"]["$l"]) == ["0"] and list(patch["data"]["$l"]["0"]["$p"]) == ["y"]
+    assert client.receive(msg) and same(client.charts["a"], fig(y, z))
+    msg = enc.encode({"a": fig(y, z)})
+    assert msg["charts"]["a"] is None and client.receive(msg)
+    moved = np.arange(5, dtype=np.int32) + 1  # a new array where the read-only one was: compared, and sent
+    msg = enc.encode({"a": {**fig(y, z), "data": [{"type": "scatter", "x": moved, "y": y}, fig(y, z)["data"][1]]}})
+    assert client.receive(msg) and np.array_equal(client.charts["a"]["data"][0]["x"], moved)
