@@ -234,7 +234,7 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
     """Each hidden unit's output over the input plane, for the first n_layers hidden layers.
 
     Tiles are packed into one heatmap per layer (the gaps hold 0, drawn white); at most max_units
-    tiles per layer, the rest are summarised in the layer's caption. distinct: per hidden layer,
+    tiles per layer ("16 of 32 units" in the layer's caption). distinct: per hidden layer,
     the number of distinct units, for the caption. Tile u of a layer is unit u + 1.
     """
     layers = field.hidden[:n_layers]
@@ -262,12 +262,10 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
                          hovertemplate=f"layer {li + 1}<br>output %{{z:.2f}}<extra></extra>",
                          **quantised(Z, -vmax, vmax, levels=256)))  # a picture: 2 decimals, a quarter the bytes
         # The layer's caption is its tick label, in the left margin: it can never cover a tile.
-        units = len(field.hidden[li])
-        note = f"layer {li + 1}<br>{units} units"
+        units = len(field.hidden[li])  # three lines at most: a fourth met the next layer's caption at width 32
+        note = f"layer {li + 1}<br>{units} units" if units == n else f"layer {li + 1}<br>{n} of {units} units"
         if distinct is not None and li < len(distinct):
             note += f"<br>{distinct[li]} distinct"
-        if units > n:
-            note += f"<br>{n} shown"
         mids.append(top + (rows * cell - pad) / 2)
         notes.append(note)
         top += rows * cell

@@ -102,7 +102,8 @@ def test_unit_outputs_tiles_are_the_units(random_run):
     tile = z[:res, (res + pad) * 2:(res + pad) * 2 + res]  # layer 1, unit 3 (first row, third column)
     np.testing.assert_allclose(tile, f.hidden[0][2][::-1].astype(np.float32))
     texts = fig.layout.yaxis.ticktext  # each layer's caption is its tick label, in the margin beside its tiles
-    assert list(texts) == ["layer 1<br>20 units<br>20 distinct<br>16 shown", "layer 2<br>6 units<br>6 distinct"]
+    assert list(texts) == ["layer 1<br>16 of 20 units<br>20 distinct", "layer 2<br>6 units<br>6 distinct"]
+    assert all(t.count("<br>") <= 2 for t in texts)  # a fourth line met the next layer's caption at width 32
     assert fig.layout.coloraxis.cmin == -fig.layout.coloraxis.cmax
     assert_all_finite(fig)
 
