@@ -243,26 +243,25 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
     if vmax is None:
         peak = max((peak32(h) for h in layers), default=1.0)
         vmax = 1.0 if peak <= 1.0 else nice_ceiling(peak)
-    layers = [finite32(h[:max_units]) for h in layers]  # only the tiles shown travel
+    shown = [finite32(h[:max_units]) for h in layers]  # only the tiles shown travel
     res = len(field.xs)
     pad = max(2, res // 8)
     cell = res + pad
     data, mids, notes, top = [], [], [], 0
-    for li, h in enumerate(layers):
-        shown = h
-        n = len(shown)
+    for li, h in enumerate(shown):
+        n = len(h)
         cols = min(per_row, n)
         rows = -(-n // cols)
         Z = np.zeros((rows * cell, cols * cell - pad), dtype=np.float32)
         for u in range(n):
             r, c = divmod(u, cols)
-            Z[r * cell: r * cell + res, c * cell: c * cell + res] = shown[u][::-1]  # row 0 = top of the plane
+            Z[r * cell: r * cell + res, c * cell: c * cell + res] = h[u][::-1]  # row 0 = top of the plane
         top += 2 * pad if li else 0  # a wider gap between layers than between units
         data.append(dict(type="heatmap", z=Z, x0=0, dx=1, y0=top, dy=1, coloraxis="coloraxis",
                          hovertemplate=f"layer {li + 1}<br>output %{{z:.2f}}<extra></extra>",
                          **quantised(Z, -vmax, vmax, levels=256)))  # a picture: 2 decimals, a quarter the bytes
         # The layer's caption is its tick label, in the left margin: it can never cover a tile.
-        units = len(field.hidden[li])  # three lines at most: a fourth met the next layer's caption at width 32
+        units = len(layers[li])  # three lines at most: a fourth met the next layer's caption at width 32
         note = f"layer {li + 1}<br>{units} units" if units == n else f"layer {li + 1}<br>{n} of {units} units"
         if distinct is not None and li < len(distinct):
             note += f"<br>{distinct[li]} distinct"
