@@ -151,8 +151,9 @@ def groups_of_relation_by_hand(alike) -> int:
 @given(width=st.integers(2, 2 * metrics.CLOSURE_WIDTH), seed=st.integers(0, 2**32 - 1), density=st.floats(0.0, 0.3),
        symmetric=st.booleans(), diagonal=st.booleans())
 def test_groups_of_any_relation_match_a_search_by_hand(width, seed, density, symmetric, diagonal):
-    """The closure by squaring (symmetric relations of layers up to CLOSURE_WIDTH) and the search (any other) count
-    alike; chains longer than a squaring or two come from sparse relations, and a missing diagonal (NaN outputs)."""
+    """The joining of few pairs and the closure by squaring (symmetric relations, up to CLOSURE_WIDTH units for the
+    squaring) and the search (any other) count alike; chains longer than a squaring or two come from sparse
+    relations, and a missing diagonal (NaN outputs)."""
     rng = np.random.default_rng(seed)
     alike = rng.random((width, width)) < density
     if symmetric:

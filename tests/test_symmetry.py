@@ -194,3 +194,59 @@ def test_unit_gap_measures_only_the_farthest_rows_and_gets_the_all_pairs_answer_
     W[1, 4] = np.inf
     with np.errstate(invalid="ignore"):  # inf - inf: NaN, as the all-pairs measure gives
         assert np.isnan(unit_gap(W)) and np.isnan(metrics._pairwise_distances(metrics.unit_vectors(W)).max())
+
+
+def test_unit_gaps_of_a_network_are_each_layers_unit_gap_to_the_last_bit():
+    """unit_gaps estimates layers of one shape together; what it gives is each layer's own unit_gap, bit for bit,
+    over networks whose layers are far apart, nearly equal, half copies, copies, on a coarse grid, with an infinite
+    or NaN entry, with and without biases, and wider than the direct measure goes."""
+    rng = np.random.default_rng(12)
+    for trial in range(400):
+        depth, n = int(rng.integers(2, 6)), int(rng.integers(1, 24))
+        if trial % 50 == 0:
+            n = 70
+        weights, biases = [rng.standard_normal((2, n))], [rng.standard_normal(n)]
+        for layer in range(depth):
+            U = rng.standard_normal((n, n + 1)) * 10.0 ** rng.integers(-5, 5)
+            kind = (trial + layer) % 6
+            if kind == 1:
+                U = U[:1] + 1e-9 * rng.standard_normal(U.shape)
+            elif kind == 2:
+                U = U[:1] + 10.0 ** rng.integers(-15, -3) * rng.standard_normal(U.shape) * (rng.random((n, 1)) < 0.3)
+            elif kind == 3:
+                U[: n // 2] = U[0]
+            elif kind == 4:
+                U = np.round(U, 1)
+            elif kind == 5:
+                U[:] = U[0]
+            if trial % 37 == 0 and layer == 1:
+                U[0, 0] = np.inf if trial % 2 else np.nan
+            weights.append(U[:, :n].T.copy())
+            biases.append(U[:, n].copy())
+        weights.append(rng.standard_normal((n, 1)))
+        biases.append(rng.standard_normal(1))
+        for b in (biases, None):
+            with np.errstate(invalid="ignore"):
+                want = [unit_gap(weights[k], None if b is None else b[k]) for k in range(len(weights) - 1)]
+                got = metrics.unit_gaps(weights, b)
+            assert np.array(got).tobytes() == np.array(want).tobytes()
+
+
+def test_groups_are_the_connected_parts_of_the_alike_relation():
+    """_groups joins few alike pairs one by one, closes denser relations by squaring, and searches wide or
+    one-sided ones: every way gives the number of connected parts (scipy's count, for the symmetric ones)."""
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(13)
+    for trial in range(1500):
+        width = int(rng.integers(1, 90))
+        if trial % 3:
+            label = rng.integers(0, int(rng.integers(1, width + 1)), width)  # groups of copies, some links missing
+            alike = (label[:, None] == label[None, :]) & (rng.random((width, width)) < rng.random())
+        else:
+            alike = rng.random((width, width)) < rng.random() ** 3
+        alike = alike | alike.T
+        np.fill_diagonal(alike, True)
+        parts = connected_components(alike, directed=False)[0]
+        assert metrics._groups(alike) == parts
+    assert metrics._joined(4, [0, 2, 1, 3], [1, 3, 3, 0]) == 1 and metrics._joined(5, [], []) == 5
