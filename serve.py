@@ -10,3 +10,4 @@ from ui import live
 
 live.send_at_once()
 app = st.App("app.py", routes=live.routes())
+app = live.first(app)  # the feed's requests answered before the middleware the others need (ui/live.py)

@@ -234,8 +234,10 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
     """Each hidden unit's output over the input plane, for the first n_layers hidden layers.
 
     Tiles are packed into one heatmap per layer (the gaps hold 0, drawn white); at most max_units
-    tiles per layer ("16 of 32 units" in the layer's caption). distinct: per hidden layer,
-    the number of distinct units, for the caption. Tile u of a layer is unit u + 1.
+    tiles per layer (the first ones: tile u of a layer is unit u + 1). distinct: per hidden layer, the number of
+    distinct units, for the caption. When every layer shows the same first n of its units, the subtitle says so
+    ("units 1-16 of 32") and each caption is two lines, which stay apart on a phone at width 32; otherwise each
+    caption says what its layer shows ("16 of 20 units", "6 units").
     """
     layers = field.hidden[:n_layers]
     if per_row is None:  # 4 a row for small layers, so the tiles stay large
@@ -247,6 +249,10 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
     res = len(field.xs)
     pad = max(2, res // 8)
     cell = res + pad
+    kinds = {(len(h), len(layer)) for h, layer in zip(shown, layers)}  # (units shown, units) of each layer
+    cut = kinds.pop() if len(kinds) == 1 else None
+    if cut is not None and cut[0] == cut[1]:  # every unit shown
+        cut = None
     data, mids, notes, top = [], [], [], 0
     for li, h in enumerate(shown):
         n = len(h)
@@ -261,15 +267,20 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
                          hovertemplate=f"layer {li + 1}<br>output %{{z:.2f}}<extra></extra>",
                          **quantised(Z, -vmax, vmax, levels=256)))  # a picture: 2 decimals, a quarter the bytes
         # The layer's caption is its tick label, in the left margin: it can never cover a tile.
-        units = len(layers[li])  # three lines at most: a fourth met the next layer's caption at width 32
-        note = f"layer {li + 1}<br>{units} units" if units == n else f"layer {li + 1}<br>{n} of {units} units"
+        # three lines at most, two when the subtitle says which units: more met the next layer's caption at width
+        # 32 (three on a phone, four on a 1280x720 screen)
+        units = len(layers[li])
+        note = f"layer {li + 1}" if cut else (
+            f"layer {li + 1}<br>{units} units" if units == n else f"layer {li + 1}<br>{n} of {units} units")
         if distinct is not None and li < len(distinct):
             note += f"<br>{distinct[li]} distinct"
         mids.append(top + (rows * cell - pad) / 2)
         notes.append(note)
         top += rows * cell
     return figure(
-        data, "Hidden units", height, subtitle="over (x₁, x₂): same picture = same unit",  # fits a phone
+        data, "Hidden units", height,  # either subtitle fits a phone
+        subtitle=f"units 1–{cut[0]} of {cut[1]}: same picture = same unit" if cut else
+        "over (x₁, x₂): same picture = same unit",
         margin=dict(l=10, r=20, t=78, b=10),
         xaxis=dict(visible=False, range=[-0.5, per_row * cell - pad - 0.5], constrain="domain"),
         yaxis=dict(range=[top - pad, 0], scaleanchor="x", constrain="domain", showgrid=False, zeroline=False,

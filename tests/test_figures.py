@@ -104,6 +104,12 @@ def test_unit_outputs_tiles_are_the_units(random_run):
     texts = fig.layout.yaxis.ticktext  # each layer's caption is its tick label, in the margin beside its tiles
     assert list(texts) == ["layer 1<br>16 of 20 units<br>20 distinct", "layer 2<br>6 units<br>6 distinct"]
     assert all(t.count("<br>") <= 2 for t in texts)  # a fourth line met the next layer's caption at width 32
+    assert fig.layout.title.subtitle.text == "over (x₁, x₂): same picture = same unit"
+    # every layer cut alike (the Playground's width 32): the subtitle says which units, each caption is two lines
+    wide = model.Field(f.xs, f.ys, [np.repeat(h[:1], 32, axis=0) for h in f.hidden], f.output)
+    cut = built(F.unit_outputs(wide, distinct=(3, 1)))
+    assert list(cut.layout.yaxis.ticktext) == ["layer 1<br>3 distinct", "layer 2<br>1 distinct"]
+    assert cut.layout.title.subtitle.text == "units 1–16 of 32: same picture = same unit"
     assert fig.layout.coloraxis.cmin == -fig.layout.coloraxis.cmax
     assert_all_finite(fig)
 

@@ -382,3 +382,45 @@ def test_twins_of_two_presets_share_their_steps_but_never_a_wide_runs(monkeypatc
     for at, _, _ in sessions:
         next(b for b in at.button if b.label == "Pause").click().run()
     frames.clear()
+
+
+def test_served_first_the_feed_answers_before_the_middleware_and_everything_else_passes_through():
+    """serve.py answers the feed's requests before the st.App's middleware (ui.live.first): the same answers as the
+    route's, gzip when the browser takes it, and every other request (and the lifespan) handed to the app."""
+    import asyncio
+    import gzip
+
+    passed = []
+
+    async def app(scope, receive, send):
+        passed.append(scope["type"] + " " + scope.get("path", ""))
+
+    serve = live.first(app)
+
+    def call(path, query=b"", headers=()):
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": path, "query_string": query, "headers": list(headers)}
+        asyncio.run(serve(scope, None, send))
+        return sent
+
+    assert call("/_stcore/health") == [] and passed == ["http /_stcore/health"]
+    asyncio.run(serve({"type": "lifespan"}, None, None))
+    assert passed[-1] == "lifespan "
+    start, body = call(live.ROUTE, b"t=no-such-feed&g=1&have=")
+    assert start["status"] == 200 and json.loads(body["body"]) == {"stop": True, "gone": True}
+    assert dict(start["headers"])[b"cache-control"] == b"no-store" and len(passed) == 2
+
+    encoder = Encoder()
+    feed = live.Feed(encoder)
+    rows = [[(figure(range(400)), 1)]]
+    feed.arm(lambda may_train, pace, playing: live.Frame(rows, Panel((), "")))
+    query = f"t={feed.token}&g={feed.generation}&have=".encode()
+    start, body = call(live.ROUTE, query, [(b"accept-encoding", b"gzip, deflate")])
+    headers = dict(start["headers"])
+    assert headers[b"content-encoding"] == b"gzip" and int(headers[b"content-length"]) == len(body["body"])
+    got = json.loads(gzip.decompress(body["body"]))
+    assert got["msg"]["charts"]["0-0"]["$v"]["data"][0]["y"]  # every chart whole: the grid held nothing

@@ -195,21 +195,20 @@ def _wait(seconds: float) -> bytes:
     return json.dumps({"every": round(seconds, 3)}).encode()
 
 
-def endpoint(request):
-    """GET /_sb/live?t=TOKEN&g=GENERATION&have=EPOCH: the next frame of that feed, {"stop": true} if it is not
-    armed for that generation, and {"stop": true, "gone": true} if there is no such feed.
+def answer(params) -> bytes:
+    """The answer to GET /_sb/live?t=TOKEN&g=GENERATION&have=EPOCH (params: its query, a mapping): the next frame of
+    that feed, {"stop": true} if it is not armed for that generation, and {"stop": true, "gone": true} if there is
+    no such feed.
 
-    Starlette runs this synchronous endpoint on its thread pool. Like a fragment's live refresh it holds one of the
-    process's heavy-job slots while it trains and draws (ui.live_slot: after LIVE_SLOT_WAIT s without one it draws
-    without training), and the time it took sets the fair pace of every playing run. A request that comes too soon
-    is answered without a slot, and does not count for the pace. The pace counts the frame's own time, from when it
-    has its slot: the time it waited for one was the other frames' own time, which they count."""
-    from starlette.responses import Response
-
-    q = request.query_params
-    feed = _feeds.get(q.get("t", ""))
+    It runs on a worker thread (the event loop goes on serving the other sessions meanwhile). Like a fragment's live
+    refresh it holds one of the process's heavy-job slots while it trains and draws (ui.live_slot: after
+    LIVE_SLOT_WAIT s without one it draws without training), and the time it took sets the fair pace of every
+    playing run. A request that comes too soon is answered without a slot, and does not count for the pace. The
+    pace counts the frame's own time, from when it has its slot: the time it waited for one was the other frames'
+    own time, which they count."""
+    feed = _feeds.get(params.get("t", ""))
     try:
-        generation = int(q.get("g", ""))
+        generation = int(params.get("g", ""))
     except ValueError:
         generation = -1
     body = None
@@ -220,10 +219,58 @@ def endpoint(request):
         else:
             with live_slot(False, wait=limits.LIVE_SLOT_WAIT) as may_train:
                 start = time.perf_counter()  # its own time: the others' frames it waited for count as theirs
-                body, drawn = feed.next(generation, q.get("have", ""), may_train)
+                body, drawn = feed.next(generation, params.get("have", ""), may_train)
                 took = time.perf_counter() - start
             if drawn:
                 pacer.note(feed.token, took, overhead=FEED_SECONDS)
-    return Response(body or (_STOP if feed is not None else _GONE), media_type="application/json",
+    return body or (_STOP if feed is not None else _GONE)
+
+
+def endpoint(request):
+    """The feed's route as a Starlette endpoint (Starlette runs it on its thread pool): see answer()."""
+    from starlette.responses import Response
+
+    return Response(answer(request.query_params), media_type="application/json",
                     headers={"Cache-Control": "no-store"})
 
+
+# The feed's answers are compressed, when the browser takes gzip, as Streamlit's own middleware does its answers
+# (starlette_server_config: GZIP_MINIMUM_SIZE, GZIP_COMPRESSLEVEL).
+GZIP_MINIMUM = 1000
+GZIP_LEVEL = 5
+
+
+def first(app):
+    """`app` (serve.py's st.App) with the feed's requests answered before its middleware: the same answers as its
+    route gives, for less of the server's time.
+
+    Every request to the st.App passes its middleware (path checks, sessions, gzip, error pages) and its router,
+    then waits for a thread: 1.3-1.5 ms of CPU for a feed request that draws nothing, measured here, against
+    0.85 ms for the health check. None of that serves the feed: its path is one fixed path, its token is its only
+    credential and it sets no cookie. Answered here, the request goes to the thread that draws the frame at once,
+    and the answer is compressed here when the browser takes gzip. Every other request (and the lifespan) goes to
+    `app` as before."""
+    import gzip
+    from urllib.parse import parse_qsl
+
+    from starlette.concurrency import run_in_threadpool
+
+    path = routes()[0].path
+
+    async def serve(scope, receive, send):
+        if scope["type"] != "http" or scope["path"] != path or scope["method"] != "GET":
+            await app(scope, receive, send)
+            return
+        params = dict(parse_qsl(scope["query_string"].decode("latin-1")))
+        body = await run_in_threadpool(answer, params)
+        headers = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
+        if len(body) >= GZIP_MINIMUM and any(
+                b"gzip" in v for k, v in scope["headers"] if k == b"accept-encoding"):
+            body = gzip.compress(body, GZIP_LEVEL, mtime=0)
+            headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    serve.app = app  # the st.App behind it
+    return serve
