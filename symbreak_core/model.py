@@ -9,6 +9,7 @@ copies) can be given narrow, `copies` being its hidden widths: each hidden layer
 copies, W is (1 or the inputs, 1), b is (1,). A unit's input from a layer of n copies is then n x the one product,
 and a unit's gradient from a layer of n copies n x the one term; each weight's gradient is that of every copy of it.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -126,8 +127,27 @@ class Field:
 
     xs: np.ndarray  # (res,)
     ys: np.ndarray  # (res,)
-    hidden: list  # per hidden layer: (n_units, res, res), unit outputs; row i is ys[i]
+    hidden: Sequence  # per hidden layer: (n_units, res, res), unit outputs; row i is ys[i]
     output: np.ndarray  # (res, res): the prediction
+
+
+class _Pictures(Sequence):
+    """Each hidden layer's outputs over the grid as (n_units, res, res), a layer laid out when first read: the
+    pictures show the first layers, and a 32x6 network's six would cost four layouts for nothing each refresh."""
+
+    def __init__(self, acts: list, res: int):
+        self._acts, self._res, self._made = acts, res, {}
+
+    def __len__(self) -> int:
+        return len(self._acts)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        i = range(len(self._acts))[i]  # a negative index counts from the end; out of range raises IndexError
+        if i not in self._made:
+            self._made[i] = self._acts[i].T.reshape(-1, self._res, self._res)
+        return self._made[i]
 
 
 def grid_extent(X, margin=0.25):
@@ -142,5 +162,4 @@ def field(weights, biases, activation, loss, extent=(-1.5, 1.5), res=40):
     gx, gy = np.meshgrid(xs, xs)
     G = np.column_stack([gx.ravel(), gy.ravel()])
     zs, acts = forward(weights, biases, G, activation)
-    hidden = [a.T.reshape(-1, res, res) for a in acts[1:]]
-    return Field(xs, xs.copy(), hidden, prediction(zs[-1], loss).reshape(res, res))
+    return Field(xs, xs.copy(), _Pictures(acts[1:], res), prediction(zs[-1], loss).reshape(res, res))

@@ -94,6 +94,14 @@ def test_field_matches_forward_on_the_grid():
     f = field(weights, biases, "tanh", "bce", extent=(-1, 1), res=5)
     zs, acts = forward(weights, biases, np.array([[f.xs[3], f.ys[1]]]), "tanh")
     assert f.hidden[0][:, 1, 3] == pytest.approx(acts[1][0])
+    # each layer's pictures are laid out when first read, once, and are each unit's outputs over the grid
+    G = np.column_stack([a.ravel() for a in np.meshgrid(f.xs, f.xs)])
+    every = forward(weights, biases, G, "tanh")[1][1:]
+    assert len(f.hidden) == len(every) and f.hidden[-1] is f.hidden[len(every) - 1] is f.hidden[-1:][0]
+    for layer, a in zip(f.hidden, every):
+        assert np.array_equal(layer, a.T.reshape(-1, 5, 5))
+    with pytest.raises(IndexError):
+        f.hidden[len(every)]
     assert f.output[1, 3] == pytest.approx(1 / (1 + np.exp(-zs[-1][0, 0])))
     loss, acc = evaluate(weights, biases, X, y, "tanh", "bce")
     assert loss == pytest.approx(loss_and_grads(weights, biases, X, y, "tanh", "bce")[0])
