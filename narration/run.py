@@ -344,8 +344,8 @@ def _single_notes(f: RunFacts) -> list[str]:
 
 
 def _learning_note(f: RunFacts) -> str:
-    if f.step == 0:
-        return ""
+    if f.measured_at == 0:  # nothing measured since the start (a few steps taken one at a time, say): nothing to
+        return ""  # compare, where "loss 4.58 at step 0, 4.58 at step 0" was said
     scores = (f"{percent(f.accuracy)} of the training points are classified right (loss {num(f.loss_start)} at "
               f"step 0, {num(f.loss)} at step {f.measured_at:,})")
     if learned(f):

@@ -29,8 +29,10 @@ CASES = {  # name: (settings on top of BASE, steps taken)
     "width 1": (dict(init="xavier_normal", hidden=(1, 1)), 30),
     "diverging": (dict(init="he_normal", activation="relu", lr=10.0, spread=10.0), 30),
     "constant + dropout": (dict(dropout=0.2), 30),
-    "too large": (dict(init="normal", spread=10.0, dataset="circles", hidden=(8, 8, 8, 8)), 30),
+    # 5 steps: saturated units make a chaotic run, whose digits after 30 steps depend on the BLAS kernel
+    "too large": (dict(init="normal", spread=10.0, dataset="circles", hidden=(8, 8, 8, 8)), 5),
     "step 0": (dict(), 0),
+    "step 3": (dict(init="xavier_normal"), 3),
     "finished": (dict(init="xavier_normal", steps=20), 20),
 }
 EXPECTED = {  # the sentences, exactly; regenerate only after reading every changed one
@@ -119,13 +121,16 @@ EXPECTED = {  # the sentences, exactly; regenerate only after reading every chan
          'is narrower than it looks.'),
     ],
     'too large': [
-        ('The network has not learned the data: 61% of the training points are classified right (loss 4.58 at '
-         'step 0, 3.24 at step 30).'),
-        ('The 8 units of layers 2 and 4 each behave as 7 different units: the others are near-copies of these, '
-         'so each layer is narrower than it looks.'),
-        ("Up to 99% of the outputs of layers 1, 2, 3 and 4 sit on tanh's flat ends, where its slope is almost "
+        ('The network has not learned the data: 59% of the training points are classified right (loss 4.58 at '
+         'step 0, 5.31 at step 5).'),
+        ('The 8 units of layer 2 behave as 7 different units: the others are near-copies of these, so the layer '
+         'is narrower than it looks.'),
+        ("Up to 98% of the outputs of layers 1, 2, 3 and 4 sit on tanh's flat ends, where its slope is almost "
          '0: the gradients through them nearly vanish, and nothing else here holds learning back. Start from '
          'smaller weights (Xavier scales them to the layer sizes).'),
+    ],
+    'step 3': [  # nothing measured since step 0 (a snapshot every 5 steps): no loss to compare yet
+        'Keep training; if the loss stops falling, try another learning rate or another start.',
     ],
     'step 0': [
         ('All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit. Their '
@@ -276,7 +281,9 @@ def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
     learned_said = "fits the training data" in text or "together they fit the data" in text
     assert not ("Nothing has changed" in text and learned_said)  # frozen vs learning
     assert learned_said == learned
-    assert ("has not learned" in text) == (r.steps_done > 0 and r.status != "diverged" and not learned)
+    # whether it learned is said once something was measured after step 0 (a snapshot), never of step 0 alone
+    assert ("has not learned" in text) == (f.measured_at > 0 and r.status != "diverged" and not learned)
+    assert not re.search(r"at step 0, [^)]* at step 0\)", text)  # a loss "at step 0" twice compares nothing
     assert ("Training diverged" in text) == (r.status == "diverged")
     if r.status == "diverged":
         assert len(said) == 1

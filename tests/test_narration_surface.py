@@ -3,6 +3,7 @@
 The table: small real runs of symbreak_core.error_surface -> the exact sentences the page prints. The properties:
 over random configurations no two contradictory verdicts appear together, and each claim holds for the numbers.
 """
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -149,9 +150,10 @@ TABLE = {  # name -> (the findings, the box's kind, the box's text), exactly as 
     "flat": (
         [
             STAYS_200,
-            ("**The line is flat here: neither ridge nor valley.** Moving the units apart by 0.00145 "
-             "either way from the centre changes the loss by only 7.94e-15 (within ±1e-09): there is "
-             "no ridge at the centre to roll off."),
+            # a change of the loss at round-off level: its digits depend on the BLAS kernel's order of sums
+            re.compile(r"\*\*The line is flat here: neither ridge nor valley\.\*\* Moving the units apart by "
+                       r"0\.00145 either way from the centre changes the loss by only [0-9.]+e-1[45] \(within "
+                       r"±1e-09\): there is no ridge at the centre to roll off\."),
             ("**The nudge grows.** The noisy run started 0.00237 from the line of equal units (noise ε"
              " = 0.001) and ended 0.0274 from it: 12 times further out."),
             "**Final losses:** 0.3384 for the noisy run, 0.3371 for the symmetric run.",
@@ -200,7 +202,10 @@ def test_sentences_from_real_runs(name):
     config, eps = CASES[name]
     r = error_surface(SurfaceConfig(config, eps=eps))
     findings, kind, text = TABLE[name]
-    assert say.findings(r, eps) == findings
+    said = say.findings(r, eps)
+    assert len(said) == len(findings)
+    for sentence, want in zip(said, findings):  # a pattern stands for a sentence with a round-off number in it
+        assert want.fullmatch(sentence) if isinstance(want, re.Pattern) else sentence == want, sentence
     assert say.verdict(r, eps) == (kind, text)
 
 
