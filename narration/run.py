@@ -142,7 +142,7 @@ def notes(f: RunFacts) -> list[str]:
                    f"{f.activation}'s flat ends, where its slope is almost 0: the gradients through them nearly "
                    "vanish, and nothing else here holds learning back. Start from smaller weights (Xavier scales "
                    "them to the layer sizes).")
-    elif f.step > 0 and not learned(f) and len(out) == 1:  # no cause found: say what to try
+    elif f.measured_at > 0 and not learned(f) and len(out) == 1:  # no cause found: say what to try
         out.append("Keep training; if the loss stops falling, try another learning rate or another start."
                    if f.status == "running" else "More steps may get there, or another learning rate or start.")
     return [s for s in out if s]
@@ -344,8 +344,12 @@ def _single_notes(f: RunFacts) -> list[str]:
 
 
 def _learning_note(f: RunFacts) -> str:
-    if f.measured_at == 0:  # nothing measured since the start (a few steps taken one at a time, say): nothing to
-        return ""  # compare, where "loss 4.58 at step 0, 4.58 at step 0" was said
+    if f.step == 0:
+        return ""
+    if f.measured_at == 0:  # a few steps taken one at a time, say: nothing to compare yet (this note once said
+        # "loss 4.58 at step 0, 4.58 at step 0")
+        return ("Nothing has been measured since step 0 yet: the loss and accuracy are measured every few steps, "
+                "so the training loss shown is still step 0's.")
     scores = (f"{percent(f.accuracy)} of the training points are classified right (loss {num(f.loss_start)} at "
               f"step 0, {num(f.loss)} at step {f.measured_at:,})")
     if learned(f):

@@ -130,7 +130,8 @@ EXPECTED = {  # the sentences, exactly; regenerate only after reading every chan
          'smaller weights (Xavier scales them to the layer sizes).'),
     ],
     'step 3': [  # nothing measured since step 0 (a snapshot every 5 steps): no loss to compare yet
-        'Keep training; if the loss stops falling, try another learning rate or another start.',
+        ('Nothing has been measured since step 0 yet: the loss and accuracy are measured every few steps, so the '
+         'training loss shown is still step 0\'s.'),
     ],
     'step 0': [
         ('All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit. Their '
@@ -284,6 +285,8 @@ def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
     # whether it learned is said once something was measured after step 0 (a snapshot), never of step 0 alone
     assert ("has not learned" in text) == (f.measured_at > 0 and r.status != "diverged" and not learned)
     assert not re.search(r"at step 0, [^)]* at step 0\)", text)  # a loss "at step 0" twice compares nothing
+    assert ("Nothing has been measured since step 0 yet" in text) == (f.step > 0 and f.measured_at == 0
+                                                                       and r.status != "diverged")
     assert ("Training diverged" in text) == (r.status == "diverged")
     if r.status == "diverged":
         assert len(said) == 1
