@@ -1,6 +1,5 @@
 """Symmetry and health metrics of a network. A unit is a column of W plus its bias entry."""
 import functools
-import math
 
 import numpy as np
 
@@ -156,10 +155,16 @@ def _farthest(U):
         return U  # layout whose differences a subset would not lay out alike
     sq = np.einsum("ij,ij->i", U, U)
     d2 = sq[:, None] + sq[None, :] - 2.0 * (U @ U.T)
-    top, slack = float(d2.max()), 4.0 * (k + 4) * _EPS * float(sq.max())
-    if not math.isfinite(top + slack):  # NaN or infinite entries: measured as they are
-        return U
-    return _rows(U, np.flatnonzero((d2 >= top - 2.0 * slack).any(axis=0)))
+    near, finite = _near_top(d2, sq, k)
+    return _rows(U, np.flatnonzero(near) if finite else None)  # NaN or infinite entries: measured as they are
+
+
+def _near_top(d2, sq, k):
+    """(which rows are in a pair whose Gram estimate is within 2 slack of the largest, whether the estimates are
+    finite) for estimates d2 (..., n, n) of rows with k entries and their squares sq (..., n): the bound of
+    _farthest, for one layer or a stack of them."""
+    top, slack = d2.max(axis=(-2, -1)), 4.0 * (k + 4) * _EPS * sq.max(axis=-1)
+    return (d2 >= (top - 2.0 * slack)[..., None, None]).any(axis=-2), np.isfinite(top + slack)
 
 
 def _rows(U, rows):
@@ -266,13 +271,11 @@ def unit_gaps(weights, biases) -> list:
         d2 *= -2.0
         d2 += sq[:, :, None]
         d2 += sq[:, None, :]
-        top, slack = d2.max(axis=(1, 2)), 4.0 * (k + 4) * _EPS * sq.max(axis=1)
-        near = (d2 >= (top - 2.0 * slack)[:, None, None]).any(axis=1)
+        near, finite = _near_top(d2, sq, k)
         for i, l in enumerate(layers):
             if copies[i]:
                 gaps[l] = 0.0
                 continue
-            U = us[l]
-            rows = np.flatnonzero(near[i]) if math.isfinite(top[i] + slack[i]) else None
-            gaps[l] = float(np.sqrt(_squared_distances(_rows(U, rows)).max()))
+            rows = np.flatnonzero(near[i]) if finite[i] else None
+            gaps[l] = float(np.sqrt(_squared_distances(_rows(us[l], rows)).max()))
     return gaps

@@ -234,12 +234,6 @@ def endpoint(request):
                     headers={"Cache-Control": "no-store"})
 
 
-# The feed's answers are compressed, when the browser takes gzip, as Streamlit's own middleware does its answers
-# (starlette_server_config: GZIP_MINIMUM_SIZE, GZIP_COMPRESSLEVEL).
-GZIP_MINIMUM = 1000
-GZIP_LEVEL = 5
-
-
 def first(app):
     """`app` (serve.py's st.App) with the feed's requests answered before its middleware: the same answers as its
     route gives, for less of the server's time.
@@ -255,6 +249,9 @@ def first(app):
 
     from starlette.concurrency import run_in_threadpool
 
+    # compressed as Streamlit's own middleware compresses its answers, by its own settings
+    from streamlit.web.server.starlette.starlette_server_config import GZIP_COMPRESSLEVEL, GZIP_MINIMUM_SIZE
+
     path = routes()[0].path
 
     async def serve(scope, receive, send):
@@ -264,13 +261,12 @@ def first(app):
         params = dict(parse_qsl(scope["query_string"].decode("latin-1")))
         body = await run_in_threadpool(answer, params)
         headers = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
-        if len(body) >= GZIP_MINIMUM and any(
+        if len(body) >= GZIP_MINIMUM_SIZE and any(
                 b"gzip" in v for k, v in scope["headers"] if k == b"accept-encoding"):
-            body = gzip.compress(body, GZIP_LEVEL, mtime=0)
+            body = gzip.compress(body, GZIP_COMPRESSLEVEL, mtime=0)
             headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
-    serve.app = app  # the st.App behind it
     return serve
