@@ -389,6 +389,11 @@ def test_served_first_the_feed_answers_before_the_middleware_and_everything_else
     route's, gzip when the browser takes it, and every other request (and the lifespan) handed to the app."""
     import asyncio
     import gzip
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(coroutine):  # on a thread of its own: a browser test earlier in this process may leave a loop running
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coroutine).result()
 
     passed = []
 
@@ -404,11 +409,11 @@ def test_served_first_the_feed_answers_before_the_middleware_and_everything_else
             sent.append(message)
 
         scope = {"type": "http", "method": "GET", "path": path, "query_string": query, "headers": list(headers)}
-        asyncio.run(serve(scope, None, send))
+        run(serve(scope, None, send))
         return sent
 
     assert call("/_stcore/health") == [] and passed == ["http /_stcore/health"]
-    asyncio.run(serve({"type": "lifespan"}, None, None))
+    run(serve({"type": "lifespan"}, None, None))
     assert passed[-1] == "lifespan "
     start, body = call(live.ROUTE, b"t=no-such-feed&g=1&have=")
     assert start["status"] == 200 and json.loads(body["body"]) == {"stop": True, "gone": True}
