@@ -103,12 +103,15 @@ def test_side_by_side_controls_change_the_runs():
     assert at.session_state["sbs_play"] is False
 
 
-def test_side_by_side_a_step_pressed_while_playing_is_taken_once_even_if_its_click_arrives_twice():
+def test_side_by_side_a_step_pressed_while_playing_is_taken_once_even_if_its_click_arrives_twice(monkeypatch):
     """Step while the timeline plays: it pauses and moves one recorded step. The browser may deliver that click
-    again right after (app.py, set_playing): the second delivery moves nothing. A later press is a new click."""
-    import time
-
+    again right after (app.py, set_playing): the second delivery moves nothing. A later press is a new click. The
+    clock is the test's, so a slow rerun is still "at once"."""
     import ui
+    import ui.widgets
+
+    now = [1000.0]
+    monkeypatch.setattr(ui.widgets, "clock", lambda: now[0])
 
     at = run("side")
     at.slider(key="sbs_step").set_value(0).run()
@@ -120,7 +123,7 @@ def test_side_by_side_a_step_pressed_while_playing_is_taken_once_even_if_its_cli
     assert at.slider(key="sbs_step").value == playing_at + every
     at.button(key="sbs_next").click().run()  # the same click, delivered again at once
     assert at.slider(key="sbs_step").value == playing_at + every
-    time.sleep(ui.SECOND_DELIVERY)
+    now[0] += ui.SECOND_DELIVERY
     at.button(key="sbs_next").click().run()  # a new press
     assert at.slider(key="sbs_step").value == playing_at + 2 * every
 

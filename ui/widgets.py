@@ -206,12 +206,13 @@ def _signature(specs, presets) -> str:
 # after one redraw of the page (app.py). A callback that cannot tell the two apart by what the page showed ignores
 # a second delivery this soon after the first.
 SECOND_DELIVERY = 0.5
+clock = time.monotonic  # seconds; a test may set its own, so a slow machine's reruns do not look like new clicks
 
 
 def delivered_again(key: str, playing: bool) -> bool:
     """In a button's callback: whether this click is a second delivery of one taken while playing. A click taken
     while playing is noted under `key` (session state) and is never itself a second delivery."""
-    now = time.monotonic()
+    now = clock()
     if playing:
         st.session_state[key] = now
         return False
