@@ -3,7 +3,6 @@ import json
 import secrets
 import time
 
-import pandas as pd
 import streamlit as st
 
 import figures
@@ -119,25 +118,6 @@ def reset():
 
 def new_seed():
     st.session_state.seed = secrets.randbelow(2**31)
-
-
-def history_csv(trainer: Trainer) -> str:
-    """The run so far: one row per step (batch loss, gradient norms) joined with the snapshots' metrics.
-
-    Called by the download button from a server thread without a session, perhaps while the live area trains:
-    it reads only `trainer`, and cuts both per-step arrays to the same length.
-    """
-    r = trainer.result()
-    n = min(len(r.batch_losses), len(r.grad_norms))
-    df = pd.DataFrame({"step": range(n), "batch_loss": r.batch_losses[:n]})
-    for k, name in enumerate(figures.layer_names(r.grad_norms.shape[1])):
-        df[f"grad_norm {name}"] = r.grad_norms[:n, k]
-    snaps = pd.DataFrame([
-        {"step": s.step, "train_loss": s.train_loss, "test_loss": s.test_loss, "train_acc": s.train_acc,
-         "test_acc": s.test_acc, **{f"distinct layer {k + 1}": d for k, d in enumerate(s.distinct)},
-         **{f"gap layer {k + 1}": g for k, g in enumerate(s.gap)}}
-        for s in r.snapshots])
-    return df.merge(snaps, on="step", how="outer").to_csv(index=False)
 
 
 present = ui.page_setup("symbreak · Playground", "⚖️")
@@ -323,14 +303,9 @@ with st.expander("Share this exact run, or download it", expanded=True):
                 moments.save(run)
     ui.share_link(values | {"speed": speed} | ({S.MOMENT.name: at} if at else {}), narrate.share_note(at))
     d1, d2, d3 = st.columns(3)
-    # The file is made when clicked, on a server thread without a session: the callable reads only `trainer`.
-    # While playing, every live refresh sweeps away files no element holds, the fresh one included, before the
-    # browser can fetch it; so the history is offered from a paused run.
-    trainer = state.trainer
-    d1.download_button("History (CSV)", data=lambda: history_csv(trainer), file_name="symbreak_history.csv",
-                       mime="text/csv", on_click="ignore", disabled=state.playing,
-                       help="Every step so far, from a paused run.")
+    with d1:
+        ui.history_button(state.trainer, disabled=state.playing)
     d2.download_button("Config (JSON)", data=json.dumps(config.to_dict(), indent=2), file_name="symbreak_config.json",
                        mime="application/json", on_click="ignore")
     with d3:
-        ui.gif_button(trainer, disabled=state.playing)
+        ui.gif_button(state.trainer, disabled=state.playing)

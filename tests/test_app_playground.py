@@ -351,6 +351,35 @@ def test_share_link_and_downloads_are_offered():
     assert [b.label for b in at.get("download_button")] == ["History (CSV)", "Config (JSON)"]
 
 
+def test_the_history_button_holds_the_paused_runs_history_under_one_name_per_step():
+    """The History button holds the file itself (ui.history_button): exactly the run's history at the step shown,
+    under the same name while the run stays at that step (so a click that meets a second drawing of the page still
+    finds it), a new one after a step, and nothing while playing, when it is disabled."""
+    from streamlit.runtime.media_file_storage import MediaFileKind
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    from ui.exports import HISTORY_FILE, history_csv
+
+    def history(at):
+        b = next(b for b in at.get("download_button") if b.proto.label == "History (CSV)")
+        return b.proto.url.rsplit("/", 1)[1].split(".")[0], b.proto.disabled
+
+    def name_of(trainer) -> str:  # the name Streamlit's storage gives the run's history
+        return MemoryMediaFileStorage("/media").load_and_get_id(history_csv(trainer.result()), "text/csv",
+                                                                MediaFileKind.DOWNLOADABLE, HISTORY_FILE)
+
+    at = run({"preset": "xavier"})
+    button(at, "Step").click().run()
+    shown = history(at)
+    assert shown == (name_of(at.session_state["trainer"]), False)
+    at.run()
+    assert history(at) == shown
+    button(at, "Step").click().run()
+    assert history(at) == (name_of(at.session_state["trainer"]), False) and history(at) != shown
+    button(at, "Play").click().run()
+    assert history(at)[1] is True
+
+
 def test_work_per_refresh_is_capped_for_big_networks():
     at = run({"width": "32", "depth": "6", "speed": "200"})
     no_exception(at)

@@ -151,35 +151,6 @@ def test_streamlit_collects_garbage_after_every_script_run_unless_post_script_gc
         config.set_option("runner.postScriptGC", before)
 
 
-def test_a_download_buttons_callable_runs_on_a_worker_thread_without_a_session():
-    """Workaround: app.py's history_csv reads only the trainer it is given, never st.session_state, and the button
-    offers it from a paused run: Streamlit runs the callable when the file is requested, on a worker thread with
-    no script-run context, possibly while the session's live fragment trains."""
-    from streamlit.proto.BackMsg_pb2 import BackendOperationRequest
-    from streamlit.runtime.backend_operation_handler import DeferredFileHandler
-    from streamlit.runtime.media_file_manager import MediaFileManager
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
-
-    seen = {}
-
-    def data():
-        seen["ctx"], seen["thread"] = get_script_run_ctx(suppress_warning=True), threading.current_thread()
-        return "step,loss\n0,0.5\n"
-
-    files = MediaFileManager(MemoryMediaFileStorage("/media"))
-    request = BackendOperationRequest(request_id="download")
-    request.deferred_file.file_id = files.add_deferred(data, "text/csv", "coordinates", file_name="history.csv")
-    out = {}  # asyncio.run on a thread of its own: Playwright's sync API may hold an event loop on this one
-    runner = threading.Thread(target=lambda: out.update(r=asyncio.run(
-        DeferredFileHandler(lambda: files).handle(request, "session"))))
-    runner.start()
-    runner.join(timeout=30)
-    response = out["r"]
-    assert response.deferred_file.url.startswith("/media/")
-    assert seen["ctx"] is None and seen["thread"] not in (threading.main_thread(), runner)
-
-
 def test_every_option_in_our_config_toml_is_a_streamlit_option():
     """The settings above (and the others in .streamlit/config.toml) only work while Streamlit knows their names."""
     with open(ROOT / ".streamlit" / "config.toml", "rb") as f:
@@ -207,7 +178,17 @@ def accepted_nodelay(listener) -> tuple[int, int]:
             writer.close()
             return result
 
-    return asyncio.run(accept())
+    return run_alone(accept())
+
+
+def run_alone(coroutine):
+    """asyncio.run(coroutine) on a thread of its own: Playwright's sync API, used by a browser test earlier in the
+    same process, may leave an event loop running on this one."""
+    out = {}
+    runner = threading.Thread(target=lambda: out.update(r=asyncio.run(coroutine)))
+    runner.start()
+    runner.join(timeout=30)
+    return out["r"]
 
 
 def test_streamlit_listens_on_a_protocol_0_socket_whose_connections_asyncio_leaves_with_nagle_on(monkeypatch):

@@ -12,7 +12,7 @@ import pandas  # noqa: F401 -- first, before anything that imports plotly
 
 from ui import live
 from ui.charts import CHARTS_DIR, GRID_TRACES, MIN_CELL_PX, PLOTLY_BUNDLE, Panel, chart_grid, plotly_chart
-from ui.exports import gif_button
+from ui.exports import gif_button, history_button
 from ui.limits import (
     FASTEST_REFRESH,
     MAX_HEAVY_JOBS,
@@ -54,7 +54,7 @@ gc.freeze()
 __all__ = [
     "Busy", "CHARTS_DIR", "FASTEST_REFRESH", "GRID_TRACES", "MAX_HEAVY_JOBS", "MIN_CELL_PX", "PAGES", "PLOTLY_BUNDLE",
     "Panel", "SECOND_DELIVERY", "WORK_PER_REFRESH", "chart_grid", "controls", "delivered_again", "gif_button",
-    "heavy_job", "keep_moment", "live_refresh", "live_slot", "new_pace", "opened_moment", "pacer", "page_setup",
-    "page_without_controls", "plotly_chart", "presenting", "refresh_interval", "share_link", "stop_when_busy",
-    "stopped_playing",
+    "heavy_job", "history_button", "keep_moment", "live_refresh", "live_slot", "new_pace", "opened_moment", "pacer",
+    "page_setup", "page_without_controls", "plotly_chart", "presenting", "refresh_interval", "share_link",
+    "stop_when_busy", "stopped_playing",
 ]
