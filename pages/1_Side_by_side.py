@@ -85,8 +85,10 @@ def timeline():
     step -= step % every
     if st.session_state.get("sbs_play"):
         step = min(base.steps, step + max(every, base.steps // 40 // every * every))
-        if step >= base.steps:
-            st.session_state["sbs_play"] = False  # the next tick sees the change and stops the timer
+        if step >= base.steps:  # the end: draw the whole page paused there now, which stops the timer, rather
+            st.session_state["sbs_play"] = False  # than this tick's charts and then, a tick later, the page again
+            st.session_state["sbs_step"] = step
+            st.rerun()
     st.session_state["sbs_step"] = step
     ui.keep_moment(S.MOMENT.name, step, default=base.steps)  # the address bar follows the timeline
     playing = st.session_state.get("sbs_play", False)

@@ -103,6 +103,20 @@ def test_side_by_side_controls_change_the_runs():
     assert at.session_state["sbs_play"] is False
 
 
+def test_side_by_side_a_play_that_reaches_the_end_draws_the_page_paused_there():
+    """The tick that reaches the last step draws the whole page paused at it (Play shown, the timer off, the end's
+    step in the charts), in the same click's runs."""
+    at = run("side")
+    slider = at.slider(key="sbs_step")
+    end, every = int(slider.proto.max), int(slider.proto.step)
+    slider.set_value(end - every).run()
+    at.button(key="sbs_play_button").click().run()  # in a test the timeline advances once per run: to the end
+    ok(at)
+    assert at.session_state["sbs_play"] is False and at.slider(key="sbs_step").value == end
+    assert [b.label for b in at.button if b.key in ("sbs_play_button", "sbs_pause_button")] == ["Play"]
+    assert f"Distinct units at step {end}" in chart_titles(at)
+
+
 def test_side_by_side_a_step_pressed_while_playing_is_taken_once_even_if_its_click_arrives_twice(monkeypatch):
     """Step while the timeline plays: it pauses and moves one recorded step. The browser may deliver that click
     again right after (app.py, set_playing): the second delivery moves nothing. A later press is a new click. The
