@@ -185,9 +185,18 @@ def run_alone(coroutine):
     """asyncio.run(coroutine) on a thread of its own: Playwright's sync API, used by a browser test earlier in the
     same process, may leave an event loop running on this one."""
     out = {}
-    runner = threading.Thread(target=lambda: out.update(r=asyncio.run(coroutine)))
+
+    def run():
+        try:
+            out["r"] = asyncio.run(coroutine)
+        except BaseException as err:  # raised again below, on the test's thread
+            out["err"] = err
+
+    runner = threading.Thread(target=run)
     runner.start()
     runner.join(timeout=30)
+    if "err" in out:
+        raise out["err"]
     return out["r"]
 
 
