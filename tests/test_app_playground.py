@@ -378,6 +378,7 @@ def test_the_history_button_holds_the_paused_runs_history_under_one_name_per_ste
     assert history(at) == (name_of(at.session_state["trainer"]), False) and history(at) != shown
     button(at, "Play").click().run()
     assert history(at)[1] is True
+    assert "_ui_history" not in at.session_state  # the session lets go of the file while it plays
 
 
 def test_work_per_refresh_is_capped_for_big_networks():
