@@ -5,6 +5,7 @@ missing they are skipped on a developer machine, but fail in CI (CI=true), where
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import json
@@ -236,6 +237,15 @@ def open_app(page, url: str, timeout_ms: float = 45_000) -> None:
     page.goto(url)
     wait_for_charts(page, timeout_ms)
     wait_idle(page)
+
+
+def run_alone(coroutine):
+    """asyncio.run(coroutine) on a thread of its own, its result or its error here: a browser test earlier in the
+    same process (Playwright's sync API) may leave an event loop running on this thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def wait_idle(page, timeout_ms: float = 15_000) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import grid_elements, live_panel
+from conftest import grid_elements, live_panel, run_alone
 from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
@@ -387,13 +387,7 @@ def test_twins_of_two_presets_share_their_steps_but_never_a_wide_runs(monkeypatc
 def test_served_first_the_feed_answers_before_the_middleware_and_everything_else_passes_through():
     """serve.py answers the feed's requests before the st.App's middleware (ui.live.first): the same answers as the
     route's, gzip when the browser takes it, and every other request (and the lifespan) handed to the app."""
-    import asyncio
     import gzip
-    from concurrent.futures import ThreadPoolExecutor
-
-    def run(coroutine):  # on a thread of its own: a browser test earlier in this process may leave a loop running
-        with ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, coroutine).result()
 
     passed = []
 
@@ -409,11 +403,11 @@ def test_served_first_the_feed_answers_before_the_middleware_and_everything_else
             sent.append(message)
 
         scope = {"type": "http", "method": "GET", "path": path, "query_string": query, "headers": list(headers)}
-        run(serve(scope, None, send))
+        run_alone(serve(scope, None, send))
         return sent
 
     assert call("/_stcore/health") == [] and passed == ["http /_stcore/health"]
-    run(serve({"type": "lifespan"}, None, None))
+    run_alone(serve({"type": "lifespan"}, None, None))
     assert passed[-1] == "lifespan "
     start, body = call(live.ROUTE, b"t=no-such-feed&g=1&have=")
     assert start["status"] == 200 and json.loads(body["body"]) == {"stop": True, "gone": True}

@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 from types import SimpleNamespace
 
+from conftest import run_alone
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
@@ -179,25 +180,6 @@ def accepted_nodelay(listener) -> tuple[int, int]:
             return result
 
     return run_alone(accept())
-
-
-def run_alone(coroutine):
-    """asyncio.run(coroutine) on a thread of its own: Playwright's sync API, used by a browser test earlier in the
-    same process, may leave an event loop running on this one."""
-    out = {}
-
-    def run():
-        try:
-            out["r"] = asyncio.run(coroutine)
-        except BaseException as err:  # raised again below, on the test's thread
-            out["err"] = err
-
-    runner = threading.Thread(target=run)
-    runner.start()
-    runner.join(timeout=30)
-    if "err" in out:
-        raise out["err"]
-    return out["r"]
 
 
 def test_streamlit_listens_on_a_protocol_0_socket_whose_connections_asyncio_leaves_with_nagle_on(monkeypatch):
