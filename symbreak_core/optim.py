@@ -6,6 +6,7 @@ class SGD:
     """p <- p - lr * g."""
 
     state = ()
+    timeless = True  # a step depends on the parameters, the state and the gradients only, never on how many came before
 
     def __init__(self, params, lr):
         self.lr = lr
@@ -55,6 +56,7 @@ class Adam(SGD):
     """Kingma & Ba 2015 (Algorithm 1, efficient form), betas (0.9, 0.999), eps 1e-8; elementwise: keeps symmetry."""
 
     state = ("m", "v")
+    timeless = False  # the bias correction changes with every step
 
     def __init__(self, params, lr, b1=0.9, b2=0.999, eps=1e-8):
         self.lr, self.b1, self.b2, self.eps, self.t = lr, b1, b2, eps, 0

@@ -129,6 +129,12 @@ def _one_within(part, scale, bound) -> bool:
     return scale * abs(part) <= bound
 
 
+def _same_bits(arrays, others) -> bool:
+    """Whether each array holds exactly the bits of its counterpart (-0.0 is not 0.0 here, and NaN is itself)."""
+    return all(a.shape == b.shape and np.array_equal(a.view(np.uint64), b.view(np.uint64))
+               for a, b in zip(arrays, others, strict=True))
+
+
 def divergence(loss=None, gnorm=None, lr=None, params=None, one=False) -> np.ndarray | str:
     """Why each network diverged, '' for each that did not, by the checks of _checks.
 
@@ -221,6 +227,23 @@ class _Pending:
 
 
 @dataclass(frozen=True, eq=False)
+class Still:
+    """A run that stands still: one of its steps left every parameter and the optimizer's state exactly as they
+    were (bit for bit), on the whole training set without dropout, with an optimizer whose step does not depend on
+    how many came before. The next step then starts from what this one started from and does exactly the same, and
+    so does every step after it: each has this loss and these gradient norms, and a snapshot at any later step is of
+    these weights. Nothing here is ever changed."""
+
+    step: int  # the first step known to repeat the one before
+    loss: float
+    gnorm: np.ndarray  # (n_layers,)
+    weights: tuple
+    biases: tuple | None
+    gap: tuple  # per hidden layer, the unit gaps of these weights (a lazy run's snapshots take them from here)
+    snapshot: Snapshot | None = None  # their snapshot, once measured (a Still that has it replaces the one without)
+
+
+@dataclass(frozen=True, eq=False)
 class Progress:
     """What a run did from step `since` to `step` (Trainer.progress_since): all another Trainer of the same config,
     at step `since`, needs to be where this one is (Trainer.catch_up). A run is a function of its config, so every
@@ -242,6 +265,7 @@ class Progress:
     snapshots: tuple  # every snapshot kept at `step` (shared: a snapshot is never changed once made)
     every: int  # the snapshot interval at `step`
     unmeasured: bool  # some of the snapshots are a lazy run's, measured when read
+    still: Still | None  # the run stands still from some step on (see Trainer): what every step repeats
 
     @property
     def nbytes(self) -> int:
@@ -314,6 +338,10 @@ class Trainer:
         self._lazy = False
         self._unmeasured = False  # some kept snapshots are _Pending
         self._ahead = None  # (step, loss, dW, db): a snapshot's pass of the weights the next step starts from
+        # A run on the whole training set without dropout, with an optimizer whose step depends on nothing but its
+        # state, can stand still (Still): its steps are watched for it every CHECK_PARAMS_EVERY steps.
+        self._may_stand = self._batcher.full and config.dropout <= 0 and self._opt.timeless
+        self._still: Still | None = None
         with np.errstate(all="ignore"):
             self._record()
 
@@ -357,9 +385,16 @@ class Trainer:
     def _measure_pending(self):
         """Measure the snapshots a lazy run kept as weights only (see run)."""
         if self._unmeasured:
+            measured: dict = {}  # id of the weights -> their snapshot: a still run's snapshots share theirs
+
+            def measure(s: _Pending) -> Snapshot:
+                known = measured.get(id(s.weights))
+                if known is None:
+                    known = measured[id(s.weights)] = self._measure(s.step, s.weights, s.biases)
+                return known if known.step == s.step else replace(known, step=s.step)
+
             with np.errstate(all="ignore"):
-                self._snapshots = [self._measure(s.step, s.weights, s.biases) if isinstance(s, _Pending) else s
-                                   for s in self._snapshots]
+                self._snapshots = [measure(s) if isinstance(s, _Pending) else s for s in self._snapshots]
             self._unmeasured = False
 
     @property
@@ -380,6 +415,9 @@ class Trainer:
         try:
             with np.errstate(all="ignore"):
                 for _ in range(n):
+                    if self._still is not None:  # every step left is the one it repeats: written, not computed
+                        self._stand(start + n)
+                        break
                     if not self._advance():
                         break
                 finished = self.status == "running" and self.step >= self.config.steps
@@ -403,7 +441,7 @@ class Trainer:
             moving=(self._opt.saved(), self._batcher.order, self._batcher.pos,
                     self._batcher.rng.bit_generator.state, self._dropout_rng.bit_generator.state),
             losses=self._losses[since:self.step].copy(), gnorms=self._gnorms[since:self.step].copy(),
-            snapshots=tuple(self._snapshots), every=self._every, unmeasured=self._unmeasured)
+            snapshots=tuple(self._snapshots), every=self._every, unmeasured=self._unmeasured, still=self._still)
 
     def catch_up(self, progress: Progress):
         """Become, bit for bit, the run `progress` was taken from: this run must be of the same config and at its
@@ -426,6 +464,8 @@ class Trainer:
         self._gnorms[progress.since:progress.step] = progress.gnorms
         self._snapshots = list(progress.snapshots)
         self._every, self._unmeasured = progress.every, progress.unmeasured
+        if progress.still is not None:  # the same run: still from the same step, its snapshot perhaps measured
+            self._still = progress.still
         self.step, self.status = progress.step, progress.status
         self._ahead = None
         self.diverged_at, self.reason = progress.diverged_at, progress.reason
@@ -466,13 +506,33 @@ class Trainer:
             self._record(trace, loss if whole else None)
         self._losses[self.step] = loss
         self._gnorms[self.step] = gnorm
+        watch = self._may_stand and (self.step + 1) % CHECK_PARAMS_EVERY == 0  # a step whose weights are checked
+        if watch:
+            before = self._flat.copy(), self._opt.saved()[0]
         self._opt.step([self._flat], [g])
         self.step += 1
         if self.step % CHECK_PARAMS_EVERY == 0 or self.step == c.steps:
             why = divergence(params=[self._flat], one=True)
             if why:
                 return self._diverge(why)
+        if watch and _same_bits((self._flat, *self._opt.saved()[0]), (before[0], *before[1])):
+            weights = tuple(W.copy() for W in self.weights)
+            biases = None if self.biases is None else tuple(b.copy() for b in self.biases)
+            gap = (0.0,) * len(c.hidden) if self.copies is not None else tuple(metrics.unit_gaps(weights, biases))
+            self._still = Still(self.step, loss, gnorm, weights, biases, gap)
         return True
+
+    def _stand(self, end: int):
+        """The steps up to `end` of a run that stands still (Still): each step's loss and gradient norms are the
+        still step's, and each snapshot due is of the still weights; as _advance would compute them, bit for bit."""
+        still = self._still
+        while self.step < end:
+            if self._due() and self._snapshots[-1].step != self.step:
+                self._record()  # may thin the snapshots, doubling the interval
+            upto = min(end, (self.step // self._every + 1) * self._every)  # the next step a snapshot may be due
+            self._losses[self.step:upto] = still.loss
+            self._gnorms[self.step:upto] = still.gnorm
+            self.step = upto
 
     def _diverge(self, reason: str) -> bool:
         self.status, self.diverged_at, self.reason = "diverged", self.step, reason
@@ -519,13 +579,24 @@ class Trainer:
         """Take a snapshot of the weights now (`trace`: this step's own pass over the training set, if it made one;
         `loss`: that pass's loss, kept by a lazy run), measured now, or when first read in a lazy run; then thin the
         snapshots if there are too many."""
-        weights = tuple(W.copy() for W in self.weights)
-        biases = None if self.biases is None else tuple(b.copy() for b in self.biases)
-        kept = self._snapshots
-        if self._lazy:
+        kept, still = self._snapshots, self._still
+        if still is not None:  # the still weights, shared (a snapshot is never changed), and measured once
+            if self._lazy:
+                kept.append(_Pending(self.step, still.weights, still.biases, still.loss, still.gap))
+                self._unmeasured = True
+            else:
+                if still.snapshot is None:
+                    self._still = still = replace(still, snapshot=self._measure(self.step, still.weights,
+                                                                                still.biases, trace))
+                kept.append(replace(still.snapshot, step=self.step))
+        elif self._lazy:
+            weights = tuple(W.copy() for W in self.weights)
+            biases = None if self.biases is None else tuple(b.copy() for b in self.biases)
             kept.append(_Pending(self.step, weights, biases, loss))
             self._unmeasured = True
         else:
+            weights = tuple(W.copy() for W in self.weights)
+            biases = None if self.biases is None else tuple(b.copy() for b in self.biases)
             c, d = self.config, self.data
             if trace is None and self.copies is None and self.status == "running" and self._batcher.full and (
                     c.dropout <= 0):  # the pass the snapshot needs is the next step's: made once, for both

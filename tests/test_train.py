@@ -553,3 +553,86 @@ def test_the_parameters_are_views_of_one_array_that_one_update_moves_before_and_
     copy.run(30)
     assert not all(np.array_equal(a, b) for a, b in zip(before, copy.weights))  # the views moved with the array
     same_state(t, copy)
+
+
+def computed(config, copies=False) -> Trainer:
+    """A run that computes every step, as runs did before a run could stand still."""
+    t = Trainer(config, copies=copies)
+    t._may_stand = False
+    return t
+
+
+STILL = [  # runs that stand still: (config, trained narrow, the first step known to repeat the one before)
+    (TrainConfig(init="zeros", lr=0.5, steps=3000, record_every=1), False, 260),  # the zeros preset; thinned
+    (TrainConfig(init="zeros", activation="relu", bias=False, optimizer="momentum", steps=1500), False, 10),
+    (TrainConfig(hidden=(32,) * 6, activation="relu", init="constant", steps=3000, record_every=5), False, 1320),
+    (TrainConfig(hidden=(32,) * 6, activation="relu", init="constant", steps=3000, record_every=5), True, 1320),
+    (TrainConfig(hidden=(32,) * 6, activation="relu", init="constant", lr=0.5, steps=2000, record_every=5), True,
+     270),  # the He preset's equal-start twin at 32x6
+]
+
+
+@pytest.mark.parametrize("config, copies, still_from", STILL,
+                         ids=["zeros_thinned", "no_bias_momentum", "32x6", "32x6_narrow", "he_twin"])
+@pytest.mark.parametrize("lazy", [False, True], ids=["eager", "lazy"])
+def test_a_run_that_stands_still_is_written_from_its_still_step_the_same_bit_for_bit(
+        config, copies, still_from, lazy, monkeypatch):
+    """A step that left every parameter and the optimizer's state exactly as they were (on the whole training set,
+    without dropout, by SGD or momentum) is what every later step does: from there the run writes that step's loss
+    and gradient norms and snapshots of the same weights, without a pass. Its history, snapshots, weights and state
+    are bit for bit those of the run computed step by step, eager or lazy, in any chunks."""
+    fast, slow = Trainer(config, copies=copies), computed(config, copies)
+    passes, curves = [], []
+    loss_and_grads = train_mod.model.loss_and_grads
+    monkeypatch.setattr(train_mod.model, "loss_and_grads",
+                        lambda *a, **k: (passes.append(fast.step) if fast._still else None) or loss_and_grads(*a, **k))
+    for n in (1, 37, 500, 5000):
+        fast.run(n, lazy=lazy)
+        if lazy:
+            curves.append([np.array(x).tobytes() for x in fast.curves()])
+    monkeypatch.undo()
+    for n in (1, 37, 500, 5000):
+        slow.run(n, lazy=lazy)
+        if lazy:
+            assert [np.array(x).tobytes() for x in slow.curves()] == curves.pop(0)
+    assert fast.done and fast._still.step == still_from and slow._still is None
+    assert passes == ([] if lazy else [still_from])  # eager: the still weights' snapshot, measured once
+    same_state(fast, slow)
+    gone_on = fast.result()
+    assert np.all(gone_on.batch_losses[still_from:] == gone_on.batch_losses[-1])  # what "still" means
+    np.testing.assert_array_equal(gone_on.snapshots[-1].weights[0], fast._still.weights[0] if not copies else
+                                  train_mod.wide(fast._still.weights, fast._still.biases, config.hidden)[0][0])
+
+
+@pytest.mark.parametrize("config", [
+    TrainConfig(init="zeros", activation="tanh", optimizer="adam", steps=600),  # its step depends on the count
+    TrainConfig(init="zeros", activation="tanh", bias=False, batch_size=20, steps=600),  # batches drawn every epoch
+    TrainConfig(init="zeros", activation="tanh", bias=False, dropout=0.2, steps=600),  # masks drawn every step
+], ids=["adam", "mini_batches", "dropout"])
+def test_a_run_whose_steps_draw_or_count_never_stands_still(config):
+    """Where a step draws random numbers or depends on how many came before, its weights staying put does not make
+    the next step the same: such runs are computed step by step (here their weights do not move at all)."""
+    t = Trainer(config)
+    t.run(600)
+    assert t._still is None and t.done
+    slow = computed(config)
+    slow.run(600)
+    same_state(t, slow)
+
+
+def test_a_still_run_carries_its_stillness_through_catching_up_and_pickling(monkeypatch):
+    """Another run that catches up with a still run's progress, and a pickled copy of one, stand still from where
+    it did: they write, not compute, the steps after, and end as the run computed step by step."""
+    c = TrainConfig(init="zeros", lr=0.5, steps=2000, record_every=2)
+    ahead, behind, slow = Trainer(c), Trainer(c), computed(c)
+    ahead.run(700)
+    behind.catch_up(ahead.progress_since(0))
+    copy = pickle.loads(pickle.dumps(ahead))
+    assert behind._still is ahead._still and copy._still.step == ahead._still.step == 260
+    monkeypatch.setattr(train_mod.model, "loss_and_grads", None)  # no pass: the measured snapshot is reused
+    for t in (ahead, behind, copy):
+        t.run(2000)
+    monkeypatch.undo()
+    slow.run(2000)
+    for t in (ahead, behind, copy):
+        same_state(t, slow)
