@@ -9,5 +9,6 @@ import streamlit as st
 from ui import live
 
 live.send_at_once()
+live.stop_config_polling()
 app = st.App("app.py", routes=live.routes())
 app = live.first(app)  # the feed's requests answered before the middleware the others need (ui/live.py)

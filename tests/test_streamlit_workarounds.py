@@ -6,6 +6,7 @@ Behaviours that can only be seen in a browser (Streamlit's DOM, which ui._PAGE_C
 """
 import asyncio
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -195,3 +196,52 @@ def test_streamlit_listens_on_a_protocol_0_socket_whose_connections_asyncio_leav
     assert accepted_nodelay(starlette_server._bind_socket("127.0.0.1", 0, 8)) == (0, 0)
     live.send_at_once()
     assert accepted_nodelay(starlette_server._bind_socket("127.0.0.1", 0, 8))[1] != 0
+
+
+def test_streamlit_polls_its_config_files_whatever_the_file_watcher_setting_and_ours_stops_it(tmp_path, monkeypatch):
+    """Streamlit 1.67 watches every config.toml path by polling, even with server.fileWatcherType = "none" (ours):
+    each one is looked at every 200 ms, most of an idle server's CPU. ui.live.stop_config_polling (applied when ui
+    is imported) stops the looks at config files only: a watcher of another file still sees its changes."""
+    import time
+
+    from streamlit import config
+    from streamlit.watcher import polling_path_watcher
+    from streamlit.web import bootstrap
+
+    import ui  # noqa: F401 -- importing ui puts stop_config_polling in place, as every page does
+
+    installed = []
+    monkeypatch.setattr(bootstrap, "watch_file", lambda path, on_changed, watcher_type=None, **kw: installed.append(
+        (path, watcher_type)))
+    monkeypatch.setattr(config, "get_option", lambda name: "none" if name == "server.fileWatcherType" else None)
+    bootstrap._install_config_watchers({})
+    monkeypatch.undo()
+    assert [t for p, t in installed if p.endswith("config.toml")] == ["poll", "poll"]  # the user's and the app's
+
+    Watcher = polling_path_watcher.PollingPathWatcher
+    ours = Watcher._check_if_path_changed
+    assert hasattr(ours, "streamlit_check")  # importing ui put it in place
+    monkeypatch.setattr(polling_path_watcher, "_POLLING_PERIOD_SECS", 0.01)
+
+    def changes_seen(check) -> set:
+        """Which of two files' changes their polling watchers report while `check` is the watchers' look."""
+        monkeypatch.setattr(Watcher, "_check_if_path_changed", check)
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        folder.mkdir()
+        seen, watchers = set(), []
+        for name in ("config.toml", "secrets.toml"):
+            (folder / name).write_text("a = 1\n")
+            watchers.append(Watcher(str(folder / name), lambda path: seen.add(Path(path).name)))
+        time.sleep(0.1)
+        for name in ("config.toml", "secrets.toml"):
+            (folder / name).write_text("a = 22\n")
+            os.utime(folder / name, (time.time() + 5, time.time() + 5))  # a later mtime, however coarse the clock
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and len(seen) < 2:
+            time.sleep(0.02)
+        for w in watchers:
+            w.close()
+        return seen
+
+    assert changes_seen(ours.streamlit_check) == {"config.toml", "secrets.toml"}  # Streamlit's own
+    assert changes_seen(ours) == {"secrets.toml"}

@@ -43,6 +43,7 @@ from ui.widgets import (
 # Every HTTP answer goes out at once (ui.live.send_at_once): serve.py sets this before serving; under `streamlit run
 # app.py` it holds for the connections accepted after the first page run.
 live.send_at_once()
+live.stop_config_polling()  # the config files are read when the server starts, not polled five times a second
 
 # What the server has loaded by now (Streamlit, NumPy, pandas, the engine) lives as long as the process: it is moved
 # out of the garbage collector's reach, so that the full collections the live refreshes' garbage sets off every ten

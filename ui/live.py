@@ -69,6 +69,28 @@ def send_at_once():
     asyncio.base_events._set_nodelay = set_nodelay
 
 
+def stop_config_polling():
+    """Stop Streamlit polling its config files, now and from now on: a server reads its settings when it starts.
+
+    Streamlit 1.67 watches each config.toml it could read (the user's and the app's, present or not) by polling,
+    whatever server.fileWatcherType says: every 200 ms each one takes a thread pool's worker, looks at the file and
+    schedules the next look (tests/test_streamlit_workarounds.py). That was most of an idle server's CPU, 4 of its
+    7 ms a second, and about 0.4 ms of each live refresh's share at 10 refreshes a second. A watcher of any other
+    file goes on as before. After a change to config.toml, restart the server (as after a change to the app)."""
+    from streamlit.watcher.polling_path_watcher import PollingPathWatcher
+
+    check = PollingPathWatcher._check_if_path_changed
+    if hasattr(check, "streamlit_check"):  # done already
+        return
+
+    def check_unless_config(self):
+        if self._path.name != "config.toml":
+            check(self)  # which schedules the next look; a config file's watcher is not looked at again
+
+    check_unless_config.streamlit_check = check
+    PollingPathWatcher._check_if_path_changed = check_unless_config
+
+
 def served() -> bool:
     """Whether this process answers the feed's route (it runs from serve.py)."""
     return _served
