@@ -43,6 +43,15 @@ def main():
         rate = steps_per_second(c, c.steps)
         rows.append((f"2-8-8-1, 200 points, full batch, loss + grad norms every step, snapshot every {every}",
                      f"{rate:,.0f} steps/s", ">= 10,000 steps/s" if every == 10 else "(reference)"))
+    zeros = replace(CLASSROOM, init="zeros", activation="tanh", lr=0.5, steps=20_000, record_every=5)
+
+    def zeros_run(stand: bool):
+        t = Trainer(zeros)
+        t._may_stand = stand  # False: every step computed, as before a run could stand still
+        t.run(zeros.steps)
+    still, computed = best_of(3, lambda: zeros_run(True)), best_of(3, lambda: zeros_run(False))
+    rows.append(("the zeros preset (2-8-8-1, lr 0.5), 20,000 steps, snapshot every 5: it stands still from step 260",
+                 f"{still:.3f} s ({computed:.2f} s computing every step)", "reported"))
     big = TrainConfig(hidden=(256, 256), n_samples=1000, init="he_normal", activation="relu", steps=200)
     rows.append(("2-256-256-1, 1,000 points, full batch, snapshot every 10",
                  f"{steps_per_second(big, big.steps, repeats=2):,.0f} steps/s", "reported"))

@@ -304,6 +304,12 @@ class Trainer:
     arithmetic: its losses agree with the wide run's to about 1e-12, not bit for bit. Its `copies` is then the hidden
     widths (None when trained wide), `weights` and `biases` are narrow, and snapshots, network(), symmetry() and
     result() give the network written out wide.
+
+    A run can stand still (Still): on the whole training set without dropout, by SGD or momentum, once a step leaves
+    every parameter and the optimizer's state exactly as they were, every later step does the same. Such a run (all
+    zeros with tanh once its output bias has settled, at step 260 of the zeros preset; the He preset's equal-start
+    twin at 32x6 once its units have all died, at step 270) writes the rest of its steps instead of computing them:
+    the same history and snapshots, bit for bit. Steps are watched for it every CHECK_PARAMS_EVERY steps.
     """
 
     def __init__(self, config: TrainConfig, copies: bool = False):
@@ -589,23 +595,22 @@ class Trainer:
                     self._still = still = replace(still, snapshot=self._measure(self.step, still.weights,
                                                                                 still.biases, trace))
                 kept.append(replace(still.snapshot, step=self.step))
-        elif self._lazy:
-            weights = tuple(W.copy() for W in self.weights)
-            biases = None if self.biases is None else tuple(b.copy() for b in self.biases)
-            kept.append(_Pending(self.step, weights, biases, loss))
-            self._unmeasured = True
         else:
             weights = tuple(W.copy() for W in self.weights)
             biases = None if self.biases is None else tuple(b.copy() for b in self.biases)
-            c, d = self.config, self.data
-            if trace is None and self.copies is None and self.status == "running" and self._batcher.full and (
-                    c.dropout <= 0):  # the pass the snapshot needs is the next step's: made once, for both
-                trace = {}
-                value, dW, db = model.loss_and_grads(self.weights, self.biases, d.X, d.y, c.activation, c.loss,
-                                                     trace=trace)
-                trace["loss"] = value
-                self._ahead = (self.step, value, dW, db)  # not the trace: a megabyte at 32x6, and never needed
-            kept.append(self._measure(self.step, weights, biases, trace))
+            if self._lazy:
+                kept.append(_Pending(self.step, weights, biases, loss))
+                self._unmeasured = True
+            else:
+                c, d = self.config, self.data
+                if trace is None and self.copies is None and self.status == "running" and self._batcher.full and (
+                        c.dropout <= 0):  # the pass the snapshot needs is the next step's: made once, for both
+                    trace = {}
+                    value, dW, db = model.loss_and_grads(self.weights, self.biases, d.X, d.y, c.activation, c.loss,
+                                                         trace=trace)
+                    trace["loss"] = value
+                    self._ahead = (self.step, value, dW, db)  # not the trace: a megabyte at 32x6, and never needed
+                kept.append(self._measure(self.step, weights, biases, trace))
         if len(kept) > self._max_snapshots:  # keep memory bounded: every other one, twice the interval
             last = kept[-1]
             kept = kept[::2]
