@@ -50,6 +50,7 @@ class RunFacts:
     loss: float
     accuracy: float  # training accuracy
     test_accuracy: float
+    still_since: int | None = None  # no weight or bias has changed since this step: every step repeats the last
 
 
 def facts(result, weights=None, biases=None, symmetry=None) -> RunFacts:
@@ -70,7 +71,7 @@ def facts(result, weights=None, biases=None, symmetry=None) -> RunFacts:
         zero_gradient=tuple(bool(g == 0) for g in grads),
         zero_start=all(not np.any(W) for W in first.weights),
         measured_at=snap.step, loss_start=float(first.train_loss), loss=float(snap.train_loss),
-        accuracy=float(snap.train_acc), test_accuracy=float(snap.test_acc),
+        accuracy=float(snap.train_acc), test_accuracy=float(snap.test_acc), still_since=result.still_since,
     )
 
 
@@ -99,7 +100,8 @@ def verdicts(f: RunFacts) -> list[str]:
 
 def movement(f: RunFacts) -> str:
     """Since step 0: "start" (no step yet), "frozen" (nothing moved), "partly" (some parameters never moved),
-    "stopped" (all moved, but some weight matrices have an exactly zero gradient now) or "moving"."""
+    "still" (all moved, and none has changed since some step: every step repeats the last), "stopped" (all moved,
+    but some weight matrices have an exactly zero gradient now) or "moving"."""
     if f.step == 0:
         return "start"
     moved = f.moved_weights + (f.moved_biases or ())
@@ -107,6 +109,8 @@ def movement(f: RunFacts) -> str:
         return "frozen"
     if not all(moved):
         return "partly"
+    if f.still_since is not None:
+        return "still"
     return "stopped" if any(f.zero_gradient) else "moving"
 
 
@@ -254,13 +258,21 @@ def _movement_notes(f: RunFacts) -> list[str]:
         stopped = [l for l, z in enumerate(f.zero_gradient) if z]
         names = _weight_names(stopped, len(f.zero_gradient))
         out.append(f"The gradients of {join(names)} are exactly zero now: those weights have stopped changing.")
+    if kind in ("partly", "still") and f.still_since is not None:
+        what = "weight or bias" if f.moved_biases is not None else "weight"
+        out.append(f"Since step {f.still_since:,} no {what} has changed at all, not even in the last digit: every "
+                   f"step after it repeats step {f.still_since:,} exactly, so the run has stopped for good.")
     if kind in ("frozen", "partly") and f.zero_start and f.activation in ZERO_AT_ZERO:
         only_bias = [n for n, _ in _param_names(f, True)] == ["the output bias"]
+        settled = f.still_since is not None
         out.append(f"Every weight started at 0 and {f.activation}(0) = 0, so every hidden unit outputs 0 on every "
                    "input. A weight's gradient is its input times the error at its unit, so the output weights get "
                    "none; and the error sent back to the hidden layers is multiplied by the output weights, which "
-                   "are 0." + (" Only the output bias, which multiplies no input, learns: it moves the output "
-                               "towards the share of each class, the same for every point." if only_bias else "")
+                   "are 0." + ((" Only the output bias, which multiplies no input, learned: it moved the output to "
+                                "the share of each class, the same for every point, and stays there."
+                                if settled else " Only the output bias, which multiplies no input, learns: it moves "
+                                "the output towards the share of each class, the same for every point.")
+                               if only_bias else "")
                    + " Start from random weights.")
     return out
 

@@ -46,7 +46,7 @@ PRESETS = (
            "watch the meter stay at 1 / 8 and the loss stall."),
     Preset("zeros", "All zeros", dict(SYMMETRIC, init="zeros"),
            "With tanh, zero weights make every hidden unit output tanh(0) = 0, so no weight gets a gradient: "
-           "every weight stays exactly 0 and only the output bias moves."),
+           "every weight stays exactly 0 and only the output bias moves, until it settles."),
     Preset("zeros_sigmoid", "Zeros with sigmoid units",
            dict(SYMMETRIC, init="zeros", activation="sigmoid", dataset="moons", depth=1, lr=2.0),
            "Sigmoid turns 0 into 0.5, so a signal passes and every weight moves: watch the heatmap's columns "

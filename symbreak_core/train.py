@@ -200,6 +200,8 @@ class TrainResult:
     grad_norms: np.ndarray  # (steps_done, n_layers)
     snapshots: tuple
     data: Dataset
+    still_since: int | None = None  # no weight or bias has changed since this step (see Still); None: still moving,
+    # as far as the run has looked (it looks every CHECK_PARAMS_EVERY steps)
 
     @property
     def steps_done(self) -> int:
@@ -645,6 +647,7 @@ class Trainer:
             config=self.config, status=self.status, diverged_at=self.diverged_at, reason=self.reason,
             batch_losses=self._losses[: self.step].copy(), grad_norms=self._gnorms[: self.step].copy(),
             snapshots=tuple(self.snapshots), data=self.data,
+            still_since=None if self._still is None else self._still.step - 1,
         )
 
 

@@ -21,6 +21,7 @@ CASES = {  # name: (settings on top of BASE, steps taken)
     "constant 0.5": (dict(), 30),
     "zeros, tanh": (dict(init="zeros"), 30),
     "zeros, tanh, no biases": (dict(init="zeros", bias=False), 30),
+    "zeros, tanh, settled": (dict(init="zeros"), 300),  # its output bias settles to the last digit at step 259
     "zeros, sigmoid, moons": (dict(init="zeros", activation="sigmoid", dataset="moons", hidden=(8,), lr=2.0), 300),
     "he, relu, lr 10": (dict(init="he_normal", activation="relu", lr=10.0), 30),
     "he, relu": (dict(init="he_normal", activation="relu"), 30),
@@ -54,6 +55,21 @@ EXPECTED = {  # the sentences, exactly; regenerate only after reading every chan
          'weights are exactly equal, so every step gives them exactly the same update and they stay copies.'),
         ('The network has not learned the data: 54% of the training points are classified right (loss 0.693 at'
          ' step 0, 0.691 at step 30).'),
+    ],
+    'zeros, tanh, settled': [
+        ('In 300 steps only the output bias changed; all the weights and the hidden biases still have exactly '
+         'their starting values, because their gradients are exactly zero.'),
+        ('Since step 259 no weight or bias has changed at all, not even in the last digit: every step after it '
+         'repeats step 259 exactly, so the run has stopped for good.'),
+        ("Every weight started at 0 and tanh(0) = 0, so every hidden unit outputs 0 on every input. A weight's"
+         ' gradient is its input times the error at its unit, so the output weights get none; and the error '
+         'sent back to the hidden layers is multiplied by the output weights, which are 0. Only the output '
+         'bias, which multiplies no input, learned: it moved the output to the share of each class, the same '
+         'for every point, and stays there. Start from random weights.'),
+        ('All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit. Their '
+         'weights are exactly equal, so every step gives them exactly the same update and they stay copies.'),
+        ('The network has not learned the data: 54% of the training points are classified right (loss 0.693 at'
+         ' step 0, 0.691 at step 300).'),
     ],
     'zeros, tanh, no biases': [
         ('Nothing has changed in 30 steps: every gradient is exactly zero, so every weight still has its '
@@ -214,6 +230,38 @@ def test_zero_start_names_the_one_parameter_that_moves():
     assert "only the output bias changed" in text and "output layer" not in text
 
 
+def test_a_run_that_stopped_for_good_is_said_to_from_the_step_it_stopped():
+    """The sentence that a run has stopped for good, checked against the run computed step by step: the weights and
+    biases at the step it names are those of every later step, to the bit. A run still moving never gets it."""
+    t = live(dict(init="zeros"), 600)
+    since = t.result().still_since
+    text = " ".join(run.whats_happening(facts_of(t)))
+    assert since == 259 and f"Since step {since} no weight or bias has changed at all" in text
+    computed = Trainer(TrainConfig(**(BASE | dict(init="zeros"))))
+    computed._may_stand = False
+    computed.run(since)
+    at_since = computed._flat.copy()
+    for _ in range(600 - since):
+        computed.run(1)
+        assert computed._flat.tobytes() == at_since.tobytes()
+    assert t._flat.tobytes() == at_since.tobytes()
+    early = live(dict(init="zeros"), 250)
+    assert early.result().still_since is None and "stopped for good" not in " ".join(
+        run.whats_happening(facts_of(early)))
+    assert "stopped for good" not in " ".join(run.whats_happening(facts_of(live(dict(init="he_normal",
+                                                                                      activation="relu"), 600))))
+    from settings import playground as S
+    from settings.params import preset_values
+
+    zeros = next(p for p in S.PRESETS if p.id == "zeros")
+    assert "only the output bias moves, until it settles" in zeros.about
+    values = preset_values(S.SPECS, zeros)
+    values.pop("speed")
+    preset = Trainer(S.config(values))
+    preset.run(1000)
+    assert preset.result().still_since is not None  # as the preset's words promise
+
+
 def test_side_by_side_notes_are_the_same_sentences_with_a_summary_and_why():
     config = TrainConfig(**(BASE | dict(steps=300, record_every=3)))
     runs = {"constant 0.5": run.facts(train(config)),
@@ -298,6 +346,13 @@ def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
         assert moved == [False] * len(t.weights) + [False] * (len(t.weights) - 1) + [True]
     if "stopped changing" in text:
         assert all(moved) and not np.all(r.grad_norms[-1] > 0)
+    if "stopped for good" in text:  # the run computed step by step holds the same weights from the step named on
+        since = int(re.search(r"Since step (\d+) no", text).group(1))
+        computed = Trainer(TrainConfig(**kw))
+        computed._may_stand = False
+        computed.run(since)
+        assert since == r.still_since and computed._flat.tobytes() == t._flat.tobytes()
+        assert np.all(r.batch_losses[since:] == r.batch_losses[-1])
     m = COPIES.search(text)
     if m:
         ks = [k for k, (w, d, dead) in enumerate(zip(widths, sym["distinct"], snap.dead), 1)
