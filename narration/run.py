@@ -263,17 +263,16 @@ def _movement_notes(f: RunFacts) -> list[str]:
         out.append(f"Since step {f.still_since:,} no {what} has changed at all, not even in the last digit: every "
                    f"step after it repeats step {f.still_since:,} exactly, so the run has stopped for good.")
     if kind in ("frozen", "partly") and f.zero_start and f.activation in ZERO_AT_ZERO:
-        only_bias = [n for n, _ in _param_names(f, True)] == ["the output bias"]
-        settled = f.still_since is not None
+        bias = ""
+        if [n for n, _ in _param_names(f, True)] == ["the output bias"]:
+            bias = (" Only the output bias, which multiplies no input, learned: it moved the output to the share of "
+                    "each class, the same for every point, and stays there." if f.still_since is not None else
+                    " Only the output bias, which multiplies no input, learns: it moves the output towards the share "
+                    "of each class, the same for every point.")
         out.append(f"Every weight started at 0 and {f.activation}(0) = 0, so every hidden unit outputs 0 on every "
                    "input. A weight's gradient is its input times the error at its unit, so the output weights get "
                    "none; and the error sent back to the hidden layers is multiplied by the output weights, which "
-                   "are 0." + ((" Only the output bias, which multiplies no input, learned: it moved the output to "
-                                "the share of each class, the same for every point, and stays there."
-                                if settled else " Only the output bias, which multiplies no input, learns: it moves "
-                                "the output towards the share of each class, the same for every point.")
-                               if only_bias else "")
-                   + " Start from random weights.")
+                   f"are 0.{bias} Start from random weights.")
     return out
 
 

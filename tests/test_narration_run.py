@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_train import computed  # a run computed step by step, as before a run could stand still
 
 from narration import run
 from narration.words import layers
@@ -237,13 +238,12 @@ def test_a_run_that_stopped_for_good_is_said_to_from_the_step_it_stopped():
     since = t.result().still_since
     text = " ".join(run.whats_happening(facts_of(t)))
     assert since == 259 and f"Since step {since} no weight or bias has changed at all" in text
-    computed = Trainer(TrainConfig(**(BASE | dict(init="zeros"))))
-    computed._may_stand = False
-    computed.run(since)
-    at_since = computed._flat.copy()
+    stepwise = computed(TrainConfig(**(BASE | dict(init="zeros"))))
+    stepwise.run(since)
+    at_since = stepwise._flat.copy()
     for _ in range(600 - since):
-        computed.run(1)
-        assert computed._flat.tobytes() == at_since.tobytes()
+        stepwise.run(1)
+        assert stepwise._flat.tobytes() == at_since.tobytes()
     assert t._flat.tobytes() == at_since.tobytes()
     early = live(dict(init="zeros"), 250)
     assert early.result().still_since is None and "stopped for good" not in " ".join(
@@ -348,10 +348,9 @@ def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
         assert all(moved) and not np.all(r.grad_norms[-1] > 0)
     if "stopped for good" in text:  # the run computed step by step holds the same weights from the step named on
         since = int(re.search(r"Since step (\d+) no", text).group(1))
-        computed = Trainer(TrainConfig(**kw))
-        computed._may_stand = False
-        computed.run(since)
-        assert since == r.still_since and computed._flat.tobytes() == t._flat.tobytes()
+        stepwise = computed(TrainConfig(**kw))
+        stepwise.run(since)
+        assert since == r.still_since and stepwise._flat.tobytes() == t._flat.tobytes()
         assert np.all(r.batch_losses[since:] == r.batch_losses[-1])
     m = COPIES.search(text)
     if m:

@@ -204,7 +204,6 @@ def test_streamlit_polls_its_config_files_whatever_the_file_watcher_setting_and_
     is imported) stops the looks at config files only: a watcher of another file still sees its changes."""
     import time
 
-    from streamlit import config
     from streamlit.watcher import polling_path_watcher
     from streamlit.web import bootstrap
 
