@@ -460,3 +460,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group("browser"))
     # the browser tests first, so that their worker starts on them at once: they are the longest part of the run
     items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
+
+
+# The niceness a pytest-xdist worker takes once it runs a test without a browser (see pytest_runtest_setup).
+BROWSERLESS_NICENESS = 10
+_yielding = False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """In a pytest-xdist worker, a test without a browser runs at a lower CPU priority than the browser tests.
+
+    The browser worker is the whole length of a run: its tests, the server they drive and Chromium wait on each
+    other, leaving a core idle much of the time, and the other worker's tests, which need only CPU, used to take
+    the cores from them just when a page was being drawn. At a lower priority they fill the idle time instead. A
+    worker that runs a test without a browser stays at the lower priority (a process cannot raise its own priority
+    again without privileges): the browser tests come first (pytest_collection_modifyitems), so that happens only
+    after the browser worker's last browser test. Without xdist nothing changes."""
+    global _yielding
+    if not _yielding and os.environ.get("PYTEST_XDIST_WORKER") and item.get_closest_marker("e2e") is None:
+        _yielding = True
+        os.nice(BROWSERLESS_NICENESS)
