@@ -46,8 +46,7 @@ def main():
     zeros = replace(CLASSROOM, init="zeros", activation="tanh", lr=0.5, steps=20_000, record_every=5)
 
     def zeros_run(stand: bool):
-        t = Trainer(zeros)
-        t._may_stand = stand  # False: every step computed, as before a run could stand still
+        t = Trainer(zeros) if stand else Trainer(zeros).compute_every_step()  # as before a run could stand still
         t.run(zeros.steps)
     still, computed = best_of(3, lambda: zeros_run(True)), best_of(3, lambda: zeros_run(False))
     rows.append(("the zeros preset (2-8-8-1, lr 0.5), 20,000 steps, snapshot every 5: it stands still from step 260",

@@ -353,6 +353,13 @@ class Trainer:
         with np.errstate(all="ignore"):
             self._record()
 
+    def compute_every_step(self) -> Trainer:
+        """Make this run compute every step, even once it stands still (to compare with a run that writes them:
+        the tests and benchmarks). Returns the run."""
+        self._may_stand = False
+        self._still = None
+        return self
+
     def _view_params(self):
         """Weights and biases as views of the one array of every parameter (`_flat`), the weights first: the
         optimizer updates them all at once, instead of one array at a time."""
@@ -472,7 +479,8 @@ class Trainer:
         self._gnorms[progress.since:progress.step] = progress.gnorms
         self._snapshots = list(progress.snapshots)
         self._every, self._unmeasured = progress.every, progress.unmeasured
-        if progress.still is not None:  # the same run: still from the same step, its snapshot perhaps measured
+        if progress.still is not None and self._may_stand:  # the same run: still from the same step, its
+            # snapshot perhaps measured (unless this run computes every step)
             self._still = progress.still
         self.step, self.status = progress.step, progress.status
         self._ahead = None

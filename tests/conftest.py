@@ -478,6 +478,7 @@ def pytest_runtest_setup(item):
     again without privileges): the browser tests come first (pytest_collection_modifyitems), so that happens only
     after the browser worker's last browser test. Without xdist nothing changes."""
     global _yielding
-    if not _yielding and os.environ.get("PYTEST_XDIST_WORKER") and item.get_closest_marker("e2e") is None:
+    if not _yielding and os.environ.get("PYTEST_XDIST_WORKER") and item.get_closest_marker("e2e") is None and (
+            hasattr(os, "nice")):  # not on Windows
         _yielding = True
         os.nice(BROWSERLESS_NICENESS)

@@ -557,9 +557,7 @@ def test_the_parameters_are_views_of_one_array_that_one_update_moves_before_and_
 
 def computed(config, copies=False) -> Trainer:
     """A run that computes every step, as runs did before a run could stand still."""
-    t = Trainer(config, copies=copies)
-    t._may_stand = False
-    return t
+    return Trainer(config, copies=copies).compute_every_step()
 
 
 STILL = [  # runs that stand still: (config, trained narrow, the first step known to repeat the one before)
@@ -629,6 +627,8 @@ def test_a_still_run_carries_its_stillness_through_catching_up_and_pickling(monk
     ahead, behind, slow = Trainer(c), Trainer(c), computed(c)
     ahead.run(700)
     behind.catch_up(ahead.progress_since(0))
+    computing = computed(c)  # made to compute every step: it catches up, and goes on computing
+    computing.catch_up(ahead.progress_since(0))
     copy = pickle.loads(pickle.dumps(ahead))
     assert behind._still is ahead._still and copy._still.step == ahead._still.step == 260
     monkeypatch.setattr(train_mod.model, "loss_and_grads", None)  # no pass: the measured snapshot is reused
@@ -636,5 +636,8 @@ def test_a_still_run_carries_its_stillness_through_catching_up_and_pickling(monk
         t.run(2000)
     monkeypatch.undo()
     slow.run(2000)
-    for t in (ahead, behind, copy):
+    assert computing._still is None
+    computing.run(2000)
+    assert computing._still is None
+    for t in (ahead, behind, copy, computing):
         same_state(t, slow)
