@@ -39,6 +39,12 @@ START_TIMEOUT = 60.0  # serve.sh prints its last line once both replicas are hea
 SETUP = "/?preset=he&width=5"  # not the default setup (constant 0.5, width 8), so a page showing it read the URL
 REPLICA_LINE = re.compile(r"replica (\d+) pid (\d+) port (\d+)")
 # HAProxy's httplog: ... replicas/SERVER timers STATUS bytes SENT_COOKIE SET_COOKIE flags conns queues {UA} "GET PATH
+# The page hidden (false) or seen again (true), as the browser says it when another tab comes to the front and back
+# (headless Chromium keeps every tab visible): document.hidden, and the event that announces its change.
+SEEN_JS = """(seen) => {
+  Object.defineProperty(document, "hidden", {configurable: true, get: () => !seen});
+  document.dispatchEvent(new Event("visibilitychange"));
+}"""
 LOG_LINE = re.compile(r' replicas/(\S+) \S+ (\d{3}) \S+ (\S+) \S+ \S{4} \S+ \S+ \{([^}]*)\} "\S+ (\S+)')
 
 
@@ -194,16 +200,27 @@ def test_two_replicas_sticky_sessions_download_and_failover(serve, visitor):
     assert feed and {r["server"] for r in feed} == {home["A"]} and {r["status"] for r in feed} == {"200"}, feed
     assert {r["agent"] for r in feed} == {"symbreak-visitor-A"}
 
-    # B plays, then leaves for another page while playing: its grid leaves the page and stops asking for frames
+    # B plays, and its page is hidden (another tab in front, a phone's screen locked): its feed asks for no frame
+    # and the run waits where it is; seen again, it plays on
     b = pages["B"]
-    button(b, "Play").click()
-    wait_until(lambda: step_count(b) > 0, timeout=30, what="B's run to play")
-    nav = b.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
-    nav.filter(has_text="Side by side").first.click()
-    wait_until(lambda: b.get_by_role("heading", name="Side by side").count() == 1, timeout=30, what="Side by side")
 
     def b_frames() -> int:
         return sum(r["path"].startswith("/_sb/live") for r in serve.requests() if r["agent"] == "symbreak-visitor-B")
+
+    button(b, "Play").click()
+    wait_until(lambda: step_count(b) > 0, timeout=30, what="B's run to play")
+    b.evaluate(SEEN_JS, False)
+    time.sleep(1.2)  # more than twice the slowest pace: a request on its way lands
+    asked, at = b_frames(), step_count(b)
+    time.sleep(1.5)
+    assert (b_frames(), step_count(b)) == (asked, at)
+    b.evaluate(SEEN_JS, True)
+    wait_until(lambda: step_count(b) > at and b_frames() > asked, timeout=10, what="B's run to play on once seen")
+
+    # B leaves for another page while playing: its grid leaves the page and stops asking for frames
+    nav = b.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
+    nav.filter(has_text="Side by side").first.click()
+    wait_until(lambda: b.get_by_role("heading", name="Side by side").count() == 1, timeout=30, what="Side by side")
 
     asked = b_frames()
     assert asked > 0
