@@ -210,10 +210,15 @@ def test_two_replicas_sticky_sessions_download_and_failover(serve, visitor):
     button(b, "Play").click()
     wait_until(lambda: step_count(b) > 0, timeout=30, what="B's run to play")
     b.evaluate(SEEN_JS, False)
-    time.sleep(1.2)  # more than twice the slowest pace: a request on its way lands
-    asked, at = b_frames(), step_count(b)
-    time.sleep(1.5)
-    assert (b_frames(), step_count(b)) == (asked, at)
+    seen: dict = {}
+
+    def steady() -> bool:  # no frame asked for and the same step for 1.5 s, three times the slowest pace
+        seen["now"] = (b_frames(), step_count(b))
+        time.sleep(1.5)
+        return seen["now"] == (b_frames(), step_count(b))
+
+    wait_until(steady, timeout=15, what="B's hidden page to ask for no frame")  # after any request on its way
+    asked, at = seen["now"]
     b.evaluate(SEEN_JS, True)
     wait_until(lambda: step_count(b) > at and b_frames() > asked, timeout=10, what="B's run to play on once seen")
 
