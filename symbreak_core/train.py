@@ -360,6 +360,11 @@ class Trainer:
         self._still = None
         return self
 
+    def _copied(self) -> tuple[tuple, tuple | None]:
+        """Copies of the weights and biases now, which no later step changes."""
+        return tuple(W.copy() for W in self.weights), None if self.biases is None else tuple(
+            b.copy() for b in self.biases)
+
     def _view_params(self):
         """Weights and biases as views of the one array of every parameter (`_flat`), the weights first: the
         optimizer updates them all at once, instead of one array at a time."""
@@ -449,10 +454,10 @@ class Trainer:
         with (catch_up)."""
         if not 0 <= since <= self.step:
             raise ValueError(f"This run is at step {self.step}; it cannot tell what it did since step {since}.")
+        weights, biases = self._copied()
         return Progress(
             config=self.config, copies=self.copies, since=since, step=self.step, status=self.status,
-            diverged_at=self.diverged_at, reason=self.reason, weights=tuple(W.copy() for W in self.weights),
-            biases=None if self.biases is None else tuple(b.copy() for b in self.biases),
+            diverged_at=self.diverged_at, reason=self.reason, weights=weights, biases=biases,
             moving=(self._opt.saved(), self._batcher.order, self._batcher.pos,
                     self._batcher.rng.bit_generator.state, self._dropout_rng.bit_generator.state),
             losses=self._losses[since:self.step].copy(), gnorms=self._gnorms[since:self.step].copy(),
@@ -532,8 +537,7 @@ class Trainer:
             if why:
                 return self._diverge(why)
         if watch and _same_bits((self._flat, *self._opt.saved()[0]), (before[0], *before[1])):
-            weights = tuple(W.copy() for W in self.weights)
-            biases = None if self.biases is None else tuple(b.copy() for b in self.biases)
+            weights, biases = self._copied()
             gap = (0.0,) * len(c.hidden) if self.copies is not None else tuple(metrics.unit_gaps(weights, biases))
             self._still = Still(self.step, loss, gnorm, weights, biases, gap)
         return True
@@ -606,8 +610,7 @@ class Trainer:
                                                                                 still.biases, trace))
                 kept.append(replace(still.snapshot, step=self.step))
         else:
-            weights = tuple(W.copy() for W in self.weights)
-            biases = None if self.biases is None else tuple(b.copy() for b in self.biases)
+            weights, biases = self._copied()
             if self._lazy:
                 kept.append(_Pending(self.step, weights, biases, loss))
                 self._unmeasured = True
