@@ -278,16 +278,17 @@ def view(trainer: Trainer, twin: Trainer | None, said: str) -> tuple[list, ui.Pa
 
 def panel(trainer: Trainer, r, sym: dict, said: str) -> ui.Panel:
     """The step, the loss, each layer's units that behave differently (r: the trainer's result, sym: its symmetry
-    now), and what is happening in words: all of it, or on a projector its first sentence and the rest folded."""
+    now), and what is happening in words: its first sentences, the rest folded when it is long (presenting, its
+    first sentence)."""
     snap = r.final
     numbers = [("Step", f"{trainer.step:,}", None),
                ("Train loss", f"{snap.train_loss:.4f}",
                 None if present else f"At step {snap.step}; test loss {snap.test_loss:.4f}")]
     meaning = None if present else glossary.meaning("Distinct units (copies)")
-    numbers += [(f"Layer {k + 1} distinct", f"{d} / {w}", meaning)
-                for k, (d, w) in enumerate(zip(sym["distinct"], trainer.config.hidden))]
+    numbers += [(label, value, meaning) for label, value in narrate.distinct_numbers(sym["distinct"],
+                                                                                     trainer.config.hidden)]
     notes = narrate.whats_happening(narrate.facts(r, trainer.weights, trainer.biases, sym))
-    head, rest = narrate.headline(notes) if present else (" ".join(notes), "")
+    head, rest = narrate.panel_words(notes, present)
     return ui.Panel(tuple(numbers), "**What's happening:** " + head, error=trainer.status == "diverged", more=rest,
                     foot=said, side=present)
 

@@ -223,14 +223,15 @@ def log_axis(values, px: float, min_decades: float = 0.0) -> dict:
                 ticktext=[_tick_text(t, step) for t in ticks])
 
 
-def floor_marks(xref: str, yref: str) -> dict:
-    """A dotted line and a label at LOG_FLOOR: exact zeros are drawn there, honestly labelled."""
+def floor_marks(xref: str, yref: str, left: bool = False) -> dict:
+    """A dotted line and a label at LOG_FLOOR: exact zeros are drawn there, honestly labelled. The label stands at
+    the right end of the line, or at its left end (left) when a legend holds the chart's top right corner."""
     return dict(
         shapes=[dict(type="line", xref=f"{xref} domain", x0=0, x1=1, yref=yref, y0=LOG_FLOOR, y1=LOG_FLOOR,
                      line=dict(color=NOTE, dash="dot", width=1))],
-        annotations=[dict(xref=f"{xref} domain", x=0.99, yref=yref, y=float(np.log10(LOG_FLOOR)), xanchor="right",
-                          yanchor="bottom", showarrow=False, text=f"exactly 0 (drawn at {LOG_FLOOR:.0e})",
-                          font=dict(size=TEXT_PX, color=NOTE))],
+        annotations=[dict(xref=f"{xref} domain", x=0.01 if left else 0.99, yref=yref, y=float(np.log10(LOG_FLOOR)),
+                          xanchor="left" if left else "right", yanchor="bottom", showarrow=False,
+                          text=f"exactly 0 (drawn at {LOG_FLOOR:.0e})", font=dict(size=TEXT_PX, color=NOTE))],
     )
 
 

@@ -452,7 +452,9 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, twin=Non
     plot = max(plot_px(height, MARGIN), 1.0)
     bars = min(METER_ROW_PX * n, 0.45 * plot) / plot
     gap_top = max(0.2, 1 - bars - METER_HEAD_PX / plot)
-    extra = floor_marks("x2", "y2") if any_zero else dict(annotations=[])  # no empty "shapes" in a spec
+    # the zero line's label at its left end when the legend holds the gap chart's top right corner: in a short
+    # gap chart (presenting a deep network) the two met
+    extra = floor_marks("x2", "y2", left=twin is not None) if any_zero else dict(annotations=[])  # no empty "shapes"
     heads = [dict(xref="paper", x=0, yref="paper", y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
                   text="Behaves as N of its W units"),
              dict(xref="paper", x=0, yref="paper", y=gap_top, yanchor="bottom", xanchor="left", showarrow=False,

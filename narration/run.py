@@ -214,6 +214,41 @@ def headline(panel: list[str]) -> tuple[str, str]:
     return parts[0], parts[1] if len(parts) > 1 else ""
 
 
+# Not presenting, a panel's note this long or shorter is shown whole; a longer one shows its first sentences, up
+# to NOTE_HEAD characters (at least one sentence), and folds the rest: with the numbers beside it, the panel then
+# leaves a chart on the first screen of a 1280x720 projector, and the charts do not move down as a run's note grows.
+NOTE_WHOLE = 280
+NOTE_HEAD = 220
+
+
+def panel_words(panel: list[str], present: bool) -> tuple[str, str]:
+    """The Playground's note as (what shows, what is folded under it, '' when nothing is): presenting, its first
+    sentence (headline); otherwise all of it when it is short, else its first sentences."""
+    if present:
+        return headline(panel)
+    text = " ".join(panel)
+    if len(text) <= NOTE_WHOLE:
+        return text, ""
+    sentences = _SENTENCE_END.split(text)
+    n = 1
+    while n < len(sentences) and len(" ".join(sentences[:n + 1])) <= NOTE_HEAD:
+        n += 1
+    return " ".join(sentences[:n]), " ".join(sentences[n:])
+
+
+PER_LAYER_NUMBERS = 3  # up to this many hidden layers, each has its own number of distinct units; deeper, one
+# number lists them all, so that the numbers take two rows beside the note and a chart still shows on a projector
+
+
+def distinct_numbers(distinct, widths) -> list[tuple[str, str]]:
+    """(label, value) of the numbers that give each hidden layer's distinct units (the symmetry meter's count)."""
+    if len(widths) <= PER_LAYER_NUMBERS:
+        return [(f"Layer {k} distinct", f"{d} / {w}") for k, (d, w) in enumerate(zip(distinct, widths), start=1)]
+    if len(set(widths)) == 1:
+        return [(f"Layers 1–{len(widths)} distinct (of {widths[0]})", ", ".join(str(d) for d in distinct))]
+    return [(f"Layers 1–{len(widths)} distinct", ", ".join(f"{d}/{w}" for d, w in zip(distinct, widths)))]
+
+
 def diverged(f: RunFacts) -> str:
     return (f"Training diverged at step {f.diverged_at:,}: {f.reason}. The updates grew instead of settling, so "
             "the learning rate is too large for this start: lower it (or start from smaller weights) and train "
@@ -285,12 +320,19 @@ def _dead_notes(f: RunFacts) -> list[str]:
         out.append(f"Every unit of {layers(whole)} is dead: it outputs 0 on every training input, so it passes "
                    "nothing on and gets no gradient back, and no update can revive it.")
     if some:
-        parts = [f"the only unit of layer {k}" if f.widths[k - 1] == 1 else
-                 f"{round(f.dead[k - 1] * f.widths[k - 1])} of the {f.widths[k - 1]} units of layer {k}" for k in some]
-        count = sum(round(f.dead[k - 1] * f.widths[k - 1]) for k in some)
-        one = count == 1
-        out.append(f"{join(parts)} {'is' if one else 'are'} dead: {'it outputs' if one else 'they output'} 0 on "
-                   f"every training input, so {'its' if one else 'their'} own weights get no gradient and do not "
+        counts = [round(f.dead[k - 1] * f.widths[k - 1]) for k in some]
+        widths = {f.widths[k - 1] for k in some}
+        if len(some) > 1 and len(widths) == 1 and min(widths) > 1:  # the width said once: a deep network's
+            parts = [f"{plural(counts[0], 'unit')} of layer {some[0]}"] + [  # list stays short
+                f"{n} of layer {k}" for n, k in zip(counts[1:], some[1:])]
+            whose = f" (out of {widths.pop()} in each)"
+        else:
+            parts = [f"the only unit of layer {k}" if f.widths[k - 1] == 1 else
+                     f"{n} of the {f.widths[k - 1]} units of layer {k}" for n, k in zip(counts, some)]
+            whose = ""
+        one = sum(counts) == 1
+        out.append(f"{join(parts)}{whose} {'is' if one else 'are'} dead: {'it outputs' if one else 'they output'} 0 "
+                   f"on every training input, so {'its' if one else 'their'} own weights get no gradient and do not "
                    "change.")
     if (whole or some) and not f.zero_start:  # a zero start is explained with the movement
         ks = whole + some
@@ -336,7 +378,12 @@ def _partly_notes(f: RunFacts) -> list[str]:
         if v == "partly" and w - d > max(n_dead - 1, 0):
             ks.append(k)
     out = []
-    for w, d in dict.fromkeys((f.widths[k - 1], f.distinct[k - 1]) for k in ks):
+    groups = dict.fromkeys((f.widths[k - 1], f.distinct[k - 1]) for k in ks)
+    if len(groups) > 1 and len({w for w, _ in groups}) == 1:  # one width, several counts: one sentence
+        counts = join(f.distinct[k - 1] for k in ks)
+        return [f"The {f.widths[ks[0] - 1]} units of {layers(ks)} behave as {counts} different units, layer by layer: "
+                "the others are near-copies of these, so each layer is narrower than it looks."]
+    for w, d in groups:
         same = [k for k in ks if (f.widths[k - 1], f.distinct[k - 1]) == (w, d)]
         each = " each" if len(same) > 1 else ""
         out.append(f"The {w} units of {layers(same)}{each} behave as {plural(d, 'different unit')}: the others are "

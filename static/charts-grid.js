@@ -168,8 +168,9 @@ const PANEL_CSS = `
 .sb-note { padding: 1rem; border-radius: 0.5rem; background: rgba(28, 131, 225, 0.1); color: rgb(0, 66, 128);
   line-height: 1.5; }
 .sb-note.sb-error { background: rgba(255, 43, 43, 0.09); color: rgb(125, 53, 59); }
-.sb-more { margin-top: 0.5rem; }
-.sb-more summary { cursor: pointer; }
+.sb-more { margin-top: 0.25rem; }
+.sb-more summary { cursor: pointer; font-size: 0.875rem; opacity: 0.85; }
+.sb-more[open] summary { margin-bottom: 0.25rem; }
 .sb-foot { font-size: 0.875rem; opacity: 0.75; margin-top: -8px; margin-bottom: 8px; }
 .sb-foot:empty { display: none; }
 @media (min-width: 641px) {
@@ -319,6 +320,9 @@ function drawPanel(g, p) {
     g.words = el("div", "sb-words");
     g.note = el("div", "sb-note", "sbNote");
     g.note.setAttribute("role", "note");
+    g.noteText = el("div");
+    g.note.appendChild(g.noteText);
+    // the rest of a long note folds inside its box: one line more, not a line under it
     g.more = el("details", "sb-more");
     g.more.appendChild(Object.assign(el("summary"), {textContent: "The whole note"}));
     g.moreText = el("div");
@@ -339,11 +343,11 @@ function drawPanel(g, p) {
   if (p.side !== (g.panel.firstChild === g.words)) {
     g.panel.insertBefore(p.side ? g.words : g.numbers, g.panel.firstChild);
   }
-  setHTML(g.note, p.note);
+  setHTML(g.noteText, p.note);
   g.note.classList.toggle("sb-error", !!p.error);
   if (p.more) {
     setHTML(g.moreText, p.more);
-    if (!g.more.isConnected) g.words.appendChild(g.more);
+    if (!g.more.isConnected) g.note.appendChild(g.more);
   } else if (g.more.isConnected) g.more.remove();
   setHTML(g.foot, p.foot || "");
 }

@@ -268,7 +268,31 @@ def trained(query: dict, steps: int) -> AppTest:
     return at.run()
 
 
-panel = shown_note
+def panel(at) -> str:
+    """All the words of the Playground's note: what shows and what is folded under "The whole note"."""
+    more = (live_panel(at) or {}).get("more", "")
+    return shown_note(at) + (" " + more if more else "")
+
+
+def test_a_deep_networks_counts_share_one_number_and_a_long_note_folds():
+    """Six hidden layers of 32: their distinct units are one number (six would take four rows beside the note and
+    push the charts off a projector's first screen), and the note shows its first sentences and folds the rest,
+    exactly as the narration splits it."""
+    from narration import run as narrate
+
+    at = run({"preset": "he", "width": "32", "depth": "6"})
+    no_exception(at)
+    t = at.session_state["trainer"]
+    sym = t.symmetry()
+    shown = live_panel(at)
+    assert list(shown["numbers"]) == ["Step", "Train loss", "Layers 1–6 distinct (of 32)"]
+    assert shown["numbers"]["Layers 1–6 distinct (of 32)"] == ", ".join(str(d) for d in sym["distinct"])
+    assert shown["help"]["Layers 1–6 distinct (of 32)"].startswith("The symmetry meter's count")
+    notes = narrate.whats_happening(narrate.facts(t.result(), t.weights, t.biases, sym))
+    head, rest = narrate.panel_words(notes, present=False)
+    assert rest and shown["note"] == "**What's happening:** " + head and shown["more"] == rest
+    assert f"{head} {rest}" == " ".join(notes)
+
 
 
 def test_zero_init_names_the_one_parameter_that_moves_and_diverging_runs_are_reported():

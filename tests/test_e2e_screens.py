@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import struct
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,21 @@ from test_e2e_pages import draws_charts, url_path
 import ui
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A page as the survey opens it: its file and the query its link carries (name: what the survey calls it)."""
+
+    file: Path
+    query: str = ""
+    name: str = ""
+
+
+# Every page as it opens, and the Playground with its largest network: six layers of 32 units make the longest
+# numbers and notes its panel can show, which must still leave a chart on a projector's first screen.
+PAGE_FILES = [Screen(ROOT / "app.py"), Screen(ROOT / "app.py", "preset=he&width=32&depth=6", "Playground-32x6"),
+              *(Screen(f) for f in sorted((ROOT / "pages").glob("*.py")))]
 SETTLE_TIMEOUT = 60.0  # seconds for a page to draw all its charts (its first run may wait for a heavy-job slot)
 MAX_SHOT_PX = 12_000  # a whole-page screenshot is cut at this height
 EXCEPTION_BUTTONS = {"Copy", "Ask Google", "Ask ChatGPT"}  # Streamlit's buttons under a traceback, not its text
@@ -43,13 +58,14 @@ READY_JS = """(charts) => {
 }"""
 
 
-def page_name(page_file: Path) -> str:
-    return "Playground" if page_file.name == "app.py" else url_path(page_file)
+def page_name(page: Screen) -> str:
+    return page.name or ("Playground" if page.file.name == "app.py" else url_path(page.file))
 
 
-def page_url(base: str, page_file: Path, present: bool) -> str:
-    path = "" if page_file.name == "app.py" else url_path(page_file)
-    return f"{base}/{path}" + ("?present=1" if present else "")
+def page_url(base: str, page: Screen, present: bool) -> str:
+    path = "" if page.file.name == "app.py" else url_path(page.file)
+    query = "&".join(q for q in (page.query, "present=1" if present else "") if q)
+    return f"{base}/{path}" + (f"?{query}" if query else "")
 
 
 def settle(tab, charts: bool) -> str:
@@ -69,8 +85,8 @@ def settle(tab, charts: bool) -> str:
     return "timeout"
 
 
-def shot_path(page_file: Path, viewport, whole: bool) -> Path:
-    return ARTIFACTS / f"{page_name(page_file)}-{viewport.name}{'-full' if whole else ''}.png"
+def shot_path(page: Screen, viewport, whole: bool) -> Path:
+    return ARTIFACTS / f"{page_name(page)}-{viewport.name}{'-full' if whole else ''}.png"
 
 
 def page_loads() -> list[tuple]:
@@ -124,17 +140,17 @@ def resize(tabs, size: dict) -> None:
     time.sleep(RESIZE_PAUSE)
 
 
-def look(f: Path, tab, viewport) -> list[str]:
+def look(f: Screen, tab, viewport) -> list[str]:
     """The page's problems at this screen, once it has settled; its first-screen screenshot when kept."""
     tab.bring_to_front()  # a tab in the background paints at most once a second
-    state = settle(tab, draws_charts(f))
+    state = settle(tab, draws_charts(f.file))
     if state == "exception":
         shown = [line for line in exception_text(tab).splitlines() if line.strip() not in EXCEPTION_BUTTONS]
         problems = [f"the page shows an exception: {chr(10).join(shown)[:400]}"]
     elif state == "timeout":
         problems = [f"the page did not finish drawing within {SETTLE_TIMEOUT:.0f} s"]
     else:
-        problems = screen_problems(tab, present=viewport.present, expects_charts=draws_charts(f),
+        problems = screen_problems(tab, present=viewport.present, expects_charts=draws_charts(f.file),
                                    chart_first=viewport.chart_first)
     if viewport.screenshot:
         tab.screenshot(path=shot_path(f, viewport, whole=False))

@@ -36,6 +36,9 @@ CASES = {  # name: (settings on top of BASE, steps taken)
     "step 0": (dict(), 0),
     "step 3": (dict(init="xavier_normal"), 3),
     "finished": (dict(init="xavier_normal", steps=20), 20),
+    # deep and wide: each layer's dead units and distinct counts in one sentence, the width said once
+    "he, relu, 32x6": (dict(init="he_normal", activation="relu", hidden=(32,) * 6), 0),
+    "he, relu, 8x3": (dict(init="he_normal", activation="relu", hidden=(8, 8, 8), seed=1), 30),
 }
 EXPECTED = {  # the sentences, exactly; regenerate only after reading every changed one
     'constant 0.5': [
@@ -161,6 +164,22 @@ EXPECTED = {  # the sentences, exactly; regenerate only after reading every chan
         'More steps may get there, or another learning rate or start.',
         'Training finished after 20 steps. Press Reset to watch it again.',
     ],
+    'he, relu, 32x6': [
+        ('3 units of layer 2, 3 of layer 3, 7 of layer 4, 5 of layer 5 and 7 of layer 6 (out of 32 in each) are '
+         'dead: they output 0 on every training input, so their own weights get no gradient and do not change.'),
+        'They were dead from the start: the starting weights and bias make every input they get 0 or negative.',
+        ('The 32 units of layers 1, 2, 4 and 6 behave as 31, 29, 25 and 24 different units, layer by layer: the '
+         'others are near-copies of these, so each layer is narrower than it looks.'),  # layer 3's 30 of 32:
+        'Press Play (or Step) to start training.',  # its 3 dead units, which act as one, account for it
+    ],
+    'he, relu, 8x3': [
+        ('1 unit of layer 2 and 2 of layer 3 (out of 8 in each) are dead: they output 0 on every training input, '
+         'so their own weights get no gradient and do not change.'),
+        ("Some were dead from the start; the others died during training: an update pushed each one's input "
+         'below 0 on every point.'),
+        ('The network fits the training data: 93% of the training points are classified right (loss 0.729 at '
+         'step 0, 0.232 at step 30).'),
+    ],
 }
 
 
@@ -201,6 +220,42 @@ def test_a_projector_shows_the_first_sentence_and_keeps_the_rest(name):
     head, rest = run.headline(said)
     assert head == HEADLINES[name]
     assert f"{head} {rest}".strip() == " ".join(said)
+
+
+@pytest.mark.parametrize("name, head", [
+    ("step 0", None),  # short: whole
+    ("constant 0.5", ('All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit. '
+                      'Their weights are exactly equal, so every step gives them exactly the same update and they '
+                      'stay copies.')),  # two sentences fit
+    ("he, relu, 32x6", ('3 units of layer 2, 3 of layer 3, 7 of layer 4, 5 of layer 5 and 7 of layer 6 (out of 32 in '
+                        'each) are dead: they output 0 on every training input, so their own weights get no gradient '
+                        'and do not change.')),  # one sentence longer than NOTE_HEAD: still shown whole
+    ("zeros, tanh", ('In 30 steps only the output bias changed; all the weights and the hidden biases still have '
+                     'exactly their starting values, because their gradients are exactly zero.')),
+    ("too large", ('The network has not learned the data: 59% of the training points are classified right (loss 4.58 '
+                   'at step 0, 5.31 at step 5).')),  # the second would not fit
+])
+def test_a_long_note_shows_its_first_sentences_and_folds_the_rest(name, head):
+    """Not presenting, the Playground's note shows whole up to NOTE_WHOLE characters; a longer one shows the
+    sentences that fit in NOTE_HEAD (at least its first) and folds the rest, nothing lost."""
+    said = EXPECTED[name]
+    text = " ".join(said)
+    shown, folded = run.panel_words(said, present=False)
+    assert (shown, folded) == ((text, "") if head is None else (head, text[len(head) + 1:]))
+    assert run.panel_words(said, present=True) == run.headline(said)
+
+
+@pytest.mark.parametrize("distinct, widths, numbers", [
+    ((1,), (8,), [("Layer 1 distinct", "1 / 8")]),
+    ((3, 8, 8), (8, 8, 8), [("Layer 1 distinct", "3 / 8"), ("Layer 2 distinct", "8 / 8"),
+                            ("Layer 3 distinct", "8 / 8")]),
+    ((31, 29, 30, 25, 28, 24), (32,) * 6, [("Layers 1–6 distinct (of 32)", "31, 29, 30, 25, 28, 24")]),
+    ((1, 1, 1, 1), (4, 4, 4, 4), [("Layers 1–4 distinct (of 4)", "1, 1, 1, 1")]),
+    ((3, 5, 2, 1), (4, 8, 2, 1), [("Layers 1–4 distinct", "3/4, 5/8, 2/2, 1/1")]),
+])
+def test_up_to_three_layers_have_a_number_each_and_deeper_ones_share_one(distinct, widths, numbers):
+    """The meter's counts beside the note: one number per layer fits two rows beside it up to three layers."""
+    assert run.distinct_numbers(distinct, widths) == numbers
 
 
 def test_the_speed_cap_note_counts_its_steps():
@@ -289,7 +344,8 @@ def test_the_side_by_side_summary_counts_the_units_of_every_layer():
 
 CONFIGS = st.fixed_dictionaries(dict(
     dataset=st.sampled_from(DATASETS), n_samples=st.just(40),
-    hidden=st.lists(st.integers(1, 4), min_size=1, max_size=2).map(tuple),
+    hidden=st.one_of(st.lists(st.integers(1, 4), min_size=1, max_size=2),  # deeper: layers of one width, as
+                     st.tuples(st.integers(2, 4), st.integers(3, 4)).map(lambda wd: [wd[0]] * wd[1])).map(tuple),
     activation=st.sampled_from(ACTIVATIONS),
     init=st.sampled_from(("zeros", "constant", "normal", "xavier_normal", "he_normal")),
     init_value=st.sampled_from((-0.5, 0.5, 1.0)), spread=st.sampled_from((0.1, 1.0, 5.0)),
@@ -298,6 +354,11 @@ CONFIGS = st.fixed_dictionaries(dict(
 ))
 COPIES = re.compile(r"All (?:\d+|the) units of (layers? [\d, and]+?) behave as one")
 PARTLY = re.compile(r"The (\d+) units of (layers? [\d, and]+?)(?: each)? behave as (\d+) different units")
+PARTLY_BY_LAYER = re.compile(r"The (\d+) units of (layers [\d, and]+?) behave as ([\d, and]+?) different units, "
+                             r"layer by layer")
+DEAD = re.compile(r"([^.]*?) (?:\(out of (\d+) in each\) )?(?:is|are) dead: (?:it outputs|they output) 0")
+DEAD_PART = re.compile(r"(\d+) (?:of the (\d+) units|units?) of layer (\d+)|(\d+) of layer (\d+)"
+                       r"|the only unit of layer (\d+)")
 
 
 def params_now_and_then(t: Trainer):
@@ -312,6 +373,18 @@ def params_now_and_then(t: Trainer):
 def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
     t = Trainer(TrainConfig(**kw))
     t.run(steps)
+    claims_hold(t)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_every_claim_of_the_table_holds_for_its_numbers(name):
+    """The same checks on the table's states, which include what random small configs rarely reach (a deep, wide
+    network whose layers differ in their counts)."""
+    claims_hold(live(*CASES[name]))
+
+
+def claims_hold(t: Trainer):
+    """No two contradictory verdicts about run `t`, and every claim its words make true for its numbers."""
     r = t.result()
     f = facts_of(t)
     said = run.whats_happening(f)
@@ -324,6 +397,13 @@ def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
     assert said and all(s.endswith((".", ")")) for s in said)
     head, rest = run.headline(said)  # presenter mode: a first sentence, the rest one click away, nothing lost
     assert head.endswith((".", ")")) and f"{head} {rest}".strip() == text and text.startswith(head)
+    head, rest = run.panel_words(said, present=False)  # not presenting: its first sentences when it is long
+    assert f"{head} {rest}".strip() == text and head.endswith((".", ")"))
+    assert (rest == "") == (len(text) <= run.NOTE_WHOLE) or run.headline(said)[1] == ""
+    assert len(head) <= run.NOTE_HEAD or head == run.headline(said)[0] or not rest
+    numbers = run.distinct_numbers(sym["distinct"], widths)  # the meter's counts beside the words
+    shown = [int(n) for _, value in numbers for n in re.findall(r"(\d+)(?: / \d+|/\d+)?(?:,|$)", value)]
+    assert shown == list(sym["distinct"])
     assert not re.search(r"\b1 (steps|units|layers)\b", text)
     # contradictory pairs never appear together
     assert not ("behave as one" in text and "Every unit of every layer behaves differently" in text)
@@ -348,7 +428,7 @@ def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
         assert all(moved) and not np.all(r.grad_norms[-1] > 0)
     if "stopped for good" in text:  # the run computed step by step holds the same weights from the step named on
         since = int(re.search(r"Since step (\d+) no", text).group(1))
-        stepwise = computed(TrainConfig(**kw))
+        stepwise = computed(t.config)
         stepwise.run(since)
         assert since == r.still_since and stepwise._flat.tobytes() == t._flat.tobytes()
         assert np.all(r.batch_losses[since:] == r.batch_losses[-1])
@@ -359,12 +439,22 @@ def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
         assert m.group(1) == layers(ks)
         if "exactly equal" in text:
             assert all(sym["gap"][k - 1] == 0 for k in ks)
-    for m in PARTLY.finditer(text):
-        ks = [int(k) for k in re.findall(r"\d+", m.group(2))]
-        for k in ks:
+    partly = [(m.group(1), m.group(2), [m.group(3)]) for m in PARTLY.finditer(text)] + [
+        (m.group(1), m.group(2), re.findall(r"\d+", m.group(3))) for m in PARTLY_BY_LAYER.finditer(text)]
+    for width, named, counts in partly:
+        ks = [int(k) for k in re.findall(r"\d+", named)]
+        for k, d_said in zip(ks, counts * len(ks) if len(counts) == 1 else counts, strict=True):
             w, d = widths[k - 1], sym["distinct"][k - 1]
-            assert int(m.group(1)) == w and int(m.group(3)) == d and 1 < d < w
+            assert int(width) == w and int(d_said) == d and 1 < d < w
             assert w - d > max(round(snap.dead[k - 1] * w) - 1, 0)  # not merely its dead units, which act as one
+    m = DEAD.search(text.replace("Every unit of ", "")) if "dead:" in text else None
+    if m and not m.group(1).startswith("layer"):  # some units of some layers: each count is that layer's
+        for part in DEAD_PART.finditer(m.group(1)):
+            n, of, k = (1, 1, part.group(6)) if part.group(6) else (part.group(1) or part.group(4), part.group(2) or
+                                                                     m.group(2), part.group(3) or part.group(5))
+            k = int(k)
+            assert int(n) == round(snap.dead[k - 1] * widths[k - 1]) > 0 and snap.dead[k - 1] < 1 or widths[k - 1] == 1
+            assert of is None or int(of) == widths[k - 1]
     if "Every unit of every layer behaves differently" in text:
         assert learned and all(d == w > 1 for d, w in zip(sym["distinct"], widths))
     if "Every unit of layer" in text and "is dead" in text:
