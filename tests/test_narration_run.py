@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from test_train import computed  # a run computed step by step, as before a run could stand still
 
@@ -370,6 +370,10 @@ def params_now_and_then(t: Trainer):
 
 @settings(max_examples=40, deadline=None)
 @given(CONFIGS, st.integers(0, 40))
+# found by the deeper configs: a dropout batch's loss passed 1e12 (diverged) while the last snapshot, without
+# dropout, classified every point; the run is said to have diverged, and nothing else
+@example(dict(dataset="gaussians", n_samples=40, hidden=(2, 2, 2, 2), activation="identity", init="normal",
+              init_value=-0.5, spread=5.0, bias=False, dropout=0.3, lr=0.05, steps=4, record_every=1, seed=2), 4)
 def test_no_contradiction_and_every_claim_holds_for_its_numbers(kw, steps):
     t = Trainer(TrainConfig(**kw))
     t.run(steps)
@@ -409,7 +413,7 @@ def claims_hold(t: Trainer):
     assert not ("behave as one" in text and "Every unit of every layer behaves differently" in text)
     learned_said = "fits the training data" in text or "together they fit the data" in text
     assert not ("Nothing has changed" in text and learned_said)  # frozen vs learning
-    assert learned_said == learned
+    assert learned_said == (learned and r.status != "diverged")  # a diverged run is said to have diverged, only
     # whether it learned is said once something was measured after step 0 (a snapshot), never of step 0 alone
     assert ("has not learned" in text) == (f.measured_at > 0 and r.status != "diverged" and not learned)
     assert not re.search(r"at step 0, [^)]* at step 0\)", text)  # a loss "at step 0" twice compares nothing
