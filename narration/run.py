@@ -215,10 +215,12 @@ def headline(panel: list[str]) -> tuple[str, str]:
 
 
 # Not presenting, a panel's note this long or shorter is shown whole; a longer one shows its first sentences, up
-# to NOTE_HEAD characters (at least one sentence), and folds the rest: with the numbers beside it, the panel then
-# leaves a chart on the first screen of a 1280x720 projector, and the charts do not move down as a run's note grows.
-NOTE_WHOLE = 280
-NOTE_HEAD = 220
+# to NOTE_HEAD characters (at least one sentence), and folds the rest: the note's box is then no taller than the
+# two rows of numbers beside it (four lines, or three and "The whole note"), which leaves a chart on the first
+# screen of a 1280x720 projector under a preset's three-line caption, and the charts do not move down as a run's
+# note grows.
+NOTE_WHOLE = 200
+NOTE_HEAD = 150
 
 
 def panel_words(panel: list[str], present: bool) -> tuple[str, str]:

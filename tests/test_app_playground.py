@@ -256,9 +256,25 @@ def test_presenter_mode_is_kept_in_the_share_link_and_shortens_the_panel_to_its_
     assert not any(shown["help"].values())  # a projector shows no help marks
     at = run()
     shown = live_panel(at)
-    assert "present=" not in share(at) and not shown["side"] and shown["more"] == ""
-    assert shown["note"] == "**What's happening:** " + " ".join(notes)
+    assert "present=" not in share(at) and not shown["side"]
+    head, rest = narrate.panel_words(notes, present=False)  # not presenting: as much as four lines hold
+    assert shown["note"] == "**What's happening:** " + head and shown["more"] == rest
+    assert head.startswith("All 8 units of layers 1 and 2 behave as one") and rest.endswith("Press Play (or Step) "
+                                                                                            "to start training.")
     assert shown["help"]["Layer 1 distinct"].startswith("The symmetry meter's count")
+
+
+def test_presenting_a_long_preset_caption_shows_its_first_sentence_and_the_whole_in_its_help():
+    """A preset's caption of two or three lines took the key charts' last lines off a 1280x720 projector."""
+    from settings import playground as S
+
+    about = next(p for p in S.PRESETS if p.id == "constant_dropout").about
+    first = "Dropout silences different units on each step, so the copies get slightly different updates: the gap "
+    normal, present = run({"preset": "constant_dropout"}), run({"preset": "constant_dropout", "present": "1"})
+    (caption,) = [c for c in normal.caption if c.value.startswith(first)]
+    assert caption.value == about and not caption.proto.help
+    (caption,) = [c for c in present.caption if c.value.startswith(first)]
+    assert caption.value == first + "chart leaves exactly 0 at the first step." and caption.proto.help == about
 
 
 def trained(query: dict, steps: int) -> AppTest:

@@ -34,9 +34,12 @@ class Screen:
     name: str = ""
 
 
-# Every page as it opens, and the Playground with its largest network: six layers of 32 units make the longest
-# numbers and notes its panel can show, which must still leave a chart on a projector's first screen.
-PAGE_FILES = [Screen(ROOT / "app.py"), Screen(ROOT / "app.py", "preset=he&width=32&depth=6", "Playground-32x6"),
+# Every page as it opens, and the Playground at its fullest, where it must still leave a chart on a projector's
+# first screen: its largest network (six layers of 32 units: the longest numbers, a custom setup's caption) after
+# 300 steps (a note of several verdicts), and the preset with the longest caption (three lines), also played.
+PAGE_FILES = [Screen(ROOT / "app.py"),
+              Screen(ROOT / "app.py", "preset=he&width=32&depth=6&step=300", "Playground-32x6"),
+              Screen(ROOT / "app.py", "preset=constant_dropout&step=300", "Playground-dropout"),
               *(Screen(f) for f in sorted((ROOT / "pages").glob("*.py")))]
 SETTLE_TIMEOUT = 60.0  # seconds for a page to draw all its charts (its first run may wait for a heavy-job slot)
 MAX_SHOT_PX = 12_000  # a whole-page screenshot is cut at this height

@@ -223,10 +223,10 @@ def test_a_projector_shows_the_first_sentence_and_keeps_the_rest(name):
 
 
 @pytest.mark.parametrize("name, head", [
-    ("step 0", None),  # short: whole
-    ("constant 0.5", ('All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit. '
-                      'Their weights are exactly equal, so every step gives them exactly the same update and they '
-                      'stay copies.')),  # two sentences fit
+    ("xavier", None),  # short: whole
+    ("step 0", 'All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit.'),
+    ("width 1", ('Layers 1 and 2 each have a single unit, so everything the network knows passes through one number '
+                 'there: give them more units.')),  # one sentence, NOTE_HEAD long or less: the next would not fit
     ("he, relu, 32x6", ('3 units of layer 2, 3 of layer 3, 7 of layer 4, 5 of layer 5 and 7 of layer 6 (out of 32 in '
                         'each) are dead: they output 0 on every training input, so their own weights get no gradient '
                         'and do not change.')),  # one sentence longer than NOTE_HEAD: still shown whole
@@ -238,6 +238,7 @@ def test_a_projector_shows_the_first_sentence_and_keeps_the_rest(name):
 def test_a_long_note_shows_its_first_sentences_and_folds_the_rest(name, head):
     """Not presenting, the Playground's note shows whole up to NOTE_WHOLE characters; a longer one shows the
     sentences that fit in NOTE_HEAD (at least its first) and folds the rest, nothing lost."""
+    assert len(" ".join(EXPECTED["xavier"])) <= run.NOTE_WHOLE < len(" ".join(EXPECTED["step 0"]))
     said = EXPECTED[name]
     text = " ".join(said)
     shown, folded = run.panel_words(said, present=False)

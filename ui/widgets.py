@@ -12,6 +12,7 @@ import time
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from narration.run import headline
 from settings.params import (
     CUSTOM,
     CUSTOM_LABEL,
@@ -185,8 +186,9 @@ def controls(specs, presets=None, container=None, moment: Param | None = None) -
     main = {p.name for p in base if p.main}
     values = {p.name: _widget(quick, p, current) for p in base if p.main}
     _present_toggle(quick)
-    if note:
-        st.caption(note)
+    if note:  # presenting, its first sentence: a longer one took the key charts' last lines off a projector
+        head, rest = headline([note]) if presenting() else (note, "")
+        st.caption(head, help=note if rest else None)
     notices = st.session_state.get("_ui_notices") or []
     if notices:
         st.warning("Some settings in the link were changed:\n\n" + "\n".join(f"- {_md(n)}" for n in notices))
