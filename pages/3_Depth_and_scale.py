@@ -47,7 +47,10 @@ def verdict():
     box(read.headline)
 
 
-stats = figures.depth_stats(p.act_rms, p.saturated, p.grad_std, theory, compare, p.act_std, height=400)
+# presenting, the charts keep the height of a two-row legend whatever theirs: a third row (ReLU's theory line)
+# took the key charts' last lines off a 1280x720 projector
+stats = figures.depth_stats(p.act_rms, p.saturated, p.grad_std, theory, compare, p.act_std,
+                            height=428 if present else 400, fixed=present)
 
 
 def per_layer():
@@ -59,7 +62,10 @@ def per_layer():
 
 caption = (f"Distribution of the {S.N_SAMPLES} × {p.width} outputs of each layer. Each panel has its own x range: "
            "read the std (σ) in its title.")
-hist = figures.depth_histograms(p.hist_edges, p.hist_counts, p.act_std, height=420 if present else None)
+# four panels a row unless presenting (beside the per-layer charts): a fifth of a phone was too narrow for a
+# panel's title beside its neighbours' ("layer 11 σ 0.017")
+hist = figures.depth_histograms(p.hist_edges, p.hist_counts, p.act_std, cols=5 if present else 4,
+                                height=420 if present else None)
 if present:  # one screen: the per-layer picture beside the histograms; the reading under them
     left, right = st.columns([3, 2])
     with left:
@@ -81,7 +87,8 @@ with st.expander("The arithmetic behind the theory line", expanded=theory is not
         "A unit adds up `fan_in` inputs, each times a weight. If the weights are independent with variance "
         "Var[W] and the inputs have mean square E[a²], the sum has variance"
     )
-    st.latex(r"\operatorname{Var}[z_{l+1}] = \text{fan\_in}\cdot\operatorname{Var}[W]\cdot\mathbb{E}[a_l^2].")
+    # thin spaces for the products: with dots it was 11 px wider than a phone's column
+    st.latex(r"\operatorname{Var}[z_{l+1}] = \text{fan\_in}\,\operatorname{Var}[W]\,\mathbb{E}[a_l^2].")
     st.markdown(
         "Keeping the size the same from layer to layer needs fan_in · Var[W] · E[a²] = Var[z]. A linear unit "
         "passes its input through unchanged (a tanh unit working near 0 almost so), so E[a²] ≈ Var[z] and the "

@@ -56,10 +56,9 @@ def metrics():
         col.metric(label, value)
 
 
-if not present:  # presenter mode: the distribution and the two boundaries first, the numbers under them
-    metrics()
-if same := story.identical(r):
-    st.error(same)
+same = story.identical(r)  # under the distribution it is about: four lines above it left no chart on the first
+if not present:  # screen at 1280x720. Presenter mode: the distribution and the two boundaries first, the numbers
+    metrics()  # and words under them
 
 # presenter mode: the distribution and the best and worst boundaries in one row, one screen
 hist = figures.restarts_histograms(rr.train_loss, rr.test_acc, r.moving, height=440 if present else 380)
@@ -69,6 +68,8 @@ if present:
         ui.plotly_chart(hist, key="rs_hist", key_chart=True)
 else:
     ui.plotly_chart(hist, key="rs_hist", key_chart=True)
+    if same:
+        st.error(same)
     left, right = st.columns(2)
 
 extent = grid_extent(rr.data.X)
@@ -81,6 +82,8 @@ for k, (col, i, lowest) in enumerate(((left, rr.best, True), (right, rr.worst, F
                         key_chart=True)
         st.caption(story.boundary_caption(r, i))
 if present:
+    if same:  # three lines above the key charts took their last 120 px off a 1280x720 projector
+        st.error(same)
     metrics()
     st.markdown(INTRO)
 

@@ -36,7 +36,7 @@ ABOUT = {  # each claim measured at seed 0 (tests/test_narration_depth.py checks
                   "is flat.",
     "tanh-xavier": "Glorot & Bengio's scale, Var[W] = 2 / (fan_in + fan_out): over ten layers the signal and the "
                    "gradient both stay within a factor of 5 of their start.",
-    "relu-xavier": "Xavier assumes units that pass their input through near 0; ReLU zeroes the negative half, so "
+    "relu-xavier": "Xavier assumes units that pass their input through near 0. ReLU zeroes the negative half, so "
                    "each layer keeps about 0.71 of the size, and after 20 layers the signal and the gradient are "
                    "800 to 1,200 times smaller.",
     "relu-he": "He et al.'s scale, Var[W] = 2 / fan_in, makes up for the half that ReLU switches off: the signal "
