@@ -105,8 +105,8 @@ def page_loads() -> list[tuple]:
     return [tuple(vs) for vs in loads.values()]
 
 
-def survey(browser, base: str, viewports: tuple) -> dict[str, dict[Path, list[str]]]:
-    """Every page loaded once and measured at each of `viewports` in turn: {screen name: {page file: problems}}.
+def survey(browser, base: str, viewports: tuple) -> dict[str, dict[Screen, list[str]]]:
+    """Every page loaded once and measured at each of `viewports` in turn: {screen name: {Screen: problems}}.
 
     Screenshots (first screen and whole page) of the screens that keep them are written to ARTIFACTS.
     """
