@@ -1,5 +1,5 @@
-"""Classroom screens: every page on a 1280x720 projector (presenting and not), a 1600x1000 desktop and a 390x844
-phone, in headless Chromium.
+"""Classroom screens: every page, and pages at their fullest (PAGE_FILES), on a 1280x720 projector (presenting and
+not), a 1600x1000 desktop and a 390x844 phone, in headless Chromium.
 
 All pages are opened at once, each in its own tab: once presenting, once for the 1280x720 projector and then the
 1600x1000 desktop (the same tabs, the window resized), and once on the phone. tests/screens.py measures them:
