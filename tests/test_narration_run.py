@@ -452,9 +452,10 @@ def claims_hold(t: Trainer):
             w, d = widths[k - 1], sym["distinct"][k - 1]
             assert int(width) == w and int(d_said) == d and 1 < d < w
             assert w - d > max(round(snap.dead[k - 1] * w) - 1, 0)  # not merely its dead units, which act as one
-    m = DEAD.search(text.replace("Every unit of ", "")) if "dead:" in text else None
-    if m and not m.group(1).startswith("layer"):  # some units of some layers: each count is that layer's
-        for part in DEAD_PART.finditer(m.group(1)):
+    for m in DEAD.finditer(text.replace("Every unit of ", "")):
+        if m.group(1).strip().startswith("layer"):  # every unit of those layers: checked below
+            continue
+        for part in DEAD_PART.finditer(m.group(1)):  # some units of some layers: each count is that layer's
             n, of, k = (1, 1, part.group(6)) if part.group(6) else (part.group(1) or part.group(4), part.group(2) or
                                                                      m.group(2), part.group(3) or part.group(5))
             k = int(k)
