@@ -53,13 +53,14 @@ def depth_histograms(edges, counts, act_std, cols: int = 5, title: str | None = 
 
 
 def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None = None, act_std=None,
-                height: int = 440, legend_in: int = 0, fixed: bool = False) -> list[dict]:
+                height: int = 440, legend_in: int = 0, legend_rows: int | None = None) -> list[dict]:
     """Three figures against layer (a page sets them side by side, or one under another on a phone): activation RMS
     and std (theory dashed), saturated %, backprop gradient std; the first and last on log axes.
 
     compare: optional {label: (act_rms, grad_std)} of other settings, drawn thin for reference, named in the legend
     of figure `legend_in` (0, the first, or 2, the gradient's, for a page that shows that one alone). Each legend
-    row beyond the first makes the figures taller, or, `fixed` (a projector's one screen), their plots shorter.
+    row beyond the first makes the figures taller; `legend_rows`: make room for that many rows whatever the legend
+    has (a projector's one screen: more rows make the plots shorter).
     """
     depth = len(act_rms)
     layers = np.arange(1, depth + 1, dtype=np.float32)
@@ -87,7 +88,7 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
     rows = 1 + len(compare or {}) + (act_std is not None) + (theory is not None)  # a narrow legend: one entry a row
     legend, bottom = legend_below(rows)
     # one bottom margin for all three, so their x axes line up
-    tall = height if fixed else height + legend_below(rows)[1] - legend_below(1)[1]
+    tall = height + legend_below(legend_rows or rows)[1] - legend_below(1)[1]
     margin = dict(l=60, r=15, t=80, b=bottom)
     px = plot_px(tall, margin)
     x = dict(title=dict(text="layer"), tick0=1, dtick=1 if most <= 5 else 3 if most <= 12 else 5, tickangle=0)

@@ -591,9 +591,9 @@ def restarts_histograms(train_loss, test_acc, moving=None, height: int = 380) ->
             w = max(abs(v) * 0.002, 1e-3)
             bins = dict(xbins=dict(start=v - w / 2, end=v + w / 2, size=w))
             axes[col]["range"] = [v - 25 * w, v + 25 * w]
-            annotations.append(dict(x=v, y=len(values), xref=f"x{ax}", yref=f"y{ax}", showarrow=False,  # short:
-                                    yanchor="bottom", text=f"all {len(values)}: {v:.4g}"))  # the axis says seeds;
-            # "all 50 seeds: 0.5828" ran into the other panel's and the tick beside it on a phone
+            # short, under the axis titled seeds: "all 50 seeds: 0.5828" ran into the other panel's label on a phone
+            annotations.append(dict(x=v, y=len(values), xref=f"x{ax}", yref=f"y{ax}", showarrow=False,
+                                    yanchor="bottom", text=f"all {len(values)}: {v:.4g}"))
         for part, name, c in ((~moving, "settled", color), (moving, "still moving", FAINT)):
             if part.any() or name == "settled":
                 data.append(dict(type="histogram", x=finite32(values[part]), nbinsx=40, marker=dict(color=c),

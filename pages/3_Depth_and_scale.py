@@ -49,8 +49,8 @@ def verdict():
 
 # presenting, the charts keep the height of a two-row legend whatever theirs: a third row (ReLU's theory line)
 # took the key charts' last lines off a 1280x720 projector
-stats = figures.depth_stats(p.act_rms, p.saturated, p.grad_std, theory, compare, p.act_std,
-                            height=428 if present else 400, fixed=present)
+stats = figures.depth_stats(p.act_rms, p.saturated, p.grad_std, theory, compare, p.act_std, height=400,
+                            legend_rows=2 if present else None)
 
 
 def per_layer():
