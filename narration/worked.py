@@ -38,6 +38,7 @@ class Worked:
     derivatives: str  # LaTeX, one aligned line per weight: the chain rule, then its numbers
     derivatives_short: str  # the same lines with the numbers only (narrow: beside the diagram on a projector)
     derivatives_caption: str
+    derivatives_short_caption: str  # under the short lines, which have no heading
     summary: str
     relu_note: str | None
     relu_answer: str
@@ -55,8 +56,8 @@ def overflow_note(last: int, steps: int) -> str | None:
 def explain(run, n: int, last: int) -> Worked:
     """The explanation of iteration n of `run`, whose iterations 0..last are finite."""
     s = _State(run, n, last)
-    return Worked(_checks(s), _status(s), _derivatives(s), _derivatives(s, short=True), _caption(s), _summary(s),
-                  _relu_note(s), relu_answer(run))
+    return Worked(_checks(s), _status(s), _derivatives(s), _derivatives(s, short=True), _caption(s),
+                  _caption(s, short=True), _summary(s), _relu_note(s), relu_answer(run))
 
 
 class _State:
@@ -142,11 +143,15 @@ def _status(s: _State):
 
 # ---- the chain rule with the numbers filled in
 
-def _gate(s: _State, k: int) -> str:
-    """The ReLU slope of unit y_k: 1 where it passes its input, 0 where it is switched off."""
+def _gate(s: _State, k: int, short: bool = False) -> str:
+    """The ReLU slope of unit y_k: 1 where it passes its input, 0 where it is switched off. The long form says why
+    under it; the short one (beside the diagram, one row a weight) names the unit in a subscript: 0_{y_3}."""
     if not s.relu:
         return ""
-    return r"\cdot\underbrace{1}_{y_%d>0}" % k if s.u[f"y{k}"] > 0 else r"\cdot\underbrace{0}_{y_%d\le0}" % k
+    on = s.u[f"y{k}"] > 0
+    if short:
+        return r"\cdot%d_{y_%d}" % (on, k)
+    return r"\cdot\underbrace{1}_{y_%d>0}" % k if on else r"\cdot\underbrace{0}_{y_%d\le0}" % k
 
 
 def _w(i: int) -> str:
@@ -156,48 +161,66 @@ def _w(i: int) -> str:
 
 def _derivatives(s: _State, short: bool = False) -> str:
     r"""One aligned line per weight: dy/dw_i = the chain rule = its numbers = the engine's value (short: the chain
-    rule left out, dy/dw_i written inline, one row a weight).
+    rule left out, dy/dw_i written inline, one row a weight, a size smaller, ReLU slopes as 0_{y_k}).
 
     The long form fits a 354 px phone column: each term of a sum gets a row of its own and the value ends the
-    weight's derivation on a row of its own. Weights are separated by \\ and a weight's own rows by \cr, so the
-    source still holds one \\-line per weight, ending in "= its value"."""
+    weight's derivation on a row of its own; under ReLU so does the slope and input that multiply a whole sum.
+    Weights are separated by \\ and a weight's own rows by \cr, so the source still holds one \\-line per weight,
+    ending in "= its value". The short form fits beside the diagram on a 1280x720 projector, as tall as it."""
     W = {i: _f(s.w[f"w{i}"]) for i in range(1, 11)}
     d = {i: _f(s.g[f"w{i}"]) for i in range(1, 11)}
     ys = {k: _f(s.u[f"y{k}"]) for k in range(1, 5)}
     lo, hi = (r"\max(0,\ ", ")") if s.relu else ("", "")  # a ReLU unit outputs max(0, its input)
-    rows = [  # (i, the chain rule, its numbers), each as the terms of a sum
-        (i, [rf"y_{k} = {lo}w_{a}y_1", rf"w_{b}y_2{hi}"], [rf"{lo}{W[a]}\cdot{ys[1]}", rf"{W[b]}\cdot{ys[2]}{hi}"])
+    rows = [  # (i, the chain rule, its numbers), each as the terms of a sum, then a factor of the whole sum
+        (i, [rf"y_{k} = {lo}w_{a}y_1", rf"w_{b}y_2{hi}"], [rf"{lo}{W[a]}\cdot{ys[1]}", rf"{W[b]}\cdot{ys[2]}{hi}"],
+         ("", ""))
         for i, k, a, b in ((9, 3, 5, 7), (10, 4, 6, 8))
     ] + [
-        (i, [rf"w_{{{o}}}\,{_gate(s, k)}\, y_{src}"], [rf"{W[o]}{_gate(s, k)}\cdot{ys[src]}"])
+        (i, [rf"w_{{{o}}}\,{_gate(s, k)}\, y_{src}"], [rf"{W[o]}{_gate(s, k, short)}\cdot{ys[src]}"], ("", ""))
         for i, o, k, src in ((5, 9, 3, 1), (6, 10, 4, 1), (7, 9, 3, 2), (8, 10, 4, 2))
     ]
     xs = (s.x1, s.x2)
     rows += [
-        (i, [rf"(w_9{_gate(s, 3)}\,w_{p}", rf"w_{{10}}{_gate(s, 4)}\,w_{q}){_gate(s, k)}\,x_{x}"],
-         [rf"({W[9]}{_gate(s, 3)}\cdot{W[p]}", rf"{W[10]}{_gate(s, 4)}\cdot{W[q]}){_gate(s, k)}\cdot{_f(xs[x - 1])}"])
+        (i, [rf"(w_9{_gate(s, 3)}\,w_{p}", rf"w_{{10}}{_gate(s, 4)}\,w_{q})"],
+         [rf"({W[9]}{_gate(s, 3, short)}\cdot{W[p]}", rf"{W[10]}{_gate(s, 4, short)}\cdot{W[q]})"],
+         (rf"{_gate(s, k)}\,x_{x}", rf"{_gate(s, k, short)}\cdot{_f(xs[x - 1])}"))
         for i, p, q, k, x in ((1, 5, 6, 1, 1), (2, 7, 8, 2, 1), (3, 5, 6, 1, 2), (4, 7, 8, 2, 2))
     ]
     if short:
-        lines = [rf"\partial y/\partial {_w(i)} &= {' + '.join(numbers)} = {d[i]}" for i, _, numbers in rows]
-        return r"\begin{aligned}" + r"\\".join(lines) + r"\end{aligned}"
+        lines = [rf"\partial y/\partial {_w(i)} &= {' + '.join(numbers)}{factor} = {d[i]}"
+                 for i, _, numbers, (_, factor) in rows]
+        return r"\small\begin{aligned}" + r"\\".join(lines) + r"\end{aligned}"
 
-    def terms(parts: list) -> list:  # "= a", "+ b" (indented): a sum written down one term a row
-        return [rf"&= {parts[0]}"] + [rf"&\quad + {t}" for t in parts[1:]]
+    def terms(parts: list, factor: str, apart: bool) -> list:
+        """ "= a", "+ b" (indented): a sum written down one term a row; its factor (a slope and an input) on a row
+        of its own when `apart`, at the end of the last term when not."""
+        rows = [rf"&= {parts[0]}"] + [rf"&\quad + {t}" for t in parts[1:]]
+        if factor and apart:
+            return rows + [rf"&\quad {factor}"]
+        return rows[:-1] + [rows[-1] + factor]
 
     lines = []
-    for i, rule, numbers in rows:
-        gated = s.relu and len(rule) > 1 and "underbrace" in rule[0]  # ReLU slopes make the rule itself long
-        body = (terms(rule) if gated else [rf"&= {' + '.join(rule)}"]) + terms(numbers) + [rf"&= {d[i]}"]
+    for i, rule, numbers, (rule_factor, number_factor) in rows:
+        # Under ReLU the slopes (and max(0, ...)) make every sum long: each of its terms gets a row, the rule's too
+        gated = s.relu and len(rule) > 1
+        rule_rows = terms(rule, rule_factor, apart=True) if gated else [rf"&= {' + '.join(rule)}{rule_factor}"]
+        body = rule_rows + terms(numbers, number_factor, apart=s.relu) + [rf"&= {d[i]}"]
         lines.append(rf"\frac{{\partial y}}{{\partial {_w(i)}}} " + r" \cr ".join(body))
     return r"\begin{aligned}" + r"\\[0.4em]".join(lines) + r"\end{aligned}"
 
 
-def _caption(s: _State) -> str:
-    return ("For each weight: the chain rule with this iteration's numbers filled in, ending in the value the engine "
-            "computed; the weight then moves by −η times that value."
-            + (" Under ReLU every path through a unit is multiplied by its slope, 1 if the unit is on and 0 if it is "
-               "off." if s.relu else ""))
+def _caption(s: _State, short: bool = False) -> str:
+    """What the derivatives' lines are. The short form (beside the diagram, under no heading of its own) names the
+    iteration and says how it writes a ReLU unit's slope."""
+    head = (f"The derivatives at iteration {s.n}, one line a weight: the chain rule's terms with this iteration's "
+            "numbers, ending in the value the engine computed" if short else
+            "For each weight: the chain rule with this iteration's numbers filled in, ending in the value the engine "
+            "computed")
+    slope = (" Under ReLU every path through a unit is multiplied by the unit's slope, written $1_{y_k}$ if unit "
+             "$y_k$ is on and $0_{y_k}$ if it is off." if short else
+             " Under ReLU every path through a unit is multiplied by its slope, 1 if the unit is on and 0 if it is "
+             "off.")
+    return head + "; the weight then moves by −η times that value." + (slope if s.relu else "")
 
 
 # ---- what the numbers show

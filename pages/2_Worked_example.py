@@ -63,13 +63,12 @@ def derivatives():
 diagram = figures.toy_diagram(r.at(n), r.units_at(n), (x1, x2), vmax, title=f"The network at iteration {n}",
                           height=330 if present else 440, colorbar_below=not present)  # half a projector: bar beside
 if present:  # one screen: the network with its ten weights beside the derivatives; the checks below
-    left, right = st.columns([1, 1])
+    left, right = st.columns([5, 6])
     with left:
         ui.plotly_chart(diagram, key="toy_diagram", key_chart=True)
-    with right:  # the numbers only, under a one-line heading: ten lines beside the diagram
-        st.markdown(f"**The derivatives at iteration {n}**")
+    with right:  # the numbers only, ten lines as tall as the diagram; what they are is said under both
         st.latex(say.derivatives_short)
-    st.caption(say.derivatives_caption)
+    st.caption(say.derivatives_short_caption)
     st.markdown(INTRO)
     checks()
 else:

@@ -428,7 +428,7 @@ def test_worked_example_presenter_mode_shows_the_same_derivatives_in_short_lines
     """Beside the diagram on a projector the derivatives keep their numbers and drop the chain rule's symbols."""
     def latex(at, start):
         blocks = [e.value.strip("$\n") for e in at.latex]
-        (block,) = [b for b in blocks if b.startswith(r"\begin{aligned}" + start)]
+        (block,) = [b for b in blocks if b.removeprefix(r"\small").startswith(r"\begin{aligned}" + start)]
         return [line.rsplit("=", 1)[1] for line in block.removesuffix(r"\end{aligned}").split(r"\\")]
 
     normal, present = run("toy"), run("toy", {"present": "1"})

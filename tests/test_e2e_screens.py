@@ -37,14 +37,16 @@ class Screen:
 # Every page as it opens, and pages at their fullest, where they must still fit: the Playground's largest network
 # (six layers of 32 units: the longest numbers, a custom setup's caption) after 300 steps (a note of several
 # verdicts), its preset with the longest caption (three lines), also played; Depth and scale's preset with the
-# longest caption and a three-row legend; Restarts' preset whose verdict takes four lines.
+# longest caption and a three-row legend; Restarts' preset whose verdict takes four lines; the worked example's
+# widest derivatives (ReLU's slopes).
 PAGES = ROOT / "pages"
 PAGE_FILES = [Screen(ROOT / "app.py"),
               Screen(ROOT / "app.py", "preset=he&width=32&depth=6&step=300", "Playground-32x6"),
               Screen(ROOT / "app.py", "preset=constant_dropout&step=300", "Playground-dropout"),
               *(Screen(f) for f in sorted(PAGES.glob("*.py"))),
               Screen(PAGES / "3_Depth_and_scale.py", "preset=relu-xavier", "Depth_and_scale-relu-xavier"),
-              Screen(PAGES / "4_Restarts.py", "preset=constant", "Restarts-constant")]
+              Screen(PAGES / "4_Restarts.py", "preset=constant", "Restarts-constant"),
+              Screen(PAGES / "2_Worked_example.py", "preset=relu-negative", "Worked_example-relu")]
 SETTLE_TIMEOUT = 60.0  # seconds for a page to draw all its charts (its first run may wait for a heavy-job slot)
 MAX_SHOT_PX = 12_000  # a whole-page screenshot is cut at this height
 EXCEPTION_BUTTONS = {"Copy", "Ask Google", "Ask ChatGPT"}  # Streamlit's buttons under a traceback, not its text

@@ -94,6 +94,39 @@ def test_long_derivatives_break_into_short_rows_and_end_in_the_short_forms_value
         assert all(row.count(r"\cdot") <= (4 if activation == "relu" else 2) for row in rows)  # at most one term
 
 
+@pytest.mark.parametrize("n", [0, 50])
+def test_the_short_lines_name_each_relu_slope_by_its_unit_and_the_caption_says_how(n):
+    """Finding: presenting, the ReLU slopes' underbraces (\\underbrace{0}_{y_3\\le0}) made the short lines beside
+    the diagram 651 px wide in a 595 px column and twice as tall. Beside the diagram a slope is now a 1 or 0 with its
+    unit as a subscript, read off the unit's output at that iteration, and the caption under both says so."""
+    r = run(activation="relu", a=0.2, nudge=-0.5)  # y3 off, the other units on
+    s = worked.explain(r, n, r.last_finite())
+    on = {k: r.units[n, k - 1] > 0 for k in range(1, 5)}
+    assert not all(on.values()) and any(on.values())
+    slopes = re.findall(r"\\cdot([01])_\{y_(\d)\}", s.derivatives_short)
+    assert len(slopes) == 4 + 4 * 3  # w5..w8 one each, w1..w4 three each
+    assert all(int(bit) == on[int(k)] for bit, k in slopes), slopes
+    assert "underbrace" not in s.derivatives_short and s.derivatives_short.startswith(r"\small\begin{aligned}")
+    assert s.derivatives_short_caption.startswith(f"The derivatives at iteration {n}, one line a weight:")
+    assert "written $1_{y_k}$ if unit $y_k$ is on and $0_{y_k}$ if it is off" in s.derivatives_short_caption
+    assert "$1_{y_k}$" not in s.derivatives_caption  # the long form says why under each slope instead
+    plain = say(n)
+    assert "_{y_" not in plain.derivatives_short and "ReLU" not in plain.derivatives_short_caption
+
+
+def test_under_relu_every_sum_and_its_factor_take_rows_of_their_own():
+    """Finding: on a 390 px phone the long form's ReLU lines were 376 px wide in a 354 px column: w9's rule kept
+    max(0, ...) on one row, and w1's numbers kept three slopes on one. Now every term of a sum has its row, and the
+    slope and input that multiply the whole sum one more."""
+    s = say(50, activation="relu", a=-0.5)
+    lines = s.derivatives.removeprefix(r"\begin{aligned}").removesuffix(r"\end{aligned}").split(r"\\[0.4em]")
+    rows = {re.match(r"\\frac\{\\partial y\}\{\\partial w_\{?(\d+)", line)[1]: line.split(r" \cr ") for line in lines}
+    assert rows["9"][:2] == [r"\frac{\partial y}{\partial w_9} &= y_3 = \max(0,\ w_5y_1", r"&\quad + w_7y_2)"]
+    assert rows["1"][2] == r"&\quad \cdot\underbrace{0}_{y_1\le0}\,x_1"
+    assert rows["1"][5] == r"&\quad \cdot\underbrace{0}_{y_1\le0}\cdot1"
+    assert all(row.count(r"\underbrace") <= 1 for line in rows.values() for row in line)
+
+
 def test_overflow_note():
     r = run(a=2.0, x1=3.0, x2=3.0, lr=0.1, steps=200)
     last = r.last_finite()
