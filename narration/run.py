@@ -136,8 +136,11 @@ def notes(f: RunFacts) -> list[str]:
     """The verdicts about a run, most important first: what both pages show."""
     if f.status == "diverged":
         return [diverged(f)]
-    out = _movement_notes(f) + _dead_notes(f) + _copies_notes(f) + _single_notes(f)
-    out.append(_learning_note(f))
+    # Dead units may be why a network has not learned, so then they come first; a network that learned despite a
+    # few is told that first (a projector shows only the first sentence).
+    dead, fit = _dead_notes(f), [_learning_note(f)]
+    out = _movement_notes(f) + (_copies_notes(f) + _single_notes(f) + fit + dead if learned(f) else
+                                dead + _copies_notes(f) + _single_notes(f) + fit)
     out += _partly_notes(f)
     sat = saturation_layers(f)
     if sat:
