@@ -248,7 +248,7 @@ def _frozen(s: _State) -> str:
             z = (w["w1"] * s.x1 + w["w3"] * s.x2, w["w2"] * s.x1 + w["w4"] * s.x2)
             where = (f"the first layer's units receive $w_1x_1 + w_3x_2 = {_f(z[0])}$ and "
                      f"$w_2x_1 + w_4x_2 = {_f(z[1])}$" if z[0] != z[1] else
-                     f"the first layer's units both receive $w_1x_1 + w_3x_2 = {_f(z[0])} \\le 0$")
+                     f"the first layer's units both receive $w_1x_1 + w_3x_2 = w_2x_1 + w_4x_2 = {_f(z[0])} \\le 0$")
             layer = "first"
         else:
             z = (w["w5"] * u["y1"] + w["w7"] * u["y2"], w["w6"] * u["y1"] + w["w8"] * u["y2"])

@@ -53,7 +53,7 @@ def test_zero_start_zero_inputs_and_dead_relu_are_frozen():
     assert s.status[0] == "error" and s.summary.startswith("With every weight at 0, each hidden unit outputs 0.")
     assert say(0, x1=0.0, x2=0.0).summary.startswith("Both inputs are 0")
     s = say(0, a=-0.5, activation="relu")
-    assert "the first layer's units both receive $w_1x_1 + w_3x_2 = (-1.5) \\le 0$" in s.summary
+    assert "the first layer's units both receive $w_1x_1 + w_3x_2 = w_2x_1 + w_4x_2 = (-1.5) \\le 0$" in s.summary
     assert s.relu_note is None
     s = say(0, a=0.0, nudge=0.1)
     assert s.summary.startswith("Not every weight is 0, but every derivative above still comes out exactly 0")
