@@ -143,10 +143,15 @@ def _restarts(res) -> Explanation:
              "in all.")
     r = restarts_story.read(rr)
     more = restarts_story.solutions(r, sg)
+    moved = int((sg.relabelled & sg.reordered).sum())
+    swap = ("swap two hidden units, their weights in and out with them, and the network computes exactly the same "
+            "function")
     why = ("Gradient descent only walks downhill from where it starts, so different starts can end in different "
-           "minima: that is why the first seed text's comments suggest several restarts. But many of those "
-           "“different” minima are one network with its units in another order: swap two hidden units, their "
-           "weights in and out with them, and the network computes exactly the same function.")
+           "minima: that is why the first seed text's comments suggest several restarts. " +
+           (f"But some of those “different” minima are one network with its units in another order, as "
+            f"{plural(moved, 'run')} here {'shows' if moved == 1 else 'show'}: {swap}." if moved else
+            f"Two of them can also be one network with its units in another order ({swap}), though no run here "
+            "needed its units reordered to match another."))
     return Explanation(correct, "\n\n".join(p for p in (first, more, why) if p))
 
 

@@ -78,12 +78,13 @@ STOPS = (
          (("run", _train(init="constant", init_value=0.5, perturbation=0.001, dataset="moons", optimizer="adam",
                          lr=0.05)),),
          "?preset=constant_noise", "Open constant + tiny noise in the Playground"),
-    Stop("restarts", "Restarts land in different minima, many of them one network relabelled",
+    Stop("restarts", "Restarts land in different minima, some of them one network relabelled",
          "Train the same 3-unit network on XOR from 20 random starts. How many of them end as the same network as "
-         "another start, with only the order of its hidden units changed?",
+         "another start, its hidden units perhaps in another order?",
          (("a", "None: every start finds a minimum of its own"), ("b", "Some, but fewer than half"),
           ("c", "Half of them or more")),
-         (("restarts", Restarts(_train(hidden=(3,), init="xavier_normal", steps=500), tuple(range(20)))),),
+         # lr 1.0: at 0.5 the 500 steps end before any two runs settle into one network in another unit order
+         (("restarts", Restarts(_train(hidden=(3,), init="xavier_normal", steps=500, lr=1.0), tuple(range(20)))),),
          "pages/4_Restarts.py", "Explore it on the Restarts page"),
     Stop("scale", "Too large saturates, too small shrinks",
          "Ten tanh layers of 100 units, with weights drawn at random of size 1. Going back down to the first layer, "
