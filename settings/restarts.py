@@ -24,7 +24,8 @@ SPECS = (
 )
 PRESETS = (
     Preset("small-net", "A small net on XOR", {},
-           "Three hidden units is just enough for XOR, so some starts end in a worse valley than others."),
+           "Three hidden units leave XOR little room (two is the fewest that can separate it), so some starts end "
+           "in a worse valley than others."),
     Preset("constant", "All weights 0.5", {"init": "constant"},
            "Every restart begins at the same point. Do the seeds still matter?"),
     Preset("constant-noise", "All 0.5 plus tiny noise", {"init": "constant", "perturbation": 0.01},
