@@ -204,7 +204,8 @@ def speed_capped(per_refresh: int) -> str:
             "sharing the server stays fast.")
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")  # a sentence ends where a capital follows its stop
+# A sentence ends where a capital or a digit follows its stop ("... at step 200). 2 of the 8 units ...")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
 
 
 def headline(panel: list[str]) -> tuple[str, str]:
