@@ -53,14 +53,16 @@ def depth_histograms(edges, counts, act_std, cols: int = 5, title: str | None = 
 
 
 def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None = None, act_std=None,
-                height: int = 440, legend_in: int = 0, legend_rows: int | None = None) -> list[dict]:
+                height: int = 440, legend_in: int = 0, legend_rows: int | None = None,
+                legend_across: int = 1) -> list[dict]:
     """Three figures against layer (a page sets them side by side, or one under another on a phone): activation RMS
     and std (theory dashed), saturated %, backprop gradient std; the first and last on log axes.
 
     compare: optional {label: (act_rms, grad_std)} of other settings, drawn thin for reference, named in the legend
     of figure `legend_in` (0, the first, or 2, the gradient's, for a page that shows that one alone). Each legend
     row beyond the first makes the figures taller; `legend_rows`: make room for that many rows whatever the legend
-    has (a projector's one screen: more rows make the plots shorter).
+    has (a projector's one screen: more rows make the plots shorter). `legend_across`: entries a legend row holds,
+    1 for a chart a third of a screen wide; a chart as wide as a projector's screen holds three.
     """
     depth = len(act_rms)
     layers = np.arange(1, depth + 1, dtype=np.float32)
@@ -85,7 +87,8 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
     down.append(dict(type="scatter", x=layers, y=floored(grad_std)[0], mode="lines+markers", name="measured",
                      showlegend=legend_in == 2, line=dict(color=PALETTE[2], width=4), marker=dict(size=9)))
     most = max([depth] + [len(r) for r, _ in (compare or {}).values()])
-    rows = 1 + len(compare or {}) + (act_std is not None) + (theory is not None)  # a narrow legend: one entry a row
+    entries = 1 + len(compare or {}) + (act_std is not None) + (theory is not None)
+    rows = -(-entries // legend_across)  # a narrow legend: one entry a row
     legend, bottom = legend_below(rows)
     # one bottom margin for all three, so their x axes line up
     tall = height + legend_below(legend_rows or rows)[1] - legend_below(1)[1]

@@ -58,7 +58,7 @@ st.subheader(f"{story.progress(k, N)}: {stop.title}")
 words = dict(stop.choices)
 st.session_state.setdefault(answer_state(k), st.session_state[ANSWERS][k])
 answer = st.radio(stop.question, [c for c, _ in stop.choices], format_func=words.get, index=None,
-                  key=answer_state(k))
+                  key=answer_state(k), horizontal=present)  # presenting: one row, so the chart fits the screen
 st.session_state[ANSWERS][k] = answer
 _sync_url()
 
@@ -70,27 +70,33 @@ def run(config):
         return R.run_experiment(config)
 
 
+DEPTH_PX = 310 if present else 360
+
+
 def chart(stop_id: str, res: dict) -> dict:
-    """The stop's one chart, from figures/."""
+    """The stop's one chart, from figures/. Presenting, under the question and the verdict, it fits a 1280x720
+    screen: the meter and the weights are shorter, and the depth charts' legends (three short entries across the
+    whole width) take one row, not one an entry."""
     if stop_id in ("copies", "nudge"):
         r = res["run"]
         return figures.symmetry_meter(r.snapshot_steps, [s.distinct for s in r.snapshots],
-                                      [s.gap for s in r.snapshots], r.config.hidden, height=360)
+                                      [s.gap for s in r.snapshots], r.config.hidden, height=330 if present else 360)
     if stop_id in ("zeros", "inputs"):
         r = res["sigmoid" if stop_id == "zeros" else "run"]
-        return figures.weight_heatmaps(r.final.weights, biases=r.final.biases, height=320)
+        return figures.weight_heatmaps(r.final.weights, biases=r.final.biases, height=290 if present else 320)
     if stop_id == "restarts":
         rr, _ = res["restarts"]
         return figures.restarts_histograms(rr.train_loss, rr.test_acc, height=340)
     if stop_id == "scale":
         big, small, sig = res["large"], res["small"], res["sigmoid"]
-        return figures.depth_stats(big.act_rms, big.saturated, big.grad_std, act_std=big.act_std, height=360,
+        return figures.depth_stats(big.act_rms, big.saturated, big.grad_std, act_std=big.act_std, height=DEPTH_PX,
                                    compare={"tanh, size 0.01": (small.act_rms, small.grad_std),
-                                            "sigmoid, size 1": (sig.act_rms, sig.grad_std)}, legend_in=2)[2]
+                                            "sigmoid, size 1": (sig.act_rms, sig.grad_std)}, legend_in=2,
+                                   legend_across=3 if present else 1)[2]
     if stop_id == "keep_scale":
         he, xv = res["he"], res["xavier"]
-        return figures.depth_stats(he.act_rms, he.saturated, he.grad_std, act_std=he.act_std, height=360,
-                                   compare={"Xavier": (xv.act_rms, xv.grad_std)})[0]
+        return figures.depth_stats(he.act_rms, he.saturated, he.grad_std, act_std=he.act_std, height=DEPTH_PX,
+                                   compare={"Xavier": (xv.act_rms, xv.grad_std)}, legend_across=3 if present else 1)[0]
     r = res["run"]
     steps = r.snapshot_steps
     return figures.loss_curves(steps, [s.train_loss for s in r.snapshots], [s.test_loss for s in r.snapshots],

@@ -69,7 +69,7 @@ STOPS = (
           ("b", "Each unit's weight from x₁ and its weight from x₂, but every unit still has the same pair"),
           ("c", "Nothing: every weight still equals every other")),
          (("run", _train(init="constant", init_value=0.5)),),
-         "pages/2_Worked_example.py", "Follow it weight by weight in the worked example"),
+         "pages/2_Worked_example.py", "Follow it in the worked example"),
     Stop("nudge", "The balance is unstable: a tiny nudge grows",
          "Add random noise of size 0.001 to every weight of the all-0.5 start. After 300 steps, the largest gap "
          "between two hidden units will have…",

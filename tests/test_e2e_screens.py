@@ -38,7 +38,7 @@ class Screen:
 # (six layers of 32 units: the longest numbers, a custom setup's caption) after 300 steps (a note of several
 # verdicts), its preset with the longest caption (three lines), also played; Depth and scale's preset with the
 # longest caption and a three-row legend; Restarts' preset whose verdict takes four lines; the worked example's
-# widest derivatives (ReLU's slopes).
+# widest derivatives (ReLU's slopes); Start here answered at its tallest chart (stop 6, three runs' gradients).
 PAGES = ROOT / "pages"
 PAGE_FILES = [Screen(ROOT / "app.py"),
               Screen(ROOT / "app.py", "preset=he&width=32&depth=6&step=300", "Playground-32x6"),
@@ -46,7 +46,8 @@ PAGE_FILES = [Screen(ROOT / "app.py"),
               *(Screen(f) for f in sorted(PAGES.glob("*.py"))),
               Screen(PAGES / "3_Depth_and_scale.py", "preset=relu-xavier", "Depth_and_scale-relu-xavier"),
               Screen(PAGES / "4_Restarts.py", "preset=constant", "Restarts-constant"),
-              Screen(PAGES / "2_Worked_example.py", "preset=relu-negative", "Worked_example-relu")]
+              Screen(PAGES / "2_Worked_example.py", "preset=relu-negative", "Worked_example-relu"),
+              Screen(PAGES / "0_Start_here.py", "stop=6&a6=a", "Start_here-answered")]
 SETTLE_TIMEOUT = 60.0  # seconds for a page to draw all its charts (its first run may wait for a heavy-job slot)
 MAX_SHOT_PX = 12_000  # a whole-page screenshot is cut at this height
 EXCEPTION_BUTTONS = {"Copy", "Ask Google", "Ask ChatGPT"}  # Streamlit's buttons under a traceback, not its text

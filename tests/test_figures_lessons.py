@@ -332,3 +332,19 @@ def test_lesson_builders_take_the_height_a_page_asks_for(runs, slice_result):
     assert built(fig.surface_contour(sr.s, sr.t, sr.loss, sr.paths, end, 0.5, height=470)).layout.height == 470
     assert built(fig.surface_section(sr.s, sr.t, sr.loss, 0.0, height=470)).layout.height == 470
     assert built(fig.restarts_histograms([0.1, 0.2], [0.5, 0.9], height=260)).layout.height == 260
+
+
+def test_a_depth_legend_across_a_wide_chart_takes_the_rows_its_entries_need():
+    """Start here presents one depth chart as wide as the screen: its three legend entries share a row there, so
+    the figure is no taller than asked and its bottom margin holds one legend row, not three (which squeezed the
+    plot to 90 px on a projector)."""
+    from figures.style import legend_below
+
+    rms, sat, grad = np.array([1.0, 0.5, 0.25]), np.zeros(3), np.array([1.0, 2.0, 4.0])
+    compare = {"a": (rms, grad), "b": (rms, grad)}
+    narrow = fig.depth_stats(rms, sat, grad, compare=compare, height=310, legend_in=2)[2]
+    wide = fig.depth_stats(rms, sat, grad, compare=compare, height=310, legend_in=2, legend_across=3)[2]
+    assert wide["layout"]["height"] == 310 and wide["layout"]["margin"]["b"] == legend_below(1)[1]
+    assert narrow["layout"]["height"] == 310 + legend_below(3)[1] - legend_below(1)[1]
+    assert narrow["layout"]["margin"]["b"] == legend_below(3)[1]
+    assert [t["name"] for t in wide["data"] if t.get("showlegend", True)] == ["a", "b", "measured"]
