@@ -290,7 +290,7 @@ def panel(trainer: Trainer, r, sym: dict, said: str) -> ui.Panel:
     notes = narrate.whats_happening(narrate.facts(r, trainer.weights, trainer.biases, sym))
     head, rest = narrate.panel_words(notes, present)
     return ui.Panel(tuple(numbers), "**What's happening:** " + head, error=trainer.status == "diverged", more=rest,
-                    foot=said, side=present)
+                    foot=said, side=present, run=ui.run_id(trainer.config))
 
 
 state.live_inline = True  # this call of live() is part of the full run (see live)

@@ -327,6 +327,8 @@ function drawPanel(g, p) {
     g.more.appendChild(Object.assign(el("summary"), {textContent: "The whole note"}));
     g.moreText = el("div");
     g.more.appendChild(g.moreText);
+    // opened or closed by hand: the box's height starts afresh (a closed note leaves no empty space behind)
+    g.more.addEventListener("toggle", () => { g.wordsKey = null; keepTallest(g, g.shownPanel); });
     g.words.appendChild(g.note);
     g.numbers = numbersBox([]);
     g.panel.append(g.numbers, g.words);
@@ -350,6 +352,25 @@ function drawPanel(g, p) {
     if (!g.more.isConnected) g.note.appendChild(g.more);
   } else if (g.more.isConnected) g.more.remove();
   setHTML(g.foot, p.foot || "");
+  keepTallest(g, p);
+}
+
+// The words' box keeps the tallest height it has had for this run (p.run) at this width, so that the charts under
+// it do not move up and down as a playing run's note gets a line shorter or longer; another run or width starts
+// afresh from the note's own height.
+function keepTallest(g, p) {
+  g.shownPanel = p;
+  const key = `${p.run || ""}|${g.words.clientWidth}|${!!p.side}`;
+  if (g.wordsKey !== key) {
+    g.wordsKey = key;
+    g.wordsTallest = 0;
+    g.words.style.minHeight = "";
+  }
+  const h = g.note.offsetHeight;
+  if (h > g.wordsTallest) {
+    g.wordsTallest = h;
+    g.words.style.minHeight = `${h}px`;
+  }
 }
 
 function payload(data) {  // ui/charts.py sends compact JSON as bytes; Streamlit hands them over as they came

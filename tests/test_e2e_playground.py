@@ -251,3 +251,27 @@ def test_the_numbers_and_words_stand_where_each_screen_needs_them(streamlit_serv
         assert page.evaluate(PANEL_PLACE)["tip"] == "block"
         assert "test loss" in page.locator(".sb-grid .sb-tip").first.inner_text()
     assert page.locator(EXCEPTION).count() == 0, exception_text(page)
+
+
+WORDS_AND_NOTE = """() => ['.sb-words', '.sb-note'].map(
+  s => Math.round(document.querySelector('.sb-grid ' + s).getBoundingClientRect().height))"""
+
+
+def test_the_whole_note_opened_while_playing_and_closed_leaves_no_empty_space(streamlit_server, page):
+    """The words' box keeps its tallest height for a run, so that the charts do not move while it plays (above);
+    a note opened by hand while frames come, then closed, starts afresh rather than leaving the open note's
+    height empty under it."""
+    open_app(page, streamlit_server.url + "/?preset=zeros&step=200")
+    closed = page.evaluate(WORDS_AND_NOTE)[1]
+    summary = page.locator(".sb-grid .sb-more summary")
+    summary.click()
+    play(page)
+    draws = int(page.evaluate("document.querySelector('.sb-grid').dataset.draws"))
+    wait_until(lambda: int(page.evaluate("document.querySelector('.sb-grid').dataset.draws")) > draws + 2,
+               timeout=20, what="live frames with the whole note open")
+    assert page.evaluate(WORDS_AND_NOTE)[1] > closed + 40  # open: the box holds the whole note
+    pause(page)
+    wait_idle(page)
+    summary.click()
+    wait_until(lambda: len(set(page.evaluate(WORDS_AND_NOTE))) == 1, timeout=5,
+               what="the words' box to close to the note's own height")

@@ -277,7 +277,7 @@ def test_a_panels_words_travel_escaped_with_only_their_bold_as_markup():
                  error=True, more="the rest", foot="Live view <slowed>").wire()
     assert wire == {"numbers": [["Step", "1,200", ""], ["Train loss", "0.1234", "At step 1200"]],
                     "note": "<strong>Note:</strong> 1 / 8", "error": True, "more": "the rest",
-                    "foot": "Live view &lt;slowed&gt;", "side": False}
+                    "foot": "Live view &lt;slowed&gt;", "side": False, "run": ""}
 
 
 @pytest.mark.parametrize("preset", ["constant_05", "zeros", "he", "too_large", "constant_noise"])

@@ -11,7 +11,7 @@ import gc
 import pandas  # noqa: F401 -- first, before anything that imports plotly
 
 from ui import live
-from ui.charts import CHARTS_DIR, GRID_TRACES, MIN_CELL_PX, PLOTLY_BUNDLE, Panel, chart_grid, plotly_chart
+from ui.charts import CHARTS_DIR, GRID_TRACES, MIN_CELL_PX, PLOTLY_BUNDLE, Panel, chart_grid, plotly_chart, run_id
 from ui.exports import gif_button, history_button
 from ui.limits import (
     FASTEST_REFRESH,
@@ -54,7 +54,7 @@ gc.freeze()
 
 __all__ = [
     "Busy", "CHARTS_DIR", "FASTEST_REFRESH", "GRID_TRACES", "MAX_HEAVY_JOBS", "MIN_CELL_PX", "PAGES", "PLOTLY_BUNDLE",
-    "Panel", "SECOND_DELIVERY", "WORK_PER_REFRESH", "chart_grid", "controls", "delivered_again", "gif_button",
+    "Panel", "run_id", "SECOND_DELIVERY", "WORK_PER_REFRESH", "chart_grid", "controls", "delivered_again", "gif_button",
     "heavy_job", "history_button", "keep_moment", "live_refresh", "live_slot", "new_pace", "opened_moment", "pacer",
     "page_setup", "page_without_controls", "plotly_chart", "presenting", "refresh_interval", "share_link",
     "stop_when_busy", "stopped_playing",

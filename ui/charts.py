@@ -5,6 +5,7 @@ import html
 import json
 import os
 import re
+import zlib
 from dataclasses import dataclass
 from functools import partial
 
@@ -94,7 +95,9 @@ class Panel:
     markup is **bold** (error: a warning's colours rather than an information's). more: the rest of the words,
     behind "The whole note" (presenting shows only the note's first sentence). foot: a line under the charts.
     side: the words and numbers stand beside the charts (a projector); otherwise above them, and on a phone
-    between the first row of charts and the rest, so that a chart shows on the first screen.
+    between the first row of charts and the rest, so that a chart shows on the first screen. run: which run the
+    words are about (run_id): while it stays the same the grid keeps the words' box at the tallest it has been, so
+    that the charts do not move when a playing run's note gets a line shorter.
     """
 
     numbers: tuple[tuple[str, str, str | None], ...]
@@ -103,12 +106,19 @@ class Panel:
     more: str = ""
     foot: str = ""
     side: bool = False
+    run: str = ""
 
     def wire(self) -> dict:
         """What static/charts-grid.js draws it from: its words as HTML (inline_html)."""
         return {"numbers": [[label, value, help_ or ""] for label, value, help_ in self.numbers],
                 "note": inline_html(self.note), "error": self.error, "more": inline_html(self.more),
-                "foot": html.escape(self.foot, quote=False), "side": self.side}
+                "foot": html.escape(self.foot, quote=False), "side": self.side, "run": self.run}
+
+
+def run_id(config) -> str:
+    """A short name for a run's config (a frozen dataclass, whose repr gives every field): the same in every
+    process, so that a page served by another replica after a failover names the same run the same way."""
+    return f"{zlib.crc32(repr(config).encode()):08x}"
 
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
