@@ -150,8 +150,8 @@ def _restarts(res) -> Explanation:
            "minima: that is why the first seed text's comments suggest several restarts. " +
            (f"But some of those “different” minima are one network with its units in another order, as "
             f"{plural(moved, 'run')} here {'shows' if moved == 1 else 'show'}: {swap}." if moved else
-            f"Two of them can also be one network with its units in another order ({swap}), though no run here "
-            "needed its units reordered to match another."))
+            f"Two starts can also end as one network with its units in another order ({swap}), though no run "
+            "here needed its units reordered to match another."))
     return Explanation(correct, "\n\n".join(p for p in (first, more, why) if p))
 
 

@@ -138,9 +138,8 @@ def notes(f: RunFacts) -> list[str]:
         return [diverged(f)]
     # Dead units may be why a network has not learned, so then they come first; a network that learned despite a
     # few is told that first (a projector shows only the first sentence).
-    dead, fit = _dead_notes(f), [_learning_note(f)]
-    out = _movement_notes(f) + (_copies_notes(f) + _single_notes(f) + fit + dead if learned(f) else
-                                dead + _copies_notes(f) + _single_notes(f) + fit)
+    dead, alike, fit = _dead_notes(f), _copies_notes(f) + _single_notes(f), [_learning_note(f)]
+    out = _movement_notes(f) + (alike + fit + dead if learned(f) else dead + alike + fit)
     out += _partly_notes(f)
     sat = saturation_layers(f)
     if sat:
