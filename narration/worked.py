@@ -194,10 +194,10 @@ def _derivatives(s: _State, short: bool = False) -> str:
     def terms(parts: list, factor: str, apart: bool) -> list:
         """ "= a", "+ b" (indented): a sum written down one term a row; its factor (a slope and an input) on a row
         of its own when `apart`, at the end of the last term when not."""
-        rows = [rf"&= {parts[0]}"] + [rf"&\quad + {t}" for t in parts[1:]]
+        sum_rows = [rf"&= {parts[0]}"] + [rf"&\quad + {t}" for t in parts[1:]]
         if factor and apart:
-            return rows + [rf"&\quad {factor}"]
-        return rows[:-1] + [rows[-1] + factor]
+            return sum_rows + [rf"&\quad {factor}"]
+        return sum_rows[:-1] + [sum_rows[-1] + factor]
 
     lines = []
     for i, rule, numbers, (rule_factor, number_factor) in rows:
