@@ -235,3 +235,30 @@ def test_a_part_or_read_only_array_given_again_is_skipped_and_new_arrays_still_c
     moved = np.arange(5, dtype=np.int32) + 1  # a new array where the read-only one was: compared, and sent
     msg = enc.encode({"a": {**fig(y, z), "data": [{"type": "scatter", "x": moved, "y": y}, fig(y, z)["data"][1]]}})
     assert client.receive(msg) and np.array_equal(client.charts["a"]["data"][0]["x"], moved)
+
+
+@pytest.mark.parametrize("before, after", [(None, float("nan")), (float("nan"), None), (float("inf"), None),
+                                           (0.1, 1e-7), ("é", "e"), (None, 0)])
+def test_a_changed_plain_value_is_sent_even_where_fast_json_writes_both_alike(before, after):
+    """The parts are compared as JSON written by orjson, which writes NaN and infinity as it writes None (null):
+    a part holding a null is compared as the standard library writes it, so a change between them is still found,
+    in the layout's own items (compared one by one) as in a trace. (A NaN is then refused on the way out: the grid's
+    payload is strict JSON, ui.charts.grid_payload.)"""
+    z = np.zeros((3, 3))
+    for where in ("layout", "trace"):
+        enc = Encoder()
+
+        def fig(value):
+            f = figure(10, z)
+            if where == "layout":
+                f["layout"]["xaxis"] = {"range": [0, value]}
+            else:
+                f["data"][0]["name"] = value
+            return f
+
+        enc.encode({"c": fig(before)})
+        patch = enc.encode({"c": fig(after)})["charts"]["c"]
+        assert patch is not None, where
+        changed = patch["$p"]["layout"]["$p"]["xaxis"] if where == "layout" else patch["$p"]["data"]["$l"]["0"]
+        assert changed, where
+        assert enc.encode({"c": fig(after)})["charts"]["c"] is None, where  # and nothing once it holds it

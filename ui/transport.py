@@ -35,6 +35,7 @@ import math
 import zlib
 
 import numpy as np
+import orjson
 
 _DTYPES = {np.dtype(k): v for k, v in (("float32", "f4"), ("float64", "f8"), ("uint8", "u1"), ("uint16", "u2"),
                                        ("int8", "i1"), ("int16", "i2"), ("int32", "i4"), ("uint32", "u4"))}
@@ -212,13 +213,15 @@ def _held(value):
     return value
 
 
-def _skeleton(fig) -> tuple[str, list]:
-    """The figure's JSON with every numeric array left out (in C, fast), and those arrays in the order met."""
-    arrays = []
+def _json(value, arrays: list | None = None) -> bytes:
+    """`value` as compact JSON, for comparing with what was sent, not for sending: orjson's, which writes a chart's
+    parts in a fifth of the time the standard library takes, except where that writes NaN or infinity as null, as a
+    None is written (a value holding a null, whatever made it, is written by the standard library, marked).
+    arrays: a list that receives every numeric array met, in order, each written as 0 (see _skeleton)."""
 
     def default(o):
         if isinstance(o, np.ndarray):
-            if o.dtype.kind in "fiub":
+            if o.dtype.kind in "fiub" and arrays is not None:
                 arrays.append(o)
                 return 0
             return o.tolist()
@@ -226,7 +229,18 @@ def _skeleton(fig) -> tuple[str, list]:
             return o.item()
         raise TypeError(f"cannot send {type(o).__name__}")
 
-    return json.dumps(fig, default=default, separators=(",", ":"), check_circular=False), arrays
+    out = orjson.dumps(value, default=default, option=orjson.OPT_NON_STR_KEYS)
+    if b"null" in out:
+        if arrays is not None:
+            arrays.clear()  # met again, in the same order
+        out = b"~" + json.dumps(value, default=default, separators=(",", ":"), check_circular=False).encode()
+    return out
+
+
+def _skeleton(fig) -> tuple[bytes, list]:
+    """The figure's JSON (_json) with every numeric array left out, and those arrays in the order met."""
+    arrays = []
+    return _json(fig, arrays), arrays
 
 
 def _array_paths(tree, path=()) -> list:
@@ -276,14 +290,14 @@ class _Chart:
         self.slots = [self._slot(p) for p in self.paths]
         self.levels = [_levels(parent) if k == "z" and isinstance(parent, dict) else None for parent, k in self.slots]
 
-    def item_json(self, k) -> str | None:
+    def item_json(self, k) -> bytes | None:
         """The JSON of top-level item `k`, or None if there is none or it holds an array: kept from a comparison,
         or written from the prepared tree (plain values only, as the figure's JSON wrote them) the first time."""
         if k not in self.plain:
             tree = self.tree
             there = k in tree if isinstance(tree, dict) else isinstance(k, int) and 0 <= k < len(tree)
             plain = there and not any(path[0] == k for path in self.paths)
-            self.plain[k] = json.dumps(tree[k], separators=(",", ":"), check_circular=False) if plain else None
+            self.plain[k] = _json(tree[k]) if plain else None
         return self.plain[k]
 
     def _slot(self, path) -> tuple:
