@@ -101,14 +101,6 @@ def finite32(a, fill=0.0) -> np.ndarray:
     return np.nan_to_num(np.clip(a, -_BIG, _BIG), nan=fill, posinf=_BIG, neginf=-_BIG).astype(np.float32)
 
 
-def peak32(a) -> float:
-    """The largest |value| of finite32(a) (0 for an empty a), without converting all of `a`: rounding to float32
-    keeps the order of values, so the largest |value| rounds to the largest rounded one."""
-    if a.size and -_BIG <= (lo := float(a.min())) and (hi := float(a.max())) <= _BIG:  # finite and in range
-        return float(np.float32(max(-lo, hi)))
-    return float(np.abs(finite32(a)).max(initial=0.0))
-
-
 def floored(a) -> tuple[np.ndarray, np.ndarray]:
     """(|a| as finite float32 raised to LOG_FLOOR, mask of the exact zeros): what a log axis shows."""
     y = np.abs(finite32(a))
@@ -255,15 +247,19 @@ COLORBAR_LABEL_PX = 22  # from one colour-bar label to the next: a 16-px label a
 COLORBAR_TITLE_PX = 30  # a colour bar's title above the bar takes this much of its length
 
 
-def colorbar(title: str, lo: float, mid: float, hi: float, px: float | None = None) -> dict:
+def colorbar(title: str, lo: float, mid: float, hi: float, px: float | None = None,
+             beyond: tuple[bool, bool] = (False, False)) -> dict:
     """A colour bar labelled at its ends and middle only: five labels collide on a chart 220 px tall.
 
     px: the height of the plot beside it, when that may be short (a presenter's row of small charts): the title
     then goes beside the bar instead of above it when the bar is too short for both, and the middle label is left
-    out when even the whole bar is too short for three."""
+    out when even the whole bar is too short for three. beyond: whether some values lie below lo and above hi,
+    drawn in the end colours: those ends are labelled "≤ lo" and "≥ hi"."""
     length = 0.9 if px is None else 0.9 * px
     side = "top" if px is None or length - COLORBAR_TITLE_PX >= 2 * COLORBAR_LABEL_PX else "right"
     values = ([float(lo), float(mid), float(hi)] if side == "top" or length >= 2 * COLORBAR_LABEL_PX
               else [float(lo), float(hi)])
+    text = [f"{v:g}".replace("-", "−") for v in values]
+    text[0], text[-1] = ("≤" if beyond[0] else "") + text[0], ("≥" if beyond[1] else "") + text[-1]
     return dict(title=dict(text=title, side=side), thickness=14, len=0.9, tickmode="array", tickvals=values,
-                ticktext=[f"{v:g}".replace("-", "−") for v in values])
+                ticktext=text)

@@ -36,7 +36,6 @@ from .style import (
     log_axis,
     nice_ceiling,
     nice_step,
-    peak32,
     plot_px,
     quantised,
     table,
@@ -238,14 +237,25 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
     distinct units, for the caption. When every layer shows the same first n of its units, the subtitle says so
     ("units 1-16 of 32") and each caption is two lines, which stay apart on a phone at width 32; otherwise each
     caption says what its layer shows ("16 of 20 units", "6 units").
+
+    vmax: the colours span -vmax..vmax. By default the 1-2-5 step above the median of the shown tiles' largest
+    |output|, and at least 1 (so always 1 for tanh and sigmoid): a typical unit's picture spans the colours, and the
+    strongest units' largest outputs (ReLU's grow without bound towards the plane's corners) saturate, which the
+    colour bar's end then says ("≥5"). Scaled to the largest output instead, most of a ReLU network's pictures were
+    nearly white.
     """
     layers = field.hidden[:n_layers]
     if per_row is None:  # 4 a row for small layers, so the tiles stay large
         per_row = 4 if max(len(h) for h in layers) <= 8 else 8
-    if vmax is None:
-        peak = max((peak32(h) for h in layers), default=1.0)
-        vmax = 1.0 if peak <= 1.0 else nice_ceiling(peak)
     shown = [finite32(h[:max_units]) for h in layers]  # only the tiles shown travel
+    peaks = [np.abs(h).max(axis=(1, 2), initial=0.0) for h in shown]  # each tile's largest |output|
+    if vmax is None:
+        typical = float(np.median(np.concatenate(peaks))) if sum(len(p) for p in peaks) else 1.0
+        vmax = 1.0 if typical <= 1.0 else nice_ceiling(typical)
+    # where the colours saturate the colour bar's end says so (the hover reads each value, quantised() widening
+    # the range the codes span to the values' own)
+    beyond = (any(float(h.min(initial=0.0)) < -vmax for h in shown),
+              any(float(p.max(initial=0.0)) > vmax for p in peaks))
     res = len(field.xs)
     pad = max(2, res // 8)
     cell = res + pad
@@ -286,7 +296,7 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
         yaxis=dict(range=[top - pad, 0], scaleanchor="x", constrain="domain", showgrid=False, zeroline=False,
                    showline=False, ticks="", tickmode="array", tickvals=mids, ticktext=notes),
         coloraxis=dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,
-                       colorbar=colorbar("output", -vmax, 0.0, vmax)),
+                       colorbar=colorbar("output", -vmax, 0.0, vmax, beyond=beyond)),
     )
 
 

@@ -465,20 +465,29 @@ def test_finite32_is_the_clipped_float32_with_every_non_finite_replaced(values, 
     assert np.isfinite(got).all()
 
 
-def test_peak32_is_the_largest_drawn_magnitude_without_converting_everything():
-    """unit_outputs' colour range reads the largest |value| of finite32(a) from a's own extremes: rounding to float32
-    keeps the order, and NaN, infinities and values past float32's range take the converting path."""
-    from figures.style import finite32, peak32
-
-    rng = np.random.default_rng(0)
-    for i in range(400):
-        a = rng.standard_normal((int(rng.integers(0, 5)), 7)) * 10.0 ** rng.integers(-40, 40)
-        if i % 7 == 0 and a.size:
-            a.flat[0] = np.nan
-        if i % 11 == 0 and a.size:
-            a.flat[-1] = np.inf * (-1) ** i
-        assert peak32(a) == float(np.abs(finite32(a)).max(initial=0.0))
-    assert peak32(np.array([1.0 + 1e-12])) == 1.0  # rounds to 1 in float32, as the drawn picture does
+def test_unit_pictures_span_the_colours_for_a_typical_unit_and_say_where_they_saturate():
+    """The colour range is the 1-2-5 step above the median of the shown tiles' largest |output| (at least 1): one
+    unit far stronger than the rest no longer leaves the others nearly white. Where values lie past either end, the
+    colour bar's label says so, and the quantised values still span every value, so the hover reads them all."""
+    res = 8
+    xs = np.linspace(-1.5, 1.5, res)
+    ramp = np.add.outer(xs, xs) / 3.0  # -1..1 over the plane
+    tiles = np.stack([np.maximum(ramp * s, 0.0) for s in (1.5, 2.0, 2.5, 3.0, 40.0)])  # ReLU outputs, one huge
+    fig = F.unit_outputs(model.Field(xs, xs, [tiles, tiles[:3]], ramp), distinct=(5, 3))
+    axis = fig["layout"]["coloraxis"]
+    assert axis["cmax"] == 5.0 == -axis["cmin"]  # the tiles' peaks have their median at 2.25, not 40
+    assert axis["colorbar"]["ticktext"] == ["−5", "0", "≥5"]  # nothing below -5; the strongest unit saturates
+    for trace in fig["data"]:
+        meta = trace["meta"]
+        assert meta["lo"] <= float(trace["z"].min()) and meta["hi"] >= float(trace["z"].max())
+    assert float(fig["data"][0]["meta"]["hi"]) == pytest.approx(40.0, rel=1e-6)
+    # outputs within [-1, 1] (tanh) keep the range -1..1, labelled plainly
+    calm = F.unit_outputs(model.Field(xs, xs, [np.tanh(tiles), np.tanh(-tiles)], ramp), distinct=(5, 5))
+    assert calm["layout"]["coloraxis"]["cmax"] == 1.0
+    assert calm["layout"]["coloraxis"]["colorbar"]["ticktext"] == ["−1", "0", "1"]
+    # a range given is kept, and both ends can say they saturate
+    both = F.unit_outputs(model.Field(xs, xs, [tiles - 10.0, tiles], ramp), vmax=2.0, distinct=(5, 3))
+    assert both["layout"]["coloraxis"]["colorbar"]["ticktext"] == ["≤−2", "0", "≥2"]
 
 
 def test_the_weights_chart_is_drawn_on_one_frame_per_network_shape_and_sends_it_once():
