@@ -230,6 +230,7 @@ def floor_marks(xref: str, yref: str, left: bool = False) -> dict:
 # ---- legends and colour bars ----
 
 LEGEND_ROW_PX = 28  # one row of a horizontal legend at TEXT_PX
+LEGEND_ENTRY_PX = 22  # one entry of a vertical legend at TEXT_PX (measured in Chromium: four take 90 px)
 
 
 def legend_below(rows: int) -> tuple[dict, int]:
@@ -238,9 +239,41 @@ def legend_below(rows: int) -> tuple[dict, int]:
     return dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0), 62 + LEGEND_ROW_PX * rows
 
 
-def inside_legend() -> dict:
-    """A legend in the plot's top right corner: it never meets the title, the ticks or a neighbouring chart."""
-    return dict(x=0.99, xanchor="right", y=0.99, yanchor="top", bgcolor=VEIL)
+def inside_legend(data=(), x_range=None, y_axis=None, plot_height_px: float = 0.0, taken: tuple = ()) -> dict:
+    """A legend inside the plot, in a corner: it never meets the title, the ticks or a neighbouring chart.
+
+    Given the traces (`data`, each with its x and y), the x axis' range and the y axis (its type and range, as
+    log_axis gives them), the corner whose box covers least of the traces' points, the newer ones (further right)
+    counting more: the top right one unless lines pass there, then the top left, the bottom left or the bottom
+    right, in that order among equals. A loss
+    that falls leaves the top right free; an equal-start twin's flat loss, or a test loss that rises again, does not,
+    and the legend stood on the newest part of the curves, the part a class watches. The box is taken as half the
+    plot's width (its width is the browser's to choose) and an entry's height per line tall; each line counts
+    alike, however many points it has. taken: corners that hold
+    something else (floor_marks' label, at the bottom right), never chosen."""
+    corners = {"top right": (0.99, "right", 0.99, "top"), "top left": (0.01, "left", 0.99, "top"),
+               "bottom left": (0.01, "left", 0.01, "bottom"), "bottom right": (0.99, "right", 0.01, "bottom")}
+    where = "top right"
+    traces = [t for t in data if t.get("showlegend", True) is not False and len(t.get("x", ())) and len(t["y"])]
+    if traces and x_range is not None and y_axis is not None and plot_height_px > 0 and "range" in y_axis:
+        x = np.concatenate([np.asarray(t["x"], dtype=np.float64) for t in traces])
+        y = np.concatenate([np.asarray(t["y"], dtype=np.float64) for t in traces])
+        share = np.concatenate([np.full(len(t["x"]), 1.0 / len(t["x"])) for t in traces])  # each line weighs 1
+        if y_axis.get("type") == "log":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                y = np.log10(y)
+        (x0, x1), (y0, y1) = x_range, y_axis["range"]
+        u, v = (x - x0) / max(x1 - x0, 1e-300), (y - y0) / max(y1 - y0, 1e-300)
+        wide, tall = 0.5, min(1.0, (len(traces) * LEGEND_ENTRY_PX + 8) / plot_height_px)
+        right, left, top, bottom = u >= 1 - wide, u <= wide, v >= 1 - tall, v <= tall
+        inside = {"top right": right & top, "top left": left & top, "bottom left": left & bottom,
+                  "bottom right": right & bottom}
+        weight = share * (0.25 + np.clip(u, 0.0, 1.0))  # a newer point (further right) counts more: it is watched
+        counts = {k: float(weight[m].sum()) for k, m in inside.items() if k not in taken}
+        if counts.get("top right", 1.0):
+            where = min(counts, key=lambda k: counts[k])  # the first of the least covered, in the order above
+    x, xanchor, y, yanchor = corners[where]
+    return dict(x=x, xanchor=xanchor, y=y, yanchor=yanchor, bgcolor=VEIL)
 
 
 COLORBAR_LABEL_PX = 22  # from one colour-bar label to the next: a 16-px label and room around it

@@ -330,11 +330,10 @@ def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT, twin=No
     every = np.concatenate(ys)
     y = (log_axis(every, plot_px(height, MARGIN)) if every.size and np.all(every > 0)
          else dict(type="linear", exponentformat="power"))
+    x = _step_axis(max(float(steps.max(initial=0)), len(per_step) if per_step is not None else 0))
     return figure(
-        data, "Loss", height,
-        xaxis=_step_axis(max(float(steps.max(initial=0)), len(per_step) if per_step is not None else 0)),
-        yaxis=dict(title=dict(text="loss"), **y),
-        legend=inside_legend(),
+        data, "Loss", height, xaxis=x, yaxis=dict(title=dict(text="loss"), **y),
+        legend=inside_legend(data, x["range"], y, plot_px(height, MARGIN)),
     )
 
 
@@ -355,11 +354,11 @@ def grad_norms(grad_norms, height: int = HEIGHT) -> dict:
                              line=dict(color=PALETTE[k % len(PALETTE)], width=2.5)))
     extra = floor_marks("x", "y") if any_zero else {}
     every = np.concatenate([tr["y"] for tr in data]) if data else np.ones(1)
+    x, y = _step_axis(len(G)), log_axis(every, plot_px(height, MARGIN))
     return figure(
-        data, "Gradient norm (weights + biases)", height,
-        xaxis=_step_axis(len(G)),
-        yaxis=dict(title=dict(text="‖∂L/∂(W, b)‖"), **log_axis(every, plot_px(height, MARGIN))),
-        legend=inside_legend(), **extra,
+        data, "Gradient norm (weights + biases)", height, xaxis=x, yaxis=dict(title=dict(text="‖∂L/∂(W, b)‖"), **y),
+        legend=inside_legend(data, x["range"], y, plot_px(height, MARGIN), taken=("bottom right",) if any_zero else ()),
+        **extra,
     )
 
 

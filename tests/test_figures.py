@@ -511,3 +511,33 @@ def test_the_weights_chart_is_drawn_on_one_frame_per_network_shape_and_sends_it_
     assert list(patch) == ["data"] and set(patch["data"]["$l"]) == {"0", "1", "2"}  # the weights, not the biases
     assert all(list(p["$p"]) == ["z"] for p in patch["data"]["$l"].values())
     assert F.weight_heatmaps(weights, vmax=5.0, biases=biases)["layout"]["coloraxis"]["cmax"] == 5.0
+
+
+def test_the_loss_legend_stands_in_a_corner_the_curves_leave_free():
+    """A falling loss leaves the top right free, where the legend stands; a flat equal-start line along the top (the
+    He twin, whose units all die) or a test loss that turns back up takes it, and the legend moves to the corner the
+    lines leave free. The box a corner holds is half the plot's width and a row per entry tall."""
+    steps = np.arange(0, 301, 5)
+    falling = 0.7 * np.exp(-steps / 60) + 0.05
+    fig = F.loss_curves(steps, falling, falling * 1.1, height=400)
+    assert (fig["layout"]["legend"]["xanchor"], fig["layout"]["legend"]["yanchor"]) == ("right", "top")
+    twin = (steps, np.full(len(steps), 0.69))
+    fig = F.loss_curves(steps, falling, falling * 1.1, height=400, twin=twin)
+    legend = fig["layout"]["legend"]
+    assert (legend["yanchor"], legend["xanchor"]) == ("bottom", "left")  # the lines start high: bottom left is free
+    assert legend["x"] < 0.5 and legend["y"] < 0.5
+    rising = falling + np.where(steps > 150, (steps - 150) / 300, 0.0)
+    fig = F.loss_curves(steps, falling, rising, height=400)
+    assert fig["layout"]["legend"]["yanchor"] == "bottom"
+
+
+def test_gradient_norms_legend_leaves_the_zero_lines_label_alone():
+    """Exact zeros are drawn on a dotted line labelled at its right end, at the bottom: the legend never stands
+    there, even when every other corner holds a line."""
+    G = np.zeros((200, 3))
+    G[:, 0] = np.geomspace(1.0, 1e-3, 200)
+    G[:, 1] = 1.0
+    fig = F.grad_norms(G, height=400)
+    assert "annotations" in fig["layout"] and fig["layout"]["annotations"][0]["xanchor"] == "right"
+    legend = fig["layout"]["legend"]
+    assert (legend["xanchor"], legend["yanchor"]) != ("right", "bottom")
