@@ -198,7 +198,15 @@ def log_axis(values, px: float, min_decades: float = 0.0) -> dict:
     if len(decades) >= 3:
         every = int(np.ceil(len(decades) / most))
         ks = [k for k in decades if k % every == 0]
-        ticks = [10.0 ** k for k in (ks if len(ks) >= 2 else (decades[0], decades[-1]))]
+        ks = ks if len(ks) >= 2 else [decades[0], decades[-1]]
+        # thinned to every third decade or sparser, the data's own top (or bottom) decade is labelled too when it
+        # lies at least every - 1 decades past the last label: a line at 573 under an axis labelled up to 1 read as
+        # nothing (Start here, stop 6, presenting)
+        if every >= 3 and len(ks) < most + 1 and decades[-1] - ks[-1] >= every - 1:
+            ks.append(decades[-1])
+        if every >= 3 and len(ks) < most + 1 and ks[0] - decades[0] >= every - 1:
+            ks.insert(0, decades[0])
+        ticks = [10.0 ** k for k in ks]
     else:
         ticks = steps((1, 2, 5))
         if len(ticks) > most + 1:

@@ -404,6 +404,18 @@ def test_a_lesson_log_axis_of_a_decade_or_more_has_three_to_seven_ticks(lo, span
     assert axis["range"][0] <= lo + 1e-9 and lo + span - 1e-9 <= axis["range"][1]
 
 
+def test_a_thinned_log_axis_labels_the_datas_own_end_decades_when_far_from_a_label():
+    """Every third decade or sparser, a line far above the top label (Start here's gradient, 573 at layer 1, under
+    an axis labelled up to 1) gets its own decade labelled, within the tick budget; an end near a label does not."""
+    px = 140
+    axis = F.log_axis([1e-9, 573.0], px)
+    assert_ticks_read_true(axis, px)
+    assert axis["tickvals"][-1] == pytest.approx(100.0) and axis["tickvals"][0] == pytest.approx(1e-9)
+    assert F.log_axis([1e-30, 1.0], 50)["ticktext"] == ["10<sup>-16</sup>", "1"]  # the meter's gaps: as before
+    low = F.log_axis([2e-12, 1.0], px)
+    assert low["tickvals"][0] == pytest.approx(1e-11) and low["tickvals"][-1] == pytest.approx(1.0)
+
+
 def test_min_decades_keeps_a_flat_line_flat():
     axis = F.log_axis([0.5, 0.5001], 200, min_decades=2)
     assert axis["range"][1] - axis["range"][0] >= 2 - 1e-9
