@@ -239,6 +239,7 @@ def floor_marks(xref: str, yref: str, left: bool = False) -> dict:
 
 LEGEND_ROW_PX = 28  # one row of a horizontal legend at TEXT_PX
 LEGEND_ENTRY_PX = 22  # one entry of a vertical legend at TEXT_PX (measured in Chromium: four take 90 px)
+LEGEND_SAMPLE = 64  # inside_legend looks at about this many points of each line
 
 
 def legend_below(rows: int) -> tuple[dict, int]:
@@ -247,40 +248,44 @@ def legend_below(rows: int) -> tuple[dict, int]:
     return dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0), 62 + LEGEND_ROW_PX * rows
 
 
+_CORNERS = {"top right": (0.99, "right", 0.99, "top"), "top left": (0.01, "left", 0.99, "top"),
+            "bottom left": (0.01, "left", 0.01, "bottom"), "bottom right": (0.99, "right", 0.01, "bottom")}
+
+
 def inside_legend(data=(), x_range=None, y_axis=None, plot_height_px: float = 0.0, taken: tuple = ()) -> dict:
     """A legend inside the plot, in a corner: it never meets the title, the ticks or a neighbouring chart.
 
     Given the traces (`data`, each with its x and y), the x axis' range and the y axis (its type and range, as
-    log_axis gives them), the corner whose box covers least of the traces' points, the newer ones (further right)
-    counting more: the top right one unless lines pass there, then the top left, the bottom left or the bottom
-    right, in that order among equals. A loss
-    that falls leaves the top right free; an equal-start twin's flat loss, or a test loss that rises again, does not,
-    and the legend stood on the newest part of the curves, the part a class watches. The box is taken as half the
-    plot's width (its width is the browser's to choose) and an entry's height per line tall; each line counts
-    alike, however many points it has. taken: corners that hold
-    something else (floor_marks' label, at the bottom right), never chosen."""
-    corners = {"top right": (0.99, "right", 0.99, "top"), "top left": (0.01, "left", 0.99, "top"),
-               "bottom left": (0.01, "left", 0.01, "bottom"), "bottom right": (0.99, "right", 0.01, "bottom")}
+    log_axis gives them), the corner whose box covers least of the lines, a newer point (further right) counting
+    more: the top right one unless lines pass there, then the top left, the bottom left or the bottom right, in that
+    order among equals. A loss that falls leaves the top right free; an equal-start twin's flat loss, or a test loss
+    that rises again, does not, and the legend stood on the newest part of the curves, the part a class watches.
+    The box is taken as half the plot's width (its width is the browser's to choose) and an entry's height per line
+    tall; each line counts alike, however many points it has (about LEGEND_SAMPLE of them are looked at). taken:
+    corners that hold something else (floor_marks' label, at the bottom right), never chosen."""
     where = "top right"
     traces = [t for t in data if t.get("showlegend", True) is not False and len(t.get("x", ())) and len(t["y"])]
     if traces and x_range is not None and y_axis is not None and plot_height_px > 0 and "range" in y_axis:
-        x = np.concatenate([np.asarray(t["x"], dtype=np.float64) for t in traces])
-        y = np.concatenate([np.asarray(t["y"], dtype=np.float64) for t in traces])
-        share = np.concatenate([np.full(len(t["x"]), 1.0 / len(t["x"])) for t in traces])  # each line weighs 1
+        strides = [max(1, len(t["x"]) // LEGEND_SAMPLE) for t in traces]  # a line's shape needs few of its points
+        x = np.concatenate([t["x"][::k] for t, k in zip(traces, strides)], dtype=np.float32)
+        y = np.concatenate([t["y"][::k] for t, k in zip(traces, strides)], dtype=np.float32)
+        counts = [-(-len(t["x"]) // k) for t, k in zip(traces, strides)]
         if y_axis.get("type") == "log":
             with np.errstate(divide="ignore", invalid="ignore"):
                 y = np.log10(y)
         (x0, x1), (y0, y1) = x_range, y_axis["range"]
         u, v = (x - x0) / max(x1 - x0, 1e-300), (y - y0) / max(y1 - y0, 1e-300)
-        wide, tall = 0.5, min(1.0, (len(traces) * LEGEND_ENTRY_PX + 8) / plot_height_px)
-        right, left, top, bottom = u >= 1 - wide, u <= wide, v >= 1 - tall, v <= tall
-        inside = {"top right": right & top, "top left": left & top, "bottom left": left & bottom,
-                  "bottom right": right & bottom}
-        weight = share * (0.25 + np.clip(u, 0.0, 1.0))  # a newer point (further right) counts more: it is watched
-        counts = {k: float(weight[m].sum()) for k, m in inside.items() if k not in taken}
-        if counts.get("top right", 1.0):
-            where = min(counts, key=lambda k: counts[k])  # the first of the least covered, in the order above
-    x, xanchor, y, yanchor = corners[where]
+        tall = min(1.0, (len(traces) * LEGEND_ENTRY_PX + 8) / plot_height_px)
+        # each point's weight: its line's share (each line weighs 1), more the further right it is
+        weight = np.repeat(np.reciprocal(np.array(counts, dtype=np.float32)), counts) * (0.25 + u)
+        sides = np.array([u >= 0.5, u <= 0.5])  # right, left: half the width
+        ends = np.array([v >= 1 - tall, v <= tall])  # top, bottom
+        cover = (ends[:, None, :] & sides[None, :, :]).reshape(4, -1) @ weight
+        covered = {k: float(c) for k, c in zip(("top right", "top left", "bottom right", "bottom left"), cover)
+                   if k not in taken}
+        if covered.get("top right", 1.0):
+            where = min(_CORNERS, key=lambda k: covered.get(k, np.inf))  # the first of the least covered, in order
+    x, xanchor, y, yanchor = _CORNERS[where]
     return dict(x=x, xanchor=xanchor, y=y, yanchor=yanchor, bgcolor=VEIL)
 
 

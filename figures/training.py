@@ -7,6 +7,8 @@ object is made on that path.
 from __future__ import annotations
 
 import functools
+import math
+import statistics
 
 import numpy as np
 
@@ -248,14 +250,20 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
     if per_row is None:  # 4 a row for small layers, so the tiles stay large
         per_row = 4 if max(len(h) for h in layers) <= 8 else 8
     shown = [finite32(h[:max_units]) for h in layers]  # only the tiles shown travel
-    peaks = [np.abs(h).max(axis=(1, 2), initial=0.0) for h in shown]  # each tile's largest |output|
+    lows = [h.reshape(len(h), -1).min(axis=1, initial=0.0) for h in shown]  # each tile's least and largest output
+    highs = [h.reshape(len(h), -1).max(axis=1, initial=0.0) for h in shown]
+    every_peak = np.concatenate([np.maximum(-lo, hi) for lo, hi in zip(lows, highs)]).tolist()  # largest |output|
     if vmax is None:
-        typical = float(np.median(np.concatenate(peaks))) if sum(len(p) for p in peaks) else 1.0
+        typical = statistics.median(every_peak) if every_peak else 1.0
         vmax = 1.0 if typical <= 1.0 else nice_ceiling(typical)
-    # where the colours saturate the colour bar's end says so (the hover reads each value, quantised() widening
-    # the range the codes span to the values' own)
-    beyond = (any(float(h.min(initial=0.0)) < -vmax for h in shown),
-              any(float(p.max(initial=0.0)) > vmax for p in peaks))
+    # where the colours saturate the colour bar's end says so; the values travel as codes over a range that holds
+    # them all, the 1-2-5 step above the largest, which changes as rarely as the colours' own (a range that moved
+    # with every refresh would send every picture whole)
+    top = max(every_peak, default=0.0)
+    codes = max(vmax, nice_ceiling(top) if top > vmax else vmax)
+    beyond = (min(min(lo.tolist(), default=0.0) for lo in lows) < -vmax, top > vmax)
+    # the hover gives as many decimals as the codes hold: 2 over -1..1, 1 over -10..10, none over -20..20
+    decimals = max(0, math.floor(-math.log10(2 * codes / 254)))
     res = len(field.xs)
     pad = max(2, res // 8)
     cell = res + pad
@@ -274,8 +282,8 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
             Z[r * cell: r * cell + res, c * cell: c * cell + res] = h[u][::-1]  # row 0 = top of the plane
         top += 2 * pad if li else 0  # a wider gap between layers than between units
         data.append(dict(type="heatmap", z=Z, x0=0, dx=1, y0=top, dy=1, coloraxis="coloraxis",
-                         hovertemplate=f"layer {li + 1}<br>output %{{z:.2f}}<extra></extra>",
-                         **quantised(Z, -vmax, vmax, levels=256)))  # a picture: 2 decimals, a quarter the bytes
+                         hovertemplate=f"layer {li + 1}<br>output %{{z:.{decimals}f}}<extra></extra>",
+                         **quantised(Z, -codes, codes, levels=256)))  # a picture: 2 decimals, a quarter the bytes
         # The layer's caption is its tick label, in the left margin: it can never cover a tile.
         # three lines at most, two when the subtitle says which units: more met the next layer's caption at width
         # 32 (three on a phone, four on a 1280x720 screen)

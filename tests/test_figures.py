@@ -489,14 +489,16 @@ def test_unit_pictures_span_the_colours_for_a_typical_unit_and_say_where_they_sa
     axis = fig["layout"]["coloraxis"]
     assert axis["cmax"] == 5.0 == -axis["cmin"]  # the tiles' peaks have their median at 2.25, not 40
     assert axis["colorbar"]["ticktext"] == ["−5", "0", "≥5"]  # nothing below -5; the strongest unit saturates
-    for trace in fig["data"]:
-        meta = trace["meta"]
+    for trace in fig["data"]:  # the codes span every value, over the 1-2-5 step above the largest: a range that
+        meta = trace["meta"]  # changes as rarely as the colours', so a picture's codes travel as small differences
         assert meta["lo"] <= float(trace["z"].min()) and meta["hi"] >= float(trace["z"].max())
-    assert float(fig["data"][0]["meta"]["hi"]) == pytest.approx(40.0, rel=1e-6)
+        assert (meta["lo"], meta["hi"]) == (-50.0, 50.0)
+        assert "%{z:.0f}" in trace["hovertemplate"]  # 256 codes over -50..50: whole numbers, no false decimals
     # outputs within [-1, 1] (tanh) keep the range -1..1, labelled plainly
     calm = F.unit_outputs(model.Field(xs, xs, [np.tanh(tiles), np.tanh(-tiles)], ramp), distinct=(5, 5))
     assert calm["layout"]["coloraxis"]["cmax"] == 1.0
     assert calm["layout"]["coloraxis"]["colorbar"]["ticktext"] == ["−1", "0", "1"]
+    assert "%{z:.2f}" in calm["data"][0]["hovertemplate"] and calm["data"][0]["meta"]["hi"] == 1.0
     # a range given is kept, and both ends can say they saturate
     both = F.unit_outputs(model.Field(xs, xs, [tiles - 10.0, tiles], ramp), vmax=2.0, distinct=(5, 3))
     assert both["layout"]["coloraxis"]["colorbar"]["ticktext"] == ["≤−2", "0", "≥2"]
