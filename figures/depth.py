@@ -62,7 +62,8 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
     of figure `legend_in` (0, the first, or 2, the gradient's, for a page that shows that one alone). Each legend
     row beyond the first makes the figures taller; `legend_rows`: make room for that many rows whatever the legend
     has (a projector's one screen: more rows make the plots shorter). `legend_across`: entries a legend row holds,
-    1 for a chart a third of a screen wide; a chart as wide as a projector's screen holds three.
+    1 for a chart a third of a screen wide; a chart as wide as a projector's screen holds three, and its title
+    stands on one line.
     """
     depth = len(act_rms)
     layers = np.arange(1, depth + 1, dtype=np.float32)
@@ -92,7 +93,10 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
     legend, bottom = legend_below(rows)
     # one bottom margin for all three, so their x axes line up
     tall = height + legend_below(legend_rows or rows)[1] - legend_below(1)[1]
-    margin = dict(l=60, r=15, t=80, b=bottom)
+    # a chart as wide as the screen (legend_across > 1) writes its title on one line: the plot keeps the other's room
+    wide = legend_across > 1
+    titles = [t.replace("<br>", " ") for t in DEPTH_TITLES] if wide else DEPTH_TITLES
+    margin = dict(l=60, r=15, t=56 if wide else 80, b=bottom)
     px = plot_px(tall, margin)
     x = dict(title=dict(text="layer"), tick0=1, dtick=1 if most <= 5 else 3 if most <= 12 else 5, tickangle=0)
     y_up = log_axis(np.concatenate([tr["y"] for tr in up]), px, min_decades=2)
@@ -101,6 +105,6 @@ def depth_stats(act_rms, saturated, grad_std, theory=None, compare: dict | None 
             [dict(x=0.5, y=0.5, xref="x domain", yref="y domain", showarrow=False, text="0% in<br>every layer",
                   font=dict(color=NOTE))])
     return [figure(traces, title, tall, legend=legend, margin=margin, xaxis=x, yaxis=y, annotations=notes)
-            for traces, title, y, notes in ((up, DEPTH_TITLES[0], y_up, []),
-                                            (sat, DEPTH_TITLES[1], dict(range=[0, 100], ticksuffix="%"), none),
-                                            (down, DEPTH_TITLES[2], y_down, []))]
+            for traces, title, y, notes in ((up, titles[0], y_up, []),
+                                            (sat, titles[1], dict(range=[0, 100], ticksuffix="%"), none),
+                                            (down, titles[2], y_down, []))]

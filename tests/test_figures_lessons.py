@@ -348,3 +348,6 @@ def test_a_depth_legend_across_a_wide_chart_takes_the_rows_its_entries_need():
     assert narrow["layout"]["height"] == 310 + legend_below(3)[1] - legend_below(1)[1]
     assert narrow["layout"]["margin"]["b"] == legend_below(3)[1]
     assert [t["name"] for t in wide["data"] if t.get("showlegend", True)] == ["a", "b", "measured"]
+    # and its title on one line, which leaves the plot the top margin's second line
+    assert "<br>" not in wide["layout"]["title"]["text"] and "<br>" in narrow["layout"]["title"]["text"]
+    assert wide["layout"]["margin"]["t"] < narrow["layout"]["margin"]["t"]
