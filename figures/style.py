@@ -300,7 +300,7 @@ def colorbar(title: str, lo: float, mid: float, hi: float, px: float | None = No
     px: the height of the plot beside it, when that may be short (a presenter's row of small charts): the title
     then goes beside the bar instead of above it when the bar is too short for both, and the middle label is left
     out when even the whole bar is too short for three. beyond: whether some values lie below lo and above hi,
-    drawn in the end colours: those ends are labelled "≤ lo" and "≥ hi"."""
+    drawn in the end colours: those ends are then labelled "≤−5" and "≥5" (lo -5, hi 5)."""
     length = 0.9 if px is None else 0.9 * px
     side = "top" if px is None or length - COLORBAR_TITLE_PX >= 2 * COLORBAR_LABEL_PX else "right"
     values = ([float(lo), float(mid), float(hi)] if side == "top" or length >= 2 * COLORBAR_LABEL_PX

@@ -262,8 +262,8 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
     # them all, the 1-2-5 step above the largest, which changes as rarely as the colours' own (a range that moved
     # with every refresh would send every picture whole)
     top = max(every_peak, default=0.0)
-    codes = max(vmax, nice_ceiling(top) if top > vmax else vmax)
-    beyond = (min(min(lo.tolist(), default=0.0) for lo in lows) < -vmax, top > vmax)
+    codes = nice_ceiling(top) if top > vmax else vmax
+    beyond = (min(float(lo.min(initial=0.0)) for lo in lows) < -vmax, top > vmax)
     # the hover gives as many decimals as the codes hold: 2 over -1..1, 1 over -10..10, none over -20..20
     decimals = max(0, math.floor(-math.log10(2 * codes / 254)))
     res = len(field.xs)
@@ -285,7 +285,7 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
         top += 2 * pad if li else 0  # a wider gap between layers than between units
         data.append(dict(type="heatmap", z=Z, x0=0, dx=1, y0=top, dy=1, coloraxis="coloraxis",
                          hovertemplate=f"layer {li + 1}<br>output %{{z:.{decimals}f}}<extra></extra>",
-                         **quantised(Z, -codes, codes, levels=256)))  # a picture: 2 decimals, a quarter the bytes
+                         **quantised(Z, -codes, codes, levels=256)))  # a picture: a quarter the bytes
         # The layer's caption is its tick label, in the left margin: it can never cover a tile.
         # three lines at most, two when the subtitle says which units: more met the next layer's caption at width
         # 32 (three on a phone, four on a 1280x720 screen)
