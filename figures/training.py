@@ -148,27 +148,41 @@ def _panel_titles(n: int, spans: tuple) -> tuple[tuple[str, ...], float]:
     return tuple(t if k in kept else "" for k, t in enumerate(names)), TEXT_PX
 
 
-def weight_heatmaps(weights, vmax: float | None = None, height: int = HEIGHT, biases=None) -> dict:
+def weight_heatmaps(weights, vmax: float | str | None = None, height: int = HEIGHT, biases=None) -> dict:
     """One heatmap per weight matrix W (fan_in, fan_out): row i = input i, column j = unit j; with `biases`,
     each unit's bias b[j] is drawn as an extra row "b" under its column (traces: the weights, then the biases).
 
     A unit is its column (bias included), so identical units are identical columns. The colour range is
     [-vmax, vmax] (default: a 1-2-5 step above the largest |w| or |b|); pass the same vmax at every step so
-    colours keep their meaning. Columns are numbered as far as the numbers stay apart on a phone.
+    colours keep their meaning. vmax="typical" (a live run, whose range is drawn anew at every step): the 1-2-5 step
+    above the median of the matrices' largest |w|, and at least 1, so that a typical layer's weights span the
+    colours (a 32x6 network's first layer, fed by two inputs, holds weights three times the other layers' largest,
+    and scaled to it they were nearly white). Values past the range take the end colours, and the colour bar's end
+    says so ("≥1"); they travel as codes over the 1-2-5 step above the largest, a range that changes as rarely as
+    the colours' own, so each refresh's codes stay small differences. Columns are numbered as far as the numbers
+    stay apart on a phone.
     """
     weights = [finite32(W) for W in weights]
     biases = None if biases is None else [finite32(b).reshape(1, -1) for b in biases]
-    if vmax is None:
-        vmax = nice_ceiling(max(float(np.abs(a).max(initial=0.0)) for a in weights + (biases or [])))
-    layout, traces = _weight_frame(tuple(W.shape for W in weights), float(vmax), height, biases is not None)
     values = weights + (biases or [])
-    data = [{"type": "heatmap", "z": z, **trace, **quantised(z, -vmax, vmax)}
+    lows = [float(a.min(initial=0.0)) for a in values]
+    highs = [float(a.max(initial=0.0)) for a in values]
+    peaks = [max(-lo, hi) for lo, hi in zip(lows, highs)]
+    largest = nice_ceiling(max(peaks))
+    if vmax == "typical":
+        vmax = nice_ceiling(max(1.0, statistics.median(peaks[:len(weights)])))
+    vmax = largest if vmax is None else float(vmax)
+    beyond = (min(lows) < -vmax, max(highs) > vmax)
+    layout, traces = _weight_frame(tuple(W.shape for W in weights), vmax, height, biases is not None, beyond)
+    codes = max(vmax, largest)
+    data = [{"type": "heatmap", "z": z, **trace, **quantised(z, -codes, codes)}
             for trace, z in zip(traces, values, strict=True)]
     return {"data": data, "layout": layout}
 
 
 @functools.lru_cache(maxsize=64)
-def _weight_frame(shapes: tuple, vmax: float, height: int, with_biases: bool) -> tuple[dict, tuple[dict, ...]]:
+def _weight_frame(shapes: tuple, vmax: float, height: int, with_biases: bool,
+                  beyond: tuple[bool, bool] = (False, False)) -> tuple[dict, tuple[dict, ...]]:
     """What weight_heatmaps draws besides the numbers, for a network of these shapes: its layout, and each trace
     without its type (heatmap), its z and the range it is quantised to. The same at every step of a run, so it is
     made once, and the chart grid sends the layout and the column and row numbers once (the same objects, which
@@ -218,7 +232,7 @@ def _weight_frame(shapes: tuple, vmax: float, height: int, with_biases: bool) ->
         layout[f"yaxis{ax}"] = dict(anchor=f"x{ax}", autorange="reversed", showgrid=False, zeroline=False, **ticks)
     layout["coloraxis"] = dict(colorscale=COLORSCALE, cmin=-vmax, cmax=vmax, cmid=0.0,
                                colorbar=colorbar("w, b" if with_biases else "w", -vmax, 0.0, vmax,
-                                                 px=plot_px(height, margin) - WEIGHT_AXIS_PX))
+                                                 px=plot_px(height, margin) - WEIGHT_AXIS_PX, beyond=beyond))
     title = "Weights and biases" if with_biases else "Weights"
     # the rule goes on a line of its own, so the title fits a phone and the rule is never cut off
     spec = figure([], title, height, subtitle="equal columns = identical units", margin=margin, **layout)
@@ -503,15 +517,14 @@ def playground_charts(weights, biases, result, distinct, field, twin=None, key_h
     weights, biases: the network now; result: its run's TrainResult; distinct: each hidden layer's distinct units
     now; field: the network over the input plane (model.field); twin: the equal-start twin's (snapshot steps,
     training losses, unit gaps), as Trainer.curves gives them, or None.
-    The colour range is a 1-2-5 step above the largest |w| or |b|, and at least 1.
+    The weights' colour range follows a typical layer (weight_heatmaps' vmax="typical").
     """
-    vmax = nice_ceiling(max(1.0, *(float(abs(p).max()) for p in [*weights, *(biases or [])])))
     top_h, bottom_h = key_heights
     steps, snaps = result.snapshot_steps, result.snapshots
     twin_loss = None if twin is None else (twin[0], twin[1])
     twin_gaps = None if twin is None else (twin[0], twin[2])
     return [
-        [(weight_heatmaps(weights, vmax=vmax, height=top_h, biases=biases), 1, True),
+        [(weight_heatmaps(weights, vmax="typical", height=top_h, biases=biases), 1, True),
          (unit_outputs(field, distinct=distinct, height=top_h), 1, True)],
         [(symmetry_meter(steps, [s.distinct for s in snaps], [s.gap for s in snaps], result.config.hidden,
                          height=bottom_h, twin=twin_gaps), 1, True),

@@ -555,3 +555,26 @@ def test_gradient_norms_legend_leaves_the_zero_lines_label_alone():
     assert "annotations" in fig["layout"] and fig["layout"]["annotations"][0]["xanchor"] == "right"
     legend = fig["layout"]["legend"]
     assert (legend["xanchor"], legend["yanchor"]) != ("right", "bottom")
+
+
+def test_a_live_runs_weights_take_their_colours_from_a_typical_layer():
+    """vmax="typical" (the Playground): the 1-2-5 step above the median of the matrices' largest |w|, at least 1;
+    the colour bar's ends say which side saturates; the codes span the 1-2-5 step above every value (biases too)."""
+    rng = np.random.default_rng(3)
+    weights = [rng.uniform(-3.0, 3.0, (2, 8)), rng.uniform(-0.8, 0.8, (8, 8)), rng.uniform(-0.9, 0.9, (8, 8)),
+               rng.uniform(-0.7, 0.7, (8, 1))]
+    biases = [np.full(8, 4.5), np.zeros(8), np.zeros(8), np.zeros(1)]
+    fig = F.weight_heatmaps(weights, vmax="typical", biases=biases)
+    axis = fig["layout"]["coloraxis"]
+    assert axis["cmax"] == 1.0 == -axis["cmin"]  # the median matrix peaks below 1, not the first layer's 3
+    assert axis["colorbar"]["ticktext"] == ["≤−1", "0", "≥1"]
+    assert all(t["meta"]["lo"] == -5.0 and t["meta"]["hi"] == 5.0 for t in fig["data"])  # above the bias of 4.5
+    calm = F.weight_heatmaps([np.full((2, 8), 0.5), np.full((8, 1), 0.5)], vmax="typical")
+    assert calm["layout"]["coloraxis"]["cmax"] == 1.0
+    assert calm["layout"]["coloraxis"]["colorbar"]["ticktext"] == ["−1", "0", "1"]
+    big = F.weight_heatmaps([np.full((2, 8), 12.0), np.full((8, 1), -11.0)], vmax="typical")
+    assert big["layout"]["coloraxis"]["cmax"] == 20.0  # peaks 12 and 11: the step above their median, 11.5
+    # a fixed range, as the lesson pages give over a whole timeline, is kept as it was
+    fixed = F.weight_heatmaps(weights, vmax=5.0, biases=biases)
+    assert fixed["layout"]["coloraxis"]["colorbar"]["ticktext"] == ["−5", "0", "5"]
+    assert fixed["data"][0]["meta"]["hi"] == 5.0
