@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import statistics
 
 import numpy as np
 
@@ -124,6 +125,22 @@ def nice_ceiling(x: float) -> float:
     """The smallest 1-2-5 step >= x (at least 0.1): a colour range that changes rarely."""
     x = float(x) if np.isfinite(x) else 1.0
     return 0.1 if x <= 0.1 else nice_step(x)
+
+
+def typical_vmax(peaks) -> float:
+    """A colour range for a typical picture or matrix: the 1-2-5 step above the median of `peaks` (each one's
+    largest |value|), and at least 1; 1 when there are none."""
+    return nice_ceiling(max(1.0, statistics.median(peaks))) if len(peaks) else 1.0
+
+
+def saturation(lows, highs, vmax: float) -> tuple[float, tuple[bool, bool]]:
+    """(codes, beyond) for colours over -vmax..vmax and values whose arrays have these least and largest values:
+    the range the values travel over as codes (vmax, or the 1-2-5 step above the largest |value| when that lies
+    past it: a range that changes as rarely as the colours', so a refresh's codes stay small differences), and
+    whether some values lie below -vmax and above vmax (the colour bar's ends say so: colorbar's `beyond`)."""
+    lo, hi = min(lows, default=0.0), max(highs, default=0.0)
+    top = max(-lo, hi)
+    return (nice_ceiling(top) if top > vmax else vmax), (lo < -vmax, hi > vmax)
 
 
 def thin(n: int, max_points: int = MAX_POINTS) -> np.ndarray:

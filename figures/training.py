@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import math
-import statistics
 
 import numpy as np
 
@@ -40,8 +39,10 @@ from .style import (
     nice_step,
     plot_px,
     quantised,
+    saturation,
     table,
     thin,
+    typical_vmax,
 )
 
 HEIGHT = 340  # the Playground's charts
@@ -168,13 +169,11 @@ def weight_heatmaps(weights, vmax: float | str | None = None, height: int = HEIG
     lows = [float(a.min(initial=0.0)) for a in values]
     highs = [float(a.max(initial=0.0)) for a in values]
     peaks = [max(-lo, hi) for lo, hi in zip(lows, highs)]
-    largest = nice_ceiling(max(peaks))
     if vmax == "typical":
-        vmax = nice_ceiling(max(1.0, statistics.median(peaks[:len(weights)])))
-    vmax = largest if vmax is None else float(vmax)
-    beyond = (min(lows) < -vmax, max(highs) > vmax)
+        vmax = typical_vmax(peaks[:len(weights)])
+    vmax = nice_ceiling(max(peaks)) if vmax is None else float(vmax)
+    codes, beyond = saturation(lows, highs, vmax)
     layout, traces = _weight_frame(tuple(W.shape for W in weights), vmax, height, biases is not None, beyond)
-    codes = max(vmax, largest)
     data = [{"type": "heatmap", "z": z, **trace, **quantised(z, -codes, codes)}
             for trace, z in zip(traces, values, strict=True)]
     return {"data": data, "layout": layout}
@@ -267,17 +266,12 @@ def unit_outputs(field, n_layers: int = 2, max_units: int = 16, per_row: int | N
     # each tile's least and largest output, from a copy laid out tile by tile (a field's pictures hold a point's
     # units side by side, and reduced in place each tile took six times as long)
     tiles = [np.ascontiguousarray(h.reshape(len(h), -1)) for h in shown]
-    lows, highs = [a.min(axis=1, initial=0.0) for a in tiles], [a.max(axis=1, initial=0.0) for a in tiles]
-    every_peak = np.concatenate([np.maximum(-lo, hi) for lo, hi in zip(lows, highs)]).tolist()  # largest |output|
-    if vmax is None:
-        typical = statistics.median(every_peak) if every_peak else 1.0
-        vmax = 1.0 if typical <= 1.0 else nice_ceiling(typical)
-    # where the colours saturate the colour bar's end says so; the values travel as codes over a range that holds
-    # them all, the 1-2-5 step above the largest, which changes as rarely as the colours' own (a range that moved
-    # with every refresh would send every picture whole)
-    top = max(every_peak, default=0.0)
-    codes = nice_ceiling(top) if top > vmax else vmax
-    beyond = (min(float(lo.min(initial=0.0)) for lo in lows) < -vmax, top > vmax)
+    lows = np.concatenate([a.min(axis=1, initial=0.0) for a in tiles]).tolist()
+    highs = np.concatenate([a.max(axis=1, initial=0.0) for a in tiles]).tolist()
+    vmax = typical_vmax([max(-lo, hi) for lo, hi in zip(lows, highs)]) if vmax is None else vmax
+    # the colour bar's end says where the colours saturate; the codes span every value, over a range that changes
+    # as rarely as the colours' own (one that moved with every refresh sent every picture whole)
+    codes, beyond = saturation(lows, highs, vmax)
     # the hover gives as many decimals as the codes hold: 2 over -1..1, 1 over -10..10, none over -20..20
     decimals = max(0, math.floor(-math.log10(2 * codes / 254)))
     res = len(field.xs)
@@ -351,13 +345,12 @@ def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT, twin=No
                      line=dict(color=CLASS_COLORS[1], width=3)))
     data.append(dict(type="scatter", x=steps[i], y=test[i], mode="lines", name="test",
                      line=dict(color=CLASS_COLORS[0], width=3, dash="dash")))
-    every = np.concatenate(ys)
-    y = (log_axis(every, plot_px(height, MARGIN)) if every.size and np.all(every > 0)
-         else dict(type="linear", exponentformat="power"))
+    every, px = np.concatenate(ys), plot_px(height, MARGIN)
+    y = log_axis(every, px) if every.size and np.all(every > 0) else dict(type="linear", exponentformat="power")
     x = _step_axis(max(float(steps.max(initial=0)), len(per_step) if per_step is not None else 0))
     return figure(
         data, "Loss", height, xaxis=x, yaxis=dict(title=dict(text="loss"), **y),
-        legend=inside_legend(data, x["range"], y, plot_px(height, MARGIN)),
+        legend=inside_legend(data, x["range"], y, px),
     )
 
 
@@ -378,11 +371,11 @@ def grad_norms(grad_norms, height: int = HEIGHT) -> dict:
                              line=dict(color=PALETTE[k % len(PALETTE)], width=2.5)))
     extra = floor_marks("x", "y") if any_zero else {}
     every = np.concatenate([tr["y"] for tr in data]) if data else np.ones(1)
-    x, y = _step_axis(len(G)), log_axis(every, plot_px(height, MARGIN))
+    px = plot_px(height, MARGIN)
+    x, y = _step_axis(len(G)), log_axis(every, px)
     return figure(
         data, "Gradient norm (weights + biases)", height, xaxis=x, yaxis=dict(title=dict(text="‖∂L/∂(W, b)‖"), **y),
-        legend=inside_legend(data, x["range"], y, plot_px(height, MARGIN), taken=("bottom right",) if any_zero else ()),
-        **extra,
+        legend=inside_legend(data, x["range"], y, px, taken=("bottom right",) if any_zero else ()), **extra,
     )
 
 
