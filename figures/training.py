@@ -434,18 +434,17 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, twin=Non
     """Top: how many different units each hidden layer behaves as now (metrics.distinct_units), out of its
     width. Below: each layer's exact largest weight gap between two units over time (log).
 
-    distinct, gaps: (T, n_hidden) over `steps`. A gap of exactly 0 (perfect symmetry) is drawn at
-    LOG_FLOOR with a label, never dropped. twin: (steps, gaps) of the same run from an equal start; its largest
-    gap over the layers is drawn as a grey dotted "equal start" line.
+    distinct: (n_hidden,) at the last of `steps` (the newest snapshot's); gaps: (T, n_hidden) over `steps`. A gap
+    of exactly 0 (perfect symmetry) is drawn at LOG_FLOOR with a label, never dropped. twin: (steps, gaps) of the
+    same run from an equal start; its largest gap over the layers is drawn as a grey dotted "equal start" line.
     """
     steps = np.asarray(steps, dtype=np.float32)
     widths = [int(w) for w in widths]
     n = len(widths)
-    D = table(distinct, len(steps), n, np.int64)
     Gp = table(gaps, len(steps), n, np.float64)  # floored makes each line finite float32
     names = [f"layer {k + 1}" for k in range(n)]
     colors = [PALETTE[k % len(PALETTE)] for k in range(n)]
-    now = D[-1] if len(D) else np.ones(n, dtype=np.int64)
+    now = np.asarray(distinct, dtype=np.int64)
     hover = [f"layer {k + 1}: its {_units(w)} behave{'s' if w == 1 else ''} as {_units(d)}<br>"
              f"(outputs within {BEHAVIOUR_TOL:.0%} of the layer's spread count as one)"
              for k, (d, w) in enumerate(zip(now, widths))]
@@ -519,7 +518,7 @@ def playground_charts(weights, biases, result, distinct, field, twin=None, key_h
     return [
         [(weight_heatmaps(weights, vmax="typical", height=top_h, biases=biases), 1, True),
          (unit_outputs(field, distinct=distinct, height=top_h), 1, True)],
-        [(symmetry_meter(steps, [s.distinct for s in snaps], [s.gap for s in snaps], result.config.hidden,
+        [(symmetry_meter(steps, snaps[-1].distinct, [s.gap for s in snaps], result.config.hidden,
                          height=bottom_h, twin=twin_gaps), 1, True),
          (loss_curves(steps, [s.train_loss for s in snaps], [s.test_loss for s in snaps],
                       per_step=result.batch_losses, height=bottom_h, twin=twin_loss), 1, True)],

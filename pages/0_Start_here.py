@@ -79,8 +79,8 @@ def chart(stop_id: str, res: dict) -> dict:
     whole width) take one row, not one an entry."""
     if stop_id in ("copies", "nudge"):
         r = res["run"]
-        return figures.symmetry_meter(r.snapshot_steps, [s.distinct for s in r.snapshots],
-                                      [s.gap for s in r.snapshots], r.config.hidden, height=330 if present else 360)
+        return figures.symmetry_meter(r.snapshot_steps, r.final.distinct, [s.gap for s in r.snapshots],
+                                      r.config.hidden, height=330 if present else 360)
     if stop_id in ("zeros", "inputs"):
         r = res["sigmoid" if stop_id == "zeros" else "run"]
         return figures.weight_heatmaps(r.final.weights, biases=r.final.biases, height=290 if present else 320)

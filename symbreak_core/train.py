@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import math
 import operator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 import numpy as np
@@ -171,12 +171,28 @@ class Snapshot:
     test_loss: float
     train_acc: float
     test_acc: float
-    distinct: tuple  # per hidden layer: units that behave differently on the training inputs (metrics.distinct_units)
     gap: tuple  # per hidden layer: largest unit gap
     act_std: tuple  # per hidden layer
     saturated: tuple  # per hidden layer, fraction
     dead: tuple  # per hidden layer, fraction of dead ReLUs
     grad_std: tuple  # per layer, std of dL/dz
+    # `distinct`, per hidden layer (see below); None while it is still to be counted over `_inputs`
+    _distinct: tuple | None = None
+    _inputs: tuple | None = field(default=None, repr=False)  # (training inputs, activation): the pass it is counted on
+
+    @property
+    def distinct(self) -> tuple:
+        """Per hidden layer: the units that behave differently on the training inputs (metrics.distinct_units).
+
+        A snapshot taken within a run's steps counts them when first read, from its weights' outputs over the
+        training inputs: the same pass and the same numbers as when it is taken. A live Playground draws only the
+        newest snapshot's, and at width 32, depth 6 a count takes about 0.5 ms: most are never read."""
+        if self._distinct is None:  # two sessions reading a shared snapshot at once both count: the same numbers
+            X, activation = self._inputs
+            with np.errstate(all="ignore"):
+                acts = model.forward(self.weights, self.biases, X, activation)[1]
+                object.__setattr__(self, "_distinct", tuple(metrics.distinct_units(A) for A in acts[1:]))
+        return self._distinct
 
     @property
     def rank(self) -> tuple:
@@ -524,7 +540,7 @@ class Trainer:
         if due:
             if trace is not None:
                 trace["loss"] = loss
-            self._record(trace, loss if whole else None)
+            self._record(trace, loss if whole else None, within=True)
         self._losses[self.step] = loss
         self._gnorms[self.step] = gnorm
         watch = self._may_stand and (self.step + 1) % CHECK_PARAMS_EVERY == 0  # a step whose weights are checked
@@ -595,10 +611,12 @@ class Trainer:
                 gaps.append(s.gap)
         return np.array([s.step for s in self._snapshots]), losses, gaps
 
-    def _record(self, trace=None, loss=None):
+    def _record(self, trace=None, loss=None, within=False):
         """Take a snapshot of the weights now (`trace`: this step's own pass over the training set, if it made one;
         `loss`: that pass's loss, kept by a lazy run), measured now, or when first read in a lazy run; then thin the
-        snapshots if there are too many."""
+        snapshots if there are too many. `within`: taken within run()'s steps, not at their end; its distinct units
+        are then counted when first read (Snapshot.distinct). One taken at their end is the newest, which a page
+        reads: it is counted at once."""
         kept, still = self._snapshots, self._still
         if still is not None:  # the still weights, shared (a snapshot is never changed), and measured once
             if self._lazy:
@@ -623,7 +641,7 @@ class Trainer:
                                                          trace=trace)
                     trace["loss"] = value
                     self._ahead = (self.step, value, dW, db)  # not the trace: a megabyte at 32x6, and never needed
-                kept.append(self._measure(self.step, weights, biases, trace))
+                kept.append(self._measure(self.step, weights, biases, trace, counted=not within))
         if len(kept) > self._max_snapshots:  # keep memory bounded: every other one, twice the interval
             last = kept[-1]
             kept = kept[::2]
@@ -632,22 +650,24 @@ class Trainer:
             self._snapshots = kept
             self._every *= 2
 
-    def _measure(self, step, weights, biases, trace=None) -> Snapshot:
+    def _measure(self, step, weights, biases, trace=None, counted=True) -> Snapshot:
         """The snapshot of these weights: its metrics over the training and test sets. A given `trace` is the pass
-        over the training set already made with exactly these weights; an empty one is made here, the same pass."""
+        over the training set already made with exactly these weights; an empty one is made here, the same pass.
+        counted=False leaves its distinct units to be counted when first read (Snapshot.distinct)."""
         c, d = self.config, self.data
         weights, biases = self._wide(weights, biases)
         trace = {} if trace is None else trace  # layer_stats fills an empty one with its own pass
         stats = metrics.layer_stats(weights, biases, d.X, d.y, c.activation, c.loss, trace)
         test_loss, test_acc = model.evaluate(weights, biases, d.X_test, d.y_test, c.activation, c.loss)
-        sym = metrics.symmetry(weights, biases, trace["acts"][1:])
+        distinct = tuple(metrics.distinct_units(A) for A in trace["acts"][1:]) if counted else None
         return Snapshot(
             step=step, weights=weights, biases=biases,
             train_loss=stats["loss"], test_loss=float(test_loss),
             train_acc=stats["accuracy"], test_acc=float(test_acc),
-            distinct=tuple(sym["distinct"]), gap=tuple(sym["gap"]),
+            gap=tuple(metrics.unit_gaps(weights, biases)),
             act_std=tuple(stats["act_std"]), saturated=tuple(stats["saturated"]),
             dead=tuple(stats["dead"]), grad_std=tuple(stats["grad_std"]),
+            _distinct=distinct, _inputs=None if counted else (d.X, c.activation),
         )
 
     def _wide(self, weights, biases):

@@ -148,7 +148,7 @@ def test_grad_norms_draw_exact_zeros_at_the_floor_and_say_so():
 
 def test_symmetry_meter_text_and_honest_zero_gap(symmetric_run):
     r = symmetric_run.result()
-    fig = built(F.symmetry_meter(r.snapshot_steps, [s.distinct for s in r.snapshots], [s.gap for s in r.snapshots],
+    fig = built(F.symmetry_meter(r.snapshot_steps, r.final.distinct, [s.gap for s in r.snapshots],
                                  (8, 8)))
     bars = [tr for tr in fig.data if tr.type == "bar"]
     assert list(bars[1].text) == ["1 / 8", "1 / 8"]
@@ -188,7 +188,7 @@ def playground_figures(t) -> list:
     return [
         F.weight_heatmaps(t.weights, vmax=2.0, biases=t.biases), F.decision_boundary(field, r.data),
         F.unit_outputs(field, distinct=sym[-1]),
-        F.symmetry_meter(r.snapshot_steps, sym, [s.gap for s in snaps], c.hidden),
+        F.symmetry_meter(r.snapshot_steps, sym[-1], [s.gap for s in snaps], c.hidden),
         F.loss_curves(r.snapshot_steps, [s.train_loss for s in snaps], [s.test_loss for s in snaps],
                       per_step=r.batch_losses),
         F.grad_norms(r.grad_norms),

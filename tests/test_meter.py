@@ -223,14 +223,14 @@ def test_snapshots_reuse_the_steps_forward_pass(monkeypatch):
 def test_meter_figure_says_what_the_count_means():
     r = train(preset("constant_dropout", steps=150))
     snaps = r.snapshots
-    fig = go.Figure(F.symmetry_meter(r.snapshot_steps, [s.distinct for s in snaps], [s.gap for s in snaps], (8, 8)))
+    fig = go.Figure(F.symmetry_meter(r.snapshot_steps, r.final.distinct, [s.gap for s in snaps], (8, 8)))
     bar = [tr for tr in fig.data if tr.type == "bar"][1]
     assert list(bar.text) == ["1 / 8", "1 / 8"]
     assert bar.hovertext[0].startswith("layer 1: its 8 units behave as 1 unit<br>")
     assert "within 5% of the layer's spread" in bar.hovertext[0]
     heads = [a.text for a in fig.layout.annotations]
     assert "Behaves as N of its W units" in heads and "Largest weight gap between units" in heads
-    one = [tr for tr in go.Figure(F.symmetry_meter([0], [[1]], [[0.0]], (1,))).data if tr.type == "bar"][1]
+    one = [tr for tr in go.Figure(F.symmetry_meter([0], [1], [[0.0]], (1,))).data if tr.type == "bar"][1]
     assert one.hovertext[0].startswith("layer 1: its 1 unit behaves as 1 unit<br>")
 
 

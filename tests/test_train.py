@@ -45,13 +45,14 @@ def every_field_equal(a, b):
     """Two snapshot lists equal in every field, bit for bit."""
     assert [s.step for s in a] == [s.step for s in b]
     for s, t in zip(a, b, strict=True):
-        for f in dataclasses.fields(s):
-            x, y = getattr(s, f.name), getattr(t, f.name)
-            if f.name in ("weights", "biases") and x is not None:
+        names = [f.name for f in dataclasses.fields(s) if not f.name.startswith("_")] + ["distinct"]
+        for name in names:
+            x, y = getattr(s, name), getattr(t, name)
+            if name in ("weights", "biases") and x is not None:
                 for W, V in zip(x, y, strict=True):
                     np.testing.assert_array_equal(W, V)
             else:
-                assert x == y, (s.step, f.name, x, y)
+                assert x == y, (s.step, name, x, y)
 
 
 @pytest.mark.parametrize("config", [
@@ -67,7 +68,7 @@ def test_a_lazy_run_is_the_same_run_and_measures_only_the_snapshots_it_keeps(con
         eager.run(n)
     measured = []
     measure = Trainer._measure
-    monkeypatch.setattr(Trainer, "_measure", lambda self, *a: measured.append(a[0]) or measure(self, *a))
+    monkeypatch.setattr(Trainer, "_measure", lambda self, *a, **k: measured.append(a[0]) or measure(self, *a, **k))
     for n in (1, 37, 500, 5000):
         lazy.run(n, lazy=True)
     assert measured == []  # nothing measured while it runs...
@@ -91,7 +92,7 @@ def test_a_lazy_runs_curves_are_its_snapshots_numbers_without_measuring_them(con
     measured = []
     measure = Trainer._measure
     monkeypatch.setattr(Trainer, "_measure",
-                        lambda self, *a: (self is lazy and measured.append(a[0])) or measure(self, *a))
+                        lambda self, *a, **k: (self is lazy and measured.append(a[0])) or measure(self, *a, **k))
     for n in (1, 37, 500, 5000):
         eager.run(n)
         lazy.run(n, lazy=True)
@@ -106,6 +107,40 @@ def test_a_lazy_runs_curves_are_its_snapshots_numbers_without_measuring_them(con
     assert np.array(lazy.curves()[2]).tobytes() == np.array(gaps).tobytes()
     monkeypatch.undo()
     every_field_equal(lazy.snapshots, eager.snapshots)  # measured in full when read: the same numbers
+
+
+@pytest.mark.parametrize("config", [
+    TrainConfig(hidden=(32,) * 6, activation="relu", init="he_normal", steps=400, record_every=5),  # dead units
+    TrainConfig(steps=300, record_every=5, dropout=0.3, perturbation=0.001),  # no step's pass is a snapshot's
+    TrainConfig(steps=300, record_every=5, activation="sigmoid", init="zeros", bias=False),
+])
+def test_snapshots_within_a_runs_steps_count_their_distinct_units_when_read(config, monkeypatch):
+    """A snapshot taken within run()'s steps counts its distinct units only when they are read, to the same
+    numbers as one counted when taken (each step run alone, every snapshot taken at the end of a run() and counted
+    at once). The Playground's six charts read only the newest snapshot's."""
+    from figures import playground_charts
+    from symbreak_core import model
+
+    whole, steps = Trainer(config), Trainer(config)
+    whole.run(123)
+    for _ in range(123):
+        steps.run(1)
+    kept = whole._snapshots
+    assert [s._distinct is None for s in kept] == [0 < s.step < 123 for s in kept]  # step 0: taken at the start
+    assert all(s._distinct is not None for s in steps._snapshots)
+    field = model.field(whole.weights, whole.biases, config.activation, config.loss, res=8)
+    playground_charts(whole.weights, whole.biases, whole.result(), whole.symmetry()["distinct"], field, None)
+    assert sum(s._distinct is None for s in kept) == len(kept) - 2
+
+    counted = []
+    count = train_mod.metrics.distinct_units
+    monkeypatch.setattr(train_mod.metrics, "distinct_units", lambda A: counted.append(1) or count(A))
+    copy = pickle.loads(pickle.dumps(whole))  # a kept moment: pickled uncounted, counted after loading
+    every_field_equal(copy.snapshots, steps.snapshots)
+    every_field_equal(whole.snapshots, steps.snapshots)
+    assert len(counted) == 2 * (len(kept) - 2) * len(config.hidden)
+    assert [s.distinct for s in kept] == [s.distinct for s in kept]  # once counted, read as it is
+    assert len(counted) == 2 * (len(kept) - 2) * len(config.hidden)
 
 
 def test_a_lazy_run_goes_on_as_the_eager_one_and_pickles_as_it_is(monkeypatch):
