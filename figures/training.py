@@ -423,6 +423,7 @@ def _data_points(data) -> tuple[dict, dict]:
 
 
 METER_ROW_PX = 24  # one layer's bar in the meter: room for its 16-px label
+METER_LABEL_ROW_PX = 18  # the thinnest row whose bar still carries its "N / W" label at full size
 METER_HEAD_PX = 30  # the gap chart's heading, between the bars and the chart
 
 
@@ -448,12 +449,23 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, twin=Non
     hover = [f"layer {k + 1}: its {_units(w)} behave{'s' if w == 1 else ''} as {_units(d)}<br>"
              f"(outputs within {BEHAVIOUR_TOL:.0%} of the layer's spread count as one)"
              for k, (d, w) in enumerate(zip(now, widths))]
+    # Stacked panels, sized in pixels: a bar row per layer on top (its colour names the layer's line below),
+    # then the gap chart under its heading. Side by side, the two headings collided on a phone.
+    plot = max(plot_px(height, MARGIN), 1.0)
+    bars = min(METER_ROW_PX * n, 0.45 * plot) / plot
+    gap_top = max(0.2, 1 - bars - METER_HEAD_PX / plot)
+    # Each bar's "N / W" at full size; in rows too thin for it (presenting a deep network) plotly.js would shrink
+    # it past reading (7 px for six layers on a projector), so the bars go without: the counts stand beside the
+    # charts, in the numbers, and in the hover.
+    labelled = bars * plot / max(n, 1) >= METER_LABEL_ROW_PX
+    label = dict(text=[f"{d} / {w}" for d, w in zip(now, widths)], textposition="outside",
+                 constraintext="inside") if labelled else dict(textposition="none")
     data = [
         dict(type="bar", orientation="h", y=names, x=np.asarray(widths, dtype=np.float32),
              marker=dict(color=LIGHT), showlegend=False, hoverinfo="skip", xaxis="x", yaxis="y"),
         dict(type="bar", orientation="h", y=names, x=now.astype(np.float32), marker=dict(color=colors),
-             showlegend=False, text=[f"{d} / {w}" for d, w in zip(now, widths)], textposition="outside",
-             cliponaxis=False, hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", xaxis="x", yaxis="y"),
+             showlegend=False, **label, cliponaxis=False, hovertext=hover,
+             hovertemplate="%{hovertext}<extra></extra>", xaxis="x", yaxis="y"),
     ]
     any_zero, top = False, 1.0
     i = thin(len(steps))
@@ -472,11 +484,6 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, twin=Non
         top = max(top, float(y.max(initial=0.0)))
         data.append(dict(type="scatter", x=t_steps[j], y=y, mode="lines", name="equal start", xaxis="x2",
                          yaxis="y2", line=dict(color=NOTE, width=2.5, dash="dot"), showlegend=True))
-    # Stacked panels, sized in pixels: a bar row per layer on top (its colour names the layer's line below),
-    # then the gap chart under its heading. Side by side, the two headings collided on a phone.
-    plot = max(plot_px(height, MARGIN), 1.0)
-    bars = min(METER_ROW_PX * n, 0.45 * plot) / plot
-    gap_top = max(0.2, 1 - bars - METER_HEAD_PX / plot)
     # the zero line's label at its left end when the legend holds the gap chart's top right corner: in a short
     # gap chart (presenting a deep network) the two met
     extra = floor_marks("x2", "y2", left=twin is not None) if any_zero else dict(annotations=[])  # no empty "shapes"

@@ -157,13 +157,18 @@ MEASURE_JS = r"""([keySelector, INK_TOP, INK_BOTTOM]) => {
     const svg = plot.querySelector('.main-svg').getBoundingClientRect();
     const box = plot.getBoundingClientRect();
     const texts = [];
+    // plotly.js shrinks a text that does not fit (a bar's label in a thin bar) by a transform, not its font size:
+    // a text's size on screen is its font size times its scale against the chart's own
+    const det = m => Math.sqrt(Math.abs(m.a * m.d - m.b * m.c));
+    const chartScale = det(plot.querySelector('.main-svg').getScreenCTM()) || 1;
     for (const t of plot.querySelectorAll('text')) {
       const kind = kindOf(t, plot);
       const lines = t.querySelectorAll('tspan.line');  // a text of several lines: one tspan each
       const text = clean(lines.length ? [...lines].map(l => l.textContent).join(' ') : t.textContent);
       if (kind === null || !text || !visible(t)) continue;
-      const b = t.getBBox(), m = t.getScreenCTM(), font = parseFloat(getComputedStyle(t).fontSize);
+      const b = t.getBBox(), m = t.getScreenCTM();
       if (!m || b.width < 0.5 || b.height < 0.5) continue;
+      const size = parseFloat(getComputedStyle(t).fontSize), font = size * det(m) / chartScale;
       const quad = (m, x0, y0, x1, y1) => {
         const p = (x, y) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f];
         return [p(x0, y0), p(x1, y0), p(x1, y1), p(x0, y1)];
@@ -179,7 +184,7 @@ MEASURE_JS = r"""([keySelector, INK_TOP, INK_BOTTOM]) => {
       }
       // An SVG text box runs from the font's ascent to its descent: trim the empty band above capitals and
       // most of the one below the baseline, so stacked lines that do not touch on screen do not count.
-      const top = b.y + INK_TOP * font, bottom = Math.max(top + 1, b.y + b.height - INK_BOTTOM * font);
+      const top = b.y + INK_TOP * size, bottom = Math.max(top + 1, b.y + b.height - INK_BOTTOM * size);
       texts.push({kind, text, font, quad: quad(m, b.x, top, b.x + b.width, bottom)});
     }
     const title = plot.querySelector('.gtitle');

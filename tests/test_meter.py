@@ -234,6 +234,26 @@ def test_meter_figure_says_what_the_count_means():
     assert one.hovertext[0].startswith("layer 1: its 1 unit behaves as 1 unit<br>")
 
 
+@pytest.mark.parametrize("widths, height, labelled", [
+    ((8, 8), 244, True),  # the Playground's default, presenting (its meter's height there)
+    ((8,) * 3, 244, True),  # three rows of 19.8 px: the labels at full size
+    ((32,) * 6, 244, False),  # six rows of 10 px: plotly.js would shrink the labels to 7 px
+    ((32,) * 6, 400, True),  # not presenting: six rows of 22 px
+])
+def test_meter_bars_are_labelled_only_where_a_label_keeps_its_size(widths, height, labelled):
+    """Each bar carries its "N / W" at full size (never shrunk by plotly.js to fit a thin bar), or carries none when
+    the rows are too thin for it: its count stands in the hover, and in the numbers beside the charts."""
+    fig = go.Figure(F.symmetry_meter([0, 10], [w // 2 for w in widths], [[0.5] * len(widths)] * 2, widths,
+                                     height=height))
+    bar = [tr for tr in fig.data if tr.type == "bar"][1]
+    assert list(bar.hovertext) and bar.hovertext[0].startswith(f"layer 1: its {widths[0]} units behave as")
+    if labelled:
+        assert list(bar.text) == [f"{w // 2} / {w}" for w in widths]
+        assert bar.textposition == "outside" and bar.constraintext == "inside"  # outside a bar: never shrunk
+    else:
+        assert bar.text is None and bar.textposition == "none"
+
+
 def test_grad_norm_chart_is_labelled_for_weights_and_biases():
     r = train(preset("constant_05", steps=20))
     fig = go.Figure(F.grad_norms(r.grad_norms))
