@@ -683,10 +683,14 @@ class Trainer:
 
 
 def train(config: TrainConfig) -> TrainResult:
-    """Train config.steps steps (or until divergence) and return the history."""
+    """Train config.steps steps (or until divergence) and return the history, every snapshot's distinct units
+    counted: pages cache the result pickled, and a count left for later would be made again at every read."""
     trainer = Trainer(config)
     trainer.run(config.steps)
-    return trainer.result()
+    result = trainer.result()
+    for s in result.snapshots:
+        _ = s.distinct  # counted now, and kept
+    return result
 
 
 @dataclass(frozen=True, eq=False)

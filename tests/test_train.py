@@ -143,6 +143,14 @@ def test_snapshots_within_a_runs_steps_count_their_distinct_units_when_read(conf
     assert len(counted) == 2 * (len(kept) - 2) * len(config.hidden)
 
 
+def test_a_finished_runs_result_holds_every_count_as_pages_cache_it():
+    """train() returns every snapshot counted: a page caches its result pickled (st.cache_data), and a count left
+    to the first read would be made again at each rerun (Side by side reads them all, several times a second while
+    its timeline plays)."""
+    r = pickle.loads(pickle.dumps(train(TrainConfig(steps=300, record_every=5))))
+    assert len(r.snapshots) == 61 and all(s._distinct is not None for s in r.snapshots)
+
+
 def test_a_lazy_run_goes_on_as_the_eager_one_and_pickles_as_it_is(monkeypatch):
     """A kept moment (ui/moments.py) of a lazy run, such as the equal-start twin, is pickled without measuring its
     pending snapshots (a Pause would wait for them): they are measured when read, after loading, the same."""
