@@ -455,7 +455,7 @@ def symmetry_meter(steps, distinct, gaps, widths, height: int = HEIGHT, twin=Non
     bars = min(METER_ROW_PX * n, 0.45 * plot) / plot
     gap_top = max(0.2, 1 - bars - METER_HEAD_PX / plot)
     # Each bar's "N / W" at full size; in rows too thin for it (presenting a deep network) plotly.js would shrink
-    # it past reading (7 px for six layers on a projector), so the bars go without: the counts stand beside the
+    # it past reading (6.3 px for six layers on a projector), so the bars go without: the counts stand beside the
     # charts, in the numbers, and in the hover.
     labelled = bars * plot / max(n, 1) >= METER_LABEL_ROW_PX
     label = dict(text=[f"{d} / {w}" for d, w in zip(now, widths)], textposition="outside",
