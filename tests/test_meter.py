@@ -238,7 +238,7 @@ def test_meter_figure_says_what_the_count_means():
     ((8, 8), 244, True),  # the Playground's default, presenting (its meter's height there)
     ((8,) * 3, 244, True),  # three rows of 19.8 px: the labels at full size
     ((32,) * 6, 244, False),  # six rows of 10 px: plotly.js would shrink the labels to 6.3 px
-    ((32,) * 6, 400, True),  # not presenting: six rows of 22 px
+    ((32,) * 6, 400, True),  # not presenting: six rows of 21.6 px
 ])
 def test_meter_bars_are_labelled_only_where_a_label_keeps_its_size(widths, height, labelled):
     """Each bar carries its "N / W" at full size (never shrunk by plotly.js to fit a thin bar), or carries none when
