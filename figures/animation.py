@@ -210,11 +210,12 @@ class _Drawing:
         return np.asarray(self.canvas.buffer_rgba())[..., :3].copy()
 
 
-def gif(frames: list[Frame], result, on_progress=None) -> bytes:
-    """The frames of a run (its TrainResult: the loss of every step, the setup) as a looping animated GIF: each
-    frame FRAME_MS, the last held HOLD_MS. on_progress(frames drawn, frames) after each frame."""
+def gif(frames: list[Frame], result, on_progress=None, setup: str = "") -> bytes:
+    """The frames of a run (its TrainResult: the loss of every step, the layers) as a looping animated GIF: each
+    frame FRAME_MS, the last held HOLD_MS. on_progress(frames drawn, frames) after each frame. setup: the run's
+    setup in words, after the app's name in the title (narration.run.setup)."""
     c = result.config
-    title = f"symbreak · {c.dataset}, {'-'.join(map(str, c.hidden))} {c.activation}, {c.init} start"
+    title = "symbreak" + (f" · {setup}" if setup else "")
     drawing = _Drawing(frames, result.batch_losses, c.hidden, title)
     palette = _palette()
 

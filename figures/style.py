@@ -265,6 +265,22 @@ def legend_below(rows: int) -> tuple[dict, int]:
     return dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0), 62 + LEGEND_ROW_PX * rows
 
 
+def legend_above() -> dict:
+    """A one-row legend in the line between the title and the plot (MARGIN's t holds it), against the plot's right
+    edge: for a plot too short to hold its legend inside (inside_legend_fits)."""
+    return dict(orientation="h", x=1, xanchor="right", y=1, yanchor="bottom", bgcolor=VEIL)
+
+
+# An inside legend may take at most this share of the plot's height; a taller one covers half the curves whichever
+# corner it stands in (four entries on a presenter's 132-px loss plot took three quarters of it).
+INSIDE_LEGEND_SHARE = 0.5
+
+
+def inside_legend_fits(entries: int, plot_height_px: float) -> bool:
+    """Whether a vertical legend of `entries` entries stands inside a plot this tall (inside_legend)."""
+    return plot_height_px > 0 and (entries * LEGEND_ENTRY_PX + 8) / plot_height_px <= INSIDE_LEGEND_SHARE
+
+
 _CORNERS = {"top right": (0.99, "right", 0.99, "top"), "top left": (0.01, "left", 0.99, "top"),
             "bottom left": (0.01, "left", 0.01, "bottom"), "bottom right": (0.99, "right", 0.01, "bottom")}
 

@@ -33,6 +33,8 @@ from .style import (
     floor_marks,
     floored,
     inside_legend,
+    inside_legend_fits,
+    legend_above,
     legend_below,
     log_axis,
     nice_ceiling,
@@ -348,10 +350,14 @@ def loss_curves(steps, train, test, per_step=None, height: int = HEIGHT, twin=No
     every, px = np.concatenate(ys), plot_px(height, MARGIN)
     y = log_axis(every, px) if every.size and np.all(every > 0) else dict(type="linear", exponentformat="power")
     x = _step_axis(max(float(steps.max(initial=0)), len(per_step) if per_step is not None else 0))
-    return figure(
-        data, "Loss", height, xaxis=x, yaxis=dict(title=dict(text="loss"), **y),
-        legend=inside_legend(data, x["range"], y, px),
-    )
+    if inside_legend_fits(len(data), px):
+        legend = inside_legend(data, x["range"], y, px)
+    else:  # a short plot (presenting): one row above it, without the faint line's entry, for which it has no room
+        for trace in data:
+            if trace["name"] == "each step":
+                trace["showlegend"] = False
+        legend = legend_above()
+    return figure(data, "Loss", height, xaxis=x, yaxis=dict(title=dict(text="loss"), **y), legend=legend)
 
 
 def grad_norms(grad_norms, height: int = HEIGHT) -> dict:

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from .glossary import option_label
-from .words import num, plural
+from .words import num, plural, start, units
 
 # Healthy means both end-to-end ratios lie within [1/BAND, BAND]: one order of magnitude, so one learning rate still
 # suits the first layer and the last. The scales made for their units pass (tanh with Xavier over 10 layers: factors
@@ -104,7 +104,8 @@ def reading(p, theory=None) -> Reading:
 
 def theory_note(p, theory) -> str | None:
     """Why no theory line is drawn, when none is."""
-    return None if theory is not None else f"No theory line for {p.activation} with {p.init}."
+    return None if theory is not None else (f"No theory line is drawn for {units(p.activation)} units with this "
+                                            f"start ({start(p.init)}).")
 
 
 # ---- the sentences
@@ -161,10 +162,10 @@ def _advice(p, smaller: bool) -> str:
                 "(normal).")
     scheme, name = SCALE_FOR[p.activation]
     if p.init == scheme and p.spread == 1:
-        return (f"This is already {name}, made for {p.activation} units: with "
+        return (f"This is already {name}, made for {units(p.activation)} units: with "
                 f"{plural(p.width, 'unit')} per layer the random draws decide a lot, so try another seed or more "
                 "units.")
-    return (f"Start {'smaller' if smaller else 'larger'}, or use {name}, made for {p.activation} units: init "
+    return (f"Start {'smaller' if smaller else 'larger'}, or use {name}, made for {units(p.activation)} units: init "
             f"**{option_label(scheme)}** with spread 1.")
 
 
@@ -194,7 +195,7 @@ def _vanishing_headline(p) -> str:
                       f"Layer 1 receives an error signal {_times(1 / gradient_ratio(p))} smaller than the one "
                       "entering the top, so the first layers would learn far more slowly than the last.")
                      + " On its way down the gradient is multiplied by each layer's weights and by the slope of each "
-                     f"{p.activation} unit.")
+                     f"{units(p.activation)} unit.")
     what = "The signal and the gradient are" if signal and grad else "The signal is" if signal else "The gradient is"
     return f"**{what} vanishing.** " + " ".join(parts) + " " + _advice(p, smaller=False)
 

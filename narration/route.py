@@ -14,7 +14,7 @@ import numpy as np
 from . import depth as depth_story
 from . import restarts as restarts_story
 from . import run as run_story
-from .words import num, percent, plural, times
+from .words import num, percent, plural, start, times, units
 
 GROWN = 10.0  # the nudge stop: a gap that ends at least this many times its start has grown
 SHRUNK = 0.5  # ... and one that ends under this share of it has shrunk
@@ -67,14 +67,15 @@ def _zeros(res) -> Explanation:
     correct = "a" if hidden == 0 and out == 0 else "b" if hidden == 0 else "c"
     bias = f" The output bias did move, to {num(float(t.final.biases[-1][0]))}." if t.final.biases else ""
     if correct == "a":
-        first = (f"With {t.config.activation} units and every weight 0, after {plural(t.final.step, 'step')} the "
-                 f"largest weight is still exactly **0**. {t.config.activation}(0) = 0, so every hidden unit "
-                 "outputs 0: an output weight's gradient is the error times its unit's output, 0, and a hidden "
-                 "weight's gradient is the error sent back through the output weights, 0 as well. Nothing moves."
+        name = units(t.config.activation)
+        first = (f"With {name} units and every weight 0, after {plural(t.final.step, 'step')} the largest weight "
+                 f"is still exactly **0**. {name}(0) = 0, so every hidden unit outputs 0: an output weight's "
+                 "gradient is the error times its unit's output, 0, and a hidden weight's gradient is the error "
+                 "sent back through the output weights, 0 as well. Nothing moves."
                  f"{bias}")
     else:
-        first = (f"With {t.config.activation} units started at 0, after {plural(t.final.step, 'step')} the largest "
-                 f"hidden weight is {num(hidden)} and the largest output weight {num(out)}.")
+        first = (f"With {units(t.config.activation)} units started at 0, after {plural(t.final.step, 'step')} the "
+                 f"largest hidden weight is {num(hidden)} and the largest output weight {num(out)}.")
     sd, sw = int(s.final.distinct[0]), s.config.hidden[0]
     second = (f"Sigmoid is different: sigmoid(0) = 0.5, so a signal passes, the output weights get a gradient and "
               f"then so do the hidden ones. From the same zero start, its weights moved as far as "
@@ -164,10 +165,10 @@ def _scale(res) -> Explanation:
     g = depth_story.gradient_ratio(big)
     correct = _band(g)
     move = f"grew **{times(g)}**" if g > 1 else f"shrank to **{num(g)}** of its size"
-    first = (f"With weights of size {num(big.spread)} in {big.depth} {big.activation} layers of {big.width} units, "
-             f"{percent(float(max(big.saturated)))} of a layer's outputs sit on the flat ends, and yet the gradient "
-             f"{move} on its way down to layer 1: the large weights multiply it by more than the small slopes take "
-             "away.")
+    first = (f"With weights of size {num(big.spread)} in {big.depth} {units(big.activation)} layers of {big.width} "
+             f"units, {percent(float(max(big.saturated)))} of a layer's outputs sit on the flat ends, and yet the "
+             f"gradient {move} on its way down to layer 1: the large weights multiply it by more than the small slopes "
+             "take away.")
     sg = depth_story.gradient_ratio(sig)
     second = (f"With sigmoid units and the same weights the gradient shrinks to {num(sg)} of its size: sigmoid's "
               "slope is at most 1/4, so every layer takes away more than the weights give back.")
@@ -186,8 +187,8 @@ def _keep_scale(res) -> Explanation:
     correct = {(True, True): "c", (True, False): "a", (False, True): "b", (False, False): "d"}[ok["xavier"], ok["he"]]
 
     def said(p):
-        return (f"{p.init} keeps **{num(depth_story.signal_ratio(p))}** of the input's size after {p.depth} "
-                f"{p.activation} layers ({depth_story.verdict(p)})")
+        return (f"{start(p.init)} keeps **{num(depth_story.signal_ratio(p))}** of the input's size after {p.depth} "
+                f"{units(p.activation)} layers ({depth_story.verdict(p)})")
 
     first = f"{said(h)}; {said(x)}."
     why = ("He's start is Xavier's times √2: ReLU zeroes half of its inputs, so each layer would lose half the "
@@ -203,7 +204,7 @@ def _biases(res) -> Explanation:
     w, d = r.config.hidden[0], int(r.final.distinct[0])
     learned = run_story.learned(f)
     correct = "b" if learned and d == w else "a"
-    first = (f"With every bias at {num(r.config.bias_value)} and {r.config.init} weights, after "
+    first = (f"With every bias at {num(r.config.bias_value)} and {start(r.config.init)} weights, after "
              f"{plural(r.final.step, 'step')} the hidden layer behaves as **{d} of {w} units** and the network "
              f"classifies {percent(r.final.train_acc)} of the training points correctly (training loss "
              f"{num(r.snapshots[0].train_loss)} → {num(r.final.train_loss)}).")

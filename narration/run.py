@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .words import join, layers, num, percent, plural
+from .words import join, layers, num, percent, plural, start, units
 
 LEARNED_ACCURACY = 0.9  # "learned" = at least 9 in 10 training points right (a coin gets about half) and a
 # lower loss than at step 0; below it the app never says a network learned, whatever its units look like.
@@ -309,9 +309,9 @@ def _movement_notes(f: RunFacts) -> list[str]:
                     "each class, the same for every point, and stays there." if f.still_since is not None else
                     " Only the output bias, which multiplies no input, learns: it moves the output towards the share "
                     "of each class, the same for every point.")
-        out.append(f"Every weight started at 0 and {f.activation}(0) = 0, so every hidden unit outputs 0 on every "
-                   "input. A weight's gradient is its input times the error at its unit, so the output weights get "
-                   "none; and the error sent back to the hidden layers is multiplied by the output weights, which "
+        out.append(f"Every weight started at 0 and {units(f.activation)}(0) = 0, so every hidden unit outputs 0 on "
+                   "every input. A weight's gradient is its input times the error at its unit, so the output weights "
+                   "get none; and the error sent back to the hidden layers is multiplied by the output weights, which "
                    f"are 0.{bias} Start from random weights.")
     return out
 
@@ -352,7 +352,7 @@ def _dead_notes(f: RunFacts) -> list[str]:
                 f.dead_at_start[k - 1] > 0 for k in ks) else f"{'It' if one else 'They'} died during training")
             whose = "its" if one else "each one's"
             cause += f": an update pushed {whose} input below 0 on every point."
-            fix = " Lower the learning rate and train again (leaky_relu units never go completely silent)."
+            fix = " Lower the learning rate and train again (leaky ReLU units never go completely silent)."
         out.append(cause + ("" if f.step == 0 or learned(f) else fix))
     return out
 
@@ -452,3 +452,12 @@ def why(runs: dict) -> str:
             f"same weights. **{join(copies)}** {'shows' if len(copies) == 1 else 'show'} exactly that. A random "
             f"start (**{join(free)}**) gives each unit its own weights, so each gets its own gradient and the units "
             "can learn different things.")
+
+
+# ---- An exported animation ----
+
+def setup(config) -> str:
+    """A run's setup in one line, for an exported animation's title: its data, layer widths, units and start
+    ("xor, 8-8 tanh, He (normal) start")."""
+    widths = "-".join(map(str, config.hidden))
+    return f"{config.dataset}, {widths} {units(config.activation)}, {start(config.init)} start"

@@ -1,5 +1,13 @@
-"""The small grammar every narration module shares: counts with plurals, lists, percentages, numbers."""
+"""The small grammar every narration module shares: counts with plurals, lists, percentages, numbers, and the names
+of weight starts and units as a sentence writes them."""
 from __future__ import annotations
+
+from .glossary import OPTION_LABELS
+
+# The starts named after their authors: a sentence names them as their menu does ("He (normal)"). The others are
+# words already ("zeros", "constant", "normal", "orthogonal").
+NAMED_STARTS = ("xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "lecun_normal")
+UNIT_WORDS = {"relu": "ReLU", "leaky_relu": "leaky ReLU"}  # the others are written as they are: tanh, sigmoid...
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
@@ -42,3 +50,14 @@ def times(ratio: float) -> str:
     if ratio >= 10:
         return f"{ratio:,.0f} times"
     return f"{ratio:.1f} times"  # 1.04 reads '1.0 times', never '1 times'
+
+
+def start(init: str) -> str:
+    """A weight start as a sentence names it: 'He (normal)', 'Xavier/Glorot (uniform)', 'zeros', never the value
+    a link carries ('he_normal')."""
+    return OPTION_LABELS[init] if init in NAMED_STARTS else init.replace("_", " ")
+
+
+def units(activation: str) -> str:
+    """An activation as a sentence names its units: 'ReLU', 'leaky ReLU', 'tanh', 'sigmoid', 'identity'."""
+    return UNIT_WORDS.get(activation, activation.replace("_", " "))

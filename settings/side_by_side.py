@@ -1,6 +1,7 @@
 """Side by side's settings (pages/1_Side_by_side.py): its controls, its presets and the TrainConfig of each run."""
 from dataclasses import replace
 
+from narration import words
 from settings.params import Param, Preset
 from settings.training import train_config
 from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, TrainConfig
@@ -63,12 +64,13 @@ def chosen(values: dict) -> list:
 
 
 def label(scheme: str, values: dict) -> str:
-    """A run's name: its scheme, with the value or the spread that sets it."""
+    """A run's name: its scheme, with the value or the spread that sets it ("constant 0.5", "normal (std 10)"), or
+    the words its menu gives a scheme named after its authors ("He (normal)")."""
     if scheme == "constant":
         return f"constant {values['init_value']:g}"
     if scheme in SPREAD_SCHEMES:
         return f"{scheme} ({SPREAD_WORD[scheme]} {values['spread']:g})"
-    return scheme
+    return words.start(scheme)
 
 
 def runs(values: dict) -> dict:

@@ -20,6 +20,7 @@ PAGES = {
 SETTINGS = {"side": side_by_side, "toy": worked_example, "depth": depth, "restarts": restarts,
             "surface": error_surface}  # each page's settings module: its SPECS and PRESETS
 TIMEOUT = 60
+XAVIER = "Xavier/Glorot (normal)"  # how Side by side names a run started that way
 
 
 def run(page, query=None) -> AppTest:
@@ -68,7 +69,7 @@ def test_side_by_side_defaults_constant_against_he():
     ok(at)
     t = text(at)
     assert "**constant 0.5**" in t and "1 of 8, 1 of 8" in t
-    assert "**he_normal**" in t and "8 of 8, 8 of 8" in t
+    assert "**He (normal)**" in t and "8 of 8, 8 of 8" in t
     assert len([c for c in charts(at) if is_heatmap(c)]) == 2
 
 
@@ -90,7 +91,7 @@ def test_side_by_side_controls_change_the_runs():
     at = run("side")
     at.selectbox(key="init_c").set_value("xavier_normal").run()
     ok(at)
-    assert "**xavier_normal**" in text(at)
+    assert f"**{XAVIER}**" in text(at)
     assert len([c for c in charts(at) if is_heatmap(c)]) == 3
     at.slider(key="sbs_step").set_value(0).run()  # scrub the shared timeline back to the start
     ok(at)
@@ -170,7 +171,7 @@ def test_side_by_side_zero_start_names_the_output_bias_and_learning_is_never_cla
     notes = side_notes(at)
     assert "only the output bias changed" in notes["zeros"] and "last layer" not in notes["zeros"]
     assert "behave as one" in notes["constant 0.5"] and "flat ends" not in notes["constant 0.5"]
-    assert "Every unit of every layer behaves differently, and together they fit the data" in notes["xavier_normal"]
+    assert "Every unit of every layer behaves differently, and together they fit the data" in notes[XAVIER]
     assert "**zeros and constant 0.5** show exactly that" in text(at)
     at = run("side", {"width": "1"})
     ok(at)
@@ -184,14 +185,14 @@ def test_side_by_side_sigmoid_zeros_moves_together_and_too_large_stalls():
     ok(at)
     notes = side_notes(at)
     assert "All 8 units of layer 1 behave as one" in notes["zeros"] and "has not learned" in notes["zeros"]
-    assert "units that behave differently in each hidden layer: 8 of 8" in notes["xavier_normal"]
-    assert "fit the data" in notes["xavier_normal"]
+    assert "units that behave differently in each hidden layer: 8 of 8" in notes[XAVIER]
+    assert "fit the data" in notes[XAVIER]
     at = run("side", {"preset": "too-large"})
     ok(at)
     notes = side_notes(at)
-    assert set(notes) == {"normal (std 10)", "xavier_normal"}  # Xavier at its paper's scale, not std 10
+    assert set(notes) == {"normal (std 10)", XAVIER}  # Xavier at its paper's scale, not std 10
     assert "has not learned" in notes["normal (std 10)"] and "flat ends" in notes["normal (std 10)"]
-    assert "fit the data" in notes["xavier_normal"] or "fits the training data" in notes["xavier_normal"]
+    assert "fit the data" in notes[XAVIER] or "fits the training data" in notes[XAVIER]
 
 
 def test_worked_example_shows_the_exact_groups_and_the_zero_case():

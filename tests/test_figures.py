@@ -545,6 +545,32 @@ def test_the_loss_legend_stands_in_a_corner_the_curves_leave_free():
     assert fig["layout"]["legend"]["yanchor"] == "bottom"
 
 
+@pytest.mark.parametrize("twin", [False, True], ids=["alone", "with its twin"])
+def test_a_loss_plot_too_short_for_its_legend_has_it_in_a_row_above(twin):
+    """Presenting, the loss plot is 132 px tall: a legend of three or four entries inside would cover most of its
+    height in any corner (at step 1,500 of the constant + tiny noise preset it hid the early drop, where the run
+    leaves its equal-start twin). It stands in one row between the title and the plot instead, naming the lines
+    but not the faint per-step one; a 400-px chart keeps every entry inside."""
+    steps = np.arange(0, 1501, 10)
+    falling = 0.7 * np.exp(-steps / 300) + 0.01
+    other = (steps, np.full(len(steps), 0.05)) if twin else None
+    short = F.loss_curves(steps, falling, falling * 1.5, per_step=np.repeat(falling, 10)[:1500], height=244,
+                          twin=other)
+    assert style.plot_px(244, style.MARGIN) == 132
+    legend = short["layout"]["legend"]
+    assert (legend["orientation"], legend["y"], legend["yanchor"], legend["x"], legend["xanchor"]) == (
+        "h", 1, "bottom", 1, "right")
+    named = [t["name"] for t in short["data"] if t.get("showlegend", True)]
+    assert named == (["equal start"] if twin else []) + ["train", "test"]
+    assert any(t["name"] == "each step" for t in short["data"])  # still drawn
+    assert short["layout"]["margin"]["t"] >= style.TITLE_PX + 8 + style.LEGEND_ROW_PX  # the title's, the legend's
+    tall = F.loss_curves(steps, falling, falling * 1.5, per_step=np.repeat(falling, 10)[:1500], height=400,
+                         twin=other)
+    assert "orientation" not in tall["layout"]["legend"]
+    assert all(t.get("showlegend", True) for t in tall["data"])
+    built(short)
+
+
 def test_gradient_norms_legend_leaves_the_zero_lines_label_alone():
     """Exact zeros are drawn on a dotted line labelled at its right end, at the bottom: the legend never stands
     there, even when every other corner holds a line."""

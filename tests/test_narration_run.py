@@ -99,7 +99,7 @@ EXPECTED = {  # the sentences, exactly; regenerate only after reading every chan
         ('Every unit of layers 1 and 2 is dead: it outputs 0 on every training input, so it passes nothing on '
          'and gets no gradient back, and no update can revive it.'),
         ("Some were dead from the start; the others died during training: an update pushed each one's input "
-         'below 0 on every point. Lower the learning rate and train again (leaky_relu units never go '
+         'below 0 on every point. Lower the learning rate and train again (leaky ReLU units never go '
          'completely silent).'),
         ('The network has not learned the data: 54% of the training points are classified right (loss 0.613 at'
          ' step 0, 1.06 at step 30).'),

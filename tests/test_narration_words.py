@@ -49,3 +49,24 @@ def test_percent_never_reads_as_none_or_all_when_it_is_not(x):
                                         (72.4, "72 times"), (824.3, "824 times"), (3000.0, "3,000 times")])
 def test_times(r, expected):
     assert words.times(r) == expected
+
+
+@pytest.mark.parametrize("init,expected", [
+    ("he_normal", "He (normal)"), ("xavier_uniform", "Xavier/Glorot (uniform)"), ("lecun_normal", "LeCun (normal)"),
+    ("zeros", "zeros"), ("constant", "constant"), ("normal", "normal"), ("orthogonal", "orthogonal")])
+def test_a_start_is_named_as_its_menu_names_it_never_by_its_link_value(init, expected):
+    assert words.start(init) == expected
+
+
+@pytest.mark.parametrize("activation,expected", [
+    ("relu", "ReLU"), ("leaky_relu", "leaky ReLU"), ("tanh", "tanh"), ("sigmoid", "sigmoid"),
+    ("identity", "identity")])
+def test_units_are_named_as_a_sentence_writes_them(activation, expected):
+    assert words.units(activation) == expected
+
+
+def test_every_start_and_activation_has_words_without_an_underscore():
+    from symbreak_core import ACTIVATIONS, INIT_SCHEMES
+
+    assert all("_" not in words.start(s) for s in INIT_SCHEMES)
+    assert all("_" not in words.units(a) for a in ACTIVATIONS)

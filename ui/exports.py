@@ -77,10 +77,11 @@ def history_button(trainer: Trainer, disabled: bool = False):
 def make_gif(trainer: Trainer, on_progress=None) -> bytes:
     """The trainer's run from step 0 to its step as an animated GIF; on_progress(frames drawn, frames)."""
     from figures import animation
+    from narration.run import setup
 
     now = (trainer.step, trainer.weights, trainer.biases, trainer.symmetry()["distinct"])
     result = trainer.result()
-    return animation.gif(animation.frames(result, now), result, on_progress=on_progress)
+    return animation.gif(animation.frames(result, now), result, on_progress=on_progress, setup=setup(result.config))
 
 
 def gif_button(trainer: Trainer, disabled: bool = False):
