@@ -2,11 +2,10 @@
 of weight starts and units as a sentence writes them."""
 from __future__ import annotations
 
-from .glossary import OPTION_LABELS
-
-# The starts named after their authors: a sentence names them as their menu does ("He (normal)"). The others are
-# words already ("zeros", "constant", "normal", "orthogonal").
-NAMED_STARTS = ("xavier_uniform", "xavier_normal", "he_uniform", "he_normal", "lecun_normal")
+# The starts named after their authors, by the name they are known by ("Xavier/Glorot (normal)" in a menu): short
+# enough for a run's name in a chart title on a phone. The others are words already ("zeros", "normal").
+NAMED_STARTS = {"xavier_uniform": "Xavier (uniform)", "xavier_normal": "Xavier (normal)", "he_uniform": "He (uniform)",
+                "he_normal": "He (normal)", "lecun_normal": "LeCun (normal)"}
 UNIT_WORDS = {"relu": "ReLU", "leaky_relu": "leaky ReLU"}  # the others are written as they are: tanh, sigmoid...
 
 
@@ -53,9 +52,9 @@ def times(ratio: float) -> str:
 
 
 def start(init: str) -> str:
-    """A weight start as a sentence names it: 'He (normal)', 'Xavier/Glorot (uniform)', 'zeros', never the value
-    a link carries ('he_normal')."""
-    return OPTION_LABELS[init] if init in NAMED_STARTS else init.replace("_", " ")
+    """A weight start as a sentence names it: 'He (normal)', 'Xavier (uniform)', 'zeros', never the value a link
+    carries ('he_normal')."""
+    return NAMED_STARTS.get(init, init.replace("_", " "))
 
 
 def units(activation: str) -> str:

@@ -8,7 +8,7 @@ from symbreak_core import ACTIVATIONS, DATASETS, INIT_SCHEMES, OPTIMIZERS, Train
 
 RUNS = ("init_a", "init_b", "init_c", "init_d")
 OFF = "off"
-SPREAD_WORD = {"normal": "std", "uniform": "half-width"}  # what the spread slider sets; named schemes keep gain 1
+SPREAD_WORD = {"normal": "std", "uniform": "±"}  # what the spread slider sets; named schemes keep gain 1
 SPREAD_SCHEMES = tuple(SPREAD_WORD)
 SPECS = (
     Param("init_a", "constant", "choice", choices=INIT_SCHEMES, label="Run A: init scheme", main=True),

@@ -20,7 +20,7 @@ PAGES = {
 SETTINGS = {"side": side_by_side, "toy": worked_example, "depth": depth, "restarts": restarts,
             "surface": error_surface}  # each page's settings module: its SPECS and PRESETS
 TIMEOUT = 60
-XAVIER = "Xavier/Glorot (normal)"  # how Side by side names a run started that way
+XAVIER = "Xavier (normal)"  # how Side by side names a run started that way
 
 
 def run(page, query=None) -> AppTest:

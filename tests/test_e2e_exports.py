@@ -46,8 +46,13 @@ def test_a_chart_downloads_as_a_projector_png(streamlit_server, page, path):
     assert not page.js_errors, page.js_errors
 
 
-@pytest.mark.parametrize("size, query", [({"width": 390, "height": 844}, ""), ({"width": 1280, "height": 720},
-                                                                             "?present=1")], ids=["phone", "present"])
+PHONE, PROJECTOR = {"width": 390, "height": 844}, {"width": 1280, "height": 720}
+
+
+# Side by side's longest run names (a named scheme's, a spread's) head its weight charts on a phone
+@pytest.mark.parametrize("size, query", [(PHONE, ""), (PROJECTOR, "?present=1"),
+                                         (PHONE, "Side_by_side?preset=too-large&init_a=uniform&spread=0.25")],
+                         ids=["phone", "present", "side by side, phone"])
 def test_the_mode_bar_covers_no_chart_text(streamlit_server, new_context, size, query):
     page = new_context().new_page()
     page.set_viewport_size(size)

@@ -31,7 +31,7 @@ TABLE = [  # stop, the run's answer, sentences it must contain
     ("scale", "b", ["83% of a layer's outputs", "grew **573 times**", "shrinks to 0.0771",
                     "tanh, whose gradients can grow", "9.63e-11 of the input's size"]),
     ("keep_scale", "b", ["He (normal) keeps **0.888** of the input's size after 10 ReLU layers",
-                       "Xavier/Glorot (normal) keeps **0.0277**", "(vanishing)"]),
+                       "Xavier (normal) keeps **0.0277**", "(vanishing)"]),
     ("biases", "b", ["**4 of 4 units**", "96% of the training points", "no twin",
                      "starts with all 4 of its output weights at exactly 0", "By step 10 they take 4 different values",
                      "at step 300 they are 4 different values, from -3.02 to 2.41", "classifies 91%"]),

@@ -52,7 +52,7 @@ def test_times(r, expected):
 
 
 @pytest.mark.parametrize("init,expected", [
-    ("he_normal", "He (normal)"), ("xavier_uniform", "Xavier/Glorot (uniform)"), ("lecun_normal", "LeCun (normal)"),
+    ("he_normal", "He (normal)"), ("xavier_uniform", "Xavier (uniform)"), ("lecun_normal", "LeCun (normal)"),
     ("zeros", "zeros"), ("constant", "constant"), ("normal", "normal"), ("orthogonal", "orthogonal")])
 def test_a_start_is_named_as_its_menu_names_it_never_by_its_link_value(init, expected):
     assert words.start(init) == expected

@@ -432,12 +432,13 @@ def test_the_three_training_pages_build_their_configs_as_before():
     assert sbs.runs(four) == {
         "zeros": TrainConfig(init="zeros", spread=1.0, **common),
         "constant 0.5": TrainConfig(init="constant", spread=1.0, **common),
-        "xavier_normal": TrainConfig(init="xavier_normal", spread=1.0, **common),  # a named scheme keeps its gain
-        "he_normal": TrainConfig(init="he_normal", spread=1.0, **common)}
+        "Xavier (normal)": TrainConfig(init="xavier_normal", spread=1.0, **common),  # a named scheme keeps its gain
+        "He (normal)": TrainConfig(init="he_normal", spread=1.0, **common)}
     twice = four | {"init_b": "zeros", "init_c": "normal", "init_d": "off", "init_value": 0.25}
     assert sbs.chosen(twice) == ["zeros", "zeros", "normal"]
     assert list(sbs.runs(twice)) == ["zeros", "normal (std 2)"]  # a scheme chosen twice is trained once
     assert sbs.runs(twice)["normal (std 2)"].spread == 2.0
+    assert list(sbs.runs(twice | {"init_c": "uniform"})) == ["zeros", "uniform (± 2)"]
 
 
 def test_the_worked_example_starts_every_weight_at_a_and_the_nudged_one_beside_it():
