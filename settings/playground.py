@@ -58,8 +58,8 @@ PRESETS = (
     Preset("too_large", "Too large (saturation)",
            dict(SYMMETRIC, init="normal", spread=10.0, dataset="circles", depth=4),
            "Weights of spread 10 push most tanh outputs onto the flat ends, where the slope is almost 0, so "
-           "the gradients nearly vanish. With four layers the loss stalls far above a Xavier start (set "
-           "Initial weights to xavier_normal and Spread to 1 to compare); with two layers the effect is mild."),
+           "the gradients nearly vanish. With four layers the loss stalls far above a Xavier start: to compare, "
+           "set Initial weights to Xavier/Glorot (normal) and Spread to 1. With two layers the effect is mild."),
     Preset("xavier", "Xavier", dict(SYMMETRIC, init="xavier_normal", spread=1.0),
            "Glorot and Bengio scale the random weights to the layer sizes. The units differ from step 0 "
            "and the loss falls steadily."),

@@ -482,3 +482,27 @@ def pytest_runtest_setup(item):
             hasattr(os, "nice")):  # not on Windows
         _yielding = True
         os.nice(BROWSERLESS_NICENESS)
+
+
+def _link_values() -> tuple[str, ...]:
+    from narration.glossary import OPTION_LABELS
+
+    return tuple(v for v in OPTION_LABELS if "_" in v)  # he_normal, leaky_relu...: a link's, never a sentence's
+
+
+def link_values_shown(at, figures: list[dict]) -> list[str]:
+    """The option values of links (he_normal, leaky_relu) that an AppTest page writes where a reader sees words: in
+    its Markdown, captions and alerts, its charts' titles, legends, notes and axis titles (figures: its charts as
+    read once for this run), and its chart grid's numbers and note. A link or a code span may hold them."""
+    kinds = ("markdown", "caption", "info", "warning", "error", "success", "subheader", "title", "header")
+    shown = [str(e.value) for kind in kinds for e in at.get(kind)]
+    for fig in figures:
+        layout = fig.get("layout") or {}
+        shown += [json.dumps(layout.get("title")), json.dumps([a.get("text") for a in layout.get("annotations", [])])]
+        shown += [json.dumps((layout[k] or {}).get("title")) for k in layout if k.startswith(("xaxis", "yaxis"))]
+        shown += [str(t.get("name", "")) for t in fig.get("data", []) if t.get("showlegend", True) is not False]
+    panel = live_panel(at)
+    if panel is not None:
+        shown.append(json.dumps(panel))
+    text = re.sub(r"`[^`]*`|https?://\S+|\]\([^)]*\)|[?&]\S*=\S*", " ", "\n".join(shown))
+    return [v for v in _link_values() if re.search(rf"\b{v}\b", text)]

@@ -3,7 +3,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import chart_grids, grid_elements
+from conftest import chart_grids, grid_elements, link_values_shown
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -61,7 +61,9 @@ def test_every_preset_runs(page, preset):
     at = run(page, {"preset": preset})
     ok(at)
     assert at.selectbox(key="preset").value == preset
-    assert charts(at), "no chart drawn"
+    drawn = charts(at)
+    assert drawn, "no chart drawn"
+    assert not link_values_shown(at, drawn)  # a start or a unit in words ("He (normal)"), never as a link has it
 
 
 def test_side_by_side_defaults_constant_against_he():
