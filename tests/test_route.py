@@ -1,8 +1,10 @@
 """The guided route ("Start here") under AppTest: every stop runs with each answer, its explanation comes from the
 run's numbers, the link restores the stop and the answers, and bad link values get the notice."""
+import json
 from pathlib import Path
 
 import pytest
+from conftest import link_values_shown
 from streamlit.testing.v1 import AppTest
 
 from settings import route as R
@@ -34,6 +36,8 @@ def test_every_stop_runs_with_each_answer_and_says_right_only_for_the_runs_answe
         at.radio[0].set_value(key).run()
         assert not at.exception, (stop.id, key, [e.value for e in at.exception])
         assert len(at.get("plotly_chart")) == 1
+        figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+        assert not link_values_shown(at, [figure])  # "He (normal) keeps...", never "he_normal keeps..."
         assert at.query_params[R.answer_key(k)] == [key] or at.query_params[R.answer_key(k)] == key
         if at.success:
             assert at.success[0].value.startswith("Your prediction was right")
