@@ -111,11 +111,15 @@ def theory_note(p, theory) -> str | None:
 # ---- the sentences
 
 def _times(r: float) -> str:
-    """'72 times', '3,340 times', '3.8 × 10²¹ times'."""
+    """'72 times', '3,340 times', '3.8 × 10²¹ times': two significant digits below 100, whole numbers below a
+    million, then a power of ten (9.96 × 10¹⁹ is '1 × 10²⁰', never '10 × 10¹⁹')."""
     if r < 1e6:
-        return f"{r:,.0f} times" if r >= 100 else f"{r:.2g} times"
+        return f"{r:,.0f} times" if float(f"{r:.2g}") >= 100 else f"{r:.2g} times"
     e = math.floor(math.log10(r))
-    return f"{r / 10 ** e:.2g} × 10{str(e).translate(str.maketrans('0123456789-', '⁰¹²³⁴⁵⁶⁷⁸⁹⁻'))} times"
+    m = float(f"{r / 10 ** e:.2g}")
+    if m >= 10:  # rounded up to the next power
+        m, e = m / 10, e + 1
+    return f"{m:g} × 10{str(e).translate(str.maketrans('0123456789-', '⁰¹²³⁴⁵⁶⁷⁸⁹⁻'))} times"
 
 
 def _change(r: float) -> str:

@@ -149,3 +149,11 @@ def test_exactly_one_verdict_and_it_is_true(depth_, width, activation, init, spr
         assert ("larger**" in sentence) == (ratio >= 2) and ("smaller**" in sentence) == (0 < ratio <= 0.5)
         assert ("exactly 0" in sentence) == (ratio == 0)
     assert not re.search(r"\b1 layers\b|\b1 units\b", r.facts + r.headline)
+
+
+@pytest.mark.parametrize("r,expected", [
+    (0.5, "0.5 times"), (9.96, "10 times"), (72.4, "72 times"), (99.4, "99 times"), (99.7, "100 times"),
+    (3340.2, "3,340 times"), (999_999.4, "999,999 times"), (3.84e21, "3.8 × 10²¹ times"), (1.2e6, "1.2 × 10⁶ times"),
+    (9.96e19, "1 × 10²⁰ times"), (9.94e19, "9.9 × 10¹⁹ times")])
+def test_a_ratio_reads_as_a_number_never_as_ten_times_a_power(r, expected):
+    assert depth._times(r) == expected
