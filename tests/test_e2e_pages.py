@@ -1,10 +1,10 @@
-"""Every lesson page in a real browser: it loads, shows no exception and draws at least one chart."""
+"""Lesson pages in a real browser: the sidebar lists every page, Side by side plays through its chart grid."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from conftest import EXCEPTION, charts_drawn, exception_text, wait_for_charts, wait_idle, wait_until
+from conftest import EXCEPTION, exception_text, wait_for_charts, wait_idle, wait_until
 from streamlit.source_util import page_icon_and_name
 
 pytestmark = pytest.mark.e2e
@@ -32,39 +32,10 @@ def test_there_are_lesson_pages():
     assert PAGES, "pages/ holds no lesson pages"
 
 
-@pytest.fixture(scope="module")
-def lesson_tabs(streamlit_server, shared_context):
-    """Every lesson page opened at once, each in its own tab (own session), so their first runs overlap."""
-    tabs = {}
-    for f in PAGES:
-        tab = shared_context.new_page()
-        tab.js_errors = []
-        tab.on("pageerror", lambda exc, errors=tab.js_errors: errors.append(str(exc)))
-        tab.goto(f"{streamlit_server.url}/{url_path(f)}", wait_until="commit")
-        tabs[f] = tab
-    yield tabs
-    for tab in tabs.values():
-        tab.close()
-
-
-@pytest.mark.parametrize("page_file", PAGES, ids=lambda p: p.stem)
-def test_lesson_page_smoke(lesson_tabs, page_file):
-    page = lesson_tabs[page_file]
-    draws = draws_charts(page_file)
-    if draws:
-        wait_for_charts(page, timeout_ms=90_000)
-    else:
-        page.wait_for_selector('[data-testid="stHeading"]', timeout=60_000)
-    wait_idle(page)
-    assert page.locator(EXCEPTION).count() == 0, exception_text(page)
-    if draws:
-        assert charts_drawn(page) >= 1, f"{page_file.name} drew no chart at its defaults"
-    assert page.locator('[data-testid="stHeading"]').count() >= 1, f"{page_file.name} has no title"
-    assert not page.js_errors, page.js_errors
-
-
-def test_sidebar_lists_every_page(lesson_tabs):
-    page = lesson_tabs[PAGES[0]]
+def test_sidebar_lists_every_page(streamlit_server, page):
+    """(That every page loads in a real browser, with no exception, its heading, its charts and no JavaScript error, the
+    screen survey checks: tests/test_e2e_screens.py opens each page three times.)"""
+    page.goto(f"{streamlit_server.url}/{url_path(PAGES[0])}", wait_until="commit")
     page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]', timeout=60_000)
     links = page.locator('[data-testid="stSidebar"] [data-testid="stPageLink-NavLink"]')
     hrefs = {links.nth(i).get_attribute("href").rstrip("/").rsplit("/", 1)[-1] for i in range(links.count())}
