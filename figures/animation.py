@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogFormatterSciNotation, MaxNLocator
 from PIL import Image
 
 from symbreak_core import model
@@ -161,6 +161,8 @@ class _Drawing:
             ax.set_yscale("log")
             lo, hi = float(shown.min()), float(shown.max())
             ax.set_ylim(lo / 1.3, hi * 1.3)
+            ax.yaxis.set_major_formatter(_Numbers())
+            ax.yaxis.set_minor_formatter(_Numbers())
         ax.set_xlim(0, max(10, last.step))
         ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         (self.loss_line,) = ax.plot([], [], color=PALETTE[1], lw=1.6)
@@ -181,8 +183,8 @@ class _Drawing:
         ax.set_title("Distinct units per layer", fontsize=TEXT_PT, color=INK)
         ax.set_xlabel("step", fontsize=TEXT_PT - 1, color=INK)
         ax.tick_params(labelsize=TEXT_PT - 1)
-        legend = ax.legend(loc="lower right", fontsize=TEXT_PT - 2, ncols=2 if len(widths) > 3 else 1,
-                           framealpha=0.85)
+        legend = ax.legend(loc=_meter_corner(self.meter_steps, self.meter, max(widths) + 0.5),
+                           fontsize=TEXT_PT - 2, ncols=2 if len(widths) > 3 else 1, framealpha=0.85)
 
         # Everything that changes from frame to frame is drawn over a still background (blitting): a fifth of
         # the time of a whole draw. The legend is drawn last, over the meter's lines.
@@ -208,6 +210,23 @@ class _Drawing:
         for a in self.moving:
             self.fig.draw_artist(a)
         return np.asarray(self.canvas.buffer_rgba())[..., :3].copy()
+
+
+def _meter_corner(steps: np.ndarray, counts: np.ndarray, top: float) -> str:
+    """Where the meter's legend stands: the lower right, unless the lines' newer half runs low (copies: 1 or 2 of
+    8), where it covered them; then the upper right. counts: (frames, layers) under a y axis from 0 to `top`."""
+    late = counts[steps >= steps[-1] / 2] if len(steps) else counts
+    low, high = np.count_nonzero(late <= 0.4 * top), np.count_nonzero(late >= 0.6 * top)
+    return "upper right" if low > high else "lower right"
+
+
+class _Numbers(LogFormatterSciNotation):
+    """The log ticks matplotlib labels, each written as a number (0.6, 0.02), as the app's charts write them, where
+    it wrote 6×10⁻¹; powers of ten far from 1 as it does."""
+
+    def __call__(self, x, pos=None):
+        label = super().__call__(x, pos)
+        return f"{x:g}" if label and 1e-4 <= x < 1e5 else label
 
 
 def gif(frames: list[Frame], result, on_progress=None, setup: str = "") -> bytes:

@@ -105,3 +105,32 @@ def test_the_page_stays_exactly_white(run):
         rgb = im.convert("RGB")
     assert rgb.getpixel((animation.SIZE_PX[0] // 2, 2)) == (255, 255, 255)  # the page, between the two headings
 
+
+
+def test_the_meters_legend_stands_where_the_newer_lines_do_not():
+    """Copies (1 or 2 of 8) run along the bottom, where the legend stood over their newest steps: it goes up there;
+    lines near the top (every unit distinct) keep it at the bottom."""
+    steps = np.arange(0, 1501, 50)
+    copies = np.column_stack([np.where(steps >= 300, 2, 1), np.ones(len(steps))])
+    assert animation._meter_corner(steps, copies, 8.5) == "upper right"
+    distinct = np.full((len(steps), 6), 30)
+    assert animation._meter_corner(steps, distinct, 32.5) == "lower right"
+    # what counts is the newer half: a run whose units split apart late still has the bottom free by then
+    split = np.column_stack([np.where(steps >= 600, 8, 1), np.where(steps >= 600, 7, 1)])
+    assert animation._meter_corner(steps, split, 8.5) == "lower right"
+
+
+def test_the_loss_axis_writes_numbers_not_powers():
+    """The GIF's log loss axis labels 0.6, 0.01 (as the app's charts do), where matplotlib wrote 6×10⁻¹ and 10⁻²."""
+    from matplotlib.figure import Figure
+
+    for lo, hi, expected in ((0.2, 0.7, {"0.6", "0.4"}), (0.0008, 1.3, {"1", "0.1", "0.01", "0.001"})):
+        fig = Figure()
+        ax = fig.add_subplot()
+        ax.set_yscale("log")
+        ax.set_ylim(lo, hi)
+        ax.yaxis.set_major_formatter(animation._Numbers())
+        ax.yaxis.set_minor_formatter(animation._Numbers())
+        fig.canvas.draw()
+        labels = {t.get_text() for t in ax.get_yticklabels(minor=True) + ax.get_yticklabels()} - {""}
+        assert expected <= labels and not any("10" in t and "^" in t or "×" in t or "$" in t for t in labels), labels
