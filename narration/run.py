@@ -370,7 +370,7 @@ def _copies_notes(f: RunFacts) -> list[str]:
         s += (" Their weights are exactly equal, so every step gives them exactly the same update and they stay "
               "copies.")
     else:
-        s += f" Their weights differ by at most {gap:.1e}, too little to make them behave differently."
+        s += f" Their weights differ by at most {num(gap, 2)}, too little to make them behave differently."
     return [s]
 
 

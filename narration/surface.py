@@ -84,7 +84,7 @@ def _shape(r) -> str:
                 f"**{num(r.curvature)}**): across the line it curves upward, so on this map a difference between the "
                 "units only costs loss near the centre.")
     change = "does not change the loss at all" if r.dip == 0 else f"changes the loss by only {num(r.dip)}"
-    return (f"**The line is flat here: neither ridge nor valley.** {move} {change} (within ±{DIP_TOL:g}): there is "
+    return (f"**The line is flat here: neither ridge nor valley.** {move} {change} (within ±{num(DIP_TOL)}): there is "
             "no ridge at the centre to roll off.")
 
 
@@ -93,7 +93,7 @@ def _nudge(r, eps: float) -> str:
     d0, d1 = abs(float(t[0])), abs(float(t[-1]))
     ratio = nudge_ratio(r)
     verdict = nudge(ratio)
-    start = (f"The noisy run started {num(d0)} from the line of equal units (noise ε = {eps:g}) and ended "
+    start = (f"The noisy run started {num(d0)} from the line of equal units (noise ε = {num(eps)}) and ended "
              f"{num(d1)} from it")
     if verdict == "grows":
         return f"**The nudge grows.** {start}: {times(ratio)} further out."
@@ -139,7 +139,7 @@ def verdict(r, eps: float) -> tuple[str, str]:
     if kind == "escaped":
         return "success", (
             "This is why equal starting weights are a bad idea: the run that started with equal units kept them "
-            f"equal and stopped at loss {sym.loss[-1]:.4f}, while a nudge of ε = {eps:g} let the other run reach "
+            f"equal and stopped at loss {sym.loss[-1]:.4f}, while a nudge of ε = {num(eps)} let the other run reach "
             f"{noisy.loss[-1]:.4f}. It ends at one of two mirror-image networks, the × and the ◇ on the map, which "
             "differ only by which hidden unit is which and have the same loss.")
     if kind == "dead":

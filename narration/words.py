@@ -39,9 +39,18 @@ def percent(x: float) -> str:
     return f"{x:.0%}"
 
 
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
 def num(x: float, digits: int = 3) -> str:
-    """A number to `digits` significant digits, no trailing '.0': 0.0123, 5.8, 1.2e-07."""
-    return f"{x:.{digits}g}"
+    """A number to `digits` significant digits, no trailing '.0': 0.0123, 5.8, and where Python would write 1.2e-07
+    a power of ten as the charts write it, 1.2 × 10⁻⁷ (10⁶ for 1e+06)."""
+    s = f"{x:.{digits}g}"
+    if "e" not in s:  # nan and inf have none either
+        return s
+    mantissa, exponent = s.split("e")
+    power = "10" + str(int(exponent)).translate(SUPERSCRIPT)
+    return power if mantissa == "1" else f"{mantissa} × {power}"
 
 
 def times(ratio: float) -> str:

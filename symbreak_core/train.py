@@ -83,11 +83,11 @@ def dropout_masks(rng, rows: int, hidden: tuple[int, ...], p: float):
     return [(rng.random((rows, w)) >= p) / (1.0 - p) for w in hidden]
 
 
-WEIGHT_TOO_BIG = f"a weight grew past {PARAM_BOUND:.0e}"
+WEIGHT_TOO_BIG = f"a weight grew past {PARAM_BOUND:,.0f}"
 LOSS_NOT_FINITE = "the loss became NaN or infinite"
 LOSS_TOO_BIG = f"the loss passed {LOSS_BOUND:.0e}"
 GRADIENT_NOT_FINITE = "a gradient became NaN or infinite"
-UPDATE_TOO_BIG = f"an update would move a weight by more than {PARAM_BOUND:.0e}"
+UPDATE_TOO_BIG = f"an update would move a weight by more than {PARAM_BOUND:,.0f}"
 
 
 def _checks(loss, gnorm, lr, params) -> list:

@@ -57,7 +57,7 @@ def test_facts_state_both_end_to_end_ratios(presets):
     r = depth.reading(presets["tanh-large"])
     assert r.facts.startswith("The signal's RMS is **0.999** at the input and **0.982** after layer 10: it ends at "
                               "**0.98 times** its size. Coming down, the error signal has std **1** as it enters "
-                              "the top layer and ∂L/∂z has std **1.2e+04** at layer 1: it ends **11,989 times "
+                              "the top layer and ∂L/∂z has std **1.2 × 10⁴** at layer 1: it ends **11,989 times "
                               "larger**.")
     assert "the gradient grows on its way down although the units are saturated" in r.facts
     r = depth.reading(presets["sigmoid-large-20"])
@@ -106,7 +106,7 @@ def test_constant_start_copies_differ_by_round_off_only():
     gap = max(p.unit_gap)
     said = "is exactly 0." if gap == 0 else "of the layer's largest output, which is round-off in the sums"
     assert said in depth.reading(p).facts
-    for gap, said in ((1.7e-14, "is 1.7e-14 of the layer's largest output, which is round-off in the sums"),
+    for gap, said in ((1.7e-14, "is 1.7 × 10⁻¹⁴ of the layer's largest output, which is round-off in the sums"),
                       (0.0, "The largest difference between two units' outputs, in any layer, is exactly 0.")):
         off = replace(p, unit_gap=np.where(np.arange(p.depth) == 3, gap, 0.0))
         assert depth.copies(off) and said in depth.reading(off).facts

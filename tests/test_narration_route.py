@@ -29,7 +29,7 @@ TABLE = [  # stop, the run's answer, sentences it must contain
     ("restarts", "b", ["Of 20 finished starts, **5** ended as the same network", "**4 different functions**",
                      "In 2 runs the matching put the units in another order", "as 2 runs here show"]),
     ("scale", "b", ["83% of a layer's outputs", "grew **573 times**", "shrinks to 0.0771",
-                    "tanh, whose gradients can grow", "9.63e-11 of the input's size"]),
+                    "tanh, whose gradients can grow", "9.63 × 10⁻¹¹ of the input's size"]),
     ("keep_scale", "b", ["He (normal) keeps **0.888** of the input's size after 10 ReLU layers",
                        "Xavier (normal) keeps **0.0277**", "(vanishing)"]),
     ("biases", "b", ["**4 of 4 units**", "96% of the training points", "no twin",

@@ -128,13 +128,13 @@ EXPECTED = {  # the sentences, exactly; regenerate only after reading every chan
          ' step 0, 0.555 at step 30).'),
     ],
     'diverging': [
-        ('Training diverged at step 2: an update would move a weight by more than 1e+06. The updates grew '
+        ('Training diverged at step 2: an update would move a weight by more than 1,000,000. The updates grew '
          'instead of settling, so the learning rate is too large for this start: lower it (or start from '
          'smaller weights) and train again.'),
     ],
     'constant + dropout': [
         ('All 8 units of layer 2 behave as one: the layer works like a single unit. Their weights differ by at'
-         ' most 2.2e-02, too little to make them behave differently.'),
+         ' most 0.022, too little to make them behave differently.'),
         ('The network has not learned the data: 64% of the training points are classified right (loss 1.47 at '
          'step 0, 0.616 at step 30).'),
         ('The 8 units of layer 1 behave as 3 different units: the others are near-copies of these, so the layer '
@@ -205,7 +205,7 @@ HEADLINES = {  # presenter mode: the panel's first sentence, exactly
     "constant 0.5": "All 8 units of layers 1 and 2 behave as one: each of these layers works like a single unit.",
     "zeros, tanh": ("In 30 steps only the output bias changed; all the weights and the hidden biases still have "
                     "exactly their starting values, because their gradients are exactly zero."),
-    "diverging": "Training diverged at step 2: an update would move a weight by more than 1e+06.",
+    "diverging": "Training diverged at step 2: an update would move a weight by more than 1,000,000.",
     "he, relu, lr 10": ("The gradients of the weights into layers 1 and 2 are exactly zero now: those weights have "
                         "stopped changing."),
     "finished": ("The network has not learned the data: 72% of the training points are classified right (loss "

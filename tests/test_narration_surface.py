@@ -58,7 +58,7 @@ TABLE = {  # name -> (the findings, the box's kind, the box's text), exactly as 
         [
             STAYS_1500,
             ("**The line is flat here: neither ridge nor valley.** Moving the units apart by 0.000509 "
-             "either way from the centre does not change the loss at all (within ±1e-09): there is no "
+             "either way from the centre does not change the loss at all (within ±10⁻⁹): there is no "
              "ridge at the centre to roll off."),
             ("**The nudge grows.** The noisy run started 0.00237 from the line of equal units (noise ε"
              " = 0.001) and ended 0.0116 from it: 4.9 times further out."),
@@ -78,7 +78,7 @@ TABLE = {  # name -> (the findings, the box's kind, the box's text), exactly as 
         [
             STAYS_1500,
             ("**The line is a ridge, not a valley.** Moving the units apart by 0.179 either way from "
-             "the centre lowers the loss by 9.11e-05 (curvature **-0.00571**): across the line it "
+             "the centre lowers the loss by 9.11 × 10⁻⁵ (curvature **-0.00571**): across the line it "
              "curves downward. So where the symmetric run stops, a difference between the units is a "
              "step downhill: the balance on the line is unstable, like a ball on a ridge."),
             ("**The nudge grows.** The noisy run started 0.00237 from the line of equal units (noise ε"
@@ -95,7 +95,7 @@ TABLE = {  # name -> (the findings, the box's kind, the box's text), exactly as 
         [
             STAYS_1500,
             ("**The line is a ridge, not a valley.** Moving the units apart by 0.267 either way from "
-             "the centre lowers the loss by 1.06e-05 (curvature **-0.000298**): across the line it "
+             "the centre lowers the loss by 1.06 × 10⁻⁵ (curvature **-0.000298**): across the line it "
              "curves downward. So where the symmetric run stops, a difference between the units is a "
              "step downhill: the balance on the line is unstable, like a ball on a ridge."),
             ("**The nudge grows.** The noisy run started 0.118 from the line of equal units (noise ε ="
@@ -115,13 +115,13 @@ TABLE = {  # name -> (the findings, the box's kind, the box's text), exactly as 
              "the centre lowers the loss by 0.000637 (curvature **-0.0143**): across the line it "
              "curves downward. So where the symmetric run stops, a difference between the units is a "
              "step downhill: the balance on the line is unstable, like a ball on a ridge."),
-            ("**The nudge grows.** The noisy run started 2.37e-05 from the line of equal units (noise "
-             "ε = 1e-05) and ended 6.88 from it: 290,427 times further out."),
+            ("**The nudge grows.** The noisy run started 2.37 × 10⁻⁵ from the line of equal units (noise "
+             "ε = 10⁻⁵) and ended 6.88 from it: 290,427 times further out."),
             "**Final losses:** 0.3575 for the noisy run, 0.5662 for the symmetric run.",
         ],
         "success",
         ("This is why equal starting weights are a bad idea: the run that started with equal units "
-         "kept them equal and stopped at loss 0.5662, while a nudge of ε = 1e-05 let the other run "
+         "kept them equal and stopped at loss 0.5662, while a nudge of ε = 10⁻⁵ let the other run "
          "reach 0.3575. It ends at one of two mirror-image networks, the × and the ◇ on the map, which"
          " differ only by which hidden unit is which and have the same loss."),
     ),
@@ -152,8 +152,8 @@ TABLE = {  # name -> (the findings, the box's kind, the box's text), exactly as 
             STAYS_200,
             # a change of the loss at round-off level: its digits depend on the BLAS kernel's order of sums
             re.compile(r"\*\*The line is flat here: neither ridge nor valley\.\*\* Moving the units apart by "
-                       r"0\.00145 either way from the centre changes the loss by only [0-9.]+e-1[45] \(within "
-                       r"±1e-09\): there is no ridge at the centre to roll off\."),
+                       r"0\.00145 either way from the centre changes the loss by only [0-9.]+ × 10⁻¹[⁴⁵] \(within "
+                       r"±10⁻⁹\): there is no ridge at the centre to roll off\."),
             ("**The nudge grows.** The noisy run started 0.00237 from the line of equal units (noise ε"
              " = 0.001) and ended 0.0274 from it: 12 times further out."),
             "**Final losses:** 0.3384 for the noisy run, 0.3371 for the symmetric run.",
@@ -183,11 +183,11 @@ TABLE = {  # name -> (the findings, the box's kind, the box's text), exactly as 
         [
             STAYS_200,
             ("**The line is a ridge, not a valley.** Moving the units apart by 0.000299 either way "
-             "from the centre lowers the loss by 1.61e-09 (curvature **-0.0359**): across the line it "
+             "from the centre lowers the loss by 1.61 × 10⁻⁹ (curvature **-0.0359**): across the line it "
              "curves downward. So where the symmetric run stops, a difference between the units is a "
              "step downhill: the balance on the line is unstable, like a ball on a ridge."),
-            ("**The nudge grows.** The noisy run started 2.37e-05 from the line of equal units (noise "
-             "ε = 1e-05) and ended 0.0069 from it: 291 times further out."),
+            ("**The nudge grows.** The noisy run started 2.37 × 10⁻⁵ from the line of equal units (noise "
+             "ε = 10⁻⁵) and ended 0.0069 from it: 291 times further out."),
             "**Final losses:** 0.6814 for the noisy run, 0.6814 for the symmetric run.",
         ],
         "info",

@@ -1,4 +1,6 @@
 """The shared grammar of narration/: plurals, lists, percentages and ratios, as a table."""
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -70,3 +72,20 @@ def test_every_start_and_activation_has_words_without_an_underscore():
 
     assert all("_" not in words.start(s) for s in INIT_SCHEMES)
     assert all("_" not in words.units(a) for a in ACTIVATIONS)
+
+
+@pytest.mark.parametrize("x,digits,expected", [
+    (0.0123, 3, "0.0123"), (5.8, 3, "5.8"), (1234.5, 3, "1.23 × 10³"), (1.2e-07, 3, "1.2 × 10⁻⁷"), (1e6, 3, "10⁶"),
+    (-2.5e-05, 3, "-2.5 × 10⁻⁵"), (12345, 6, "12345"), (0.0009, 2, "0.0009"), (float("nan"), 3, "nan")])
+def test_a_number_too_large_or_small_for_digits_reads_as_a_power_of_ten(x, digits, expected):
+    assert words.num(x, digits) == expected
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_a_number_never_reads_in_e_notation(x):
+    said = words.num(x)
+    assert "e" not in said
+    if "×" in said or re.fullmatch(r"-?10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+", said):
+        mantissa, _, power = said.rpartition(" × ")
+        exponent = int(power[2:].translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")))
+        assert float(f"{float(mantissa or 1)}e{exponent}") == float(f"{x:.3g}")

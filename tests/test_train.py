@@ -342,11 +342,11 @@ def bad(**change):
     (bad(loss=(1, 1e12)), ["", ""]),  # the bound itself is still fine
     (bad(gnorm=((0, 1), np.inf)), ["a gradient became NaN or infinite", ""]),
     (bad(gnorm=((1, 0), np.nan)), ["", "a gradient became NaN or infinite"]),
-    (bad(gnorm=((1, 1), 2e7)), ["", "an update would move a weight by more than 1e+06"]),  # lr 0.1 x 2e7 = 2e6
+    (bad(gnorm=((1, 1), 2e7)), ["", "an update would move a weight by more than 1,000,000"]),  # lr 0.1 x 2e7 = 2e6
     (bad(gnorm=((1, 1), 1e7)), ["", ""]),  # lr 0.1 x 1e7 = 1e6: on the bound
     (bad(loss=(0, np.nan), gnorm=((0, 0), np.nan)), ["the loss became NaN or infinite", ""]),  # the first rule wins
     (bad(loss=(0, 5e12), gnorm=((0, 1), 1e9)), ["the loss passed 1e+12", ""]),
-    (bad(gnorm=((0, 0), 1e308)), ["an update would move a weight by more than 1e+06", ""]),  # lr x norm overflows
+    (bad(gnorm=((0, 0), 1e308)), ["an update would move a weight by more than 1,000,000", ""]),  # lr x norm overflows
 ])
 def test_divergence_gives_one_reason_per_network(numbers, reasons):
     with warnings.catch_warnings():
@@ -363,7 +363,7 @@ def test_divergence_checks_the_weights_first_and_per_network():
     params = [np.zeros((3, 2, 2)), np.zeros((3, 2))]
     params[0][1, 0, 1] = -2e6
     params[1][2, 0] = np.nan
-    grown = "a weight grew past 1e+06"
+    grown = "a weight grew past 1,000,000"
     assert list(train_mod.divergence(params=params)) == ["", grown, grown]
     loss, gnorm = np.array([np.nan, np.nan, 0.5]), np.ones((3, 2))
     assert list(train_mod.divergence(loss, gnorm, 0.1, params)) == ["the loss became NaN or infinite", grown, grown]
