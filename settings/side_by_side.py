@@ -64,8 +64,8 @@ def chosen(values: dict) -> list:
 
 
 def label(scheme: str, values: dict) -> str:
-    """A run's name: its scheme, with the value or the spread that sets it ("constant 0.5", "normal (std 10)"), or
-    the words its menu gives a scheme named after its authors ("He (normal)")."""
+    """A run's name: its scheme, with the value or the spread that sets it ("constant 0.5", "normal (std 10)"), or a
+    scheme named after its authors as a sentence names it ("He (normal)", "Xavier (normal)": narration.words.start)."""
     if scheme == "constant":
         return f"constant {values['init_value']:g}"
     if scheme in SPREAD_SCHEMES:
