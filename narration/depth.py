@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from .glossary import option_label
-from .words import num, plural, start, units
+from .words import num, plural, power, start, units
 
 # Healthy means both end-to-end ratios lie within [1/BAND, BAND]: one order of magnitude, so one learning rate still
 # suits the first layer and the last. The scales made for their units pass (tanh with Xavier over 10 layers: factors
@@ -119,7 +119,7 @@ def _times(r: float) -> str:
     m = float(f"{r / 10 ** e:.2g}")
     if m >= 10:  # rounded up to the next power
         m, e = m / 10, e + 1
-    return f"{m:g} × 10{str(e).translate(str.maketrans('0123456789-', '⁰¹²³⁴⁵⁶⁷⁸⁹⁻'))} times"
+    return f"{m:g} × {power(e)} times"
 
 
 def _change(r: float) -> str:

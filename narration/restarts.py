@@ -16,7 +16,7 @@ import numpy as np
 
 from symbreak_core.relabel import GRID_RES, SAME_FUNCTION, SAME_WEIGHTS
 
-from .words import join, num, percent, plural
+from .words import join, num, percent, plural, power
 
 # Final training losses (BCE, nats per point on this page) closer than this belong to one outcome; groups
 # are chained after sorting, so a new group starts wherever two neighbouring losses are further apart.
@@ -315,9 +315,6 @@ def summary(r: Reading) -> str:
 
 # ---- solutions: the same function, the same network relabelled ----
 
-_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
 def orderings(hidden) -> str:
     """How many orderings of the hidden units one network has: '3! = 6', '3! × 3! = 36', '16! × … ≈ 8.1 × 10³⁹'."""
     n = math.prod(math.factorial(w) for w in hidden)
@@ -325,7 +322,7 @@ def orderings(hidden) -> str:
     if n < 10**6:
         return f"{text} = {n:,}"
     mantissa, exponent = f"{n:.1e}".split("e")
-    return f"{text} ≈ {mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+    return f"{text} ≈ {mantissa} × {power(int(exponent))}"
 
 
 def _layers_of(hidden) -> str:

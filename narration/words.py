@@ -42,6 +42,11 @@ def percent(x: float) -> str:
 SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
+def power(exponent: int) -> str:
+    """A power of ten as the charts write it: '10⁶', '10⁻¹¹'."""
+    return "10" + str(exponent).translate(SUPERSCRIPT)
+
+
 def num(x: float, digits: int = 3) -> str:
     """A number to `digits` significant digits, no trailing '.0': 0.0123, 5.8, and where Python would write 1.2e-07
     a power of ten as the charts write it, 1.2 × 10⁻⁷ (10⁶ for 1e+06)."""
@@ -49,8 +54,8 @@ def num(x: float, digits: int = 3) -> str:
     if "e" not in s:  # nan and inf have none either
         return s
     mantissa, exponent = s.split("e")
-    power = "10" + str(int(exponent)).translate(SUPERSCRIPT)
-    return power if mantissa == "1" else f"{mantissa} × {power}"
+    ten = power(int(exponent))
+    return ten if mantissa == "1" else f"{mantissa} × {ten}"
 
 
 def times(ratio: float) -> str:
