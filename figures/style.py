@@ -276,9 +276,14 @@ def legend_above() -> dict:
 INSIDE_LEGEND_SHARE = 0.5
 
 
+def _legend_share(entries: int, plot_height_px: float) -> float:
+    """The share of a plot's height a vertical legend of `entries` entries takes (a row each, and its padding)."""
+    return (entries * LEGEND_ENTRY_PX + 8) / plot_height_px
+
+
 def inside_legend_fits(entries: int, plot_height_px: float) -> bool:
     """Whether a vertical legend of `entries` entries stands inside a plot this tall (inside_legend)."""
-    return plot_height_px > 0 and (entries * LEGEND_ENTRY_PX + 8) / plot_height_px <= INSIDE_LEGEND_SHARE
+    return plot_height_px > 0 and _legend_share(entries, plot_height_px) <= INSIDE_LEGEND_SHARE
 
 
 _CORNERS = {"top right": (0.99, "right", 0.99, "top"), "top left": (0.01, "left", 0.99, "top"),
@@ -308,7 +313,7 @@ def inside_legend(data=(), x_range=None, y_axis=None, plot_height_px: float = 0.
                 y = np.log10(y)
         (x0, x1), (y0, y1) = x_range, y_axis["range"]
         u, v = (x - x0) / max(x1 - x0, 1e-300), (y - y0) / max(y1 - y0, 1e-300)
-        tall = min(1.0, (len(traces) * LEGEND_ENTRY_PX + 8) / plot_height_px)
+        tall = min(1.0, _legend_share(len(traces), plot_height_px))
         # each point's weight: its line's share (each line weighs 1), more the further right it is
         weight = np.repeat(np.reciprocal(np.array(counts, dtype=np.float32)), counts) * (0.25 + u)
         sides = np.array([u >= 0.5, u <= 0.5])  # right, left: half the width
