@@ -421,6 +421,11 @@ def chart_grids(at) -> list[tuple[str, list[list[dict]]]]:
     return out
 
 
+def grid_figures(at) -> list[dict]:
+    """Every figure of an AppTest page's chart grids, row by row (chart_grids: read once per run)."""
+    return [fig for _, rows in chart_grids(at) for row in rows for fig in row]
+
+
 def live_panel(at) -> dict | None:
     """The numbers and words a chart grid on an AppTest page draws with its charts (ui.Panel), its words back in
     the Markdown they were written in: {"numbers": {label: value}, "help": {label: help}, "note", "error", "more",

@@ -3,7 +3,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import chart_grids, grid_elements, link_values_shown
+from conftest import grid_elements, grid_figures, link_values_shown
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -44,7 +44,7 @@ def text(at) -> str:
 
 def charts(at) -> list[dict]:
     """Every figure on the page: st.plotly_chart's and those of the chart grid (ui.chart_grid)."""
-    grid = [fig for _, rows in chart_grids(at) for row in rows for fig in row]
+    grid = grid_figures(at)
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")] + grid
 
 

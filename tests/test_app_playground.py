@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import chart_grids, link_values_shown, live_panel, shown_metric, shown_note
+from conftest import chart_grids, grid_figures, link_values_shown, live_panel, shown_metric, shown_note
 from conftest import typed_array as decode
 from streamlit.testing.v1 import AppTest
 
@@ -51,7 +51,7 @@ def test_every_preset_runs_and_trains(preset):
     no_exception(at)
     assert int(metric(at, "Step").replace(",", "")) > 0
     assert shown_note(at).startswith("**What's happening:** ")
-    figures = [fig for _, rows in chart_grids(at) for row in rows for fig in row]
+    figures = grid_figures(at)
     assert figures and not link_values_shown(at, figures)  # "ReLU", "He (normal)": never a link's he_normal
 
 
