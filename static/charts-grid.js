@@ -9,7 +9,8 @@
 //   data.live  = {url, t, g, every} (optional): the grid fetches the next frames itself (see "Live feed" below).
 // A grid that does not hold `base` (it remounted with no memory, or missed a message) asks the server for
 // the full picture with the trigger "resync" and keeps showing what it has until it arrives.
-// plotly.js is our small bundle (core, bar, heatmap, contour) in static/, loaded when a grid first has charts.
+// plotly.js is our small bundle (core, bar, histogram, heatmap, contour, table) in static/, loaded when a grid
+// first has charts.
 const PLOTLY_URL = "./app/static/plotly-symbreak.min.js";
 const grids = new WeakMap();  // parentElement -> its drawing state (the divs), kept across reruns
 const held = new Map();  // component key -> {epoch, charts: {id: figure}, codes: Map(path -> typed array)}

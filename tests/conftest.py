@@ -426,6 +426,11 @@ def grid_figures(at) -> list[dict]:
     return [fig for _, rows in chart_grids(at) for row in rows for fig in row]
 
 
+def page_figures(at) -> list[dict]:
+    """Every figure on an AppTest page: st.plotly_chart's, then the chart grids' (grid_figures: read once per run)."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")] + grid_figures(at)
+
+
 def live_panel(at) -> dict | None:
     """The numbers and words a chart grid on an AppTest page draws with its charts (ui.Panel), its words back in
     the Markdown they were written in: {"numbers": {label: value}, "help": {label: help}, "note", "error", "more",

@@ -3,7 +3,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import grid_elements, grid_figures, link_values_shown
+from conftest import grid_elements, link_values_shown, page_figures
 from streamlit.testing.v1 import AppTest
 
 import ui
@@ -43,9 +43,8 @@ def text(at) -> str:
 
 
 def charts(at) -> list[dict]:
-    """Every figure on the page: st.plotly_chart's and those of the chart grid (ui.chart_grid)."""
-    grid = grid_figures(at)
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")] + grid
+    """Every figure on the page: st.plotly_chart's and those of the chart grids (ui.chart_grid)."""
+    return page_figures(at)
 
 
 def chart_titles(at) -> list[str]:
@@ -57,13 +56,28 @@ def is_heatmap(chart) -> bool:
 
 
 @pytest.mark.parametrize("page,preset", [(p, q.id) for p, S in SETTINGS.items() for q in S.PRESETS])
-def test_every_preset_runs(page, preset):
+def test_every_preset_runs(page, preset, static_serving):
     at = run(page, {"preset": preset})
     ok(at)
     assert at.selectbox(key="preset").value == preset
     drawn = charts(at)
     assert drawn, "no chart drawn"
     assert not link_values_shown(at, drawn)  # a start or a unit in words ("He (normal)"), never as a link has it
+    # every chart in a chart grid, whose plotly.js has its traces: the page never loads st.plotly_chart's (4.7 MB)
+    assert not at.get("plotly_chart")
+    assert {trace.get("type", "scatter") for c in drawn for trace in c["data"]} <= set(ui.GRID_TRACES)
+
+
+def test_the_error_surfaces_3d_view_is_the_one_chart_left_to_st_plotly_chart(static_serving):
+    """The grid's bundle has no 3D traces: that one figure goes to st.plotly_chart, the page's others to grids."""
+    at = run("surface", {"view": "3d"})
+    ok(at)
+    (surface,) = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert {trace["type"] for trace in surface["data"]} == {"surface", "scatter3d"}
+    assert len(grid_elements(at)) == 2  # the cut across the slice and the descents' losses
+    at.selectbox(key="view").set_value("contour").run()
+    ok(at)
+    assert not at.get("plotly_chart") and len(grid_elements(at)) == 3
 
 
 def test_side_by_side_defaults_constant_against_he():

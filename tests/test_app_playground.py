@@ -482,7 +482,8 @@ def test_the_vendored_plotly_bundle_matches_the_plotly_package():
     import plotly.offline
 
     head = Path(ui.PLOTLY_BUNDLE).read_text(encoding="utf-8")[:300]
-    bundled = re.search(r"plotly\.js \(symbreak: core, bar, heatmap, contour - minified\) v(\d+)\.(\d+)\.(\d+)", head)
+    bundled = re.search(r"plotly\.js \(symbreak: core, bar, histogram, heatmap, contour, table - minified\) "
+                        r"v(\d+)\.(\d+)\.(\d+)", head)
     assert bundled, head
     package = plotly.offline.get_plotlyjs_version().split(".")
     assert bundled.group(1) == package[0], (

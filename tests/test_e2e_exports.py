@@ -27,8 +27,10 @@ MODEBAR_OVER_TEXT_JS = """(plot) => {
 }"""
 
 
-# The Playground's charts are drawn by the chart grid (static/charts-grid.js), the lesson pages' by st.plotly_chart.
-@pytest.mark.parametrize("path", ["", "Depth_and_scale"], ids=["chart grid", "st.plotly_chart"])
+# Charts are drawn by chart grids (static/charts-grid.js), the Playground's and the lesson pages'; the error surface's
+# 3D view, whose traces the grid's plotly.js lacks, by st.plotly_chart.
+@pytest.mark.parametrize("path", ["", "Depth_and_scale", "Error_surface?view=3d"],
+                         ids=["chart grid", "lesson page", "st.plotly_chart"])
 def test_a_chart_downloads_as_a_projector_png(streamlit_server, page, path):
     open_app(page, f"{streamlit_server.url}/{path}")
     chart = page.locator(".js-plotly-plot").first

@@ -5,7 +5,8 @@ All pages are opened at once, each in its own tab: once presenting, once for the
 1600x1000 desktop (the same tabs, the window resized), and once on the phone. tests/screens.py measures them:
 nothing overflows the window, no two texts of a chart overlap or are cut off, no text is too wide for its box, a
 chart shows on the first screen (not required on the phone), the heading takes at most a fifth of it, and when
-presenting the key charts fit the screen with chart text of at least 16 px. Screenshots of every page (first
+presenting the key charts fit the screen with chart text of at least 16 px; and no page fetches st.plotly_chart's
+front end (the whole of plotly.js). Screenshots of every page (first
 screen and whole page) go to artifacts/screens/ (git-ignored) on every run, to be looked at.
 """
 from __future__ import annotations
@@ -53,6 +54,9 @@ SETTLE_TIMEOUT = 60.0  # seconds for a page to draw all its charts (its first ru
 MAX_SHOT_PX = 12_000  # a whole-page screenshot is cut at this height
 EXCEPTION_BUTTONS = {"Copy", "Ask Google", "Ask ChatGPT"}  # Streamlit's buttons under a traceback, not its text
 RESIZE_PAUSE = 0.6  # seconds for the charts to follow a new window size
+# Streamlit's front-end chunk of st.plotly_chart, which carries the whole of plotly.js (4.7 MB): no page the survey
+# opens needs it, since ui.plotly_chart draws every 2D figure in a chart grid with its 1.2 MB bundle
+FULL_PLOTLY = "/static/js/PlotlyChart."
 STARTED = time.time()
 
 # "ready ..." once the script run has ended and every chart is drawn (with what settle compares between two
@@ -123,6 +127,8 @@ def survey(browser, base: str, viewports: tuple) -> dict[str, dict[Screen, list[
             tab = ctx.new_page()
             tab.js_errors = []
             tab.on("pageerror", lambda exc, errors=tab.js_errors: errors.append(str(exc)))
+            tab.full_plotly = []  # st.plotly_chart's front end, fetched by the page (see look)
+            tab.on("request", lambda r, got=tab.full_plotly: got.append(r.url) if FULL_PLOTLY in r.url else None)
             tab.goto(page_url(base, f, first.present), wait_until="commit")
             tabs[f] = tab
         found = {}
@@ -165,7 +171,9 @@ def look(f: Screen, tab, viewport) -> list[str]:
                                    chart_first=viewport.chart_first)
     if viewport.screenshot:
         tab.screenshot(path=shot_path(f, viewport, whole=False))
-    return problems + [f"JavaScript error: {e[:200]}" for e in tab.js_errors]
+    return problems + [f"JavaScript error: {e[:200]}" for e in tab.js_errors] + [
+        f"loads st.plotly_chart's front end, the whole of plotly.js ({url.rsplit('/', 1)[-1]}), where its charts "
+        "could be drawn by chart grids" for url in tab.full_plotly]
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from ui.transport import Encoder
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CHARTS_DIR = os.path.join(_ROOT, "components", "charts")
 PLOTLY_BUNDLE = os.path.join(_ROOT, "static", "plotly-symbreak.min.js")
-GRID_TRACES = ("scatter", "bar", "heatmap", "contour")  # the trace types in that bundle
+GRID_TRACES = ("scatter", "bar", "histogram", "heatmap", "contour", "table")  # the trace types in that bundle
 # Cells share a row by their weights; below MIN_CELL_PX each they wrap one under the other at full width
 # (a 1280-pixel projector with the sidebar open), where titles, legends and labels would otherwise collide.
 MIN_CELL_PX = 420
@@ -64,15 +64,38 @@ def export_config(fig, height: int | None = None) -> dict:
 
 
 def plotly_chart(fig, key: str, height: int | None = None, key_chart: bool = False):
-    """st.plotly_chart for the lesson pages: no Streamlit theme; the mode bar only downloads a PNG (export_config).
+    """A lesson page's chart, with no Streamlit theme and a mode bar that only downloads a PNG (export_config).
 
-    key_chart: one of the page's key charts, which its presenter screen shows whole; it is drawn in a container
-    with the class st-key-sb-key-<key>, which the screen tests look for (like a chart grid's sb-key cells)."""
+    A figure whose traces are all GRID_TRACES is drawn by a chart grid of one cell: redrawn in place when a control
+    changes it, and the page never loads st.plotly_chart's front end, which carries the whole of plotly.js (4.7 MB
+    to download and compile before the first chart, where the grid's bundle is 1.2 MB and often already loaded).
+    Other figures (the error surface's 3D view), and every figure where static serving is off, go to
+    st.plotly_chart.
+
+    key_chart: one of the page's key charts, which its presenter screen shows whole: a grid cell with the class
+    sb-key, or an st.plotly_chart in a container with the class st-key-sb-key-<key>; the screen tests look for
+    both."""
+    import streamlit as st
+
+    if st.get_option("server.enableStaticServing") and grid_draws(fig):
+        grid_fig = fig if height is None else {**fig, "layout": {**fig["layout"], "height": height}}
+        chart_grid([[(grid_fig, 1, key_chart)]], key=key)
+    else:
+        _streamlit_chart(fig, key, height, key_chart)
+
+
+def grid_draws(fig) -> bool:
+    """Whether the chart grid's plotly.js bundle has every trace type of the figure (scatter when none is named)."""
+    return all(trace.get("type", "scatter") in GRID_TRACES for trace in fig["data"])
+
+
+def _streamlit_chart(fig, key: str, height: int | None = None, key_chart: bool = False):
+    """st.plotly_chart with export_config, in a key-chart container when it is one."""
     import streamlit as st
 
     box = st.container(key=f"sb-key-{key}") if key_chart else st.container()
-    box.plotly_chart(as_figure(fig), key=key, theme=None,
-                     config=export_config(fig, height), **({} if height is None else {"height": height}))
+    box.plotly_chart(as_figure(fig), key=key, theme=None, config=export_config(fig, height),
+                     **({} if height is None else {"height": height}))
 
 
 def _charts():
@@ -233,7 +256,7 @@ def _plain_charts(rows, key: str, panel: Panel | None = None):
         for r, row in enumerate(rows):
             for c, (col, cell) in enumerate(zip(st.columns([cell[1] for cell in row]), row)):
                 with col:
-                    plotly_chart(cell[0], key=f"{key}_{r}_{c}", height=_height(cell[0]), key_chart=_is_key(cell))
+                    _streamlit_chart(cell[0], f"{key}_{r}_{c}", _height(cell[0]), _is_key(cell))
         if panel is not None and panel.foot:
             st.caption(panel.foot)
 

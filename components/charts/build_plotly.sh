@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rebuild static/plotly-symbreak.min.js: plotly.js's core (scatter, cartesian axes, legend, hover, colour bars,
-# shapes, annotations) plus the bar, heatmap and contour traces, which is all the chart grid draws.
+# shapes, annotations) plus the bar, histogram, heatmap, contour and table traces, which is all the chart grid draws.
 # It compiles in about a third of the time of plotly.js's cartesian bundle (see components/charts/README.md).
 # Needs node and npm (network access to the npm registry); nothing is installed outside a temporary folder.
 set -euo pipefail
@@ -17,7 +17,8 @@ npm install "esbuild@$ESBUILD" --no-audit --no-fund --silent
 cat > package/lib/index-symbreak.js <<'JS'
 'use strict';
 var Plotly = require('./core');
-Plotly.register([require('./bar'), require('./heatmap'), require('./contour')]);
+Plotly.register([require('./bar'), require('./histogram'), require('./heatmap'), require('./contour'),
+                 require('./table')]);
 module.exports = Plotly;
 JS
 # the options of plotly.js's own esbuild-config.js, minus the plugins only its map and WebGL traces need
@@ -26,7 +27,7 @@ JS
     --define:process.env.NODE_DEBUG=false --alias:stream=stream-browserify --log-level=warning \
     --outfile="$WORK/bundle.js")
 {
-    printf '/**\n* plotly.js (symbreak: core, bar, heatmap, contour - minified) v%s\n' "$VERSION"
+    printf '/**\n* plotly.js (symbreak: core, bar, histogram, heatmap, contour, table - minified) v%s\n' "$VERSION"
     printf '* Built by components/charts/build_plotly.sh with esbuild %s from the npm package plotly.js@%s.\n' \
         "$(node_modules/.bin/esbuild --version)" "$VERSION"
     printf '* Copyright 2012-2026, Plotly, Inc. All rights reserved. Licensed under the MIT license.\n*/\n'
