@@ -14,6 +14,7 @@ from .style import (
     from_figure,
     legend_below,
     log_axis,
+    number_text,
     plot_px,
 )
 
@@ -21,8 +22,8 @@ DEPTH_TITLES = ("Signal going up:<br>size of outputs", "Saturated<br>outputs", "
 
 
 def _short(x: float) -> str:
-    """A number in at most five characters or so: 0.21, 0.047, 3e-07 (a panel title a tenth of a screen wide)."""
-    return f"{x:.2g}" if x == 0 or abs(x) >= 0.01 else f"{x:.0e}"
+    """A number in at most five characters or so: 0.21, 0.047, 3×10⁻⁷ (a panel title a tenth of a screen wide)."""
+    return number_text(x, 2 if x == 0 or abs(x) >= 0.01 else 1, power_below=0.001)
 
 
 def depth_histograms(edges, counts, act_std, cols: int = 5, title: str | None = None,

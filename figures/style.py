@@ -173,6 +173,21 @@ def plot_px(height: int, margin: dict) -> float:
 
 # ---- the log axis ----
 
+def number_text(v: float, digits: int = 6, power_below: float = 1e-4) -> str:
+    """A number as chart text writes it: `digits` significant digits as Python's g format gives them ("0.5",
+    "-0.1234", "250"), but a power of ten written out ("2.8×10<sup>3</sup>", "-2.394×10<sup>11</sup>",
+    "10<sup>-7</sup>") where g would write e-notation ("2.8e+03"), which a student need not know, and for any
+    number nearer 0 than `power_below` (where g writes 0.0002, a power can be shorter: 2×10<sup>-4</sup>)."""
+    text = f"{v:.{digits - 1}e}" if 0 < abs(v) < power_below else f"{v:.{digits}g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    power = f"10<sup>{int(exponent)}</sup>"
+    return {"1": power, "-1": "-" + power}.get(mantissa, f"{mantissa}×{power}")
+
+
 def _tick_text(v: float, step: float | None = None) -> str:
     """A positive tick value written out in full ("0.2", "1.48", "5×10<sup>-8</sup>"), never as the bare
     mantissa digit plotly.js puts on a minor tick. step: the spacing of evenly spaced ticks, for their digits."""
@@ -343,7 +358,7 @@ def colorbar(title: str, lo: float, mid: float, hi: float, px: float | None = No
     side = "top" if px is None or length - COLORBAR_TITLE_PX >= 2 * COLORBAR_LABEL_PX else "right"
     values = ([float(lo), float(mid), float(hi)] if side == "top" or length >= 2 * COLORBAR_LABEL_PX
               else [float(lo), float(hi)])
-    text = [f"{v:g}".replace("-", "−") for v in values]
+    text = [number_text(v).replace("-", "−") for v in values]
     text[0], text[-1] = ("≤" if beyond[0] else "") + text[0], ("≥" if beyond[1] else "") + text[-1]
     return dict(title=dict(text=title, side=side), thickness=14, len=0.9, tickmode="array", tickvals=values,
                 ticktext=text)

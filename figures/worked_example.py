@@ -22,6 +22,7 @@ from .style import (
     figure,
     finite32,
     legend_below,
+    number_text,
 )
 
 
@@ -56,6 +57,12 @@ def _rdbu(value: float, vmax: float) -> str:
     return sample_colorscale(COLORSCALE, [float(np.clip(0.5 + 0.5 * value / vmax, 0.0, 1.0))])[0]
 
 
+def _value(v: float, digits: int) -> str:
+    """A weight or a unit's value as the diagram and the table write it: the float64 the run computed (finite32, what
+    the charts draw with, would write a weight of -1.5×10<sup>63</sup> as the most it keeps, -3.403×10<sup>37</sup>)."""
+    return number_text(v, digits) if np.isfinite(v) else "overflow"
+
+
 def toy_diagram(weights: dict, units: dict, x, vmax: float, title: str | None = None, height: int = 440,
                 colorbar_below: bool = True) -> dict:
     """The 2-2-2-1 network: each edge labelled with its weight and coloured on the fixed scale [-vmax, vmax].
@@ -70,26 +77,27 @@ def toy_diagram(weights: dict, units: dict, x, vmax: float, title: str | None = 
     data, notes = [], []
     for name, (a, b) in TOY_EDGES.items():
         (x0, y0), (x1, y1) = TOY_NODES[a], TOY_NODES[b]
-        v = float(finite32(weights[name]))
+        v = float(weights[name])  # written as it is; finite32 (float32's range) only for its colour
         data.append(dict(type="scatter", x=[x0, x1], y=[y0, y1], mode="lines", showlegend=False, hoverinfo="text",
-                         hovertext=f"{name} = {v:.6g}", line=dict(color=_rdbu(v, vmax), width=9)))
+                         hovertext=f"{name} = {_value(v, 6)}", line=dict(color=_rdbu(float(finite32(v)), vmax),
+                                                                          width=9)))
         crossing = y0 != y1 and b != "y"
         f = 1 / 3 if crossing else 0.5  # a crossing's two labels a third of the way from their sources
-        notes.append(dict(x=x0 + f * (x1 - x0), y=y0 + f * (y1 - y0), text=f"<b>{name}</b><br>{v:.4g}",
+        notes.append(dict(x=x0 + f * (x1 - x0), y=y0 + f * (y1 - y0), text=f"<b>{name}</b><br>{_value(v, 4)}",
                           showarrow=False, bgcolor=VEIL, bordercolor=BORDER, borderwidth=1))
     margin = dict(l=10, r=10, t=50 if title else 10, b=80 if colorbar_below else 10)
     y_range = (-0.45, 1.45)
     px_per_unit = (height - margin["t"] - margin["b"]) / (y_range[1] - y_range[0])
     values = {"x1": x[0], "x2": x[1], **units}
     for name, (px, py) in TOY_NODES.items():
-        v = float(finite32(values[name]))
+        v = float(values[name])
         data.append(dict(
-            type="scatter", x=[px], y=[py], mode="markers+text", showlegend=False, hovertext=f"{name} = {v:.6g}",
-            hoverinfo="text", text=[f"<b>{name}</b>"],
+            type="scatter", x=[px], y=[py], mode="markers+text", showlegend=False,
+            hovertext=f"{name} = {_value(v, 6)}", hoverinfo="text", text=[f"<b>{name}</b>"],
             marker=dict(size=TOY_NODE_PX, color=LIGHT if name.startswith("x") else PAPER, line=dict(color=INK,
                                                                                                     width=2.5)),
         ))
-        label = dict(x=px, y=py, text=f"{v:.4g}", font=dict(color=INK))  # no name: the circle has it, and
+        label = dict(x=px, y=py, text=_value(v, 4), font=dict(color=INK))  # no name: the circle has it, and
         # "y1 = 0.9943" beside "y3 = 0.6996" would not fit between two nodes on a phone
         if name == "y":  # down on the bottom row's line of values, where w9's and w10's labels leave room
             notes.append(dict(**label, showarrow=True, arrowhead=0, arrowwidth=1, arrowcolor=BORDER,
@@ -125,7 +133,7 @@ def toy_table(weights, upto: int, names, max_rows: int = 200, visible_rows: int 
         for g, members in enumerate(equal_groups(weights[n])):
             for i in members:
                 fills[i][r] = GROUP_FILLS[g % len(GROUP_FILLS)]
-    cells = [rows] + [[f"{v:.6g}" if np.isfinite(v) else "overflow" for v in weights[rows, i]]
+    cells = [rows] + [[_value(v, 6) for v in weights[rows, i]]
                       for i in range(len(names))]
     table = dict(
         type="table", columnwidth=[0.6] + [1.0] * len(names),

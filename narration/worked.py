@@ -86,8 +86,13 @@ def _equal(values: dict, names) -> bool:
 
 
 def _f(x: float) -> str:
-    """A number for a formula: 4 significant digits, negatives in brackets."""
-    t = f"{x:.4g}".replace("e", r"\mathrm{e}")
+    """A number for a formula: 4 significant digits, negatives in brackets, and a power of ten where Python would
+    write e-notation: -1.499 \\times 10^{63}, not -1.499e+63."""
+    t = f"{x:.4g}"
+    if "e" in t:
+        mantissa, exponent = t.split("e")
+        ten = f"10^{{{int(exponent)}}}"
+        t = {"1": ten, "-1": "-" + ten}.get(mantissa, rf"{mantissa} \times {ten}")
     return f"({t})" if x < 0 else t
 
 

@@ -85,7 +85,7 @@ def dropout_masks(rng, rows: int, hidden: tuple[int, ...], p: float):
 
 WEIGHT_TOO_BIG = f"a weight grew past {PARAM_BOUND:,.0f}"
 LOSS_NOT_FINITE = "the loss became NaN or infinite"
-LOSS_TOO_BIG = f"the loss passed {LOSS_BOUND:.0e}"
+LOSS_TOO_BIG = f"the loss passed {LOSS_BOUND:,.0f}"
 GRADIENT_NOT_FINITE = "a gradient became NaN or infinite"
 UPDATE_TOO_BIG = f"an update would move a weight by more than {PARAM_BOUND:,.0f}"
 

@@ -349,6 +349,17 @@ def test_error_surface_controls_change_the_slice():
     assert any(tr.get("type") == "surface" for c in charts(at) for tr in c["data"])
 
 
+def test_a_log_sliders_labels_write_powers_of_ten_as_the_sentences_do():
+    """The noise slider read 1e-05 where the page's sentences say 10⁻⁵ (a link still carries 1e-05)."""
+    at = run("surface", {"perturbation": "1e-05"})
+    ok(at)
+    noise = at.select_slider(key="perturbation")
+    assert noise.value == 1e-5
+    labels = list(noise.proto.options)
+    assert labels[:3] == ["10⁻⁵", "2 × 10⁻⁵", "5 × 10⁻⁵"] and "0.0001" in labels and "0.1" in labels
+    assert not [label for label in labels if "e" in label]
+
+
 def test_error_surface_with_relu_says_the_units_died_not_ridge():
     """Issue 9, finding 4: with ReLU the units die; the page must say so, and must not call the flat line a ridge."""
     at = run("surface", {"activation": "relu"})

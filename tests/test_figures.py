@@ -604,3 +604,20 @@ def test_a_live_runs_weights_take_their_colours_from_a_typical_layer():
     fixed = F.weight_heatmaps(weights, vmax=5.0, biases=biases)
     assert fixed["layout"]["coloraxis"]["colorbar"]["ticktext"] == ["−5", "0", "5"]
     assert fixed["data"][0]["meta"]["hi"] == 5.0
+
+
+@pytest.mark.parametrize("value, digits, text", [
+    (0.5, 6, "0.5"), (-0.1234, 4, "-0.1234"), (250, 2, "2.5×10<sup>2</sup>"), (2800, 2, "2.8×10<sup>3</sup>"),
+    (-2.394e11, 4, "-2.394×10<sup>11</sup>"), (3e-7, 1, "3×10<sup>-7</sup>"), (1e6, 6, "10<sup>6</sup>"),
+    (-1e-5, 3, "-10<sup>-5</sup>"), (123456, 6, "123456"), (0.0, 2, "0"),
+])
+def test_chart_numbers_write_a_power_of_ten_out_never_e_notation(value, digits, text):
+    assert style.number_text(value, digits) == text
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False), st.integers(1, 6))
+def test_a_chart_number_reads_back_as_the_number_in_its_digits(value, digits):
+    text = style.number_text(value, digits)
+    assert "e" not in text
+    back = text.replace("×10<sup>", "e").replace("10<sup>", "1e").replace("</sup>", "")
+    assert float(back) == float(f"{value:.{digits}g}")

@@ -4,6 +4,7 @@ figures.depth, figures.error_surface).
 Builders: the right traces, nothing non-finite sent to the browser, colour ranges fixed and symmetric about 0.
 The error-surface slice itself is tested in test_error_surface.py.
 """
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -295,8 +296,11 @@ def test_depth_titles_are_short_enough_for_a_third_of_the_width_and_the_histogra
     panels = [a.text for a in built(fig.depth_histograms(p.hist_edges, p.hist_counts, p.act_std)).layout.annotations]
     for layer, (text, std) in enumerate(zip(panels, p.act_std, strict=True), start=1):
         name, shown = text.split("<br>")
-        assert name == f"layer {layer}" and shown.startswith("σ ") and len(shown) <= 7  # fits a fifth of a phone
-        assert float(shown.removeprefix("σ ")) == pytest.approx(std, rel=0.35)  # one or two digits, but true
+        base, _, power = shown.partition("<sup>")  # "σ 3×10<sup>-7</sup>": a superscript is about half as wide
+        assert name == f"layer {layer}" and base.startswith("σ ") and "e" not in shown
+        assert len(base) + len(power.removesuffix("</sup>")) / 2 <= 7.5  # fits a fifth of a phone: σ 8×10⁻¹²
+        number = shown.removeprefix("σ ").replace("×10<sup>", "e").replace("10<sup>", "1e").replace("</sup>", "")
+        assert float(number) == pytest.approx(std, rel=0.35)  # one or two digits, but true
 
 
 def test_toy_diagram_writes_unit_values_outside_their_circles():
@@ -351,3 +355,19 @@ def test_a_depth_legend_across_a_wide_chart_takes_the_rows_its_entries_need():
     # and its title on one line, which leaves the plot the top margin's second line
     assert "<br>" not in wide["layout"]["title"]["text"] and "<br>" in narrow["layout"]["title"]["text"]
     assert wide["layout"]["margin"]["t"] < narrow["layout"]["margin"]["t"]
+
+
+def test_a_diverging_worked_example_labels_its_weights_with_the_runs_own_numbers():
+    """Its diagram wrote every weight near -1.5×10⁶³ as -3.403e+37, the most a float32 chart value keeps."""
+    r = worked_example.run(a=2.0, x1=3.0, x2=3.0, lr=0.1, steps=200)
+    n = r.last_finite()
+    w = r.at(n)
+    assert abs(float(w["w1"])) > 1e50
+    f = fig.toy_diagram(w, r.units_at(n), r.x, float(np.abs(list(w.values())).max()))
+    labels = {a["text"].split("<br>")[0].removeprefix("<b>").removesuffix("</b>"): a["text"].split("<br>")[1]
+              for a in f["layout"]["annotations"] if "<br>" in a.get("text", "")}
+    mantissa, exponent = f"{float(w['w1']):.4g}".split("e")
+    assert labels["w1"] == f"{mantissa}×10<sup>{int(exponent)}</sup>"
+    table = fig.toy_table(r.weights[: n + 1], n, worked_example.NAMES)
+    assert table["data"][0]["cells"]["values"][1][0] == fig.style.number_text(float(r.weights[n][0]))
+    assert "3.403" not in json.dumps(f["layout"]["annotations"]) + json.dumps(table["data"][0]["cells"]["values"])

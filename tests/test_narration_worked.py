@@ -173,3 +173,23 @@ def test_the_equations_are_written_from_the_engines_wiring():
     assert worked.equations() == (
         r"\begin{aligned} y_1 &= w_1x_1 + w_3x_2 \\ y_2 &= w_2x_1 + w_4x_2 \\ y_3 &= w_5y_1 + w_7y_2 \\ "
         r"y_4 &= w_6y_1 + w_8y_2 \\ y &= w_9y_3 + w_{10}y_4 \end{aligned}")
+
+
+def test_a_diverging_runs_formulas_write_powers_of_ten_not_e_notation():
+    """a = 2, inputs 3 and 3, η = 0.1: by iteration 10 the weights are near -1.5 × 10⁶³ (the page said -1.499e+63)."""
+    r = run(a=2.0, x1=3.0, x2=3.0, lr=0.1, steps=200)
+    n = r.last_finite()
+    s = worked.explain(r, n, n)
+    w1 = float(r.at(n)["w1"])
+    assert w1 < -1e50
+    mantissa, exponent = f"{w1:.4g}".split("e")
+    written = rf"({mantissa} \times 10^{{{int(exponent)}}})"
+    shown = " ".join([s.status[1], s.derivatives, s.derivatives_short, s.summary, *(text for _, text in s.checks)])
+    assert f"$w_1 = w_2 = {written}$" in shown
+    assert not re.search(r"\de[+-]?\d|mathrm\{e\}", shown), shown
+
+
+@pytest.mark.parametrize("x, formula", [(0.5, "0.5"), (-0.03062, "(-0.03062)"), (2.698e127, r"2.698 \times 10^{127}"),
+                                        (-1e20, "(-10^{20})"), (1e-7, "10^{-7}")])
+def test_a_formulas_numbers(x, formula):
+    assert worked._f(x) == formula

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from narration.run import headline
+from narration.words import num
 from settings.params import (
     CUSTOM,
     CUSTOM_LABEL,
@@ -349,7 +350,8 @@ def _widget(box, p: Param, current: dict):
         opts = list(p.options)
         return box.selectbox(label, opts, index=opts.index(p.default), format_func=p.label_of, **common)
     if p.kind == "log":
-        return box.select_slider(label, options=list(p.options), value=p.default, format_func=fmt, **common)
+        # its labels as a sentence writes numbers: 2 × 10⁻⁵, not 2e-05 (the link keeps fmt's)
+        return box.select_slider(label, options=list(p.options), value=p.default, format_func=num, **common)
     if p.kind == "int":
         if p.hi is not None and p.lo is not None and p.hi - p.lo <= 1000:
             return box.slider(label, int(p.lo), int(p.hi), value=int(p.default), step=int(p.step or 1), **common)
