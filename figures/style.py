@@ -263,7 +263,7 @@ def floor_marks(xref: str, yref: str, left: bool = False) -> dict:
                      line=dict(color=NOTE, dash="dot", width=1))],
         annotations=[dict(xref=f"{xref} domain", x=0.01 if left else 0.99, yref=yref, y=float(np.log10(LOG_FLOOR)),
                           xanchor="left" if left else "right", yanchor="bottom", showarrow=False,
-                          text=f"exactly 0 (drawn at {LOG_FLOOR:.0e})", font=dict(size=TEXT_PX, color=NOTE))],
+                          text=f"exactly 0 (drawn at {number_text(LOG_FLOOR)})", font=dict(size=TEXT_PX, color=NOTE))],
     )
 
 

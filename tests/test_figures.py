@@ -2,6 +2,7 @@
 spec Plotly's schema accepts, the style's fonts, colours and log floor, the one log axis, and the chart grid's
 transport of a spec (ui.charts)."""
 import json
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -427,6 +428,36 @@ def test_every_log_axis_uses_labelled_ticks(every_figure):
     assert len(axes) >= 10
     for a in axes.values():
         assert a["tickmode"] == "array" and a["ticktext"]
+
+
+def _chart_texts(spec: dict) -> list[str]:
+    """What a figure writes on the chart: titles, notes, axis and colour-bar labels, names, text and table cells."""
+    layout, out = spec["layout"], []
+    title = lambda d: (d.get("title") or {}).get("text") if isinstance(d.get("title"), dict) else d.get("title")
+    out += [title(layout)] + [a.get("text") for a in layout.get("annotations", [])]
+    for k, v in layout.items():
+        if k.startswith(("xaxis", "yaxis", "coloraxis")) and isinstance(v, dict):
+            out += [title(v), *(v.get("ticktext") or []), *((v.get("colorbar") or {}).get("ticktext") or [])]
+    for trace in spec["data"]:
+        bar = trace.get("colorbar") or (trace.get("marker") or {}).get("colorbar") or {}
+        out += [trace.get("name"), trace.get("hovertext"), title(bar), *(bar.get("ticktext") or [])]
+        text = trace.get("text")
+        out += list(text) if isinstance(text, (list, tuple)) else [text]
+        if trace.get("type") == "table":
+            out += [v for column in trace["cells"]["values"] for v in column]
+    return [str(t) for t in out if t is not None]
+
+
+def test_no_chart_writes_e_notation(every_figure):
+    """Chart texts write 2.8×10<sup>3</sup> as their log axes do (number_text), never Python's 2.8e+03."""
+    found = {name: [t for t in _chart_texts(spec) if re.search(r"\de[+-]?\d", t)] for name, spec in every_figure.items()}
+    assert not {name: texts for name, texts in found.items() if texts}
+    assert any("10<sup>" in t for t in _chart_texts(every_figure["depth_histograms"]))  # its tiny σs
+
+
+def test_the_meters_zero_line_names_its_floor_as_a_power_of_ten(symmetric_run):
+    notes = [a["text"] for spec in playground_figures(symmetric_run) for a in spec["layout"].get("annotations", [])]
+    assert f"exactly 0 (drawn at 10<sup>{int(np.log10(F.LOG_FLOOR))}</sup>)" in notes
 
 
 @pytest.mark.parametrize("width,depth", [(1, 1), (3, 2), (8, 2), (12, 2), (32, 2), (16, 3), (32, 4), (8, 6), (32, 6)])
