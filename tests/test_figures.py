@@ -433,7 +433,10 @@ def test_every_log_axis_uses_labelled_ticks(every_figure):
 def _chart_texts(spec: dict) -> list[str]:
     """What a figure writes on the chart: titles, notes, axis and colour-bar labels, names, text and table cells."""
     layout, out = spec["layout"], []
-    title = lambda d: (d.get("title") or {}).get("text") if isinstance(d.get("title"), dict) else d.get("title")
+
+    def title(d):
+        return (d.get("title") or {}).get("text") if isinstance(d.get("title"), dict) else d.get("title")
+
     out += [title(layout)] + [a.get("text") for a in layout.get("annotations", [])]
     for k, v in layout.items():
         if k.startswith(("xaxis", "yaxis", "coloraxis")) and isinstance(v, dict):
@@ -450,7 +453,8 @@ def _chart_texts(spec: dict) -> list[str]:
 
 def test_no_chart_writes_e_notation(every_figure):
     """Chart texts write 2.8×10<sup>3</sup> as their log axes do (number_text), never Python's 2.8e+03."""
-    found = {name: [t for t in _chart_texts(spec) if re.search(r"\de[+-]?\d", t)] for name, spec in every_figure.items()}
+    found = {name: [t for t in _chart_texts(spec) if re.search(r"\de[+-]?\d", t)]
+             for name, spec in every_figure.items()}
     assert not {name: texts for name, texts in found.items() if texts}
     assert any("10<sup>" in t for t in _chart_texts(every_figure["depth_histograms"]))  # its tiny σs
 
