@@ -102,6 +102,18 @@ def finite32(a, fill=0.0) -> np.ndarray:
     return np.nan_to_num(np.clip(a, -_BIG, _BIG), nan=fill, posinf=_BIG, neginf=-_BIG).astype(np.float32)
 
 
+def finite_fit(a, fill=0.0) -> np.ndarray:
+    """a with NaN and +-inf replaced: as float32 (finite32) when every value fits finite32's range, else as float64,
+    for a chart that must draw its values at their size (a diverging run's weights of 10<sup>63</sup> would all be
+    drawn at finite32's limit) at twice the bytes."""
+    a = np.asarray(a, dtype=np.float64)
+    size = np.abs(a[np.isfinite(a)])
+    if not size.size or size.max() <= _BIG:
+        return finite32(a, fill)
+    top = float(np.finfo(np.float64).max)
+    return np.nan_to_num(a, nan=fill, posinf=top, neginf=-top)
+
+
 def floored(a) -> tuple[np.ndarray, np.ndarray]:
     """(|a| as finite float32 raised to LOG_FLOOR, mask of the exact zeros): what a log axis shows."""
     y = np.abs(finite32(a))

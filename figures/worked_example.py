@@ -21,6 +21,7 @@ from .style import (
     VEIL,
     figure,
     finite32,
+    finite_fit,
     legend_below,
     number_text,
 )
@@ -146,9 +147,10 @@ def toy_table(weights, upto: int, names, max_rows: int = 200, visible_rows: int 
 
 def toy_lines(weights, upto: int, names, title: str = "The ten weights over the iterations") -> dict:
     """Each weight against iteration. Weights that stay equal draw exactly on top of each other."""
-    weights = finite32(weights)
+    exact = np.asarray(weights, dtype=float)
+    groups = equal_groups(exact[-1])  # equal as the run computed them, not as float32 would round them
+    weights = finite_fit(exact)  # a diverging run's 10⁶³ drawn as it is, not at float32's limit
     its = np.arange(len(weights), dtype=np.float32)
-    groups = equal_groups(weights[-1])
     dashes = ("solid", "dash", "dot", "dashdot")
     loners = 0
     data = []

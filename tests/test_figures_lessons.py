@@ -371,3 +371,14 @@ def test_a_diverging_worked_example_labels_its_weights_with_the_runs_own_numbers
     table = fig.toy_table(r.weights[: n + 1], n, worked_example.NAMES)
     assert table["data"][0]["cells"]["values"][1][0] == fig.style.number_text(float(r.weights[n][0]))
     assert "3.403" not in json.dumps(f["layout"]["annotations"]) + json.dumps(table["data"][0]["cells"]["values"])
+    lines = fig.toy_lines(r.weights[: n + 1], n, worked_example.NAMES)  # drawn at its size, not float32's limit
+    assert min(float(np.min(t["y"])) for t in lines["data"]) == float(np.min(r.weights[: n + 1]))
+
+
+def test_the_weight_lines_group_weights_equal_as_the_run_computed_them():
+    """Two weights 10⁻¹² apart are two lines of their own, though float32 would round them equal."""
+    weights = np.full((3, 10), 0.5)
+    weights[-1, 1] += 1e-12
+    colour = {t["name"]: t["line"]["color"] for t in fig.toy_lines(weights, 2, worked_example.NAMES)["data"]}
+    assert np.float32(weights[-1, 1]) == np.float32(weights[-1, 0])
+    assert colour["w2"] != colour["w1"] == colour["w3"] == colour["w10"]  # w2 alone, the other nine one group
