@@ -47,14 +47,23 @@ def power(exponent: int) -> str:
     return "10" + str(exponent).translate(SUPERSCRIPT)
 
 
+def scientific(x: float, digits: int) -> tuple[str, int | None]:
+    """x to `digits` significant digits as Python's g format writes it, (its text, None), or, where g would write
+    e-notation, (the mantissa, the power of ten): ('0.0123', None), ('1.2', -7) for 1.2e-07, ('1', 6) for 1e+06."""
+    s = f"{x:.{digits}g}"
+    if "e" not in s:  # nan and inf have none either
+        return s, None
+    mantissa, exponent = s.split("e")
+    return mantissa, int(exponent)
+
+
 def num(x: float, digits: int = 3) -> str:
     """A number to `digits` significant digits, no trailing '.0': 0.0123, 5.8, and where Python would write 1.2e-07
     a power of ten as the charts write it, 1.2 × 10⁻⁷ (10⁶ for 1e+06)."""
-    s = f"{x:.{digits}g}"
-    if "e" not in s:  # nan and inf have none either
-        return s
-    mantissa, exponent = s.split("e")
-    ten = power(int(exponent))
+    mantissa, exponent = scientific(x, digits)
+    if exponent is None:
+        return mantissa
+    ten = power(exponent)
     return ten if mantissa == "1" else f"{mantissa} × {ten}"
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from symbreak_core.worked_example import EDGES, NAMES, UNITS
 
-from .words import join, plural
+from .words import join, plural, scientific
 
 GROUPS = (("w1", "w2"), ("w3", "w4"), ("w5", "w6", "w7", "w8"), ("w9", "w10"))  # what a constant start keeps equal
 GROUP_TEX = ("w_1 = w_2", "w_3 = w_4", "w_5 = w_6 = w_7 = w_8", "w_9 = w_{10}")
@@ -88,11 +88,10 @@ def _equal(values: dict, names) -> bool:
 def _f(x: float) -> str:
     """A number for a formula: 4 significant digits, negatives in brackets, and a power of ten where Python would
     write e-notation: -1.499 \\times 10^{63}, not -1.499e+63."""
-    t = f"{x:.4g}"
-    if "e" in t:
-        mantissa, exponent = t.split("e")
-        ten = f"10^{{{int(exponent)}}}"
-        t = {"1": ten, "-1": "-" + ten}.get(mantissa, rf"{mantissa} \times {ten}")
+    t, exponent = scientific(x, 4)
+    if exponent is not None:
+        ten = f"10^{{{exponent}}}"
+        t = {"1": ten, "-1": "-" + ten}.get(t, rf"{t} \times {ten}")
     return f"({t})" if x < 0 else t
 
 
