@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 
 from .glossary import option_label
-from .words import num, plural, power, start, units
+from .words import num, plural, power, scientific, start, units
 
 # Healthy means both end-to-end ratios lie within [1/BAND, BAND]: one order of magnitude, so one learning rate still
 # suits the first layer and the last. The scales made for their units pass (tanh with Xavier over 10 layers: factors
@@ -115,11 +115,8 @@ def _times(r: float) -> str:
     million, then a power of ten (9.96 × 10¹⁹ is '1 × 10²⁰', never '10 × 10¹⁹')."""
     if r < 1e6:
         return f"{r:,.0f} times" if float(f"{r:.2g}") >= 100 else f"{r:.2g} times"
-    e = math.floor(math.log10(r))
-    m = float(f"{r / 10 ** e:.2g}")
-    if m >= 10:  # rounded up to the next power
-        m, e = m / 10, e + 1
-    return f"{m:g} × {power(e)} times"
+    mantissa, exponent = scientific(r, 2)  # g's rounding: 9.96e19 is 1e+20
+    return f"{mantissa} × {power(exponent)} times"
 
 
 def _change(r: float) -> str:
